@@ -1,0 +1,248 @@
+import DequeModule
+
+/// The connection pool of one endpoint, as a pure state machine: every event is a `mutating func` returning the
+/// ``Action`` the shell must perform (hand a connection to a request, fail a request, open or close connections).
+/// No sockets, no locks, no timers; time comes only from the injected clock.
+///
+/// Rules it enforces:
+/// - at most ``Configuration/maximumConnections`` connections per endpoint, connecting ones included;
+/// - an idle connection is reused before a new one is opened (the most recently released first, so that a burst
+///   keeps a few connections hot and lets the rest expire);
+/// - a connection released as not reusable (abandoned exchange, protocol error) is closed, never leased again;
+/// - an idle connection that received bytes, was closed by its peer or idled past the idle timeout is dropped
+///   before anyone can lease it;
+/// - a request that cannot be served at once waits in FIFO order until its deadline.
+public struct ConnectionPoolStateMachine<Clock: _Concurrency.Clock>: Sendable
+where Clock.Duration == Duration, Clock: Sendable {
+    public typealias ConnectionID = Int
+    public typealias RequestID = Int
+    public typealias Instant = Clock.Instant
+
+    /// Limits of one endpoint's pool.
+    public struct Configuration: Sendable, Hashable {
+        /// Connections per endpoint, connecting ones included.
+        public var maximumConnections: Int
+        /// How long a connection may sit idle before it is closed instead of leased.
+        public var idleTimeout: Duration
+
+        public init(maximumConnections: Int = 5, idleTimeout: Duration = .seconds(60)) {
+            precondition(maximumConnections > 0, "a pool needs room for at least one connection")
+            self.maximumConnections = maximumConnections
+            self.idleTimeout = idleTimeout
+        }
+    }
+
+    /// Why a lease failed.
+    public enum PoolError: Error, Hashable, Sendable {
+        /// The request's deadline passed while it waited for a connection.
+        case leaseTimeout
+        /// The connection opened for this request could not be established.
+        case connectFailed(ExchangeError)
+        /// The request was cancelled while waiting.
+        case cancelled
+        /// The pool was shut down.
+        case shutDown
+    }
+
+    /// What the shell must do after an event.
+    public struct Action: Hashable, Sendable {
+        public var request: RequestAction
+        /// Connections to close, in order.
+        public var close: [ConnectionID]
+        /// A connection to open, with this id.
+        public var create: ConnectionID?
+
+        public init(request: RequestAction = .none, close: [ConnectionID] = [], create: ConnectionID? = nil) {
+            self.request = request
+            self.close = close
+            self.create = create
+        }
+
+        public static var none: Action { Action() }
+    }
+
+    /// What happens to requests.
+    public enum RequestAction: Hashable, Sendable {
+        case none
+        /// Give the connection to the request. `reused` tells whether it carried an exchange before.
+        case lease(ConnectionID, to: RequestID, reused: Bool)
+        /// The request waits: fail it with ``timeoutRequest(_:)`` at the deadline unless it is served first.
+        case scheduleTimeout(RequestID, deadline: Instant)
+        /// Fail one request.
+        case fail(RequestID, PoolError)
+        /// Fail several requests (shutdown).
+        case failAll([RequestID], PoolError)
+    }
+
+    /// One connection's state.
+    enum ConnectionState: Hashable, Sendable {
+        /// Being established. Moves to `leased` (a request waits) or `idle` when it connects; removed when it fails.
+        case connecting
+        /// Open and free since the instant, with `used` telling whether it carried an exchange. Moves to `leased`;
+        /// removed when it closes, receives bytes, or expires.
+        case idle(since: Instant, used: Bool)
+        /// Carrying one exchange. Moves to `idle` on a clean release; removed (and closed) when released dirty.
+        case leased
+    }
+
+    struct Waiter: Hashable, Sendable {
+        var id: RequestID
+        var deadline: Instant
+    }
+
+    public let configuration: Configuration
+    private let clock: Clock
+    private(set) var connections: [ConnectionID: ConnectionState] = [:]
+    /// Idle connections, most recently released last.
+    private var idle: [ConnectionID] = []
+    private var waiters: Deque<Waiter> = []
+    private var nextConnectionID: ConnectionID = 0
+    private var isShutDown = false
+
+    public init(configuration: Configuration = .init(), clock: Clock) {
+        self.configuration = configuration
+        self.clock = clock
+    }
+
+    // MARK: Inspection (for the shell's reports and for tests)
+
+    /// Connections open or opening.
+    public var connectionCount: Int { connections.count }
+    /// Connections open and free.
+    public var idleCount: Int { idle.count }
+    /// Requests waiting for a connection.
+    public var waiterCount: Int { waiters.count }
+    /// Connections being established.
+    public var connectingCount: Int { connections.values.count { $0 == .connecting } }
+
+    // MARK: Events
+
+    /// A request wants a connection until `deadline`.
+    public mutating func leaseConnection(_ request: RequestID, deadline: Instant) -> Action {
+        if isShutDown { return Action(request: .fail(request, .shutDown)) }
+        let now = clock.now
+        if deadline <= now { return Action(request: .fail(request, .leaseTimeout)) }
+
+        var expired: [ConnectionID] = []
+        while let candidate = idle.popLast() {
+            guard case .idle(let since, let used) = connections[candidate] else { continue }
+            if since.duration(to: now) >= configuration.idleTimeout {
+                connections[candidate] = nil
+                expired.append(candidate)
+                continue
+            }
+            connections[candidate] = .leased
+            return Action(request: .lease(candidate, to: request, reused: used), close: expired)
+        }
+
+        waiters.append(Waiter(id: request, deadline: deadline))
+        return Action(request: .scheduleTimeout(request, deadline: deadline), close: expired, create: createIfNeeded())
+    }
+
+    /// A connection opened by a `create` action is established.
+    public mutating func connectionEstablished(_ connection: ConnectionID) -> Action {
+        guard connections[connection] == .connecting, !isShutDown else {
+            connections[connection] = nil
+            return Action(close: [connection])
+        }
+        if let waiter = waiters.popFirst() {
+            connections[connection] = .leased
+            return Action(request: .lease(connection, to: waiter.id, reused: false))
+        }
+        connections[connection] = .idle(since: clock.now, used: false)
+        idle.append(connection)
+        return .none
+    }
+
+    /// A connection opened by a `create` action could not be established. The oldest waiter fails with the error:
+    /// each attempt was started for one waiter, and failing fast beats making everyone wait for a retry.
+    public mutating func connectionFailed(_ connection: ConnectionID, error: ExchangeError) -> Action {
+        guard connections.removeValue(forKey: connection) == .connecting else { return .none }
+        guard let waiter = waiters.popFirst() else { return .none }
+        return Action(request: .fail(waiter.id, .connectFailed(error)), create: createIfNeeded())
+    }
+
+    /// The holder of a leased connection gives it back. `reusable` is false when the exchange was abandoned or
+    /// anything about the connection is in doubt: such a connection is closed, because a late reply on it would be
+    /// read as the answer to the next request.
+    public mutating func releaseConnection(_ connection: ConnectionID, reusable: Bool) -> Action {
+        guard connections[connection] == .leased else { return .none }
+        guard reusable, !isShutDown else {
+            connections[connection] = nil
+            return Action(close: [connection], create: createIfNeeded())
+        }
+        if let waiter = waiters.popFirst() {
+            return Action(request: .lease(connection, to: waiter.id, reused: true))
+        }
+        connections[connection] = .idle(since: clock.now, used: true)
+        idle.append(connection)
+        return .none
+    }
+
+    /// An idle connection received bytes nobody asked for: it is out of step with its peer and is closed.
+    public mutating func connectionReceivedUnsolicitedBytes(_ connection: ConnectionID) -> Action {
+        guard case .idle = connections[connection] else { return .none }
+        removeIdle(connection)
+        return Action(close: [connection], create: createIfNeeded())
+    }
+
+    /// A connection is gone (closed by its peer or by us). An idle one is dropped before anyone leases it; a leased
+    /// one is forgotten, its exchange fails on its own.
+    public mutating func connectionClosed(_ connection: ConnectionID) -> Action {
+        switch connections[connection] {
+        case .idle:
+            removeIdle(connection)
+        case .leased:
+            connections[connection] = nil
+        case .connecting, nil:
+            return .none  // a failed connect is reported through `connectionFailed`
+        }
+        return Action(create: createIfNeeded())
+    }
+
+    /// A waiting request's deadline passed.
+    public mutating func timeoutRequest(_ request: RequestID) -> Action {
+        guard removeWaiter(request) else { return .none }
+        return Action(request: .fail(request, .leaseTimeout))
+    }
+
+    /// A waiting request was cancelled.
+    public mutating func cancelRequest(_ request: RequestID) -> Action {
+        guard removeWaiter(request) else { return .none }
+        return Action(request: .fail(request, .cancelled))
+    }
+
+    /// Fails every waiter and closes every idle connection; leased and connecting ones are closed when they come back.
+    public mutating func shutdown() -> Action {
+        isShutDown = true
+        let failed = waiters.map(\.id)
+        waiters.removeAll()
+        let closed = idle
+        for connection in idle { connections[connection] = nil }
+        idle.removeAll()
+        return Action(request: failed.isEmpty ? .none : .failAll(failed, .shutDown), close: closed)
+    }
+
+    // MARK: Helpers
+
+    /// Opens one more connection when waiters outnumber connections being established and there is room.
+    private mutating func createIfNeeded() -> ConnectionID? {
+        guard !isShutDown, waiters.count > connectingCount, connections.count < configuration.maximumConnections
+        else { return nil }
+        let id = nextConnectionID
+        nextConnectionID += 1
+        connections[id] = .connecting
+        return id
+    }
+
+    private mutating func removeIdle(_ connection: ConnectionID) {
+        connections[connection] = nil
+        idle.removeAll { $0 == connection }
+    }
+
+    private mutating func removeWaiter(_ request: RequestID) -> Bool {
+        guard let index = waiters.firstIndex(where: { $0.id == request }) else { return false }
+        waiters.remove(at: index)
+        return true
+    }
+}

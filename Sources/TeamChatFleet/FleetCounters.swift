@@ -1,0 +1,42 @@
+import NIOConcurrencyHelpers
+
+/// What a fleet has seen: connections accepted and requests received, per specialist and request type.
+/// Tests use it to prove what a client did (a fresh cache makes no probes, a pool reuses its connections).
+public final class FleetCounters: Sendable {
+    private struct Counts {
+        var connections = 0
+        var requests: [String: Int] = [:]
+    }
+
+    private let counts = NIOLockedValueBox<[String: Counts]>([:])
+
+    public init() {}
+
+    func connectionAccepted(_ id: String) {
+        counts.withLockedValue { $0[id, default: Counts()].connections += 1 }
+    }
+
+    func requestReceived(_ id: String, type: String) {
+        counts.withLockedValue { $0[id, default: Counts()].requests[type, default: 0] += 1 }
+    }
+
+    /// Connections accepted by one specialist.
+    public func connections(_ id: String) -> Int {
+        counts.withLockedValue { $0[id]?.connections ?? 0 }
+    }
+
+    /// Connections accepted by the whole fleet.
+    public var totalConnections: Int {
+        counts.withLockedValue { $0.values.reduce(0) { $0 + $1.connections } }
+    }
+
+    /// Requests of `type` (`chat`, `ping`, `info`, `health`) received by one specialist.
+    public func requests(_ id: String, type: String) -> Int {
+        counts.withLockedValue { $0[id]?.requests[type] ?? 0 }
+    }
+
+    /// Requests of `type` received by the whole fleet.
+    public func totalRequests(type: String) -> Int {
+        counts.withLockedValue { $0.values.reduce(0) { $0 + ($1.requests[type] ?? 0) } }
+    }
+}

@@ -1,0 +1,28 @@
+/// Ways a simulated specialist misbehaves when asked to chat (pings, info and health stay correct, so discovery
+/// still finds it, the way a stuck model behind a live socket does).
+public enum Misbehaviour: String, CaseIterable, Sendable, Codable {
+    /// Never answers.
+    case hang
+    /// Nothing listens on its port.
+    case refuse
+    /// Closes the connection without a reply.
+    case close
+    /// Resets the connection (RST).
+    case reset
+    /// Answers with a line that is not JSON.
+    case garbage
+    /// Writes half a reply line, then hangs.
+    case halfLine = "half-line"
+    /// Answers with a line larger than any sane reply limit.
+    case huge
+    /// Writes its reply one byte at a time.
+    case oneByte = "one-byte"
+    /// Answers its first chat late (after the client gave up), later ones on time.
+    case late
+    /// Answers every chat twice.
+    case twice
+    /// Answers with invalid UTF-8 inside the JSON string.
+    case invalidUTF8 = "invalid-utf8"
+    /// Answers with an `error` reply.
+    case error
+}
