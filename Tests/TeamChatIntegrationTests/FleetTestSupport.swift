@@ -1,0 +1,45 @@
+import NIOPosix
+import TeamChatCore
+import TeamChatFleet
+
+/// Starts a fleet, runs `body` with it and a fresh client, and tears both down whatever happens.
+func withFleet<Result>(
+    _ configurations: [SimulatedSpecialistConfiguration],
+    client configuration: TeamClient.Configuration = .init(),
+    _ body: (Fleet, TeamClient) async throws -> Result
+) async throws -> Result {
+    let fleet = try await Fleet.start(configurations)
+    let client = TeamClient(configuration: configuration)
+    do {
+        let result = try await body(fleet, client)
+        client.shutdown()
+        await fleet.stop()
+        return result
+    } catch {
+        client.shutdown()
+        await fleet.stop()
+        throw error
+    }
+}
+
+/// A healthy team of `count` instant specialists, with the given misbehaviours by position.
+func team(
+    _ count: Int,
+    misbehaving: [Int: Misbehaviour] = [:],
+    lateDelay: Duration = .seconds(3)
+) -> [SimulatedSpecialistConfiguration] {
+    SimulatedSpecialistConfiguration.team(count: count).enumerated().map { index, configuration in
+        var configuration = configuration
+        configuration.misbehaviour = misbehaving[index]
+        configuration.lateDelay = lateDelay
+        configuration.hugeReplyBytes = 256 * 1024
+        return configuration
+    }
+}
+
+extension Array where Element == SpecialistOutcome {
+    /// The outcome of the specialist with this id.
+    subscript(id id: String) -> SpecialistOutcome? {
+        first { $0.specialist.id == id }
+    }
+}
