@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The process's open-file limit. A round to N specialists needs N descriptors at once; the default soft limit
+/// (often 1024) is lower than the hard limit, which teamchat may raise itself to.
+public enum DescriptorLimit {
+    /// What ``ensure(_:)`` did.
+    public enum Outcome: Sendable, Hashable {
+        /// The soft limit was already enough.
+        case sufficient(Int)
+        /// The soft limit was raised from the first value to the second.
+        case raised(from: Int, to: Int)
+        /// Even the hard limit is too low.
+        case insufficient(needed: Int, hardLimit: Int)
+    }
+
+    /// Makes sure `needed` descriptors can be open at once, raising the soft limit up to the hard limit.
+    public static func ensure(_ needed: Int) -> Outcome {
+        var limit = rlimit()
+        guard getrlimit(resourceLimit, &limit) == 0 else { return .sufficient(needed) }
+        let soft = Int(clamping: limit.rlim_cur)
+        let hard = Int(clamping: limit.rlim_max)  // RLIM_INFINITY is the largest value: clamps to Int.max
+        if soft >= needed { return .sufficient(soft) }
+        guard hard >= needed else { return .insufficient(needed: needed, hardLimit: hard) }
+        limit.rlim_cur = limit.rlim_max
+        guard setrlimit(resourceLimit, &limit) == 0 else { return .insufficient(needed: needed, hardLimit: soft) }
+        return .raised(from: soft, to: hard)
+    }
+
+    /// Descriptors a round to `specialists` needs: one connection each, plus the process's own (stdio, event
+    /// loops, the cache file) with room to spare.
+    public static func needed(forSpecialists specialists: Int) -> Int {
+        specialists + 64
+    }
+
+    #if canImport(Glibc)
+    private static let resourceLimit = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+    #else
+    private static let resourceLimit = RLIMIT_NOFILE
+    #endif
+}

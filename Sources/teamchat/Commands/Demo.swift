@@ -1,0 +1,113 @@
+import ArgumentParser
+import TeamChatCore
+import TeamChatFleet
+
+/// `teamchat demo`: the zero-setup tour.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Tour teamchat on an in-process simulated team: nothing else needs to run.",
+        discussion: """
+            Starts 18 simulated specialists (one hangs, one is down), discovers them, runs a cold and a warm round, \
+            and compares cold and pooled round times on instant specialists. Takes a few seconds.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Think time of the simulated specialists.", valueName: "duration"))
+    var latency = DurationArgument(.milliseconds(20))
+
+    @Option(name: .long, help: ArgumentHelp("Reply timeout of the rounds.", valueName: "duration"))
+    var timeout = DurationArgument(.seconds(1))
+
+    @Option(name: .long, help: "Rounds per mode in the cold vs warm comparison.")
+    var rounds = 40
+
+    func validate() throws {
+        guard timeout.duration > .zero else { throw ValidationError("--timeout must be positive") }
+        guard (1...10_000).contains(rounds) else { throw ValidationError("--rounds must be between 1 and 10000") }
+    }
+
+    func run() async throws {
+        let style = Style.detect(terminal: Console.stdoutIsTerminal)
+        func step(_ text: String) { Console.out("\n" + style.bold(style.cyan("▶ ") + text)) }
+
+        var team = SimulatedSpecialistConfiguration.team(
+            count: 18, latency: latency.duration, jitter: latency.duration / 2)
+        team[5].misbehaviour = .hang  // athena-ai
+        team[8].misbehaviour = .refuse  // telos-ai
+        let fleet = try await Fleet.start(team)
+        let client = TeamClient()
+        defer { client.shutdown() }
+
+        step("A simulated team: 18 specialists on 127.0.0.1, about \(Formatting.latency(latency.duration)) of think time each; \(team[5].id) hangs, \(team[8].id) is down")
+
+        step("Discovery: ping, then info, to all 18 in parallel")
+        let options = RoundOptions(timeout: timeout.duration, connectTimeout: .milliseconds(500))
+        let started = ContinuousClock.now
+        let probes = await Discovery.probe(fleet.specialists, client: client, options: options)
+        let alive = probes.filter(\.isAlive)
+        let deadOnes = probes.filter { !$0.isAlive }.map { "\($0.specialist.id) (\($0.outcome.error?.message ?? "?"))" }
+        Console.out(
+            "  \(alive.count) answered, in \(Formatting.latency(started.duration(to: .now)))"
+                + (deadOnes.isEmpty ? "" : "; not answering: " + deadOnes.joined(separator: ", ")))
+
+        let message = "What should the team build next?"
+        step("Cold round: new connections, \"\(message)\" (timeout \(timeout.duration.secondsText))")
+        let cold = await render(client: client, team: fleet.specialists, message: message, options: options, style: style)
+
+        step("Warm round: the same question over the pooled connections")
+        let warm = await render(client: client, team: fleet.specialists, message: message, options: options, style: style)
+
+        step("Cold vs warm on 18 instant specialists, \(rounds) rounds each")
+        let instant = try await Fleet.start(SimulatedSpecialistConfiguration.team(count: 18))
+        let comparison = await compare(team: instant.specialists)
+        await instant.stop()
+        await fleet.stop()
+        Console.out("  cold (new connections every round): p50 \(Formatting.latency(comparison.cold))")
+        Console.out("  warm (pooled connections):          p50 \(Formatting.latency(comparison.warm))")
+        let speedup = comparison.cold.milliseconds / max(comparison.warm.milliseconds, 0.001)
+        Console.out(style.bold("  pooled rounds are \(Formatting.fixed(speedup, 1))× faster"))
+
+        step("What happened")
+        Console.out("  the hung specialist cost exactly its \(timeout.duration.secondsText) timeout, once per round;")
+        Console.out("  the dead one failed in \(Formatting.latency(cold.deadFailure)); nobody waited for either.")
+        Console.out("  cold round: \(Formatting.latency(cold.slowest)) to the slowest answer; warm round: \(Formatting.latency(warm.slowest)).")
+        Console.out("\nTry it on your own team: teamchat send \"hello\"  (Tekton ports by default; see teamchat help send)")
+    }
+
+    private struct RoundFacts {
+        var slowest: Duration
+        var deadFailure: Duration
+    }
+
+    private func render(
+        client: TeamClient, team: [Specialist], message: String, options: RoundOptions, style: Style
+    ) async -> RoundFacts {
+        var renderer = HumanRoundRenderer(specialists: team, style: style)
+        var facts = RoundFacts(slowest: .zero, deadFailure: .zero)
+        for await event in client.round(.chat(message), to: team, options: options) {
+            renderer.render(event)
+            switch event {
+            case .outcome(let outcome) where outcome.error?.kind == .refused: facts.deadFailure = outcome.elapsed
+            case .finished(let summary): facts.slowest = summary.slowest ?? .zero
+            default: break
+            }
+        }
+        return facts
+    }
+
+    /// Median round time with a fresh client per round (cold) and with one client for all rounds (warm).
+    private func compare(team: [Specialist]) async -> (cold: Duration, warm: Duration) {
+        var cold: [Duration] = []
+        var warm: [Duration] = []
+        let pooled = TeamClient()
+        defer { pooled.shutdown() }
+        _ = await pooled.collect(.chat("warm-up"), to: team)
+        for _ in 0..<rounds {
+            let fresh = TeamClient()
+            cold.append(await fresh.collect(.chat("cold"), to: team).summary.elapsed)
+            fresh.shutdown()
+            warm.append(await pooled.collect(.chat("warm"), to: team).summary.elapsed)
+        }
+        return (cold.sorted()[cold.count / 2], warm.sorted()[warm.count / 2])
+    }
+}

@@ -1,0 +1,173 @@
+import ArgumentParser
+import TeamChatCore
+
+extension RoundSummary: RoundSummaryLike {}
+
+/// `teamchat send`: one team-chat round per message.
+struct Send: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send a message to the whole team and print every answer as it arrives.",
+        discussion: """
+            With MESSAGE, one round. Without MESSAGE and with standard input not a terminal, each input line is one \
+            round over the same warm connections (for pipelines). Without MESSAGE on a terminal, an interactive \
+            prompt: each line is a round.
+
+            Each specialist has its own reply timeout counted from its own send; the deadline bounds the whole round. \
+            With --quorum K the round ends as soon as K specialists replied (the rest are cancelled) and succeeds \
+            when K replied.
+            """
+    )
+
+    @Argument(help: "The message (words are joined with spaces).")
+    var message: [String] = []
+
+    @OptionGroup(title: "Team")
+    var discovery: DiscoveryOptions
+
+    @Option(name: .long, help: ArgumentHelp("Ask only these specialists (repeatable, comma lists allowed).", valueName: "id"),
+            completion: .custom(SpecialistCompletion.ids))
+    var to: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Do not ask these specialists (repeatable, comma lists allowed).", valueName: "id"),
+            completion: .custom(SpecialistCompletion.ids))
+    var exclude: [String] = []
+
+    @OptionGroup(title: "Budgets")
+    var budgets: RoundFlags
+
+    @Option(name: .long, help: ArgumentHelp("Replies needed for success (default: every addressed specialist).", valueName: "k"))
+    var quorum: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Retry failed connection attempts this many times (never a request that was sent).", valueName: "n"))
+    var retries = 0
+
+    @Flag(name: .long, help: "Ask specialists to stream their answers and show chunks as they arrive.")
+    var stream = false
+
+    @Flag(name: .long, help: "Print NDJSON events (reply, chunk, summary), one per line.")
+    var json = false
+
+    func validate() throws {
+        if let quorum, quorum < 1 { throw ValidationError("--quorum must be at least 1") }
+        if retries < 0 { throw ValidationError("--retries must not be negative") }
+    }
+
+    func run() async throws {
+        let client = discovery.makeClient()
+        defer { client.shutdown() }
+        let roster = try await TeamLoader.load(discovery, client: client, probe: budgets.options)
+        let team = try TeamLoader.select(roster, to: to, exclude: exclude)
+        if team.isEmpty {
+            throw fail(ExitStatus.unavailable, "no specialist to ask")
+        }
+        if let quorum, quorum > team.count {
+            throw fail(ExitStatus.usage, "--quorum \(quorum) is more than the \(team.count) specialists addressed")
+        }
+        TeamLoader.ensureDescriptors(for: team.count)
+
+        let text = message.joined(separator: " ")
+        if !text.isEmpty {
+            do {
+                _ = try WireRequest.chat(text).encodedLine()
+            } catch {
+                throw fail(ExitStatus.usage, error.message)
+            }
+        }
+        var options = budgets.options
+        options.quorum = quorum
+        options.retries = retries
+        let session = RoundSession(
+            client: client,
+            team: team,
+            options: options,
+            stream: stream,
+            json: json
+        )
+        let lines: AsyncStream<String>?
+        if !text.isEmpty {
+            lines = nil
+        } else if Console.stdinIsTerminal {
+            lines = Prompt.lines(team: team)
+        } else {
+            lines = StandardInputLines.stream()
+        }
+        let (status, interrupted) = await Interrupts.run {
+            if let lines {
+                await session.run(lines: lines)
+            } else {
+                await session.run(message: text)
+            }
+        }
+        if interrupted { throw ExitCode(ExitStatus.interrupted) }
+        if status != ExitStatus.ok { throw ExitCode(status) }
+    }
+}
+
+/// Runs rounds one after another over one client and renders them.
+struct RoundSession: Sendable {
+    let client: TeamClient
+    let team: [Specialist]
+    let options: RoundOptions
+    let stream: Bool
+    let json: Bool
+
+    /// One round; returns the exit status.
+    func run(message: String) async -> Int32 {
+        var renderer = makeRenderer()
+        var tracker = RoundStatusTracker()
+        if let summary = await round(message, number: 1, showMessage: false, renderer: &renderer) {
+            tracker.add(summary)
+        }
+        return tracker.status
+    }
+
+    /// A round per non-empty line; returns the exit status over all of them.
+    func run(lines: AsyncStream<String>) async -> Int32 {
+        var renderer = makeRenderer()
+        var tracker = RoundStatusTracker()
+        var number = 0
+        for await line in lines {
+            let text = line.trimmed
+            if text.isEmpty { continue }
+            do {
+                _ = try WireRequest.chat(text).encodedLine()
+            } catch {
+                Console.err("teamchat: skipped a line: \(error.message)")
+                tracker.skippedBadInput()
+                continue
+            }
+            number += 1
+            guard let summary = await round(text, number: number, showMessage: true, renderer: &renderer) else { break }
+            tracker.add(summary)
+        }
+        return tracker.status
+    }
+
+    /// Runs one round, rendering as events arrive. Returns `nil` when the round was interrupted.
+    private func round(
+        _ text: String,
+        number: Int,
+        showMessage: Bool,
+        renderer: inout any RoundRenderer
+    ) async -> RoundSummary? {
+        renderer.begin(round: number, message: showMessage ? text : nil)
+        let request = WireRequest.chat(text, stream: stream, requestID: stream ? "teamchat-\(number)" : nil)
+        var partial = RoundSummary(addressed: team.count, quorum: options.quorum ?? team.count)
+        let started = ContinuousClock.now
+        for await event in client.round(request, to: team, options: options) {
+            renderer.render(event)
+            switch event {
+            case .outcome(let outcome): partial.add(outcome)
+            case .finished(let summary): return summary
+            case .chunk: break
+            }
+        }
+        partial.elapsed = started.duration(to: .now)
+        renderer.interrupted(partial)
+        return nil
+    }
+
+    private func makeRenderer() -> any RoundRenderer {
+        json ? JSONRoundRenderer() : HumanRoundRenderer(specialists: team, style: .detect(terminal: Console.stdoutIsTerminal))
+    }
+}

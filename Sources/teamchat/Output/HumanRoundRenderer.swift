@@ -1,0 +1,71 @@
+import TeamChatCore
+
+/// Output for people: each answer the moment it arrives, labelled with the specialist and its latency, failures
+/// in words, a summary line last. Everything a specialist sent is sanitised before it reaches the terminal.
+struct HumanRoundRenderer: RoundRenderer {
+    private let style: Style
+    private let idWidth: Int
+
+    init(specialists: [Specialist], style: Style) {
+        self.style = style
+        self.idWidth = min(24, specialists.map(\.id.count).max() ?? 0)
+    }
+
+    mutating func begin(round: Int, message: String?) {
+        guard let message else { return }
+        if round > 1 { Console.out("") }
+        Console.out(style.bold("» " + TerminalSanitizer.sanitize(message)))
+    }
+
+    mutating func render(_ event: RoundEvent) {
+        switch event {
+        case .chunk(_, let specialist, let chunk):
+            Console.out(style.dim(label(specialist) + "  … " + indent(TerminalSanitizer.sanitize(chunk.content))))
+        case .outcome(let outcome):
+            Console.out(line(for: outcome))
+        case .finished(let summary):
+            Console.out(style.dim(KindWords.summary(summary)))
+        }
+    }
+
+    mutating func interrupted(_ partial: RoundSummary) {
+        Console.out(style.dim(KindWords.summary(partial, interrupted: true)))
+    }
+
+    private func label(_ specialist: Specialist) -> String {
+        Formatting.padded(TerminalSanitizer.sanitize(specialist.id), to: idWidth)
+    }
+
+    private func line(for outcome: SpecialistOutcome) -> String {
+        let latency = Formatting.leftPadded(Formatting.latency(outcome.elapsed), to: 8)
+        switch outcome.result {
+        case .success(let reply):
+            let text: String
+            switch reply {
+            case .response(let answer): text = TerminalSanitizer.sanitize(answer.content)
+            case .pong: text = "pong"
+            default: text = reply.typeName
+            }
+            return style.green(label(outcome.specialist)) + "  " + style.dim(latency) + "  " + indent(text)
+        case .failure(let error):
+            let words = Self.describe(error)
+            let colour = error.kind == .cancelled || error.kind == .breakerOpen ? style.yellow(words) : style.red(words)
+            return style.red(label(outcome.specialist)) + "  " + style.dim(latency) + "  ✗ " + colour
+        }
+    }
+
+    /// Continuation lines of a multi-line answer line up under its first line.
+    private func indent(_ text: String) -> String {
+        guard text.contains("\n") else { return text }
+        let pad = String(repeating: " ", count: idWidth + 12)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + pad)
+    }
+
+    /// What happened, in words; specialist-provided text is sanitised.
+    static func describe(_ error: ExchangeError) -> String {
+        switch error.kind {
+        case .specialistError: "error from specialist: " + TerminalSanitizer.sanitize(error.message)
+        default: TerminalSanitizer.sanitize(error.message)
+        }
+    }
+}
