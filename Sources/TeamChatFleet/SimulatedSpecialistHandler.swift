@@ -49,7 +49,7 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         let line = unwrapInboundIn(data)
         let request: Request
         do {
-            request = try JSONDecoder().decode(Request.self, from: Data(line.readableBytesView))
+            request = try Self.decoder.decode(Request.self, from: Data(line.readableBytesView))
         } catch DecodingError.typeMismatch(_, let errorContext) where errorContext.codingPath.isEmpty {
             context.close(promise: nil)  // what real specialists do with non-object JSON
             return
@@ -192,10 +192,13 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         }
     }
 
+    private static let decoder = JSONDecoder()
+    private static let encoder = JSONEncoder()
+
     static func encode(_ reply: FleetReply) -> ByteBuffer {
         var buffer = ByteBuffer()
         // Encoding a struct of strings and integers cannot fail.
-        buffer.writeBytes(try! JSONEncoder().encode(reply))
+        buffer.writeBytes(try! Self.encoder.encode(reply))
         buffer.writeInteger(UInt8(ascii: "\n"))
         return buffer
     }

@@ -84,7 +84,9 @@ final class SpecialistConnectionHandler: ChannelInboundHandler, RemovableChannel
             )
         )
         context.writeAndFlush(wrapOutboundOut(request)).whenFailure { error in
-            this.value.fail(ExchangeError(channelError: error))
+            var error = ExchangeError(channelError: error)
+            error.beforeAnyReply = true
+            this.value.fail(error)
         }
         return promise.futureResult
     }
@@ -140,14 +142,21 @@ final class SpecialistConnectionHandler: ChannelInboundHandler, RemovableChannel
         if framer.hasBufferedBytes, case .exchanging = state {
             fail(.invalidReply("connection closed in the middle of a line"))
         } else {
-            fail(ExchangeError(.closed, "connection closed by specialist before replying"))
+            fail(markedIfNothingReceived(ExchangeError(.closed, "connection closed by specialist before replying")))
         }
         onEvent(.closed)
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(ExchangeError(channelError: error))
+        fail(markedIfNothingReceived(ExchangeError(channelError: error)))
+    }
+
+    private func markedIfNothingReceived(_ error: ExchangeError) -> ExchangeError {
+        guard case .exchanging(let exchange) = state, exchange.firstByteAt == nil else { return error }
+        var error = error
+        error.beforeAnyReply = true
+        return error
     }
 
     // MARK: Internals

@@ -66,12 +66,21 @@ final class RoundRun: Sendable {
             self.stop(ExchangeError(.timeout, "timeout: round deadline of \(self.roundBudget) reached"))
         }
         state.withLockedValue { $0.deadlineTimer = timer }
+        var byLoop: [ObjectIdentifier: (pool: EndpointPool, indices: [Int])] = [:]
         for index in specialists.indices {
             if let error = skip[index] {
-                record(SpecialistOutcome(index: index, specialist: specialists[index], result: .failure(error),
-                                         elapsed: .zero))
-            } else {
-                attempt(index, number: 1)
+                record(
+                    SpecialistOutcome(
+                        index: index, specialist: specialists[index], result: .failure(error), elapsed: .zero))
+                continue
+            }
+            let pool = client.pool(for: specialists[index].endpoint)
+            byLoop[ObjectIdentifier(pool.eventLoop), default: (pool, [])].indices.append(index)
+        }
+        // One task per event loop starts all of its exchanges: one thread hop per loop instead of one per specialist.
+        for (pool, indices) in byLoop.values {
+            pool.eventLoop.execute {
+                for index in indices { self.attempt(index, number: 1) }
             }
         }
     }
@@ -85,16 +94,19 @@ final class RoundRun: Sendable {
 
     // MARK: One specialist
 
-    private func attempt(_ index: Int, number: Int) {
+    /// - Parameter staleRetried: whether this specialist's exchange already failed once on a pooled connection that
+    ///   its peer had closed while idle. Such a failure is retried once on a new connection: the request reached a
+    ///   socket nobody reads (the specialist restarted or dropped the idle connection), so no answer is lost or
+    ///   duplicated. A second such failure is reported.
+    private func attempt(_ index: Int, number: Int, staleRetried: Bool = false) {
         let specialist = specialists[index]
         let pool = client.pool(for: specialist.endpoint)
-        let eventLoop = client.group.next()
+        let eventLoop = pool.eventLoop
         let remaining = Duration(deadline - .now())
         let (requestID, leased) = pool.lease(
             deadline: deadline,
             connectTimeout: min(options.connectTimeout, remaining),
-            timeoutError: ExchangeError(.timeout, "timeout: round deadline of \(roundBudget) reached before a connection was free"),
-            on: eventLoop
+            timeoutError: ExchangeError(.timeout, "timeout: round deadline of \(roundBudget) reached before a connection was free")
         )
         guard track(index, .leasing(pool, requestID: requestID)) else {
             pool.cancelLease(requestID)
@@ -115,6 +127,11 @@ final class RoundRun: Sendable {
             ).always { result in
                 let reusable = (try? result.get())?.connectionReusable ?? false
                 pool.release(lease.connection, reusable: reusable)
+            }.flatMapErrorThrowing { error in
+                if lease.reused, !staleRetried, let error = error as? ExchangeError, error.beforeAnyReply {
+                    throw StaleConnection()
+                }
+                throw error
             }.map { (lease, $0) }
         }.whenComplete { result in
             switch result {
@@ -137,10 +154,12 @@ final class RoundRun: Sendable {
                         attempts: number
                     )
                 )
+            case .failure(is StaleConnection):
+                self.attempt(index, number: number, staleRetried: true)
             case .failure(let error):
                 let error = error as? ExchangeError ?? ExchangeError(channelError: error)
                 if error.kind.isConnectFailure, number <= self.options.retries, NIODeadline.now() < self.deadline {
-                    self.attempt(index, number: number + 1)
+                    self.attempt(index, number: number + 1, staleRetried: staleRetried)
                     return
                 }
                 self.record(
@@ -246,3 +265,6 @@ final class RoundRun: Sendable {
         }
     }
 }
+
+/// A pooled connection turned out to be closed by its peer before our request was answered.
+private struct StaleConnection: Error {}

@@ -129,7 +129,7 @@ public final class TeamClient: Sendable {
                     idleTimeout: configuration.idleTimeout
                 ),
                 maximumReplyBytes: configuration.maximumReplyBytes,
-                group: group
+                eventLoop: group.next()
             )
             pools[endpoint] = pool
             return pool

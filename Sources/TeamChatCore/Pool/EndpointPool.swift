@@ -8,8 +8,10 @@ final class EndpointPool: Sendable {
     typealias Machine = ConnectionPoolStateMachine<ContinuousClock>
 
     let endpoint: Endpoint
+    /// Every connection of this pool, every lease and every timer lives on this loop, so that an exchange started
+    /// on it runs from lease to reply without a thread hop.
+    let eventLoop: any EventLoop
     private let address: Result<SocketAddress, ExchangeError>
-    private let group: any EventLoopGroup
     private let maximumReplyBytes: Int
     private let state: NIOLockedValueBox<State>
 
@@ -42,11 +44,11 @@ final class EndpointPool: Sendable {
         address: Result<SocketAddress, ExchangeError>,
         configuration: Machine.Configuration,
         maximumReplyBytes: Int,
-        group: any EventLoopGroup
+        eventLoop: any EventLoop
     ) {
         self.endpoint = endpoint
         self.address = address
-        self.group = group
+        self.eventLoop = eventLoop
         self.maximumReplyBytes = maximumReplyBytes
         self.state = NIOLockedValueBox(State(machine: Machine(configuration: configuration, clock: ContinuousClock())))
     }
@@ -62,8 +64,7 @@ final class EndpointPool: Sendable {
     func lease(
         deadline: NIODeadline,
         connectTimeout: Duration,
-        timeoutError: ExchangeError,
-        on eventLoop: any EventLoop
+        timeoutError: ExchangeError
     ) -> (id: Int, future: EventLoopFuture<Lease>) {
         let promise = eventLoop.makePromise(of: Lease.self)
         let instant = ContinuousClock.now.advanced(by: Duration(deadline - .now()))
@@ -151,7 +152,7 @@ final class EndpointPool: Sendable {
 
     private func scheduleTimeout(_ requestID: Int, at deadline: ContinuousClock.Instant) {
         let delay = ContinuousClock.now.duration(to: deadline)
-        let timer = group.next().scheduleTask(in: TimeAmount(delay)) {
+        let timer = eventLoop.scheduleTask(in: TimeAmount(delay)) {
             self.run { $0.machine.timeoutRequest(requestID) }
         }
         let stored = state.withLockedValue { state -> Bool in
@@ -173,7 +174,7 @@ final class EndpointPool: Sendable {
         }
         let started = NIODeadline.now()
         let maximumReplyBytes = self.maximumReplyBytes
-        ClientBootstrap(group: group)
+        ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(timeout))
             .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in

@@ -45,6 +45,9 @@ public struct ExchangeError: Error, Hashable, Sendable, CustomStringConvertible 
 
     public var kind: Kind
     public var message: String
+    /// Set when the connection failed after the request was written but before a single reply byte arrived: on a
+    /// reused connection this means the specialist had closed it while idle (restart, idle timeout).
+    var beforeAnyReply = false
 
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NIOPosix
 import TeamChatCore
 import TeamChatFleet
 
@@ -58,9 +59,12 @@ struct Demo: AsyncParsableCommand {
         let warm = await render(client: client, team: fleet.specialists, message: message, options: options, style: style)
 
         step("Cold vs warm on 18 instant specialists, \(rounds) rounds each")
-        let instant = try await Fleet.start(SimulatedSpecialistConfiguration.team(count: 18))
+        // The instant team gets its own thread, as a team in other processes would have.
+        let fleetGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let instant = try await Fleet.start(SimulatedSpecialistConfiguration.team(count: 18), group: fleetGroup)
         let comparison = await compare(team: instant.specialists)
         await instant.stop()
+        try await fleetGroup.shutdownGracefully()
         await fleet.stop()
         Console.out("  cold (new connections every round): p50 \(Formatting.latency(comparison.cold))")
         Console.out("  warm (pooled connections):          p50 \(Formatting.latency(comparison.warm))")
