@@ -1,0 +1,89 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import TeamChatCore
+import Testing
+
+@Suite("Parsing and sanitising")
+struct SupportTests {
+    @Test(
+        "durations",
+        arguments: [
+            ("2", Duration.seconds(2)), ("2s", .seconds(2)), ("500ms", .milliseconds(500)), ("1.5s", .milliseconds(1_500)),
+            ("250us", .microseconds(250)), ("1m", .seconds(60)), ("0", .zero),
+        ]
+    )
+    func durations(_ text: String, _ expected: Duration) {
+        #expect(Duration(parsing: text) == expected)
+    }
+
+    @Test("bad durations", arguments: ["", "s", "-1s", "1h", "abc", "1.2.3s", "ms5"])
+    func badDurations(_ text: String) {
+        #expect(Duration(parsing: text) == nil)
+    }
+
+    @Test("byte counts")
+    func byteCounts() {
+        #expect(ByteCount.parse("16MiB") == 16 << 20)
+        #expect(ByteCount.parse("64k") == 64 << 10)
+        #expect(ByteCount.parse("1000") == 1000)
+        #expect(ByteCount.parse("-1") == nil)
+        #expect(ByteCount.parse("lots") == nil)
+    }
+
+    @Test("terminal escapes and control characters are shown escaped; newlines, tabs and text pass")
+    func sanitizer() {
+        #expect(TerminalSanitizer.sanitize("plain\ttext\nnext line, ünïcødé ✓") == "plain\ttext\nnext line, ünïcødé ✓")
+        #expect(TerminalSanitizer.sanitize("\u{1B}[31mred\u{1B}]0;title\u{07}") == "\\x1B[31mred\\x1B]0;title\\x07")
+        #expect(TerminalSanitizer.sanitize("a\rb\u{7F}") == "a\\x0Db\\x7F")
+        #expect(TerminalSanitizer.sanitize("\u{9B}2J") == "\\u{009B}2J")
+        #expect(TerminalSanitizer.sanitize("abc\u{202E}fed") == "abc\\u{202E}fed")
+    }
+
+    @Test("scan ranges")
+    func scanRanges() {
+        #expect(ScanRange(parsing: "127.0.0.1:45000-45016") == ScanRange(host: "127.0.0.1", ports: 45000...45016))
+        #expect(ScanRange(parsing: "[::1]:9000-9001") == ScanRange(host: "::1", ports: 9000...9001))
+        #expect(ScanRange(parsing: "localhost:8000") == ScanRange(host: "localhost", ports: 8000...8000))
+        for bad in ["127.0.0.1", ":1-2", "h:2-1", "h:0-5", "h:1-70000", "h:a-b"] {
+            #expect(ScanRange(parsing: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test("roster files: both shapes, and clear errors for bad ones")
+    func rosterFiles() throws {
+        let list = try RosterFile.parse(Data(#"[{"id":"a-ai","host":"h","port":1},{"id":"b","port":2}]"#.utf8), name: "x")
+        #expect(list.map(\.id) == ["a-ai", "b"])
+        #expect(list[1].host == "127.0.0.1")
+        let wrapped = try RosterFile.parse(Data(#"{"specialists":[{"id":"c","host":"h","port":3}]}"#.utf8), name: "x")
+        #expect(wrapped.map(\.port) == [3])
+        for bad in ["{", "[{\"id\":\"a\"}]", "[{\"id\":\"a\",\"port\":0}]", "[{\"id\":\"a\",\"port\":1},{\"id\":\"a\",\"port\":2}]"] {
+            #expect(throws: RosterError.self) { try RosterFile.parse(Data(bad.utf8), name: "x") }
+        }
+    }
+
+    @Test("the Tekton preset honours the port base and per-name overrides")
+    func tekton() throws {
+        let standard = try TektonPreset.roster(environment: [:])
+        #expect(standard.count == 18)
+        #expect(standard.first { $0.id == "apollo-ai" }?.port == 45012)
+        #expect(standard.first { $0.id == "hephaestus-ai" }?.port == 45080)
+        let moved = try TektonPreset.roster(environment: ["TEKTON_AI_PORT_BASE": "50000", "APOLLO_AI_PORT": "61001"])
+        #expect(moved.first { $0.id == "engram-ai" }?.port == 50000)
+        #expect(moved.first { $0.id == "hephaestus-ai" }?.port == 50080)
+        #expect(moved.first { $0.id == "apollo-ai" }?.port == 61001)
+        #expect(throws: RosterError.self) { try TektonPreset.roster(environment: ["TEKTON_AI_PORT_BASE": "x"]) }
+    }
+
+    @Test("--to and --exclude accept ids, base names and both suffixes, and reject unknown names")
+    func selection() throws {
+        let roster = try TektonPreset.roster(environment: [:])
+        let picked = try SpecialistSelector.select(
+            roster, include: SpecialistSelector.names(["apollo,athena-ci", "sophia-ai"]), exclude: ["athena"])
+        #expect(picked.map(\.id) == ["apollo-ai", "sophia-ai"])
+        #expect(try SpecialistSelector.select(roster, include: [], exclude: ["numa"]).count == 17)
+        #expect(throws: RosterError.self) { try SpecialistSelector.select(roster, include: ["zeus"], exclude: []) }
+    }
+}
