@@ -65,7 +65,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TeamChatCLITests",
-            dependencies: ["TeamChatFleet", "TeamChatCore"]
+            // Depends on the executable so that `swift build --build-tests` builds the binary these tests run.
+            dependencies: ["teamchat", "TeamChatFleet", "TeamChatCore"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -82,6 +82,7 @@ struct FleetCommand: AsyncParsableCommand {
 
     func run() async throws {
         TeamLoader.ensureDescriptors(for: count)
+        let interrupts = Interrupts.signals()
         let fleet: Fleet
         do {
             fleet = try await Fleet.start(try configurations(), host: host)
@@ -105,7 +106,7 @@ struct FleetCommand: AsyncParsableCommand {
         let ports = fleet.specialists.map(\.port)
         Console.err(
             "teamchat: fleet of \(count) on \(host), ports \(ports.min()!)–\(ports.max()!); Ctrl-C to stop")
-        await Interrupts.wait()
+        for await _ in interrupts { break }
         await fleet.stop()
         Console.err("teamchat: fleet stopped")
     }

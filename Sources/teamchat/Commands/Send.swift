@@ -155,12 +155,15 @@ struct RoundSession: Sendable {
         var partial = RoundSummary(addressed: team.count, quorum: options.quorum ?? team.count)
         let started = ContinuousClock.now
         for await event in client.round(request, to: team, options: options) {
-            renderer.render(event)
-            switch event {
-            case .outcome(let outcome): partial.add(outcome)
-            case .finished(let summary): return summary
-            case .chunk: break
+            if case .finished(let summary) = event {
+                // Cancellation ends the round with the exchanges in flight reported as cancelled: that is an
+                // interruption, not a result.
+                if Task.isCancelled { break }
+                renderer.render(event)
+                return summary
             }
+            renderer.render(event)
+            if case .outcome(let outcome) = event { partial.add(outcome) }
         }
         partial.elapsed = started.duration(to: .now)
         renderer.interrupted(partial)

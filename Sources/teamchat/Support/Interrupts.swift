@@ -16,9 +16,11 @@ enum Interrupts {
     static func run<Result: Sendable>(
         _ work: @escaping @Sendable () async -> Result
     ) async -> (result: Result, interrupted: Bool) {
+        // The stream installs its handlers synchronously, here: a signal can never slip in before they exist.
+        let incoming = signals()
         let task = Task { await work() }
         let watcher = Task {
-            for await _ in signals() {
+            for await _ in incoming {
                 task.cancel()
                 return
             }
@@ -28,12 +30,8 @@ enum Interrupts {
         return (result, task.isCancelled)
     }
 
-    /// Returns when SIGINT or SIGTERM arrives.
-    static func wait() async {
-        for await _ in signals() { return }
-    }
-
-    /// SIGINT and SIGTERM as they arrive; their default action (exit) is disabled while the stream lives.
+    /// SIGINT and SIGTERM as they arrive; their default action (exit) is disabled while the stream lives. The
+    /// handlers are installed when this returns, so a signal sent after it is never lost.
     static func signals() -> AsyncStream<Int32> {
         AsyncStream { continuation in
             let sources = [SIGINT, SIGTERM].map { number in
