@@ -1,0 +1,122 @@
+function __teamchat_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __teamchat_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __teamchat_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __teamchat_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __teamchat_parse_tokens -S
+    set -l unparsed_tokens (__teamchat_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'teamchat'
+        __teamchat_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'send'
+            __teamchat_parse_subcommand -r 1 'roster=' 'scan=' 'tekton' 'max-reply=' 'to=+' 'exclude=+' 'timeout=' 'connect-timeout=' 'deadline=' 'quorum=' 'retries=' 'stream' 'json' 'version' 'h/help'
+        case 'fleet'
+            __teamchat_parse_subcommand 0 'count=' 'base-port=' 'host=' 'latency=' 'jitter=' 'misbehave=+' 'late-delay=' 'write-roster=' 'version' 'h/help'
+        case 'demo'
+            __teamchat_parse_subcommand 0 'latency=' 'timeout=' 'rounds=' 'version' 'h/help'
+        case 'help'
+            __teamchat_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __teamchat_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __teamchat_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __teamchat_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __teamchat_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__teamchat_tokens -p)
+    if test -z "$(__teamchat_tokens -t)"
+        set -l index (count (__teamchat_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'teamchat' -f
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat" version' -l 'version' -d 'Show the version.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_positional "teamchat" -eq 1' -fa 'send' -d 'Send a message to the whole team and print every answer as it arrives.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_positional "teamchat" -eq 1' -fa 'fleet' -d 'Run simulated specialists speaking the protocol, until interrupted.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_positional "teamchat" -eq 1' -fa 'demo' -d 'Tour teamchat on an in-process simulated team: nothing else needs to run.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_positional "teamchat" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" roster' -l 'roster' -d 'Read the team from a JSON roster file.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" scan' -l 'scan' -d 'Probe HOST:LOW-HIGH in parallel for specialists.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" tekton' -l 'tekton' -d 'Use the Tekton preset of 18 specialists (the default; honours TEKTON_AI_PORT_BASE and <NAME>_AI_PORT).'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" max-reply' -l 'max-reply' -d 'The longest reply accepted.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send"' -l 'to' -d 'Ask only these specialists (repeatable, comma lists allowed).' -rfka '(__teamchat_custom_completion ---completion send -- --to (count (__teamchat_tokens -pc)) (__teamchat_tokens -tC))'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send"' -l 'exclude' -d 'Do not ask these specialists (repeatable, comma lists allowed).' -rfka '(__teamchat_custom_completion ---completion send -- --exclude (count (__teamchat_tokens -pc)) (__teamchat_tokens -tC))'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" timeout' -l 'timeout' -d 'How long each specialist may take to reply, from its own send.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" connect-timeout' -l 'connect-timeout' -d 'How long a connection attempt may take.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" deadline' -l 'deadline' -d 'How long the whole round may take (default: timeout + connect timeout).' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" quorum' -l 'quorum' -d 'Replies needed for success (default: every addressed specialist).' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" retries' -l 'retries' -d 'Retry failed connection attempts this many times (never a request that was sent).' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" stream' -l 'stream' -d 'Ask specialists to stream their answers and show chunks as they arrive.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" json' -l 'json' -d 'Print NDJSON events (reply, chunk, summary), one per line.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" version' -l 'version' -d 'Show the version.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat fleet" count' -l 'count' -d 'How many specialists.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat fleet" base-port' -l 'base-port' -d 'The first port; the others follow it. 0 picks free ports.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat fleet" host' -l 'host' -d 'The address to listen on.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat fleet" latency' -l 'latency' -d 'Time before each reply.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat fleet" jitter' -l 'jitter' -d 'Random spread (±) around the latency.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat fleet"' -l 'misbehave' -d 'Misbehaving specialists, as N:KIND or ID:KIND (N counts from 1), comma-separated.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat fleet" late-delay' -l 'late-delay' -d 'How late a \'late\' specialist answers its first chat.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat fleet" write-roster' -l 'write-roster' -d 'Also write the roster to this JSON file (for --roster).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat fleet" version' -l 'version' -d 'Show the version.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat fleet" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat demo" latency' -l 'latency' -d 'Think time of the simulated specialists.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat demo" timeout' -l 'timeout' -d 'Reply timeout of the rounds.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat demo" rounds' -l 'rounds' -d 'Rounds per mode in the cold vs warm comparison.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat demo" version' -l 'version' -d 'Show the version.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat demo" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat help" version' -l 'version' -d 'Show the version.'
