@@ -173,22 +173,22 @@ _teamchat() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|fleet|demo|help)
+    send|discover|warm|stats|fleet|demo|help)
         # Offer subcommand argument completions
         "_teamchat_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'send fleet demo help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'send discover warm stats fleet demo help' -- "${cur}"))
         ;;
     esac
 }
 
 _teamchat_send() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --stream --json --version -h --help)
+    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --version -h --help)
     repeating_options=(--to --exclude)
-    non_repeating_options=(--roster --scan --max-reply --timeout --connect-timeout --deadline --quorum --retries)
+    non_repeating_options=(--roster --scan --cache --ttl --max-reply --timeout --connect-timeout --deadline --quorum --retries)
     __teamchat_offer_flags_options -1
 
     # Offer option value completions
@@ -198,6 +198,13 @@ _teamchat_send() {
         return
         ;;
     '--scan')
+        return
+        ;;
+    '--cache')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--ttl')
         return
         ;;
     '--max-reply')
@@ -224,6 +231,114 @@ _teamchat_send() {
         return
         ;;
     '--retries')
+        return
+        ;;
+    esac
+}
+
+_teamchat_discover() {
+    repeating_flags=()
+    non_repeating_flags=(--tekton --no-cache --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--roster --scan --cache --ttl --max-reply --timeout --connect-timeout --deadline)
+    __teamchat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--roster')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--scan')
+        return
+        ;;
+    '--cache')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--ttl')
+        return
+        ;;
+    '--max-reply')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--deadline')
+        return
+        ;;
+    esac
+}
+
+_teamchat_warm() {
+    repeating_flags=()
+    non_repeating_flags=(--tekton --no-cache --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--roster --scan --cache --ttl --max-reply --timeout --connect-timeout --deadline --connections)
+    __teamchat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--roster')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--scan')
+        return
+        ;;
+    '--cache')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--ttl')
+        return
+        ;;
+    '--max-reply')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--deadline')
+        return
+        ;;
+    '--connections')
+        return
+        ;;
+    esac
+}
+
+_teamchat_stats() {
+    repeating_flags=()
+    non_repeating_flags=(--tekton --no-cache --json --reset --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--roster --scan --cache --ttl --max-reply)
+    __teamchat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--roster')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--scan')
+        return
+        ;;
+    '--cache')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--ttl')
+        return
+        ;;
+    '--max-reply')
         return
         ;;
     esac

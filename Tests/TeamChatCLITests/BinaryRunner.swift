@@ -35,6 +35,9 @@ struct BinaryRunner {
         env["NO_COLOR"] = "1"
         env.removeValue(forKey: "TEAMCHAT_ROSTER")
         env.removeValue(forKey: "TEAMCHAT_SCAN")
+        // Never touch the user's cache: each run gets its own unless the test names one.
+        env["TEAMCHAT_CACHE"] = FileManager.default.temporaryDirectory
+            .appendingPathComponent("teamchat-test-\(UUID())/specialists.json").path
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe()

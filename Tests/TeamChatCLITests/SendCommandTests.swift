@@ -64,8 +64,10 @@ struct SendCommandTests {
                 #expect(reply["success"] as? Bool == true)
                 #expect((reply["content"] as? String)?.hasSuffix(": hello team") == true)
                 #expect(reply["elapsed_ms"] is Double)
-                #expect(reply["reused"] as? Bool == false)
+                // The cache was missing: discovery pinged first, on the connections the round then reused.
+                #expect(reply["reused"] as? Bool == true)
             }
+            #expect(fleet.counters.totalRequests(type: "ping") == 4)
             let summary = try #require(events.last)
             #expect(summary["type"] as? String == "summary")
             #expect(summary["replied"] as? Int == 4)

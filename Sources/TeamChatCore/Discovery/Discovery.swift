@@ -49,17 +49,22 @@ public enum Discovery {
     /// Probes every port of `range` and returns the specialists that answered, named by their `ai_id` (or
     /// `host:port` when they give none, or when two give the same one).
     public static func scan(_ range: ScanRange, client: TeamClient, options: RoundOptions) async -> [Specialist] {
+        await scanProbes(range, client: client, options: options).map(\.specialist)
+    }
+
+    /// The probes of a scan's live ports, named as ``scan(_:client:options:)`` names them.
+    public static func scanProbes(_ range: ScanRange, client: TeamClient, options: RoundOptions) async -> [Probe] {
         let candidates = range.ports.map { port in
             Specialist(id: "scan:\(Endpoint(host: range.host, port: port))", host: range.host, port: port)
         }
-        let found = await probe(candidates, client: client, options: options).filter(\.isAlive).map(\.specialist)
+        var alive = await probe(candidates, client: client, options: options).filter(\.isAlive)
         var seen = Set<String>()
-        return found.map { specialist in
-            var specialist = specialist
-            if specialist.id.hasPrefix("scan:") || !seen.insert(specialist.id).inserted {
-                specialist.id = specialist.endpoint.description
+        for index in alive.indices {
+            if alive[index].specialist.id.hasPrefix("scan:") || !seen.insert(alive[index].specialist.id).inserted {
+                alive[index].specialist.id = alive[index].specialist.endpoint.description
             }
-            return specialist
+            alive[index].outcome.specialist = alive[index].specialist
         }
+        return alive
     }
 }

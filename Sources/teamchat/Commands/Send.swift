@@ -47,6 +47,9 @@ struct Send: AsyncParsableCommand {
     @Flag(name: .long, help: "Print NDJSON events (reply, chunk, summary), one per line.")
     var json = false
 
+    @Flag(name: .long, help: "Ask specialists whose circuit breaker is open too.")
+    var noBreaker = false
+
     func validate() throws {
         if let quorum, quorum < 1 { throw ValidationError("--quorum must be at least 1") }
         if retries < 0 { throw ValidationError("--retries must not be negative") }
@@ -55,8 +58,9 @@ struct Send: AsyncParsableCommand {
     func run() async throws {
         let client = discovery.makeClient()
         defer { client.shutdown() }
-        let roster = try await TeamLoader.load(discovery, client: client, probe: budgets.options)
-        let team = try TeamLoader.select(roster, to: to, exclude: exclude)
+        let directory = try discovery.makeDirectory(client: client, probe: budgets.options)
+        let resolution = try await TeamLoader.resolve(directory)
+        let team = try TeamLoader.select(resolution.roster, to: to, exclude: exclude)
         if team.isEmpty {
             throw fail(ExitStatus.unavailable, "no specialist to ask")
         }
@@ -78,10 +82,13 @@ struct Send: AsyncParsableCommand {
         options.retries = retries
         let session = RoundSession(
             client: client,
+            directory: directory,
             team: team,
             options: options,
             stream: stream,
-            json: json
+            json: json,
+            breakers: !noBreaker,
+            health: resolution.health
         )
         let lines: AsyncStream<String>?
         if !text.isEmpty {
@@ -99,6 +106,7 @@ struct Send: AsyncParsableCommand {
             }
         }
         if interrupted { throw ExitCode(ExitStatus.interrupted) }
+        await resolution.refresh?.value
         if status != ExitStatus.ok { throw ExitCode(status) }
     }
 }
@@ -106,16 +114,22 @@ struct Send: AsyncParsableCommand {
 /// Runs rounds one after another over one client and renders them.
 struct RoundSession: Sendable {
     let client: TeamClient
+    let directory: TeamDirectory
     let team: [Specialist]
     let options: RoundOptions
     let stream: Bool
     let json: Bool
+    /// Whether open breakers skip specialists.
+    let breakers: Bool
+    /// Health as of the last cache read or write, for breaker decisions.
+    let health: [String: SpecialistHealth]
 
     /// One round; returns the exit status.
     func run(message: String) async -> Int32 {
         var renderer = makeRenderer()
         var tracker = RoundStatusTracker()
-        if let summary = await round(message, number: 1, showMessage: false, renderer: &renderer) {
+        var health = self.health
+        if let summary = await round(message, number: 1, showMessage: false, renderer: &renderer, health: &health) {
             tracker.add(summary)
         }
         return tracker.status
@@ -125,6 +139,7 @@ struct RoundSession: Sendable {
     func run(lines: AsyncStream<String>) async -> Int32 {
         var renderer = makeRenderer()
         var tracker = RoundStatusTracker()
+        var health = self.health
         var number = 0
         for await line in lines {
             let text = line.trimmed
@@ -137,7 +152,10 @@ struct RoundSession: Sendable {
                 continue
             }
             number += 1
-            guard let summary = await round(text, number: number, showMessage: true, renderer: &renderer) else { break }
+            guard
+                let summary = await round(
+                    text, number: number, showMessage: true, renderer: &renderer, health: &health)
+            else { break }
             tracker.add(summary)
         }
         return tracker.status
@@ -148,13 +166,20 @@ struct RoundSession: Sendable {
         _ text: String,
         number: Int,
         showMessage: Bool,
-        renderer: inout any RoundRenderer
+        renderer: inout any RoundRenderer,
+        health: inout [String: SpecialistHealth]
     ) async -> RoundSummary? {
         renderer.begin(round: number, message: showMessage ? text : nil)
         let request = WireRequest.chat(text, stream: stream, requestID: stream ? "teamchat-\(number)" : nil)
         var partial = RoundSummary(addressed: team.count, quorum: options.quorum ?? team.count)
+        var outcomes: [SpecialistOutcome] = []
+        let skip = breakers ? directory.skips(for: team, health: health) : [:]
         let started = ContinuousClock.now
-        for await event in client.round(request, to: team, options: options) {
+        defer {
+            let updated = directory.record(outcomes)
+            if !updated.isEmpty { health = updated }
+        }
+        for await event in client.round(request, to: team, options: options, skip: skip) {
             if case .finished(let summary) = event {
                 // Cancellation ends the round with the exchanges in flight reported as cancelled: that is an
                 // interruption, not a result.
@@ -163,7 +188,10 @@ struct RoundSession: Sendable {
                 return summary
             }
             renderer.render(event)
-            if case .outcome(let outcome) = event { partial.add(outcome) }
+            if case .outcome(let outcome) = event {
+                partial.add(outcome)
+                outcomes.append(outcome)
+            }
         }
         partial.elapsed = started.duration(to: .now)
         renderer.interrupted(partial)

@@ -9,37 +9,23 @@ import Foundation
 
 /// Turns the discovery options into a roster: reads the file, scans, or builds the Tekton preset.
 enum TeamLoader {
-    static func load(
-        _ discovery: DiscoveryOptions,
-        client: TeamClient,
-        probe: RoundOptions
-    ) async throws -> [Specialist] {
-        let source: RosterSource
+    /// Resolves the team through the directory (cache, discovery), turning roster trouble into exit statuses:
+    /// a bad roster file is 65, a bad environment variable 64, an empty team 69.
+    static func resolve(_ directory: TeamDirectory) async throws -> TeamDirectory.Resolution {
+        let resolution: TeamDirectory.Resolution
         do {
-            source = try discovery.source()
+            resolution = try await directory.resolve()
         } catch {
+            if case .file = directory.source { throw fail(ExitStatus.badInput, error.message) }
             throw fail(ExitStatus.usage, error.message)
         }
-        switch source {
-        case .file(let path):
-            do {
-                return try RosterFile.load(path: path)
-            } catch {
-                throw fail(ExitStatus.badInput, error.message)
-            }
-        case .scan(let range):
-            let found = await Discovery.scan(range, client: client, options: probe)
-            if found.isEmpty {
+        if resolution.roster.isEmpty {
+            if case .scan(let range) = directory.source {
                 throw fail(ExitStatus.unavailable, "no specialist answered on \(range)")
             }
-            return found
-        case .tekton:
-            do {
-                return try TektonPreset.roster(environment: ProcessInfo.processInfo.environment)
-            } catch {
-                throw fail(ExitStatus.usage, error.message)
-            }
+            throw fail(ExitStatus.unavailable, "the roster is empty")
         }
+        return resolution
     }
 
     /// Narrows the roster by `--to` and `--exclude`.

@@ -1,0 +1,102 @@
+/// One specialist's circuit breaker (DESIGN §4), as a pure state machine: the caller passes the time and, for
+/// trips, the jitter factor, so every transition can be tested exactly. It is `Codable` because it lives in the
+/// cache file: a dead specialist is skipped from the next invocation on.
+///
+/// closed → open after ``tripThreshold`` consecutive local failures → after the open period (5 s, doubling per
+/// re-trip, capped at 5 min, ±20 % jitter) one trial request (half-open) → closed on success, open again (longer)
+/// on failure. An `error` reply proves the specialist alive: it is not a local failure and resets the count.
+public struct CircuitBreaker: Codable, Hashable, Sendable {
+    public enum State: Codable, Hashable, Sendable {
+        /// Requests flow. `failures` counts consecutive local failures. Moves to `open`.
+        case closed(failures: Int)
+        /// Requests are skipped until `until`. Moves to `halfOpen` when a request comes after `until`.
+        case open(until: WallTime)
+        /// One trial request was let through at `since`; its outcome decides. Moves to `closed` or `open`.
+        case halfOpen(since: WallTime)
+    }
+
+    /// What to do with a request now.
+    public enum Decision: Hashable, Sendable {
+        /// Send it.
+        case allow
+        /// Send it as the half-open trial.
+        case trial
+        /// Skip it; the breaker stays open this much longer.
+        case skip(remaining: Duration)
+    }
+
+    public static let tripThreshold = 3
+    public static let basePeriod: Duration = .seconds(5)
+    public static let maximumPeriod: Duration = .seconds(300)
+
+    public private(set) var state: State = .closed(failures: 0)
+    /// How many times it opened since it was last closed by a success (drives the doubling).
+    public private(set) var trips = 0
+
+    public init() {}
+
+    /// Decides about a request at `now`. Moving from open to half-open happens here, for exactly one request; while
+    /// the trial is out, others are skipped, unless it has been out for a whole base period (its process died).
+    public mutating func decide(now: WallTime) -> Decision {
+        switch state {
+        case .closed:
+            return .allow
+        case .open(let until):
+            guard now >= until else { return .skip(remaining: now.duration(to: until)) }
+            state = .halfOpen(since: now)
+            return .trial
+        case .halfOpen(let since):
+            let stale = since.advanced(by: Self.basePeriod)
+            guard now >= stale else { return .skip(remaining: now.duration(to: stale)) }
+            state = .halfOpen(since: now)
+            return .trial
+        }
+    }
+
+    /// Whether a request at `now` would be skipped, without changing anything (for reports).
+    public func isOpen(now: WallTime) -> Bool {
+        var copy = self
+        if case .skip = copy.decide(now: now) { return true }
+        return false
+    }
+
+    /// Records an outcome observed at `now`. `jitter` scales the open period (0.8…1.2 in production).
+    public mutating func record(_ kind: ExchangeError.Kind?, now: WallTime, jitter: Double) {
+        guard let kind else {
+            state = .closed(failures: 0)
+            trips = 0
+            return
+        }
+        guard kind.isLocalFailure else {
+            if kind == .specialistError { state = .closed(failures: 0) }
+            return
+        }
+        switch state {
+        case .closed(let failures):
+            if failures + 1 >= Self.tripThreshold {
+                trip(now: now, jitter: jitter)
+            } else {
+                state = .closed(failures: failures + 1)
+            }
+        case .halfOpen:
+            trip(now: now, jitter: jitter)
+        case .open(let until):
+            // After `until` this was a trial (another process's half-open state is not persisted): trip again,
+            // longer. Before it, the request was already in flight when the breaker opened.
+            if now >= until { trip(now: now, jitter: jitter) }
+        }
+    }
+
+    /// The open period after `trips` trips, before jitter: 5 s, 10 s, 20 s, … capped at 5 min.
+    public static func period(trips: Int) -> Duration {
+        var period = basePeriod
+        for _ in 1..<max(1, trips) where period < maximumPeriod { period *= 2 }
+        return min(period, maximumPeriod)
+    }
+
+    private mutating func trip(now: WallTime, jitter: Double) {
+        trips += 1
+        let period = Self.period(trips: trips)
+        state = .open(until: now.advanced(by: .milliseconds(Int64((period.seconds * jitter * 1_000).rounded()))))
+    }
+}
