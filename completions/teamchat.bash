@@ -173,13 +173,13 @@ _teamchat() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|discover|warm|stats|fleet|demo|help)
+    send|discover|warm|stats|bench|fleet|demo|help)
         # Offer subcommand argument completions
         "_teamchat_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'send discover warm stats fleet demo help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'send discover warm stats bench fleet demo help' -- "${cur}"))
         ;;
     esac
 }
@@ -339,6 +339,93 @@ _teamchat_stats() {
         return
         ;;
     '--max-reply')
+        return
+        ;;
+    esac
+}
+
+_teamchat_bench() {
+    repeating_flags=()
+    non_repeating_flags=(--tekton --no-cache --json --csv --version -h --help)
+    repeating_options=(--fail-if)
+    non_repeating_options=(--roster --scan --cache --ttl --max-reply --fleet --latency --jitter --rounds --duration --warmup --concurrency --rate --message --timeout --connect-timeout --deadline --quorum --mode --save --report --baseline)
+    __teamchat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--roster')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--scan')
+        return
+        ;;
+    '--cache')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--ttl')
+        return
+        ;;
+    '--max-reply')
+        return
+        ;;
+    '--fleet')
+        return
+        ;;
+    '--latency')
+        return
+        ;;
+    '--jitter')
+        return
+        ;;
+    '--rounds')
+        return
+        ;;
+    '--duration')
+        return
+        ;;
+    '--warmup')
+        return
+        ;;
+    '--concurrency')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--message')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--deadline')
+        return
+        ;;
+    '--quorum')
+        return
+        ;;
+    '--mode')
+        __teamchat_add_completions -W 'pooled'$'\n''cold'$'\n''both'
+        return
+        ;;
+    '--save')
+        __teamchat_add_completions -f
+        return
+        ;;
+    '--report')
+        __teamchat_add_completions -f
+        return
+        ;;
+    '--baseline')
+        __teamchat_add_completions -f
+        return
+        ;;
+    '--fail-if')
         return
         ;;
     esac

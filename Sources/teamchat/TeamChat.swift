@@ -22,6 +22,6 @@ struct TeamChat: AsyncParsableCommand {
             teamchat fleet --count 18 --base-port 47000 & teamchat send --scan 127.0.0.1:47000-47017 "hi".
             """,
         version: "0.1.0",
-        subcommands: [Send.self, Discover.self, Warm.self, Stats.self, FleetCommand.self, Demo.self]
+        subcommands: [Send.self, Discover.self, Warm.self, Stats.self, Bench.self, FleetCommand.self, Demo.self]
     )
 }

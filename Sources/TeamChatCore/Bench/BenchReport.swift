@@ -1,0 +1,159 @@
+/// A benchmark's results, computed from its raw samples: what `teamchat bench` prints and `--json` writes
+/// (schema ``schema``), and what `--baseline` compares against.
+public struct BenchReport: Codable, Hashable, Sendable {
+    /// Bump on any incompatible change of this document's shape.
+    public static let schema = "teamchat.bench/1"
+
+    public var schema = BenchReport.schema
+    public var method = LatencyDistribution.method
+    public var settings: BenchSettings
+    public var modes: [ModeReport]
+    /// Cold p50 ÷ pooled p50, when both ran.
+    public var speedupP50: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case schema, method, settings, modes
+        case speedupP50 = "speedup_p50"
+    }
+
+    /// One mode's figures.
+    public struct ModeReport: Codable, Hashable, Sendable {
+        public var mode: BenchMode
+        public var rounds: Int
+        public var requests: Int
+        public var elapsedMS: Double
+        public var roundsPerSecond: Double
+        public var requestsPerSecond: Double
+        /// Time to every answer, from each round's actual start.
+        public var roundLatency: LatencyDistribution.Ladder?
+        /// The same from each round's scheduled start (open loop only): corrected for coordinated omission.
+        public var roundLatencyCorrected: LatencyDistribution.Ladder?
+        public var firstAnswer: LatencyDistribution.Ladder?
+        /// Time to the k-th answer (k = quorum).
+        public var quorumAnswer: LatencyDistribution.Ladder?
+        /// `[upper bound in ms, rounds]`, ten linear buckets from the fastest to the slowest round.
+        public var histogram: [Bucket]
+        public var specialists: [SpecialistRow]
+        /// `succeeded` and one entry per failure kind.
+        public var outcomes: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case mode, rounds, requests, histogram, specialists, outcomes
+            case elapsedMS = "elapsed_ms"
+            case roundsPerSecond = "rounds_per_second"
+            case requestsPerSecond = "requests_per_second"
+            case roundLatency = "round_latency_ms"
+            case roundLatencyCorrected = "round_latency_corrected_ms"
+            case firstAnswer = "first_answer_ms"
+            case quorumAnswer = "quorum_answer_ms"
+        }
+    }
+
+    public struct Bucket: Codable, Hashable, Sendable {
+        public var upToMS: Double
+        public var rounds: Int
+
+        enum CodingKeys: String, CodingKey {
+            case rounds
+            case upToMS = "up_to_ms"
+        }
+    }
+
+    /// One specialist's figures in one mode.
+    public struct SpecialistRow: Codable, Hashable, Sendable {
+        public var specialistID: String
+        public var requests: Int
+        public var p50MS: Double?
+        public var p99MS: Double?
+        public var maxMS: Double?
+        public var errors: [String: Int]
+        public var connectionsOpened: Int
+
+        enum CodingKeys: String, CodingKey {
+            case requests, errors
+            case specialistID = "specialist_id"
+            case p50MS = "p50_ms"
+            case p99MS = "p99_ms"
+            case maxMS = "max_ms"
+            case connectionsOpened = "connections_opened"
+        }
+    }
+
+    public init(settings: BenchSettings, runs: [BenchRun]) {
+        self.settings = settings
+        let modes = runs.map { Self.report($0, settings: settings) }
+        self.modes = modes
+        let p50 = { (mode: BenchMode) in modes.first { $0.mode == mode }?.roundLatency?.p50 }
+        if let cold = p50(.cold), let pooled = p50(.pooled), pooled > 0 {
+            speedupP50 = cold / pooled
+        }
+    }
+
+    static func report(_ run: BenchRun, settings: BenchSettings) -> ModeReport {
+        var all = LatencyDistribution()
+        var corrected = LatencyDistribution()
+        var first = LatencyDistribution()
+        var quorum = LatencyDistribution()
+        for round in run.rounds {
+            all.record(milliseconds: round.allMS)
+            corrected.record(milliseconds: round.allMS + round.lateMS)
+            if let firstMS = round.firstMS { first.record(milliseconds: firstMS) }
+            if let quorumMS = round.quorumMS { quorum.record(milliseconds: quorumMS) }
+        }
+        var outcomes: [String: Int] = [:]
+        var bySpecialist: [String: (latencies: LatencyDistribution, requests: Int, errors: [String: Int], opened: Int)] = [:]
+        var order: [String] = []
+        for request in run.requests {
+            if bySpecialist[request.specialistID] == nil {
+                bySpecialist[request.specialistID] = (LatencyDistribution(), 0, [:], 0)
+                order.append(request.specialistID)
+            }
+            bySpecialist[request.specialistID]!.requests += 1
+            if request.connectMS != nil { bySpecialist[request.specialistID]!.opened += 1 }
+            if request.success {
+                outcomes["succeeded", default: 0] += 1
+                bySpecialist[request.specialistID]!.latencies.record(milliseconds: request.latencyMS)
+            } else {
+                let kind = request.errorKind ?? "unknown"
+                outcomes[kind, default: 0] += 1
+                bySpecialist[request.specialistID]!.errors[kind, default: 0] += 1
+            }
+        }
+        let seconds = max(run.elapsedMS / 1_000, 1e-9)
+        return ModeReport(
+            mode: run.mode,
+            rounds: run.rounds.count,
+            requests: run.requests.count,
+            elapsedMS: run.elapsedMS,
+            roundsPerSecond: Double(run.rounds.count) / seconds,
+            requestsPerSecond: Double(run.requests.count) / seconds,
+            roundLatency: all.ladder,
+            roundLatencyCorrected: settings.rate == nil ? nil : corrected.ladder,
+            firstAnswer: first.ladder,
+            quorumAnswer: quorum.ladder,
+            histogram: histogram(run.rounds.map(\.allMS)),
+            specialists: order.map { id in
+                let row = bySpecialist[id]!
+                return SpecialistRow(
+                    specialistID: id, requests: row.requests, p50MS: row.latencies.percentile(50),
+                    p99MS: row.latencies.percentile(99), maxMS: row.latencies.maximum, errors: row.errors,
+                    connectionsOpened: row.opened)
+            },
+            outcomes: outcomes
+        )
+    }
+
+    /// Ten linear buckets between the fastest and the slowest value (as `hey` draws them).
+    static func histogram(_ values: [Double], buckets: Int = 10) -> [Bucket] {
+        guard let low = values.min(), let high = values.max() else { return [] }
+        let width = (high - low) / Double(buckets)
+        guard width > 0 else { return [Bucket(upToMS: high, rounds: values.count)] }
+        var counts = Array(repeating: 0, count: buckets)
+        for value in values {
+            counts[min(buckets - 1, Int((value - low) / width))] += 1
+        }
+        return counts.enumerated().map { index, count in
+            Bucket(upToMS: low + width * Double(index + 1), rounds: count)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Histogram
+
+/// Latencies recorded into an HdrHistogram at microsecond resolution with 3 significant digits: the percentile
+/// method every report states. Mergeable, so per-worker or per-mode distributions add up exactly.
+public struct LatencyDistribution: Sendable {
+    private var histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+
+    public init() {}
+
+    /// How the percentiles are computed, for reports.
+    public static let method = "HdrHistogram, 3 significant digits, microsecond resolution"
+
+    public var count: Int { Int(histogram.totalCount) }
+
+    public mutating func record(_ duration: Duration) {
+        let microseconds = max(1, UInt64(max(0, (duration.milliseconds * 1_000).rounded())))
+        _ = histogram.record(microseconds)
+    }
+
+    public mutating func record(milliseconds: Double) {
+        record(.microseconds(Int64((milliseconds * 1_000).rounded())))
+    }
+
+    /// Adds every value recorded in `other`.
+    public mutating func add(_ other: LatencyDistribution) {
+        histogram.add(other.histogram)
+    }
+
+    /// The value at `percentile` (0…100), in milliseconds; `nil` when empty.
+    public func percentile(_ percentile: Double) -> Double? {
+        count == 0 ? nil : Double(histogram.valueAtPercentile(percentile)) / 1_000
+    }
+
+    public var maximum: Double? { count == 0 ? nil : Double(histogram.max) / 1_000 }
+    public var minimum: Double? { count == 0 ? nil : Double(histogram.min) / 1_000 }
+    public var mean: Double? { count == 0 ? nil : histogram.mean / 1_000 }
+
+    /// The percentile ladder of reports: p50, p90, p99, p99.9 and max.
+    public var ladder: Ladder? {
+        guard count > 0, let p50 = percentile(50), let p90 = percentile(90), let p99 = percentile(99),
+            let p999 = percentile(99.9), let max = maximum
+        else { return nil }
+        return Ladder(p50: p50, p90: p90, p99: p99, p999: p999, max: max)
+    }
+
+    /// Percentiles in milliseconds.
+    public struct Ladder: Codable, Hashable, Sendable {
+        public var p50: Double
+        public var p90: Double
+        public var p99: Double
+        public var p999: Double
+        public var max: Double
+
+        enum CodingKeys: String, CodingKey {
+            case p50, p90, p99, max
+            case p999 = "p99_9"
+        }
+    }
+}

@@ -1,0 +1,256 @@
+import ArgumentParser
+import NIOConcurrencyHelpers
+import NIOPosix
+import TeamChatCore
+import TeamChatFleet
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// `teamchat bench`: latency reports for a whole team.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure team-chat latency: percentiles, per-specialist rows, time to first and k-th answer, cold vs pooled.",
+        discussion: """
+            Runs rounds against the team (roster, scan, cache or Tekton preset) or against --fleet N simulated \
+            specialists in this process. Closed loop by default (each of --concurrency workers starts a round when \
+            its last one ends); with --rate R, rounds start on a fixed schedule and latencies are also reported \
+            from the scheduled start, correcting for coordinated omission.
+
+            --json prints one document (schema teamchat.bench/1: settings, then per mode: rounds, throughput, \
+            round_latency_ms, round_latency_corrected_ms, first_answer_ms, quorum_answer_ms as {p50,p90,p99,p99_9,max}, \
+            histogram, specialists, outcomes; speedup_p50 when both modes ran). --csv prints one row per request. \
+            --save keeps the raw results as NDJSON; --report re-reports such a file. --baseline with --fail-if \
+            'p99>+10%' exits 1 when a metric got worse by more than the limit.
+            """
+    )
+
+    @OptionGroup(title: "Team")
+    var discovery: DiscoveryOptions
+
+    @Option(name: .long, help: ArgumentHelp("Benchmark N simulated specialists in this process instead of a team.", valueName: "n"))
+    var fleet: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Think time of the simulated specialists.", valueName: "duration"))
+    var latency = DurationArgument(.zero)
+
+    @Option(name: .long, help: ArgumentHelp("Random spread (±) of the simulated think time.", valueName: "duration"))
+    var jitter = DurationArgument(.zero)
+
+    @Option(name: .long, help: ArgumentHelp("Measured rounds (default 200, unless --duration).", valueName: "n"))
+    var rounds: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Run for this long instead of a number of rounds.", valueName: "duration"))
+    var duration: DurationArgument?
+
+    @Option(name: .long, help: ArgumentHelp("Rounds run first and left out of the results.", valueName: "n"))
+    var warmup = 10
+
+    @Option(name: .long, help: ArgumentHelp("Rounds in flight at once.", valueName: "c"))
+    var concurrency = 1
+
+    @Option(name: .long, help: ArgumentHelp("Start this many rounds per second (open loop).", valueName: "r"))
+    var rate: Double?
+
+    @Option(name: .long, help: "The message each round sends.")
+    var message = "ping"
+
+    @OptionGroup(title: "Budgets")
+    var budgets: RoundFlags
+
+    @Option(name: .long, help: ArgumentHelp("Report the time to the k-th answer (default: all).", valueName: "k"))
+    var quorum: Int?
+
+    @Option(name: .long, help: "pooled (warm connections), cold (new connections every round) or both.")
+    var mode: ModeChoice = .pooled
+
+    @Flag(name: .long, help: "Print the report as one JSON document.")
+    var json = false
+
+    @Flag(name: .long, help: "Print one CSV row per request.")
+    var csv = false
+
+    @Option(name: .long, help: ArgumentHelp("Keep the raw results in this NDJSON file.", valueName: "file"), completion: .file())
+    var save: String?
+
+    @Option(name: .long, help: ArgumentHelp("Re-report raw results saved with --save; nothing is run.", valueName: "file"), completion: .file())
+    var report: String?
+
+    @Option(name: .long, help: ArgumentHelp("A --json report or --save file to compare against.", valueName: "file"), completion: .file())
+    var baseline: String?
+
+    @Option(name: .long, help: ArgumentHelp("Fail when a metric is worse than the baseline by more than a limit, e.g. 'p99>+10%' (p50 p90 p99 p99.9 max throughput).", valueName: "condition"))
+    var failIf: [String] = []
+
+    enum ModeChoice: String, ExpressibleByArgument, CaseIterable {
+        case pooled, cold, both
+
+        var modes: [BenchMode] {
+            switch self {
+            case .pooled: [.pooled]
+            case .cold: [.cold]
+            case .both: [.cold, .pooled]
+            }
+        }
+    }
+
+    func validate() throws {
+        if json && csv { throw ValidationError("choose one of --json and --csv") }
+        if rounds != nil && duration != nil { throw ValidationError("choose one of --rounds and --duration") }
+        if let rounds, rounds < 1 { throw ValidationError("--rounds must be at least 1") }
+        if let duration, duration.duration <= .zero { throw ValidationError("--duration must be positive") }
+        if warmup < 0 { throw ValidationError("--warmup must not be negative") }
+        if !(1...1_000).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 1000") }
+        if let rate, !(rate > 0 && rate.isFinite) { throw ValidationError("--rate must be positive") }
+        if let fleet, !(1...10_000).contains(fleet) { throw ValidationError("--fleet must be between 1 and 10000") }
+        if let quorum, quorum < 1 { throw ValidationError("--quorum must be at least 1") }
+        if !failIf.isEmpty && baseline == nil { throw ValidationError("--fail-if needs --baseline") }
+        for condition in failIf where RegressionGate(parsing: condition) == nil {
+            throw ValidationError("--fail-if '\(condition)': expected METRIC>+N% or METRIC<-N%, METRIC one of p50 p90 p99 p99.9 max throughput")
+        }
+    }
+
+    func run() async throws {
+        let (settings, runs): (BenchSettings, [BenchRun])
+        if let report {
+            (settings, runs) = try loadRecording(report)
+        } else {
+            (settings, runs) = try await measure()
+        }
+        if let save {
+            do {
+                try BenchRecording.encode(settings: settings, runs: runs).write(to: URL(fileURLWithPath: save))
+            } catch {
+                throw fail(ExitStatus.badInput, "cannot write '\(save)': \(error)")
+            }
+        }
+        let result = BenchReport(settings: settings, runs: runs)
+        if csv {
+            BenchOutput.csv(runs)
+        } else if json {
+            BenchOutput.json(result)
+        } else {
+            BenchOutput.human(result, style: .detect(terminal: Console.stdoutIsTerminal))
+        }
+        try gate(result)
+    }
+
+    private func measure() async throws -> (BenchSettings, [BenchRun]) {
+        var simulated: (Fleet, MultiThreadedEventLoopGroup)?
+        let team: [Specialist]
+        if let fleet {
+            // The simulated team gets its own thread, as a team in other processes would have.
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let running = try await Fleet.start(
+                SimulatedSpecialistConfiguration.team(count: fleet, latency: latency.duration, jitter: jitter.duration),
+                group: group)
+            simulated = (running, group)
+            team = running.specialists
+        } else {
+            let client = discovery.makeClient()
+            defer { client.shutdown() }
+            let directory = try discovery.makeDirectory(client: client, probe: budgets.options)
+            team = try await TeamLoader.resolve(directory).roster
+        }
+        TeamLoader.ensureDescriptors(for: team.count * max(1, concurrency))
+        let workload = BenchRunner.Workload(
+            rounds: duration == nil ? (rounds ?? 200) : nil,
+            duration: duration?.duration,
+            warmup: warmup,
+            concurrency: concurrency,
+            rate: rate,
+            message: message,
+            options: budgets.options,
+            quorum: quorum ?? team.count
+        )
+        let runner = BenchRunner(
+            team: team, workload: workload,
+            clientConfiguration: .init(
+                maximumConnectionsPerEndpoint: max(5, concurrency), maximumReplyBytes: discovery.maxReply.bytes))
+        var runs: [BenchRun] = []
+        for mode in self.mode.modes {
+            let progress = BenchProgress(mode: mode, total: workload.rounds, enabled: Console.stderrIsTerminal)
+            runs.append(await runner.run(mode, progress: progress.update))
+            progress.finish()
+        }
+        if let (running, group) = simulated {
+            await running.stop()
+            try? await group.shutdownGracefully()
+        }
+        let settings = BenchSettings(
+            addressed: team.count, quorum: workload.quorum, concurrency: concurrency, rate: rate, warmup: warmup,
+            message: message, timeoutMS: budgets.timeout.duration.milliseconds)
+        return (settings, runs)
+    }
+
+    private func loadRecording(_ path: String) throws -> (BenchSettings, [BenchRun]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw fail(ExitStatus.badInput, "cannot read '\(path)'")
+        }
+        do {
+            return try BenchRecording.decode(data)
+        } catch {
+            throw fail(ExitStatus.badInput, "'\(path)': \(error.message)")
+        }
+    }
+
+    /// Compares against the baseline: a `--json` report, or a `--save` recording (re-reported).
+    private func gate(_ current: BenchReport) throws {
+        guard let baseline else { return }
+        guard let data = FileManager.default.contents(atPath: baseline) else {
+            throw fail(ExitStatus.badInput, "cannot read baseline '\(baseline)'")
+        }
+        let previous: BenchReport
+        if let report = try? JSONDecoder().decode(BenchReport.self, from: data) {
+            previous = report
+        } else if let recording = try? BenchRecording.decode(data) {
+            previous = BenchReport(settings: recording.settings, runs: recording.runs)
+        } else {
+            throw fail(ExitStatus.badInput, "baseline '\(baseline)' is neither a --json report nor a --save file")
+        }
+        var failed = false
+        for condition in failIf.compactMap(RegressionGate.init(parsing:)) {
+            guard let verdict = condition.evaluate(current: current, baseline: previous) else {
+                Console.err("teamchat: \(condition): no such figure in both reports")
+                continue
+            }
+            Console.err("teamchat: \(verdict.failed ? "REGRESSION" : "ok"): \(verdict.message)")
+            failed = failed || verdict.failed
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// Live one-line progress on standard error, a terminal only, at most ten updates a second.
+final class BenchProgress: Sendable {
+    private let mode: BenchMode
+    private let total: Int?
+    private let enabled: Bool
+    private let lastUpdate = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
+
+    init(mode: BenchMode, total: Int?, enabled: Bool) {
+        self.mode = mode
+        self.total = total
+        self.enabled = enabled
+    }
+
+    @Sendable
+    func update(_ done: Int) {
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        let due = lastUpdate.withLockedValue { last -> Bool in
+            guard last.map({ $0.duration(to: now) >= .milliseconds(100) }) ?? true else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        Console.errRaw("\r\u{1B}[K  \(mode.rawValue): \(done)\(total.map { "/\($0)" } ?? "") rounds")
+    }
+
+    func finish() {
+        if enabled { Console.errRaw("\r\u{1B}[K") }
+    }
+}

@@ -1,0 +1,105 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import TeamChatCore
+
+/// The three shapes of a bench report: text for people, one JSON document, CSV rows.
+enum BenchOutput {
+    static func json(_ report: BenchReport) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Numbers, strings and nested structs of them: encoding cannot fail.
+        Console.out(String(decoding: try! encoder.encode(report), as: UTF8.self))
+    }
+
+    static func csv(_ runs: [BenchRun]) {
+        Console.out("mode,round,specialist_id,success,error_kind,latency_ms,corrected_ms,connect_ms,reused")
+        for run in runs {
+            for request in run.requests {
+                Console.out(
+                    [
+                        request.mode.rawValue, String(request.round), field(request.specialistID), String(request.success),
+                        request.errorKind ?? "", number(request.latencyMS), number(request.correctedMS),
+                        request.connectMS.map(number) ?? "", String(request.reused),
+                    ].joined(separator: ","))
+            }
+        }
+    }
+
+    static func human(_ report: BenchReport, style: Style) {
+        let settings = report.settings
+        let loop = settings.rate.map { "open loop at \(Formatting.fixed($0, 1)) rounds/s" } ?? "closed loop"
+        Console.out(style.bold(
+            "teamchat bench · \(settings.addressed) specialists · concurrency \(settings.concurrency) · \(loop) · "
+                + "\(settings.warmup) warm-up rounds excluded"))
+        for mode in report.modes {
+            Console.out("")
+            Console.out(style.bold(
+                "\(mode.mode.rawValue): \(mode.rounds) rounds in \(Formatting.latency(.microseconds(Int64(mode.elapsedMS * 1_000)))) · "
+                    + "\(Formatting.fixed(mode.roundsPerSecond, 1)) rounds/s · \(Formatting.fixed(mode.requestsPerSecond, 0)) requests/s"))
+            ladder("round latency (all answers)", mode.roundLatency)
+            if let corrected = mode.roundLatencyCorrected {
+                ladder("  corrected (from schedule)", corrected)
+            }
+            ladder("time to first answer", mode.firstAnswer)
+            if settings.quorum < settings.addressed {
+                ladder("time to \(ordinal(settings.quorum)) answer", mode.quorumAnswer)
+            }
+            Console.out("  histogram of round latency:")
+            let most = mode.histogram.map(\.rounds).max() ?? 1
+            for bucket in mode.histogram {
+                let bar = String(repeating: "■", count: most == 0 ? 0 : Int((Double(bucket.rounds) / Double(most) * 40).rounded()))
+                Console.out(
+                    "    " + Formatting.leftPadded(millis(bucket.upToMS), to: 10) + " ["
+                        + Formatting.leftPadded(String(bucket.rounds), to: 6) + "] " + style.cyan(bar))
+            }
+            let failures = mode.outcomes.filter { $0.key != "succeeded" }.sorted { $0.key < $1.key }
+            let failed = failures.reduce(0) { $0 + $1.value }
+            Console.out(
+                "  outcomes: \(mode.outcomes["succeeded"] ?? 0) succeeded · \(failed) failed"
+                    + failures.map { " · \($0.value) \($0.key)" }.joined())
+            var table = Table("  SPECIALIST", "REQUESTS", "P50", "P99", "MAX", "CONNECTIONS", "ERRORS", rightAligned: [1, 2, 3, 4, 5])
+            for row in mode.specialists {
+                table.add(
+                    "  " + TerminalSanitizer.sanitize(row.specialistID), String(row.requests),
+                    row.p50MS.map(millis) ?? "-", row.p99MS.map(millis) ?? "-", row.maxMS.map(millis) ?? "-",
+                    String(row.connectionsOpened),
+                    row.errors.isEmpty ? "-" : row.errors.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+            }
+            table.lines(header: style.dim).forEach(Console.out)
+        }
+        if let speedup = report.speedupP50 {
+            Console.out("")
+            Console.out(style.bold("pooled vs cold: round p50 \(Formatting.fixed(speedup, 1))× faster with pooled connections"))
+        }
+        Console.out(style.dim("percentiles: \(report.method)"))
+    }
+
+    private static func ladder(_ title: String, _ ladder: LatencyDistribution.Ladder?) {
+        guard let ladder else { return }
+        Console.out(
+            "  " + Formatting.padded(title, to: 30) + "p50 " + millis(ladder.p50) + " · p90 " + millis(ladder.p90)
+                + " · p99 " + millis(ladder.p99) + " · p99.9 " + millis(ladder.p999) + " · max " + millis(ladder.max))
+    }
+
+    private static func millis(_ value: Double) -> String {
+        Formatting.latency(.microseconds(Int64((value * 1_000).rounded())))
+    }
+
+    private static func ordinal(_ n: Int) -> String {
+        let suffix = (11...13).contains(n % 100) ? "th" : ["th", "st", "nd", "rd", "th", "th", "th", "th", "th", "th"][n % 10]
+        return "\(n)\(suffix)"
+    }
+
+    private static func number(_ value: Double) -> String {
+        String((value * 1_000).rounded() / 1_000)
+    }
+
+    /// RFC 4180 quoting when needed.
+    private static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
+        return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
+}

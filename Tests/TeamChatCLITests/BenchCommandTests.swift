@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+@Suite("teamchat bench")
+struct BenchCommandTests {
+    func temporary(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-\(UUID())-\(name)").path
+    }
+
+    @Test("--json is one versioned document with both modes and a speedup")
+    func json() throws {
+        let result = try BinaryRunner.run(["bench", "--fleet", "3", "--rounds", "20", "--warmup", "2", "--mode", "both", "--json"])
+        #expect(result.status == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(document["schema"] as? String == "teamchat.bench/1")
+        let modes = try #require(document["modes"] as? [[String: Any]])
+        #expect(modes.map { $0["mode"] as? String } == ["cold", "pooled"])
+        for mode in modes {
+            #expect(mode["rounds"] as? Int == 20)
+            #expect(mode["requests"] as? Int == 60)
+            let ladder = try #require(mode["round_latency_ms"] as? [String: Double])
+            #expect(Set(ladder.keys) == ["p50", "p90", "p99", "p99_9", "max"])
+            #expect((mode["specialists"] as? [[String: Any]])?.count == 3)
+        }
+        let opened = { (index: Int) in
+            ((modes[index]["specialists"] as? [[String: Any]]) ?? []).compactMap { $0["connections_opened"] as? Int }
+        }
+        #expect(opened(0) == [20, 20, 20])  // cold: a new connection every round
+        #expect(opened(1) == [0, 0, 0])  // pooled: opened during warm-up, reused after
+        #expect(document["speedup_p50"] is Double)
+    }
+
+    @Test("--csv has one row per request; --save and --report reproduce the report")
+    func csvSaveReport() throws {
+        let saved = temporary("raw.ndjson")
+        defer { try? FileManager.default.removeItem(atPath: saved) }
+        let csv = try BinaryRunner.run(["bench", "--fleet", "2", "--rounds", "5", "--warmup", "0", "--csv", "--save", saved])
+        #expect(csv.status == 0)
+        #expect(csv.lines.first == "mode,round,specialist_id,success,error_kind,latency_ms,corrected_ms,connect_ms,reused")
+        #expect(csv.lines.count == 1 + 10)
+        let first = try BinaryRunner.run(["bench", "--report", saved, "--json"])
+        let second = try BinaryRunner.run(["bench", "--report", saved, "--json"])
+        #expect(first.status == 0)
+        #expect(first.stdout == second.stdout)
+        #expect(first.stdout.contains("\"rounds\" : 5"))
+    }
+
+    @Test("human output has the ladder, the histogram, the rows and the method")
+    func human() throws {
+        let result = try BinaryRunner.run(["bench", "--fleet", "2", "--rounds", "10", "--quorum", "1"])
+        #expect(result.status == 0)
+        for expected in ["round latency (all answers)", "time to 1st answer", "histogram", "SPECIALIST", "outcomes: 20 succeeded", "HdrHistogram"] {
+            #expect(result.stdout.contains(expected), "\(expected)")
+        }
+    }
+
+    @Test("the regression gate exits 1 when worse than the baseline and 0 otherwise")
+    func gate() throws {
+        let baseline = temporary("baseline.json")
+        defer { try? FileManager.default.removeItem(atPath: baseline) }
+        let saved = temporary("raw.ndjson")
+        defer { try? FileManager.default.removeItem(atPath: saved) }
+        _ = try BinaryRunner.run(["bench", "--fleet", "2", "--rounds", "20", "--save", saved])
+        let report = try BinaryRunner.run(["bench", "--report", saved, "--json"])
+        // A baseline ten times faster than what was measured: any honest run is a regression against it.
+        var document = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        var modes = try #require(document["modes"] as? [[String: Any]])
+        var ladder = try #require(modes[0]["round_latency_ms"] as? [String: Double])
+        ladder = ladder.mapValues { $0 / 10 }
+        modes[0]["round_latency_ms"] = ladder
+        document["modes"] = modes
+        try JSONSerialization.data(withJSONObject: document).write(to: URL(fileURLWithPath: baseline))
+        let worse = try BinaryRunner.run(["bench", "--report", saved, "--baseline", baseline, "--fail-if", "p99>+10%"])
+        #expect(worse.status == 1)
+        #expect(worse.stderr.contains("REGRESSION"))
+        let same = try BinaryRunner.run(["bench", "--report", saved, "--baseline", saved, "--fail-if", "p99>+10%"])
+        #expect(same.status == 0)
+        #expect(try BinaryRunner.run(["bench", "--fleet", "1", "--fail-if", "p99>+10%"]).status == 64)
+    }
+}
