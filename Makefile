@@ -15,12 +15,16 @@ MAN_DATE := 2026-11-25
 
 all: build
 
-## Install system packages the build needs when they are missing (libedit for the interactive prompt).
+## System packages: libedit for the prompt; zsh, fish and man-db to check the generated completions and man page.
+PACKAGES := libedit-dev pkg-config zsh fish man-db
+
+## Install the system packages that are missing.
 deps:
 	@command -v $(SWIFT) >/dev/null || { echo "make: the Swift toolchain ($(SWIFT)) is not on PATH" >&2; exit 1; }
-	@if command -v dpkg >/dev/null && ! dpkg -s libedit-dev >/dev/null 2>&1; then \
-		echo "make: installing libedit-dev"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libedit-dev pkg-config >/dev/null; \
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "make: installing$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
 build: deps
@@ -39,30 +43,37 @@ test: deps
 	$(SWIFT) test --skip-build
 	$(MAKE) check-generated
 
+COMPLETIONS_DIR ?= completions
+MAN_PAGE ?= man/teamchat.1
+
+## Shell completions, generated from the command definitions.
 completions: build
-	mkdir -p completions
-	$(DEBUG) --generate-completion-script bash > completions/teamchat.bash
-	$(DEBUG) --generate-completion-script zsh > completions/_teamchat
-	$(DEBUG) --generate-completion-script fish > completions/teamchat.fish
+	mkdir -p $(COMPLETIONS_DIR)
+	$(DEBUG) --generate-completion-script bash > $(COMPLETIONS_DIR)/teamchat.bash
+	$(DEBUG) --generate-completion-script zsh > $(COMPLETIONS_DIR)/_teamchat
+	$(DEBUG) --generate-completion-script fish > $(COMPLETIONS_DIR)/teamchat.fish
 
+## The man page: swift-argument-parser's page for the commands (paragraph breaks as .Pp, which mandoc wants),
+## with its generic EXIT STATUS replaced by man/sections.mdoc (environment, files, exit status, examples).
 man: deps
-	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE)
-	mkdir -p man
-	cp $(GENERATED_MAN) man/teamchat.1
+	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE) >/dev/null
+	sed -e 's/^$$/.Pp/' -e '/^\.Sh "EXIT STATUS"/,$$d' $(GENERATED_MAN) > $(MAN_PAGE)
+	cat man/sections.mdoc >> $(MAN_PAGE)
 
-## Fails when completions/ or man/teamchat.1 do not match the command definitions.
+## Fails when completions/ or man/teamchat.1 do not match the command definitions, when a completion script
+## fails its shell's syntax check, or when the man page renders with warnings.
 check-generated: build
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	$(DEBUG) --generate-completion-script bash > $$tmp/teamchat.bash && \
-	$(DEBUG) --generate-completion-script zsh > $$tmp/_teamchat && \
-	$(DEBUG) --generate-completion-script fish > $$tmp/teamchat.fish && \
-	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE) >/dev/null && \
-	cp $(GENERATED_MAN) $$tmp/teamchat.1 && \
+	$(MAKE) -s completions COMPLETIONS_DIR=$$tmp >/dev/null && \
+	$(MAKE) -s man MAN_PAGE=$$tmp/teamchat.1 >/dev/null && \
 	for f in teamchat.bash _teamchat teamchat.fish; do \
 		cmp -s $$tmp/$$f completions/$$f || { echo "completions/$$f is stale: run 'make completions'" >&2; exit 1; }; \
 	done && \
 	{ cmp -s $$tmp/teamchat.1 man/teamchat.1 || { echo "man/teamchat.1 is stale: run 'make man'" >&2; exit 1; }; } && \
-	echo "generated files are current"
+	bash -n completions/teamchat.bash && zsh -n completions/_teamchat && fish --no-execute completions/teamchat.fish && \
+	warnings=$$(MANWIDTH=80 man --warnings -l man/teamchat.1 2>&1 >/dev/null) && \
+	{ [ -z "$$warnings" ] || { echo "man/teamchat.1 renders with warnings:" >&2; echo "$$warnings" >&2; exit 1; }; } && \
+	echo "generated files are current and valid"
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

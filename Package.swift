@@ -39,11 +39,17 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
         .executableTarget(
             name: "teamchat",
             dependencies: [
                 "TeamChatCore",
                 "TeamChatFleet",
+                "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -66,10 +72,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(name: "CTestTerminal", path: "Tests/CTestTerminal"),
         .testTarget(
             name: "TeamChatCLITests",
             // Depends on the executable so that `swift build --build-tests` builds the binary these tests run.
-            dependencies: ["teamchat", "TeamChatFleet", "TeamChatCore"]
+            dependencies: ["teamchat", "TeamChatFleet", "TeamChatCore", "CTestTerminal"]
         ),
     ],
     swiftLanguageModes: [.v6]

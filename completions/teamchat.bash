@@ -186,7 +186,7 @@ _teamchat() {
 
 _teamchat_send() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --version -h --help)
+    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --version -h --help)
     repeating_options=(--to --exclude)
     non_repeating_options=(--roster --scan --cache --ttl --max-reply --timeout --connect-timeout --deadline --quorum --retries)
     __teamchat_offer_flags_options -1

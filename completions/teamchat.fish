@@ -23,7 +23,7 @@ function __teamchat_parse_tokens -S
         __teamchat_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'send'
-            __teamchat_parse_subcommand -r 1 'roster=' 'scan=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'to=+' 'exclude=+' 'timeout=' 'connect-timeout=' 'deadline=' 'quorum=' 'retries=' 'stream' 'json' 'no-breaker' 'version' 'h/help'
+            __teamchat_parse_subcommand -r 1 'roster=' 'scan=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'to=+' 'exclude=+' 'timeout=' 'connect-timeout=' 'deadline=' 'quorum=' 'retries=' 'stream' 'json' 'no-breaker' 'interactive' 'version' 'h/help'
         case 'discover'
             __teamchat_parse_subcommand 0 'roster=' 'scan=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'timeout=' 'connect-timeout=' 'deadline=' 'json' 'version' 'h/help'
         case 'warm'
@@ -118,6 +118,7 @@ complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_opti
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" stream' -l 'stream' -d 'Ask specialists to stream their answers and show chunks as they arrive.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" json' -l 'json' -d 'Print NDJSON events (reply, chunk, summary), one per line.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" no-breaker' -l 'no-breaker' -d 'Ask specialists whose circuit breaker is open too.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" interactive' -l 'interactive' -d 'The interactive loop (@ids, /commands) even when standard input is not a terminal.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" version' -l 'version' -d 'Show the version.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat discover" roster' -l 'roster' -d 'Read the team from a JSON roster file.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'

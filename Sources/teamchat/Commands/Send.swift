@@ -9,8 +9,10 @@ struct Send: AsyncParsableCommand {
         abstract: "Send a message to the whole team and print every answer as it arrives.",
         discussion: """
             With MESSAGE, one round. Without MESSAGE and with standard input not a terminal, each input line is one \
-            round over the same warm connections (for pipelines). Without MESSAGE on a terminal, an interactive \
-            prompt: each line is a round.
+            round over the same warm connections (for pipelines). Without MESSAGE on a terminal (or with \
+            --interactive), an interactive prompt: each line is a round; @apollo-ai,athena-ai addresses some; /to, \
+            /exclude, /timeout, /stats, /warm, /json on|off, /help, /quit. History is kept in \
+            $XDG_STATE_HOME/teamchat/history; Tab completes @ids and /commands.
 
             Each specialist has its own reply timeout counted from its own send; the deadline bounds the whole round. \
             With --quorum K the round ends as soon as K specialists replied (the rest are cancelled) and succeeds \
@@ -49,6 +51,9 @@ struct Send: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Ask specialists whose circuit breaker is open too.")
     var noBreaker = false
+
+    @Flag(name: .long, help: "The interactive loop (@ids, /commands) even when standard input is not a terminal.")
+    var interactive = false
 
     func validate() throws {
         if let quorum, quorum < 1 { throw ValidationError("--quorum must be at least 1") }
@@ -90,14 +95,27 @@ struct Send: AsyncParsableCommand {
             breakers: !noBreaker,
             health: resolution.health
         )
-        let lines: AsyncStream<String>?
-        if !text.isEmpty {
-            lines = nil
-        } else if Console.stdinIsTerminal {
-            lines = Prompt.lines(team: team)
-        } else {
-            lines = StandardInputLines.stream()
+        if text.isEmpty && (interactive || Console.stdinIsTerminal) {
+            var prompt = InteractiveSession(
+                client: client, directory: directory, roster: resolution.roster, options: options, stream: stream,
+                breakers: !noBreaker, health: resolution.health, json: json, to: to, exclude: exclude)
+            let reader: any PromptReader
+            if Console.stdinIsTerminal, Console.stdoutIsTerminal,
+                let editor = LineEditor(
+                    historyPath: InteractiveSession.historyPath(environment: discovery.environment),
+                    ids: resolution.roster.map(\.id))
+            {
+                Console.err("teamchat: \(team.count) specialists; /help for commands, Ctrl-D to leave")
+                reader = editor
+            } else {
+                reader = PlainLineReader()
+            }
+            let status = await prompt.run(reader: reader)
+            await resolution.refresh?.value
+            if status != ExitStatus.ok { throw ExitCode(status) }
+            return
         }
+        let lines: AsyncStream<String>? = text.isEmpty ? StandardInputLines.stream() : nil
         let (status, interrupted) = await Interrupts.run {
             if let lines {
                 await session.run(lines: lines)
@@ -161,7 +179,7 @@ struct RoundSession: Sendable {
         return tracker.status
     }
 
-    /// Runs one round, rendering as events arrive. Returns `nil` when the round was interrupted.
+    /// Runs one chat round, rendering as events arrive. Returns `nil` when the round was interrupted.
     private func round(
         _ text: String,
         number: Int,
@@ -169,8 +187,20 @@ struct RoundSession: Sendable {
         renderer: inout any RoundRenderer,
         health: inout [String: SpecialistHealth]
     ) async -> RoundSummary? {
-        renderer.begin(round: number, message: showMessage ? text : nil)
         let request = WireRequest.chat(text, stream: stream, requestID: stream ? "teamchat-\(number)" : nil)
+        return await round(
+            request, number: number, message: showMessage ? text : nil, renderer: &renderer, health: &health)
+    }
+
+    /// Runs one round of any request, rendering as events arrive. Returns `nil` when the round was interrupted.
+    func round(
+        _ request: WireRequest,
+        number: Int,
+        message: String?,
+        renderer: inout any RoundRenderer,
+        health: inout [String: SpecialistHealth]
+    ) async -> RoundSummary? {
+        renderer.begin(round: number, message: message)
         var partial = RoundSummary(addressed: team.count, quorum: options.quorum ?? team.count)
         var outcomes: [SpecialistOutcome] = []
         let skip = breakers ? directory.skips(for: team, health: health) : [:]
@@ -198,7 +228,7 @@ struct RoundSession: Sendable {
         return nil
     }
 
-    private func makeRenderer() -> any RoundRenderer {
+    func makeRenderer() -> any RoundRenderer {
         json ? JSONRoundRenderer() : HumanRoundRenderer(specialists: team, style: .detect(terminal: Console.stdoutIsTerminal))
     }
 }

@@ -33,8 +33,8 @@ struct Stats: AsyncParsableCommand {
             return
         }
         let now = SystemWallClock().now
-        let age = cache.discoveredAt.duration(to: now)
         if json {
+            let age = cache.discoveredAt.duration(to: now)
             var line = JSONLine(type: "cache")
             line.add("source", cache.source)
             line.add("schema_version", cache.schemaVersion)
@@ -65,10 +65,18 @@ struct Stats: AsyncParsableCommand {
             }
             return
         }
-        let style = Style.detect(terminal: Console.stdoutIsTerminal)
+        Self.humanLines(cache, now: now, style: .detect(terminal: Console.stdoutIsTerminal)).forEach(Console.out)
+    }
+
+    /// The human report: a header line, then a table row per specialist.
+    static func humanLines(_ cache: SpecialistCache, now: WallTime, style: Style) -> [String] {
+        let age = cache.discoveredAt.duration(to: now)
         let freshness = cache.isFresh(now: now) ? "fresh" : "stale"
-        Console.out(style.bold("\(cache.source) · \(cache.specialists.count) specialists · discovered \(Formatting.fixed(age.seconds, 1))s ago · TTL \(Int(cache.ttlSeconds))s (\(freshness))"))
-        var table = Table("SPECIALIST", "ENDPOINT", "REQUESTS", "OK", "P50", "P95", "CIRCUIT", "LAST ERROR", rightAligned: [2, 3, 4, 5])
+        let header = style.bold(
+            "\(cache.source) · \(cache.specialists.count) specialists · discovered \(Formatting.fixed(age.seconds, 1))s ago · "
+                + "TTL \(Int(cache.ttlSeconds))s (\(freshness))")
+        var table = Table(
+            "SPECIALIST", "ENDPOINT", "REQUESTS", "OK", "P50", "P95", "CIRCUIT", "LAST ERROR", rightAligned: [2, 3, 4, 5])
         for entry in cache.specialists {
             let health = entry.health
             table.add(
@@ -82,7 +90,7 @@ struct Stats: AsyncParsableCommand {
                 health.lastError.map(TerminalSanitizer.sanitize) ?? "-"
             )
         }
-        table.lines(header: style.bold).forEach(Console.out)
+        return [header] + table.lines(header: style.bold)
     }
 
     /// `closed`, `closed (2 failures)`, `open 4.2s more`, `half-open`.

@@ -6,8 +6,9 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Shell completion of specialist ids: from the `--roster` file on the command line being completed, else from
-/// `TEAMCHAT_ROSTER`, else the Tekton preset. Never probes the network: completion must be instant.
+/// Shell completion of specialist ids: from the `--roster` file on the command line being completed (or
+/// `TEAMCHAT_ROSTER`), else from the cache (`--cache`, `TEAMCHAT_CACHE` or the default path), else the Tekton
+/// preset. Never touches the network: completion must be instant.
 enum SpecialistCompletion {
     @Sendable
     static func ids(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
@@ -16,12 +17,18 @@ enum SpecialistCompletion {
 
     static func knownIDs(words: [String]) -> [String] {
         let environment = ProcessInfo.processInfo.environment
-        var path = environment["TEAMCHAT_ROSTER"]
-        if let flag = words.firstIndex(of: "--roster"), flag + 1 < words.count {
-            path = words[flag + 1]
+        func value(after flag: String) -> String? {
+            guard let index = words.firstIndex(of: flag), index + 1 < words.count else { return nil }
+            return words[index + 1]
         }
-        if let path, let roster = try? RosterFile.load(path: path) {
+        if let path = value(after: "--roster") ?? environment["TEAMCHAT_ROSTER"],
+            let roster = try? RosterFile.load(path: path)
+        {
             return roster.map(\.id)
+        }
+        let cachePath = value(after: "--cache") ?? CacheStore.defaultPath(environment: environment)
+        if case .cache(let cache) = CacheStore(path: cachePath).load(), !cache.specialists.isEmpty {
+            return cache.specialists.map(\.id)
         }
         return (try? TektonPreset.roster(environment: environment).map(\.id)) ?? []
     }

@@ -1,0 +1,62 @@
+import CTestTerminal
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A pseudo-terminal pair: the child gets the terminal side as its standard streams (so it sees a TTY and starts
+/// libedit); the test types into and reads from the controlling side.
+final class PseudoTerminal: @unchecked Sendable {
+    // Safe: `output` is only touched under `condition`; the file descriptors are written only by the test's task
+    // and read only by the reader thread.
+    let controller: Int32
+    let terminal: FileHandle
+    private var output = Data()
+    private let condition = NSCondition()
+
+    init() throws {
+        var name = [CChar](repeating: 0, count: 256)
+        controller = teamchat_open_pty(&name, name.count, 30, 120)
+        guard controller >= 0 else { throw CocoaError(.fileReadUnknown) }
+        let terminalDescriptor = open(String(cString: name), O_RDWR | O_NOCTTY)
+        guard terminalDescriptor >= 0 else { throw CocoaError(.fileReadUnknown) }
+        terminal = FileHandle(fileDescriptor: terminalDescriptor, closeOnDealloc: true)
+        Thread.detachNewThread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(controller, &buffer, buffer.count)
+                if count <= 0 { break }
+                condition.lock()
+                output.append(contentsOf: buffer[0..<count])
+                condition.broadcast()
+                condition.unlock()
+            }
+        }
+    }
+
+    /// Types `text` as if on a keyboard.
+    func type(_ text: String) {
+        _ = text.utf8CString.withUnsafeBufferPointer { write(controller, $0.baseAddress, $0.count - 1) }
+    }
+
+    /// Everything the child wrote so far.
+    var screen: String {
+        condition.lock()
+        defer { condition.unlock() }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Waits until the child's output contains `text` `times` times, or fails after `limit` (a bound for a broken
+    /// build, not a timing assumption: each wait ends at the event it waits for).
+    @discardableResult
+    func waitFor(_ text: String, times: Int = 1, limit: TimeInterval = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(limit)
+        condition.lock()
+        defer { condition.unlock() }
+        while String(decoding: output, as: UTF8.self).components(separatedBy: text).count - 1 < times {
+            if !condition.wait(until: deadline) { return false }
+        }
+        return true
+    }
+}
