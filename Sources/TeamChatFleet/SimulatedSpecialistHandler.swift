@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -13,6 +8,7 @@ import Darwin
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import TeamChatCore
 
 /// One connection to a simulated specialist: reads request lines, answers strictly in order after the configured
 /// latency, and misbehaves on chats as configured.
@@ -33,27 +29,38 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         self.lateUsed = lateUsed
     }
 
-    private struct Request: Decodable {
+    private struct Request {
         var type: String?
         var content: String?
         var stream: Bool?
         var requestID: String?
 
-        enum CodingKeys: String, CodingKey {
-            case type, content, stream
-            case requestID = "request_id"
+        init(_ members: [(key: String, value: JSONObjectReader.Value)]) {
+            for (key, value) in members {
+                switch (key, value) {
+                case ("type", .string(let text)): type = text
+                case ("content", .string(let text)): content = text
+                case ("stream", .bool(let flag)): stream = flag
+                case ("request_id", .string(let text)): requestID = text
+                default: continue
+                }
+            }
         }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let line = unwrapInboundIn(data)
+        let parsed = line.withUnsafeReadableBytes { bytes in
+            Result { () throws(JSONObjectReader.Failure) in try JSONObjectReader.members(of: bytes) }
+        }
         let request: Request
-        do {
-            request = try Self.decoder.decode(Request.self, from: Data(line.readableBytesView))
-        } catch DecodingError.typeMismatch(_, let errorContext) where errorContext.codingPath.isEmpty {
+        switch parsed {
+        case .success(let members):
+            request = Request(members)
+        case .failure(.notAnObject):
             context.close(promise: nil)  // what real specialists do with non-object JSON
             return
-        } catch {
+        case .failure(.malformed):
             reply(context: context, FleetReply(type: "error", error: "invalid JSON"))
             return
         }
@@ -192,15 +199,8 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         }
     }
 
-    private static let decoder = JSONDecoder()
-    private static let encoder = JSONEncoder()
-
     static func encode(_ reply: FleetReply) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        // Encoding a struct of strings and integers cannot fail.
-        buffer.writeBytes(try! Self.encoder.encode(reply))
-        buffer.writeInteger(UInt8(ascii: "\n"))
-        return buffer
+        ByteBuffer(bytes: reply.object.utf8(terminator: UInt8(ascii: "\n")))
     }
 
     private static func bytes(_ text: String) -> ByteBuffer {
@@ -209,7 +209,7 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
 }
 
 /// Every field a simulated reply may carry; absent ones are left out.
-struct FleetReply: Encodable {
+struct FleetReply {
     var type: String
     var content: String?
     var error: String?
@@ -224,13 +224,22 @@ struct FleetReply: Encodable {
     var requestID: String?
     var chunkIndex: Int?
 
-    enum CodingKeys: String, CodingKey {
-        case type, content, error, status, model, component, description, port
-        case aiID = "ai_id"
-        case modelProvider = "model_provider"
-        case modelName = "model_name"
-        case requestID = "request_id"
-        case chunkIndex = "chunk_index"
+    /// The reply as a JSON object, `type` first.
+    var object: JSONObjectWriter {
+        var object = JSONObjectWriter(type: type)
+        object.add("content", content)
+        object.add("error", error)
+        object.add("status", status)
+        object.add("model", model)
+        object.add("ai_id", aiID)
+        object.add("component", component)
+        object.add("description", description)
+        object.add("model_provider", modelProvider)
+        object.add("model_name", modelName)
+        object.add("port", port)
+        object.add("request_id", requestID)
+        object.add("chunk_index", chunkIndex)
+        return object
     }
 
     init(

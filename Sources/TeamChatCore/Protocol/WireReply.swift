@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import NIOCore
 
 /// One reply line from a specialist, decoded (DESIGN §2). Extra fields are ignored; anything that is not a JSON
@@ -29,22 +24,32 @@ public enum WireReply: Sendable, Hashable {
 
     /// Decodes one line (without its terminator).
     public static func decode(_ line: ByteBuffer) throws(ExchangeError) -> WireReply {
-        // Checked first and separately so that the error says what is wrong rather than a decoder's generic words.
-        guard String(validating: line.readableBytesView, as: UTF8.self) != nil else {
-            throw .invalidReply("invalid UTF-8")
+        // Checked first and separately so that the error says what is wrong rather than a parser's generic words.
+        guard isValidUTF8(line) else { throw .invalidReply("invalid UTF-8") }
+        let parsed = line.withUnsafeReadableBytes { bytes in
+            Result { () throws(JSONObjectReader.Failure) in try JSONObjectReader.members(of: bytes) }
         }
-        let fields: Fields
-        do {
-            fields = try WireJSON.decoder.decode(Fields.self, from: Data(line.readableBytesView))
-        } catch DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty {
+        switch parsed {
+        case .success(let members):
+            return try Fields(members).reply()
+        case .failure(.notAnObject):
             throw .invalidReply("not a JSON object")
-        } catch DecodingError.typeMismatch(_, let context) {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw .invalidReply("field '\(field)' has the wrong type")
-        } catch {
-            throw .invalidReply("not JSON: \(Self.preview(line))")
+        case .failure(.malformed):
+            throw .invalidReply("not JSON: \(preview(line))")
         }
-        return try fields.reply()
+    }
+
+    /// Validates without building a String.
+    static func isValidUTF8(_ line: ByteBuffer) -> Bool {
+        var iterator = line.readableBytesView.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
     }
 
     /// The first bytes of a bad line, for an error message (escaped by whoever prints it).
@@ -55,7 +60,7 @@ public enum WireReply: Sendable, Hashable {
     }
 
     /// Every field any reply may carry; all optional so that extra or missing ones never fail decoding.
-    private struct Fields: Decodable {
+    private struct Fields {
         var type: String?
         var content: String?
         var error: String?
@@ -70,31 +75,35 @@ public enum WireReply: Sendable, Hashable {
         var chunkIndex: Int?
         var status: String?
 
-        enum CodingKeys: String, CodingKey {
-            case type, content, error, model, component, description, port, status
-            case aiID = "ai_id"
-            case modelProvider = "model_provider"
-            case modelName = "model_name"
-            case requestID = "request_id"
-            case chunkIndex = "chunk_index"
+        init(_ members: [(key: String, value: JSONObjectReader.Value)]) throws(ExchangeError) {
+            for (key, value) in members {
+                switch key {
+                // The fields that decide what the reply means must have the right type.
+                case "type": type = try Self.text(value, key)
+                case "content": content = try Self.text(value, key)
+                case "error": error = try Self.text(value, key)
+                // Descriptive fields are kept when they have the expected type and ignored otherwise.
+                case "model": model = value.string
+                case "ai_id": aiID = value.string
+                case "component": component = value.string
+                case "description": description = value.string
+                case "model_provider": modelProvider = value.string
+                case "model_name": modelName = value.string
+                case "port": port = value.integer
+                case "request_id": requestID = value.string
+                case "chunk_index": chunkIndex = value.integer
+                case "status": status = value.string
+                default: continue
+                }
+            }
         }
 
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            type = try c.decodeIfPresent(String.self, forKey: .type)
-            content = try c.decodeIfPresent(String.self, forKey: .content)
-            error = try c.decodeIfPresent(String.self, forKey: .error)
-            // Descriptive fields are kept when they have the expected type and ignored otherwise.
-            model = try? c.decodeIfPresent(String.self, forKey: .model)
-            aiID = try? c.decodeIfPresent(String.self, forKey: .aiID)
-            component = try? c.decodeIfPresent(String.self, forKey: .component)
-            description = try? c.decodeIfPresent(String.self, forKey: .description)
-            modelProvider = try? c.decodeIfPresent(String.self, forKey: .modelProvider)
-            modelName = try? c.decodeIfPresent(String.self, forKey: .modelName)
-            port = try? c.decodeIfPresent(Int.self, forKey: .port)
-            requestID = try? c.decodeIfPresent(String.self, forKey: .requestID)
-            chunkIndex = try? c.decodeIfPresent(Int.self, forKey: .chunkIndex)
-            status = try? c.decodeIfPresent(String.self, forKey: .status)
+        private static func text(_ value: JSONObjectReader.Value, _ key: String) throws(ExchangeError) -> String? {
+            switch value {
+            case .string(let text): return text
+            case .null: return nil
+            default: throw .invalidReply("field '\(key)' has the wrong type")
+            }
         }
 
         func reply() throws(ExchangeError) -> WireReply {

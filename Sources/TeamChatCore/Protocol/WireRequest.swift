@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import NIOCore
 
 /// A request teamchat sends to a specialist (DESIGN §2): one JSON object on one line.
@@ -61,64 +56,26 @@ public enum WireRequest: Sendable, Hashable {
     ///
     /// - Throws: ``ExchangeError`` with kind `tooLarge` when the line would exceed ``maximumLineLength``.
     public func encodedLine() throws(ExchangeError) -> ByteBuffer {
-        let body: Data
-        do {
-            body = try WireJSON.encoder.encode(Body(self))
-        } catch {
-            throw ExchangeError(.protocolError, "cannot encode request: \(error)")
+        var object: JSONObjectWriter
+        switch self {
+        case .chat(let chat):
+            object = JSONObjectWriter(type: "chat")
+            object.add("content", chat.content)
+            if chat.stream { object.add("stream", true) }
+            object.add("request_id", chat.requestID)
+            object.add("temperature", chat.temperature)
+            object.add("max_tokens", chat.maxTokens)
+        case .ping: object = JSONObjectWriter(type: "ping")
+        case .info: object = JSONObjectWriter(type: "info")
+        case .health: object = JSONObjectWriter(type: "health")
         }
-        guard body.count + 1 <= Self.maximumLineLength else {
+        let line = object.utf8(terminator: UInt8(ascii: "\n"))
+        guard line.count <= Self.maximumLineLength else {
             throw ExchangeError(
                 .tooLarge,
-                "message too long: \(body.count + 1) bytes encoded, specialists read at most \(Self.maximumLineLength)"
+                "message too long: \(line.count) bytes encoded, specialists read at most \(Self.maximumLineLength)"
             )
         }
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(body.count + 1)
-        buffer.writeBytes(body)
-        buffer.writeInteger(UInt8(ascii: "\n"))
-        return buffer
+        return ByteBuffer(bytes: line)
     }
-
-    /// The wire shape; optional fields are left out when absent.
-    private struct Body: Encodable {
-        var type: String
-        var content: String?
-        var stream: Bool?
-        var requestID: String?
-        var temperature: Double?
-        var maxTokens: Int?
-
-        enum CodingKeys: String, CodingKey {
-            case type, content, stream, temperature
-            case requestID = "request_id"
-            case maxTokens = "max_tokens"
-        }
-
-        init(_ request: WireRequest) {
-            switch request {
-            case .chat(let chat):
-                type = "chat"
-                content = chat.content
-                stream = chat.stream ? true : nil
-                requestID = chat.requestID
-                temperature = chat.temperature
-                maxTokens = chat.maxTokens
-            case .ping: type = "ping"
-            case .info: type = "info"
-            case .health: type = "health"
-            }
-        }
-    }
-}
-
-/// Shared JSON coders. Both types are thread-safe in swift-foundation; options are set once, here.
-enum WireJSON {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }()
-
-    static let decoder = JSONDecoder()
 }

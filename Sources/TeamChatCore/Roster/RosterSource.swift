@@ -87,10 +87,11 @@ public enum RosterFile {
     }
 
     public static func parse(_ data: Data, name: String) throws(RosterError) -> [Specialist] {
+        let decoder = JSONDecoder()
         let entries: [Entry]
-        if let list = try? WireJSON.decoder.decode([Entry].self, from: data) {
+        if let list = try? decoder.decode([Entry].self, from: data) {
             entries = list
-        } else if let wrapped = try? WireJSON.decoder.decode(Wrapped.self, from: data) {
+        } else if let wrapped = try? decoder.decode(Wrapped.self, from: data) {
             entries = wrapped.specialists
         } else {
             throw RosterError(
