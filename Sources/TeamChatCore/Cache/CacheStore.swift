@@ -3,6 +3,8 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import NIOConcurrencyHelpers
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -16,9 +18,34 @@ import Darwin
 /// `.lock` file, so concurrent teamchat processes merge their updates instead of losing them.
 public struct CacheStore: Sendable {
     public let path: String
+    /// The last version this process read or wrote, so that an unchanged file is not decoded again.
+    private let lastSeen = NIOLockedValueBox<(identity: FileIdentity, cache: SpecialistCache)?>(nil)
 
     public init(path: String) {
         self.path = path
+    }
+
+    /// What tells two versions of the file apart: every write renames a new file over the old, so the inode
+    /// changes; size and modification time guard against inode reuse.
+    private struct FileIdentity: Hashable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var modifiedNanoseconds: Int64
+
+        init?(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            size = Int64(info.st_size)
+            #if canImport(Darwin)
+            let modified = info.st_mtimespec
+            #else
+            let modified = info.st_mtim
+            #endif
+            modifiedNanoseconds = Int64(modified.tv_sec) * 1_000_000_000 + Int64(modified.tv_nsec)
+        }
     }
 
     /// Where the cache lives by default: `$TEAMCHAT_CACHE`, else `$XDG_CACHE_HOME/teamchat/specialists.json`,
@@ -47,12 +74,18 @@ public struct CacheStore: Sendable {
 
     /// Reads the cache. A corrupt or future-version file is moved to `<path>.bad`.
     public func load() -> Loaded {
+        let identity = FileIdentity(path: path)
+        if let identity, let seen = lastSeen.withLockedValue({ $0 }), seen.identity == identity {
+            return .cache(seen.cache)
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             return FileManager.default.fileExists(atPath: path)
                 ? .unusable(Problem(description: "cannot read cache \(path)")) : .missing
         }
         do {
-            return .cache(try SpecialistCache.decode(data))
+            let cache = try SpecialistCache.decode(data)
+            if let identity { lastSeen.withLockedValue { $0 = (identity, cache) } }
+            return .cache(cache)
         } catch {
             return .unusable(moveAside(error))
         }
@@ -86,7 +119,9 @@ public struct CacheStore: Sendable {
             current = nil
         }
         guard let updated = transform(current) else { return problem }
-        return write(updated.encoded()) ?? problem
+        if let failure = write(updated.encoded()) { return failure }
+        if let identity = FileIdentity(path: path) { lastSeen.withLockedValue { $0 = (identity, updated) } }
+        return problem
     }
 
     private func write(_ data: Data) -> Problem? {
