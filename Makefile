@@ -11,7 +11,7 @@ GENERATED_MAN := .build/plugins/GenerateManual/outputs/teamchat/teamchat.1
 # The man page's date: fixed so that regenerating it is reproducible; bump it with the CLI.
 MAN_DATE := 2026-11-25
 
-.PHONY: all deps build release demo test completions man check-generated install uninstall clean
+.PHONY: all deps build release demo test benchmark completions man check-generated install uninstall clean
 
 all: build
 
@@ -43,6 +43,10 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) check-generated
+
+## The benchmark suite (its own package: the first run builds ordo-one/benchmark, a few minutes).
+benchmark: deps
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
 
 COMPLETIONS_DIR ?= completions
 MAN_PAGE ?= man/teamchat.1
