@@ -38,11 +38,12 @@ release: deps
 demo: release
 	$(RELEASE) demo
 
-## The whole suite: unit, integration (real sockets on 127.0.0.1) and CLI tests, then the generated-files check.
+## The whole suite: the generated-files check, then unit, integration (real sockets on 127.0.0.1), CLI and
+## pseudo-terminal tests (all Swift Testing).
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
 	$(MAKE) check-generated
+	$(SWIFT) test --skip-build --disable-xctest
 
 ## The benchmark suite (its own package: the first run builds ordo-one/benchmark, a few minutes).
 benchmark: deps

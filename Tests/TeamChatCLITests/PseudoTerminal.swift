@@ -19,7 +19,8 @@ final class PseudoTerminal: @unchecked Sendable {
         var name = [CChar](repeating: 0, count: 256)
         controller = teamchat_open_pty(&name, name.count, 30, 120)
         guard controller >= 0 else { throw CocoaError(.fileReadUnknown) }
-        let terminalDescriptor = open(String(cString: name), O_RDWR | O_NOCTTY)
+        let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let terminalDescriptor = open(path, O_RDWR | O_NOCTTY)
         guard terminalDescriptor >= 0 else { throw CocoaError(.fileReadUnknown) }
         terminal = FileHandle(fileDescriptor: terminalDescriptor, closeOnDealloc: true)
         Thread.detachNewThread { [self] in

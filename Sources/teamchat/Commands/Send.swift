@@ -1,8 +1,6 @@
 import ArgumentParser
 import TeamChatCore
 
-extension RoundSummary: RoundSummaryLike {}
-
 /// `teamchat send`: one team-chat round per message.
 struct Send: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

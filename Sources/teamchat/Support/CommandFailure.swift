@@ -1,4 +1,5 @@
 import ArgumentParser
+import TeamChatCore
 
 /// The sysexits statuses of DESIGN §3.
 enum ExitStatus {
@@ -26,7 +27,7 @@ struct RoundStatusTracker {
     private var reachedSomeone = false
     private(set) var skippedInput = false
 
-    mutating func add(_ summary: RoundSummaryLike) {
+    mutating func add(_ summary: RoundSummary) {
         guard !summary.quorumMet else { return }
         missedQuorum = true
         if !summary.noneReachable { reachedSomeone = true }
@@ -40,10 +41,4 @@ struct RoundStatusTracker {
         if missedQuorum { return reachedSomeone ? ExitStatus.tempFailure : ExitStatus.unavailable }
         return skippedInput ? ExitStatus.badInput : ExitStatus.ok
     }
-}
-
-/// What ``RoundStatusTracker`` needs of a summary.
-protocol RoundSummaryLike {
-    var quorumMet: Bool { get }
-    var noneReachable: Bool { get }
 }
