@@ -83,11 +83,8 @@ final class SpecialistConnectionHandler: ChannelInboundHandler, RemovableChannel
                 sentAt: .now()
             )
         )
-        context.writeAndFlush(wrapOutboundOut(request)).whenFailure { error in
-            var error = ExchangeError(channelError: error)
-            error.beforeAnyReply = true
-            this.value.fail(error)
-        }
+        // No write promise: a failed write closes the channel, and `channelInactive` fails the exchange.
+        context.writeAndFlush(wrapOutboundOut(request), promise: nil)
         return promise.futureResult
     }
 

@@ -45,16 +45,16 @@ final class RoundRun: Sendable {
         self.startedAt = .now()
         self.deadline = startedAt + TimeAmount(options.effectiveDeadline)
         let quorum = min(options.quorum ?? specialists.count, specialists.count)
-        self.state = NIOLockedValueBox(
-            State(
-                machine: RoundStateMachine(
-                    addressed: specialists.count,
-                    quorum: quorum,
-                    finishAtQuorum: options.finishAtQuorum
-                ),
-                summary: RoundSummary(addressed: specialists.count, quorum: quorum)
-            )
+        var state = State(
+            machine: RoundStateMachine(
+                addressed: specialists.count,
+                quorum: quorum,
+                finishAtQuorum: options.finishAtQuorum
+            ),
+            summary: RoundSummary(addressed: specialists.count, quorum: quorum)
         )
+        state.inFlight.reserveCapacity(specialists.count)
+        self.state = NIOLockedValueBox(state)
     }
 
     func start(skip: [Int: ExchangeError]) {
@@ -80,7 +80,7 @@ final class RoundRun: Sendable {
         // One task per event loop starts all of its exchanges: one thread hop per loop instead of one per specialist.
         for (pool, indices) in byLoop.values {
             pool.eventLoop.execute {
-                for index in indices { self.attempt(index, number: 1) }
+                for index in indices { self.attempt(index, on: pool, number: 1) }
             }
         }
     }
@@ -94,85 +94,99 @@ final class RoundRun: Sendable {
 
     // MARK: One specialist
 
+    /// Leases a connection for specialist `index` and runs its exchange.
+    ///
     /// - Parameter staleRetried: whether this specialist's exchange already failed once on a pooled connection that
     ///   its peer had closed while idle. Such a failure is retried once on a new connection: the request reached a
     ///   socket nobody reads (the specialist restarted or dropped the idle connection), so no answer is lost or
     ///   duplicated. A second such failure is reported.
-    private func attempt(_ index: Int, number: Int, staleRetried: Bool = false) {
-        let specialist = specialists[index]
-        let pool = client.pool(for: specialist.endpoint)
-        let eventLoop = pool.eventLoop
+    private func attempt(_ index: Int, on pool: EndpointPool, number: Int, staleRetried: Bool = false) {
         let remaining = Duration(deadline - .now())
         let (requestID, leased) = pool.lease(
             deadline: deadline,
             connectTimeout: min(options.connectTimeout, remaining),
-            timeoutError: ExchangeError(.timeout, "timeout: round deadline of \(roundBudget) reached before a connection was free")
+            timeoutError: ExchangeError(
+                .timeout, "timeout: round deadline of \(roundBudget) reached before a connection was free")
         )
         guard track(index, .leasing(pool, requestID: requestID)) else {
             pool.cancelLease(requestID)
             return
         }
-        leased.flatMap { lease -> EventLoopFuture<(Lease, ExchangeReply)> in
-            guard self.track(index, .exchanging(lease.connection)) else {
-                pool.release(lease.connection, reusable: true)  // nothing was written on it
-                return eventLoop.makeFailedFuture(ExchangeError(.cancelled, "cancelled"))
-            }
-            let (replyDeadline, timeoutError) = self.replyDeadline()
-            return lease.connection.exchange(
-                request: self.request,
-                expectation: self.expectation,
-                deadline: replyDeadline,
-                timeoutError: timeoutError,
-                onChunk: { chunk in self.chunk(index, chunk) }
-            ).always { result in
-                let reusable = (try? result.get())?.connectionReusable ?? false
-                pool.release(lease.connection, reusable: reusable)
-            }.flatMapErrorThrowing { error in
-                if lease.reused, !staleRetried, let error = error as? ExchangeError, error.beforeAnyReply {
-                    throw StaleConnection()
-                }
-                throw error
-            }.map { (lease, $0) }
-        }.whenComplete { result in
+        // Plain callbacks rather than a chain of future combinators: this runs once per specialist per round, and
+        // every combinator allocates.
+        leased.whenComplete { result in
             switch result {
-            case .success(let (lease, reply)):
-                let exchangeResult: Result<WireReply, ExchangeError> =
-                    if case .error(let message) = reply.reply {
-                        .failure(ExchangeError(.specialistError, message))
-                    } else {
-                        .success(reply.reply)
-                    }
-                self.record(
-                    SpecialistOutcome(
-                        index: index,
-                        specialist: specialist,
-                        result: exchangeResult,
-                        elapsed: Duration(reply.completedAt - self.startedAt),
-                        connect: lease.reused ? nil : lease.connection.connectDuration,
-                        firstByte: Duration(reply.firstByteAt - reply.sentAt),
-                        reused: lease.reused,
-                        attempts: number
-                    )
-                )
-            case .failure(is StaleConnection):
-                self.attempt(index, number: number, staleRetried: true)
+            case .success(let lease):
+                self.exchange(index, on: lease, pool: pool, number: number, staleRetried: staleRetried)
             case .failure(let error):
-                let error = error as? ExchangeError ?? ExchangeError(channelError: error)
-                if error.kind.isConnectFailure, number <= self.options.retries, NIODeadline.now() < self.deadline {
-                    self.attempt(index, number: number + 1, staleRetried: staleRetried)
-                    return
-                }
-                self.record(
-                    SpecialistOutcome(
-                        index: index,
-                        specialist: specialist,
-                        result: .failure(error),
-                        elapsed: Duration(.now() - self.startedAt),
-                        attempts: number
-                    )
-                )
+                self.failed(index, error, on: pool, number: number, staleRetried: staleRetried)
             }
         }
+    }
+
+    private func exchange(_ index: Int, on lease: Lease, pool: EndpointPool, number: Int, staleRetried: Bool) {
+        guard track(index, .exchanging(lease.connection)) else {
+            pool.release(lease.connection, reusable: true)  // nothing was written on it
+            return
+        }
+        let (replyDeadline, timeoutError) = replyDeadline()
+        lease.connection.exchange(
+            request: request,
+            expectation: expectation,
+            deadline: replyDeadline,
+            timeoutError: timeoutError,
+            onChunk: { chunk in self.chunk(index, chunk) }
+        ).whenComplete { result in
+            switch result {
+            case .success(let reply):
+                pool.release(lease.connection, reusable: reply.connectionReusable)
+                self.record(self.outcome(index, reply: reply, lease: lease, number: number))
+            case .failure(let error):
+                pool.release(lease.connection, reusable: false)
+                if lease.reused, !staleRetried, (error as? ExchangeError)?.beforeAnyReply == true {
+                    self.attempt(index, on: pool, number: number, staleRetried: true)
+                } else {
+                    self.failed(index, error, on: pool, number: number, staleRetried: staleRetried)
+                }
+            }
+        }
+    }
+
+    private func outcome(_ index: Int, reply: ExchangeReply, lease: Lease, number: Int) -> SpecialistOutcome {
+        let result: Result<WireReply, ExchangeError> =
+            if case .error(let message) = reply.reply {
+                .failure(ExchangeError(.specialistError, message))
+            } else {
+                .success(reply.reply)
+            }
+        return SpecialistOutcome(
+            index: index,
+            specialist: specialists[index],
+            result: result,
+            elapsed: Duration(reply.completedAt - startedAt),
+            connect: lease.reused ? nil : lease.connection.connectDuration,
+            firstByte: Duration(reply.firstByteAt - reply.sentAt),
+            reused: lease.reused,
+            attempts: number
+        )
+    }
+
+    /// A lease or an exchange failed: retry a connect failure when retries are left, else report.
+    private func failed(_ index: Int, _ error: any Error, on pool: EndpointPool, number: Int, staleRetried: Bool) {
+        let error = error as? ExchangeError ?? ExchangeError(channelError: error)
+        if error.kind.isConnectFailure, number <= options.retries, NIODeadline.now() < deadline {
+            attempt(index, on: pool, number: number + 1, staleRetried: staleRetried)
+            return
+        }
+        record(
+            SpecialistOutcome(
+                index: index,
+                specialist: specialists[index],
+                result: .failure(error),
+                elapsed: Duration(.now() - startedAt),
+                attempts: number
+            )
+        )
     }
 
     /// Each reply has its own deadline from its own send, bounded by the round's.
@@ -265,6 +279,3 @@ final class RoundRun: Sendable {
         }
     }
 }
-
-/// A pooled connection turned out to be closed by its peer before our request was answered.
-private struct StaleConnection: Error {}
