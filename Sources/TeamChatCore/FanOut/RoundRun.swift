@@ -66,7 +66,7 @@ final class RoundRun: Sendable {
             self.stop(ExchangeError(.timeout, "timeout: round deadline of \(self.roundBudget) reached"))
         }
         state.withLockedValue { $0.deadlineTimer = timer }
-        var byLoop: [ObjectIdentifier: (pool: EndpointPool, indices: [Int])] = [:]
+        var byLoop: [ObjectIdentifier: (eventLoop: any EventLoop, work: [(index: Int, pool: EndpointPool)])] = [:]
         for index in specialists.indices {
             if let error = skip[index] {
                 record(
@@ -75,12 +75,12 @@ final class RoundRun: Sendable {
                 continue
             }
             let pool = client.pool(for: specialists[index].endpoint)
-            byLoop[ObjectIdentifier(pool.eventLoop), default: (pool, [])].indices.append(index)
+            byLoop[ObjectIdentifier(pool.eventLoop), default: (pool.eventLoop, [])].work.append((index, pool))
         }
         // One task per event loop starts all of its exchanges: one thread hop per loop instead of one per specialist.
-        for (pool, indices) in byLoop.values {
-            pool.eventLoop.execute {
-                for index in indices { self.attempt(index, on: pool, number: 1) }
+        for (eventLoop, work) in byLoop.values {
+            eventLoop.execute {
+                for (index, pool) in work { self.attempt(index, on: pool, number: 1) }
             }
         }
     }
