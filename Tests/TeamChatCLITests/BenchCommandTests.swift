@@ -54,6 +54,21 @@ struct BenchCommandTests {
         }
     }
 
+    @Test("--rate runs open loop and reports the corrected ladder; --duration bounds the run")
+    func openLoop() throws {
+        let result = try BinaryRunner.run(
+            ["bench", "--fleet", "2", "--rate", "200", "--duration", "250ms", "--warmup", "0", "--concurrency", "2", "--json"])
+        #expect(result.status == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let mode = try #require((document["modes"] as? [[String: Any]])?.first)
+        #expect(mode["round_latency_corrected_ms"] is [String: Double])
+        let rounds = try #require(mode["rounds"] as? Int)
+        #expect(rounds == 50, "200 rounds/s for 250 ms schedules exactly 50 rounds; got \(rounds)")
+        #expect((document["settings"] as? [String: Any])?["rate"] as? Double == 200)
+        let closed = try BinaryRunner.run(["bench", "--fleet", "1", "--rounds", "3", "--warmup", "0", "--json"])
+        #expect(!closed.stdout.contains("round_latency_corrected_ms"))
+    }
+
     @Test("the regression gate exits 1 when worse than the baseline and 0 otherwise")
     func gate() throws {
         let baseline = temporary("baseline.json")

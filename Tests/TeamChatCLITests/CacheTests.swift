@@ -52,6 +52,21 @@ struct CacheTests {
         }
     }
 
+    @Test("a cache from another roster source is not used for this one")
+    func otherSource() async throws {
+        try await withTeam { (fleet, roster, cache) async throws in
+            #expect(try sendRound(roster, cache).status == 0)
+            let port = fleet.specialists[0].port
+            let scan = try BinaryRunner.run(["discover", "--scan", "127.0.0.1:\(port)-\(port)", "--cache", cache])
+            #expect(scan.status == 0)
+            #expect(try loadCache(cache).source.hasPrefix("scan:"))
+            let pings = fleet.counters.totalRequests(type: "ping")
+            #expect(try sendRound(roster, cache).status == 0)  // the scan's cache is not this roster's: rediscover
+            #expect(fleet.counters.totalRequests(type: "ping") == pings + 3)
+            #expect(try loadCache(cache).source.hasPrefix("file:"))
+        }
+    }
+
     @Test("a stale cache is used at once and refreshed")
     func staleCacheIsRefreshed() async throws {
         try await withTeam { (fleet, roster, cache) async throws in
