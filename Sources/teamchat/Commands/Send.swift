@@ -113,7 +113,7 @@ struct Send: AsyncParsableCommand {
             if status != ExitStatus.ok { throw ExitCode(status) }
             return
         }
-        let lines: AsyncStream<String>? = text.isEmpty ? StandardInputLines.stream() : nil
+        let lines: AsyncStream<String>? = text.isEmpty ? PlainLineReader().lines() : nil
         let (status, interrupted) = await Interrupts.run {
             if let lines {
                 await session.run(lines: lines)

@@ -2,6 +2,12 @@ import CLibEdit
 import Dispatch
 import NIOConcurrencyHelpers
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -65,7 +71,8 @@ final class LineEditor: @unchecked Sendable {
         queue.sync {
             if let historyPath {
                 let folder = historyPath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-                if !folder.isEmpty { Self.makeDirectories(folder) }
+                try? FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 let previous = umask(0o077)  // the file is created private, not merely chmod-ed after the fact
                 _ = teamchat_history_save(history, historyPath)
                 umask(previous)
@@ -95,13 +102,5 @@ final class LineEditor: @unchecked Sendable {
         // Several candidates and nothing more in common: show them under the line.
         Console.out("\n" + candidates.joined(separator: "  "))
         return UInt8(CC_REDISPLAY)
-    }
-
-    private static func makeDirectories(_ path: String) {
-        var current = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            mkdir(current, 0o700)
-        }
     }
 }

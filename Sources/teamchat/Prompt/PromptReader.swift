@@ -20,4 +20,17 @@ struct PlainLineReader: PromptReader {
     }
 
     func close() {}
+
+    /// Every line of standard input, read ahead on a dispatch thread so that blocking reads never occupy the
+    /// cooperative pool that runs the rounds (for pipelines: a round per line).
+    func lines() -> AsyncStream<String> {
+        AsyncStream { continuation in
+            DispatchQueue.global().async {
+                while let line = Swift.readLine(strippingNewline: true) {
+                    if case .terminated = continuation.yield(line) { return }
+                }
+                continuation.finish()
+            }
+        }
+    }
 }
