@@ -12,7 +12,7 @@ struct JSONObjectTests {
         return try result.get()
     }
 
-    @Test("reads flat members of every type, skips nested values, handles escapes and surrogates")
+    @Test("reads members of every type, nested ones too, handles escapes and surrogates")
     func reads() throws {
         let parsed = try members(
             #" { "s" : "a\"b\\c\/d\n\t\u00e9\ud83d\ude00" , "n": -12.5e2, "i": 7, "t": true, "f": false, "z": null, "o": {"x": [1, {"y": []}]}, "a": [] } "#)
@@ -23,7 +23,8 @@ struct JSONObjectTests {
         #expect(parsed[3].value == .bool(true))
         #expect(parsed[4].value == .bool(false))
         #expect(parsed[5].value == .null)
-        #expect(parsed[6].value == .nested)
+        #expect(parsed[6].value == .object(["x": .array([.number(1), .object(["y": .array([])])])]))
+        #expect(parsed[7].value == .array([]))
         #expect(try members("{}").isEmpty)
     }
 

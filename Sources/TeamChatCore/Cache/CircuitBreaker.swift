@@ -1,12 +1,12 @@
 /// One specialist's circuit breaker (DESIGN §4), as a pure state machine: the caller passes the time and, for
-/// trips, the jitter factor, so every transition can be tested exactly. It is `Codable` because it lives in the
-/// cache file: a dead specialist is skipped from the next invocation on.
+/// trips, the jitter factor, so every transition can be tested exactly. It lives in the cache file
+/// (`SpecialistCache+JSON.swift`): a dead specialist is skipped from the next invocation on.
 ///
 /// closed → open after ``tripThreshold`` consecutive local failures → after the open period (5 s, doubling per
 /// re-trip, capped at 5 min, ±20 % jitter) one trial request (half-open) → closed on success, open again (longer)
 /// on failure. An `error` reply proves the specialist alive: it is not a local failure and resets the count.
-public struct CircuitBreaker: Codable, Hashable, Sendable {
-    public enum State: Codable, Hashable, Sendable {
+public struct CircuitBreaker: Hashable, Sendable {
+    public enum State: Hashable, Sendable {
         /// Requests flow. `failures` counts consecutive local failures. Moves to `open`.
         case closed(failures: Int)
         /// Requests are skipped until `until`. Moves to `halfOpen` when a request comes after `until`.
@@ -34,6 +34,12 @@ public struct CircuitBreaker: Codable, Hashable, Sendable {
     public private(set) var trips = 0
 
     public init() {}
+
+    /// A breaker as stored.
+    init(state: State, trips: Int) {
+        self.state = state
+        self.trips = trips
+    }
 
     /// Decides about a request at `now`. Moving from open to half-open happens here, for exactly one request; while
     /// the trial is out, others are skipped, unless it has been out for a whole base period (its process died).

@@ -6,7 +6,7 @@ import Foundation
 
 /// The contents of the cache file (DESIGN §4): one roster, where it came from, when it was discovered, and each
 /// specialist's health.
-public struct SpecialistCache: Codable, Hashable, Sendable {
+public struct SpecialistCache: Hashable, Sendable {
     /// Files of a higher version are moved aside, never misread.
     public static let schemaVersion = 1
 
@@ -18,7 +18,7 @@ public struct SpecialistCache: Codable, Hashable, Sendable {
     public var specialists: [Entry]
 
     /// One specialist and its health.
-    public struct Entry: Codable, Hashable, Sendable {
+    public struct Entry: Hashable, Sendable {
         public var id: String
         public var host: String
         public var port: Int
@@ -40,13 +40,6 @@ public struct SpecialistCache: Codable, Hashable, Sendable {
         public var specialist: Specialist {
             Specialist(id: id, host: host, port: port, model: model, component: component, description: description)
         }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case source, specialists
-        case schemaVersion = "schema_version"
-        case discoveredAt = "discovered_at"
-        case ttlSeconds = "ttl_seconds"
     }
 
     public init(source: String, discoveredAt: WallTime, ttl: Duration, specialists: [Entry]) {
@@ -88,43 +81,5 @@ public struct SpecialistCache: Codable, Hashable, Sendable {
             guard let index = specialists.firstIndex(where: { $0.id == outcome.specialist.id }) else { continue }
             specialists[index].health.record(outcome, now: now, jitter: jitter(), movesBreaker: movesBreaker)
         }
-    }
-
-    // MARK: Coding
-
-    /// Why a cache file cannot be used.
-    public enum DecodeError: Error, Hashable, Sendable, CustomStringConvertible {
-        case corrupt(String)
-        case futureVersion(Int)
-
-        public var description: String {
-            switch self {
-            case .corrupt(let detail): "corrupt (\(detail))"
-            case .futureVersion(let version): "written by a newer teamchat (schema \(version))"
-            }
-        }
-    }
-
-    public static func decode(_ data: Data) throws(DecodeError) -> SpecialistCache {
-        struct Version: Decodable {
-            var schemaVersion: Int
-            enum CodingKeys: String, CodingKey { case schemaVersion = "schema_version" }
-        }
-        guard let version = try? JSONDecoder().decode(Version.self, from: data) else {
-            throw .corrupt(data.isEmpty ? "empty" : "not a teamchat cache")
-        }
-        guard version.schemaVersion <= schemaVersion else { throw .futureVersion(version.schemaVersion) }
-        do {
-            return try JSONDecoder().decode(SpecialistCache.self, from: data)
-        } catch {
-            throw .corrupt("\(error)".prefix(120).description)
-        }
-    }
-
-    public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Strings, numbers and nested structs of them: encoding cannot fail.
-        return try! encoder.encode(self)
     }
 }

@@ -1,5 +1,5 @@
 /// What teamchat remembers about one specialist's behaviour: counts, recent latencies, failures, breaker.
-public struct SpecialistHealth: Codable, Hashable, Sendable {
+public struct SpecialistHealth: Hashable, Sendable {
     /// Exchanges attempted (skips excluded).
     public var requests = 0
     public var successes = 0
@@ -16,16 +16,6 @@ public struct SpecialistHealth: Codable, Hashable, Sendable {
 
     /// Enough for a p95 that means something.
     public static let latencyWindow = 64
-
-    enum CodingKeys: String, CodingKey {
-        case requests, successes, failures, breaker
-        case recentLatenciesMS = "recent_latencies_ms"
-        case consecutiveFailures = "consecutive_failures"
-        case lastError = "last_error"
-        case lastErrorKind = "last_error_kind"
-        case lastErrorAt = "last_error_at"
-        case lastSeen = "last_seen"
-    }
 
     public init() {}
 

@@ -6,7 +6,7 @@ import Foundation
 
 /// A point in wall-clock time, as stored in the cache file: seconds since 1970. Wall time, not a monotonic
 /// instant, because it must mean the same thing to the next teamchat process.
-public struct WallTime: Codable, Hashable, Comparable, Sendable {
+public struct WallTime: Hashable, Comparable, Sendable {
     public var secondsSince1970: Double
 
     public init(secondsSince1970: Double) {
@@ -24,14 +24,6 @@ public struct WallTime: Codable, Hashable, Comparable, Sendable {
         .milliseconds(Int64(((other.secondsSince1970 - secondsSince1970) * 1_000).rounded()))
     }
 
-    public init(from decoder: any Decoder) throws {
-        secondsSince1970 = try decoder.singleValueContainer().decode(Double.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(secondsSince1970)
-    }
 }
 
 /// Where wall time comes from: the system in production, a fixed value in tests.

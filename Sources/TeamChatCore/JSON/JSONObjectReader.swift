@@ -1,27 +1,42 @@
-/// Reads the top-level members of one JSON object (RFC 8259) from UTF-8 bytes: strings, numbers, booleans and
-/// null are returned; nested objects and arrays are checked for well-formedness and returned as ``Value/nested``.
-///
-/// Every reply teamchat receives goes through here, so it is written for that job: one pass, no intermediate tree,
-/// no generic decoding machinery (JSONDecoder cost more per reply than the loopback round trip). Nesting is
-/// bounded so that hostile input cannot exhaust the stack.
+/// Reads JSON (RFC 8259) from UTF-8 bytes in one pass, without generic decoding machinery: every reply teamchat
+/// receives, every request a simulated specialist reads, and the cache and roster files of a one-shot process go
+/// through here (JSONDecoder cost more per reply than the loopback round trip, and more per process start than the
+/// whole round). Nesting is bounded so that hostile input cannot exhaust the stack.
 public enum JSONObjectReader {
-    /// A member's value.
-    public enum Value: Hashable, Sendable {
+    /// A JSON value.
+    public indirect enum Value: Hashable, Sendable {
         case string(String)
         case number(Double)
         case bool(Bool)
         case null
-        /// An object or an array: well-formed, not kept.
-        case nested
+        case array([Value])
+        /// An object's members; a repeated key keeps its last value.
+        case object([String: Value])
 
         public var string: String? {
             if case .string(let value) = self { value } else { nil }
+        }
+
+        public var number: Double? {
+            if case .number(let value) = self { value } else { nil }
+        }
+
+        public var bool: Bool? {
+            if case .bool(let value) = self { value } else { nil }
         }
 
         /// The number, when it is an integer that fits.
         public var integer: Int? {
             guard case .number(let value) = self, value.rounded() == value, abs(value) < 9e15 else { return nil }
             return Int(value)
+        }
+
+        public var array: [Value]? {
+            if case .array(let value) = self { value } else { nil }
+        }
+
+        public var object: [String: Value]? {
+            if case .object(let value) = self { value } else { nil }
         }
     }
 
@@ -59,6 +74,15 @@ public enum JSONObjectReader {
         return members
     }
 
+    /// The whole value in `bytes`, whatever its type.
+    public static func value(of bytes: UnsafeRawBufferPointer) throws(Failure) -> Value {
+        var parser = Parser(bytes: bytes)
+        parser.skipWhitespace()
+        let value = try parser.value(depth: 0)
+        try parser.expectEnd()
+        return value
+    }
+
     private struct Parser {
         let bytes: UnsafeRawBufferPointer
         var position = 0
@@ -83,8 +107,8 @@ public enum JSONObjectReader {
             guard position == bytes.count else { throw error("unexpected bytes after the value") }
         }
 
-        /// An object; `member` is called for each member (only at depth 0 are values kept).
-        mutating func object(depth: Int, member: (String, Value) -> Void = { _, _ in }) throws(Failure) {
+        /// An object; `member` is called for each member, in order.
+        mutating func object(depth: Int, member: (String, Value) -> Void) throws(Failure) {
             guard depth < JSONObjectReader.maximumDepth else { throw error("nested too deeply") }
             try expect(UInt8(ascii: "{"))
             skipWhitespace()
@@ -110,24 +134,25 @@ public enum JSONObjectReader {
             }
         }
 
-        mutating func array(depth: Int) throws(Failure) {
+        mutating func array(depth: Int) throws(Failure) -> [Value] {
             guard depth < JSONObjectReader.maximumDepth else { throw error("nested too deeply") }
             try expect(UInt8(ascii: "["))
             skipWhitespace()
+            var elements: [Value] = []
             if peek == UInt8(ascii: "]") {
                 position += 1
-                return
+                return elements
             }
             while true {
                 skipWhitespace()
-                _ = try value(depth: depth + 1)
+                elements.append(try value(depth: depth + 1))
                 skipWhitespace()
                 if peek == UInt8(ascii: ",") {
                     position += 1
                     continue
                 }
                 try expect(UInt8(ascii: "]"))
-                return
+                return elements
             }
         }
 
@@ -136,11 +161,11 @@ public enum JSONObjectReader {
             case UInt8(ascii: "\"")?:
                 return .string(try string())
             case UInt8(ascii: "{")?:
-                try object(depth: depth)
-                return .nested
+                var members: [String: Value] = [:]
+                try object(depth: depth) { key, value in members[key] = value }
+                return .object(members)
             case UInt8(ascii: "[")?:
-                try array(depth: depth)
-                return .nested
+                return .array(try array(depth: depth))
             case UInt8(ascii: "t")?:
                 try literal("true")
                 return .bool(true)

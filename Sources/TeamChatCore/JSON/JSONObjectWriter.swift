@@ -40,6 +40,34 @@ public struct JSONObjectWriter: Sendable {
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
+    /// A nested object.
+    public mutating func add(_ key: String, object: JSONObjectWriter) {
+        appendKey(key)
+        bytes.append(contentsOf: object.utf8())
+    }
+
+    /// An array of objects.
+    public mutating func add(_ key: String, objects: [JSONObjectWriter]) {
+        appendKey(key)
+        bytes.append(UInt8(ascii: "["))
+        for (index, object) in objects.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: object.utf8())
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// An array of numbers (non-finite ones are left out).
+    public mutating func add(_ key: String, numbers: [Double]) {
+        appendKey(key)
+        bytes.append(UInt8(ascii: "["))
+        for (index, number) in numbers.filter(\.isFinite).enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: String(number).utf8)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
     /// A nested object of counts, keys sorted.
     public mutating func add(_ key: String, counts: [String: Int]) {
         appendKey(key)

@@ -87,47 +87,35 @@ public enum RosterFile {
     }
 
     public static func parse(_ data: Data, name: String) throws(RosterError) -> [Specialist] {
-        let decoder = JSONDecoder()
-        let entries: [Entry]
-        if let list = try? decoder.decode([Entry].self, from: data) {
-            entries = list
-        } else if let wrapped = try? decoder.decode(Wrapped.self, from: data) {
-            entries = wrapped.specialists
-        } else {
-            throw RosterError(
-                "roster '\(name)' is not a JSON list of {\"id\",\"host\",\"port\"} or {\"specialists\":[…]}")
+        let shapeError = RosterError(
+            "roster '\(name)' is not a JSON list of {\"id\",\"host\",\"port\"} or {\"specialists\":[…]}")
+        let parsed = data.withUnsafeBytes { bytes in
+            Result { () throws(JSONObjectReader.Failure) in try JSONObjectReader.value(of: bytes) }
         }
+        guard case .success(let value) = parsed,
+            let entries = value.array ?? value.object?["specialists"]?.array
+        else { throw shapeError }
         var seen = Set<String>()
-        return try entries.map { entry throws(RosterError) in
-            guard !entry.id.isEmpty else { throw RosterError("roster '\(name)': an entry has an empty id") }
-            guard (1...65535).contains(entry.port) else {
-                throw RosterError("roster '\(name)': \(entry.id) has port \(entry.port)")
+        var roster: [Specialist] = []
+        for entry in entries {
+            guard let fields = entry.object, let id = fields["id"]?.string, let port = fields["port"]?.integer else {
+                throw shapeError
             }
-            guard seen.insert(entry.id).inserted else {
-                throw RosterError("roster '\(name)': id '\(entry.id)' appears twice")
-            }
-            return Specialist(
-                id: entry.id,
-                host: entry.host ?? "127.0.0.1",
-                port: entry.port,
-                model: entry.model,
-                component: entry.component,
-                description: entry.description
+            guard !id.isEmpty else { throw RosterError("roster '\(name)': an entry has an empty id") }
+            guard (1...65535).contains(port) else { throw RosterError("roster '\(name)': \(id) has port \(port)") }
+            guard seen.insert(id).inserted else { throw RosterError("roster '\(name)': id '\(id)' appears twice") }
+            roster.append(
+                Specialist(
+                    id: id,
+                    host: fields["host"]?.string ?? "127.0.0.1",
+                    port: port,
+                    model: fields["model"]?.string,
+                    component: fields["component"]?.string,
+                    description: fields["description"]?.string
+                )
             )
         }
-    }
-
-    private struct Entry: Decodable {
-        var id: String
-        var host: String?
-        var port: Int
-        var model: String?
-        var component: String?
-        var description: String?
-    }
-
-    private struct Wrapped: Decodable {
-        var specialists: [Entry]
+        return roster
     }
 
     /// Writes a roster in the list form.
