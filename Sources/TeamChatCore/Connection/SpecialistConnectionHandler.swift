@@ -66,7 +66,10 @@ final class SpecialistConnectionHandler: ChannelInboundHandler, RemovableChannel
     ) -> EventLoopFuture<ExchangeReply> {
         eventLoop.assertInEventLoop()
         guard case .idle = state, let context else {
-            return eventLoop.makeFailedFuture(ExchangeError(.closed, "connection closed before the request was sent"))
+            // Nothing was written: like a peer that closed an idle connection, this may be retried on a new one.
+            var error = ExchangeError(.closed, "connection closed before the request was sent")
+            error.beforeAnyReply = true
+            return eventLoop.makeFailedFuture(error)
         }
         let promise = eventLoop.makePromise(of: ExchangeReply.self)
         let this = NIOLoopBound(self, eventLoop: eventLoop)

@@ -66,6 +66,7 @@ struct DiscoveryOptions: ParsableArguments {
         } catch {
             throw fail(ExitStatus.usage, error.message)
         }
+        let environment = self.environment  // built from environ on every access: once is enough
         var store: CacheStore?
         if !noCache {
             var path = cache ?? CacheStore.defaultPath(environment: environment)
