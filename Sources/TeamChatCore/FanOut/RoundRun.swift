@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 
 /// The I/O shell of one round: starts every exchange at once, feeds outcomes to ``RoundStateMachine`` under a
 /// lock, yields events in the order the machine accepts them, and abandons what is still running when the round
@@ -16,6 +17,16 @@ final class RoundRun: Sendable {
         var summary: RoundSummary
         var inFlight: [Int: InFlight] = [:]
         var deadlineTimer: Scheduled<Void>?
+        /// Events not yet handed to the consumer; flushed at the end of the current event-loop tick.
+        var pending: [RoundEvent] = []
+        var flushScheduled = false
+
+        /// Queues an event; returns true when a flush must be scheduled.
+        mutating func emit(_ event: RoundEvent) -> Bool {
+            pending.append(event)
+            defer { flushScheduled = true }
+            return !flushScheduled
+        }
     }
 
     private let client: TeamClient
@@ -23,7 +34,7 @@ final class RoundRun: Sendable {
     private let request: ByteBuffer
     private let expectation: ReplyExpectation
     private let options: RoundOptions
-    private let continuation: AsyncStream<RoundEvent>.Continuation
+    private let continuation: AsyncStream<[RoundEvent]>.Continuation
     private let startedAt: NIODeadline
     private let deadline: NIODeadline
     private let state: NIOLockedValueBox<State>
@@ -34,7 +45,7 @@ final class RoundRun: Sendable {
         request: ByteBuffer,
         expectation: ReplyExpectation,
         options: RoundOptions,
-        continuation: AsyncStream<RoundEvent>.Continuation
+        continuation: AsyncStream<[RoundEvent]>.Continuation
     ) {
         self.client = client
         self.specialists = specialists
@@ -210,29 +221,48 @@ final class RoundRun: Sendable {
     // MARK: Events
 
     private func chunk(_ index: Int, _ chunk: StreamChunk) {
+        let schedule = state.withLockedValue { state in
+            guard state.machine.isPending(index) else { return false }
+            return state.emit(.chunk(index: index, specialist: specialists[index], chunk: chunk))
+        }
+        if schedule { scheduleFlush() }
+    }
+
+    /// Hands the queued events to the consumer at the end of the current event-loop tick (at once off a loop).
+    private func scheduleFlush() {
+        if let eventLoop = MultiThreadedEventLoopGroup.currentEventLoop {
+            eventLoop.execute { self.flush() }
+        } else {
+            flush()
+        }
+    }
+
+    private func flush() {
         state.withLockedValue { state in
-            guard state.machine.isPending(index) else { return }
-            continuation.yield(.chunk(index: index, specialist: specialists[index], chunk: chunk))
+            state.flushScheduled = false
+            guard !state.pending.isEmpty else { return }
+            continuation.yield(state.pending)  // under the lock, so batches keep their order
+            state.pending.removeAll(keepingCapacity: true)
         }
     }
 
     private func record(_ outcome: SpecialistOutcome) {
-        let abandoned: [Int]? = state.withLockedValue { state in
+        let (abandoned, schedule): ([Int]?, Bool) = state.withLockedValue { state in
             switch state.machine.record(outcome.index, success: outcome.isSuccess) {
             case .ignore:
-                return nil
+                return (nil, false)
             case .deliver:
                 state.inFlight[outcome.index] = nil
                 state.summary.add(outcome)
-                continuation.yield(.outcome(outcome))
-                return nil
+                return (nil, state.emit(.outcome(outcome)))
             case .deliverAndFinish(let abandon):
                 state.inFlight[outcome.index] = nil
                 state.summary.add(outcome)
-                continuation.yield(.outcome(outcome))
-                return abandon
+                state.pending.append(.outcome(outcome))  // `finish` hands everything over at once
+                return (abandon, false)
             }
         }
+        if schedule { scheduleFlush() }
         if let abandoned {
             finish(abandon: abandoned, error: ExchangeError(.cancelled, "cancelled: quorum reached"))
         }
@@ -262,10 +292,12 @@ final class RoundRun: Sendable {
                     elapsed: Duration(now - startedAt)
                 )
                 state.summary.add(outcome)
-                continuation.yield(.outcome(outcome))
+                state.pending.append(.outcome(outcome))
             }
             state.summary.elapsed = Duration(now - startedAt)
-            continuation.yield(.finished(state.summary))
+            state.pending.append(.finished(state.summary))
+            continuation.yield(state.pending)
+            state.pending.removeAll()
             defer { state.deadlineTimer = nil }
             return (inFlight, state.deadlineTimer)
         }

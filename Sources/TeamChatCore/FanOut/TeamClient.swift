@@ -54,22 +54,25 @@ public final class TeamClient: Sendable {
         to specialists: [Specialist],
         options: RoundOptions = .init(),
         skip: [Int: ExchangeError] = [:]
-    ) -> AsyncStream<RoundEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(of: RoundEvent.self)
+    ) -> RoundEvents {
+        let (stream, continuation) = AsyncStream.makeStream(of: [RoundEvent].self)
+        let events = RoundEvents(batches: stream)
         let line: ByteBuffer
         do {
             line = try request.encodedLine()
         } catch {
             var summary = RoundSummary(addressed: specialists.count, quorum: options.quorum ?? specialists.count)
+            var batch: [RoundEvent] = []
             for (index, specialist) in specialists.enumerated() {
                 let outcome = SpecialistOutcome(
                     index: index, specialist: specialist, result: .failure(error), elapsed: .zero)
                 summary.add(outcome)
-                continuation.yield(.outcome(outcome))
+                batch.append(.outcome(outcome))
             }
-            continuation.yield(.finished(summary))
+            batch.append(.finished(summary))
+            continuation.yield(batch)
             continuation.finish()
-            return stream
+            return events
         }
         let run = RoundRun(
             client: self,
@@ -81,7 +84,7 @@ public final class TeamClient: Sendable {
         )
         continuation.onTermination = { _ in run.cancel() }
         run.start(skip: skip)
-        return stream
+        return events
     }
 
     /// Runs a round and collects its outcomes (in arrival order) and summary.
