@@ -4,7 +4,7 @@
 /// whole round). Nesting is bounded so that hostile input cannot exhaust the stack.
 public enum JSONObjectReader {
     /// A JSON value.
-    public indirect enum Value: Hashable, Sendable {
+    public enum Value: Hashable, Sendable {
         case string(String)
         case number(Double)
         case bool(Bool)
