@@ -13,6 +13,7 @@ import Foundation
 /// `teamchat bench`: latency reports for a whole team.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Measure team-chat latency: percentiles, per-specialist rows, time to first and k-th answer, cold vs pooled.",
         discussion: """
             Runs rounds against the team (roster, scan, cache or Tekton preset) or against --fleet N simulated \

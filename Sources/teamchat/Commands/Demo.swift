@@ -6,6 +6,7 @@ import TeamChatFleet
 /// `teamchat demo`: the zero-setup tour.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Tour teamchat on an in-process simulated team: nothing else needs to run.",
         discussion: """
             Starts 18 simulated specialists (one hangs, one is down), discovers them, runs a cold and a warm round, \

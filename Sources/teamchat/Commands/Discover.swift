@@ -4,6 +4,7 @@ import TeamChatCore
 /// `teamchat discover`: probe the team now and remember it.
 struct Discover: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "discover",
         abstract: "Probe the team now (parallel ping, then info), print the roster and write the cache."
     )
 

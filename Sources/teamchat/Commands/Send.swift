@@ -4,6 +4,7 @@ import TeamChatCore
 /// `teamchat send`: one team-chat round per message.
 struct Send: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "send",
         abstract: "Send a message to the whole team and print every answer as it arrives.",
         discussion: """
             With MESSAGE, one round. Without MESSAGE and with standard input not a terminal, each input line is one \

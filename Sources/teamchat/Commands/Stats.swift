@@ -4,6 +4,7 @@ import TeamChatCore
 /// `teamchat stats`: what the cache knows.
 struct Stats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "stats",
         abstract: "Show what the cache knows: roster, age, and each specialist's health, latency and circuit state."
     )
 

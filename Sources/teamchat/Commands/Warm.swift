@@ -4,6 +4,7 @@ import TeamChatCore
 /// `teamchat warm`: connect to everyone now and ping.
 struct Warm: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "warm",
         abstract: "Open connections to every specialist in parallel, ping them, and report connect and ping times.",
         discussion: "Updates each specialist's health in the cache. With --connections N, opens N connections to each."
     )
