@@ -67,10 +67,14 @@ struct Demo: AsyncParsableCommand {
         await instant.stop()
         try await fleetGroup.shutdownGracefully()
         await fleet.stop()
-        Console.out("  cold (new connections every round): p50 \(Formatting.latency(comparison.cold))")
-        Console.out("  warm (pooled connections):          p50 \(Formatting.latency(comparison.warm))")
-        let speedup = comparison.cold.milliseconds / max(comparison.warm.milliseconds, 0.001)
-        Console.out(style.bold("  pooled rounds are \(Formatting.fixed(speedup, 1))× faster"))
+        let ladder = { (mode: BenchMode) in comparison.modes.first { $0.mode == mode }?.roundLatency }
+        if let cold = ladder(.cold), let warm = ladder(.pooled) {
+            Console.out("  cold (new connections every round): p50 \(millis(cold.p50)) · p99 \(millis(cold.p99))")
+            Console.out("  warm (pooled connections):          p50 \(millis(warm.p50)) · p99 \(millis(warm.p99))")
+        }
+        if let speedup = comparison.speedupP50 {
+            Console.out(style.bold("  pooled rounds are \(Formatting.fixed(speedup, 1))× faster"))
+        }
 
         step("What happened")
         Console.out("  the hung specialist cost exactly its \(timeout.duration.secondsText) timeout, once per round;")
@@ -100,19 +104,20 @@ struct Demo: AsyncParsableCommand {
         return facts
     }
 
-    /// Median round time with a fresh client per round (cold) and with one client for all rounds (warm).
-    private func compare(team: [Specialist]) async -> (cold: Duration, warm: Duration) {
-        var cold: [Duration] = []
-        var warm: [Duration] = []
-        let pooled = TeamClient()
-        defer { pooled.shutdown() }
-        _ = await pooled.collect(.chat("warm-up"), to: team)
-        for _ in 0..<rounds {
-            let fresh = TeamClient()
-            cold.append(await fresh.collect(.chat("cold"), to: team).summary.elapsed)
-            fresh.shutdown()
-            warm.append(await pooled.collect(.chat("warm"), to: team).summary.elapsed)
-        }
-        return (cold.sorted()[cold.count / 2], warm.sorted()[warm.count / 2])
+    /// The same comparison `teamchat bench --mode both` makes: cold rounds, then pooled ones, after a warm-up.
+    private func compare(team: [Specialist]) async -> BenchReport {
+        let workload = BenchRunner.Workload(
+            rounds: rounds, duration: nil, warmup: 5, concurrency: 1, rate: nil, message: "ping", options: RoundOptions(),
+            quorum: team.count)
+        let runner = BenchRunner(team: team, workload: workload)
+        let runs = [await runner.run(.cold), await runner.run(.pooled)]
+        let settings = BenchSettings(
+            addressed: team.count, quorum: team.count, concurrency: 1, rate: nil, warmup: 5, message: "ping",
+            timeoutMS: RoundOptions().timeout.milliseconds)
+        return BenchReport(settings: settings, runs: runs)
+    }
+
+    private func millis(_ value: Double) -> String {
+        Formatting.latency(.microseconds(Int64((value * 1_000).rounded())))
     }
 }
