@@ -192,3 +192,19 @@ struct SendCommandTests {
         }
     }
 }
+
+@Suite("teamchat demo")
+struct DemoCommandTests {
+    @Test("runs with nothing else: discovery, cold and warm rounds, a hung and a dead specialist, cold vs warm")
+    func demo() throws {
+        let result = try BinaryRunner.run(["demo", "--timeout", "300ms", "--rounds", "5"])
+        #expect(result.status == 0)
+        for expected in [
+            "Discovery", "17 answered", "Cold round", "Warm round", "athena-ai", "timeout after 0.3s",
+            "connection refused", "cold (new connections every round)", "faster",
+        ] {
+            #expect(result.stdout.contains(expected), "\(expected)")
+        }
+        #expect(result.stdout.components(separatedBy: "16/18 replied").count - 1 == 2)
+    }
+}
