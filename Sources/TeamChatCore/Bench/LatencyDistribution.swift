@@ -32,8 +32,6 @@ public struct LatencyDistribution: Sendable {
     }
 
     public var maximum: Double? { count == 0 ? nil : Double(histogram.max) / 1_000 }
-    public var minimum: Double? { count == 0 ? nil : Double(histogram.min) / 1_000 }
-    public var mean: Double? { count == 0 ? nil : histogram.mean / 1_000 }
 
     /// The percentile ladder of reports: p50, p90, p99, p99.9 and max.
     public var ladder: Ladder? {

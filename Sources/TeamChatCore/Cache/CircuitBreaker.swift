@@ -59,13 +59,6 @@ public struct CircuitBreaker: Hashable, Sendable {
         }
     }
 
-    /// Whether a request at `now` would be skipped, without changing anything (for reports).
-    public func isOpen(now: WallTime) -> Bool {
-        var copy = self
-        if case .skip = copy.decide(now: now) { return true }
-        return false
-    }
-
     /// Records an outcome observed at `now`. `jitter` scales the open period (0.8…1.2 in production).
     public mutating func record(_ kind: ExchangeError.Kind?, now: WallTime, jitter: Double) {
         guard let kind else {

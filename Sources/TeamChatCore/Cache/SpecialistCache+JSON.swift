@@ -80,12 +80,12 @@ extension SpecialistCache.Entry {
 
     fileprivate var json: JSONObjectWriter {
         var object = JSONObjectWriter()
-        object.add("id", id)
-        object.add("host", host)
-        object.add("port", port)
-        object.add("model", model)
-        object.add("component", component)
-        object.add("description", description)
+        object.add("id", specialist.id)
+        object.add("host", specialist.host)
+        object.add("port", specialist.port)
+        object.add("model", specialist.model)
+        object.add("component", specialist.component)
+        object.add("description", specialist.description)
         object.add("health", object: health.json)
         return object
     }

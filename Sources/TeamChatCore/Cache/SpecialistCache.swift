@@ -19,27 +19,15 @@ public struct SpecialistCache: Hashable, Sendable {
 
     /// One specialist and its health.
     public struct Entry: Hashable, Sendable {
-        public var id: String
-        public var host: String
-        public var port: Int
-        public var model: String?
-        public var component: String?
-        public var description: String?
+        public var specialist: Specialist
         public var health: SpecialistHealth
 
         public init(_ specialist: Specialist, health: SpecialistHealth = .init()) {
-            id = specialist.id
-            host = specialist.host
-            port = specialist.port
-            model = specialist.model
-            component = specialist.component
-            description = specialist.description
+            self.specialist = specialist
             self.health = health
         }
 
-        public var specialist: Specialist {
-            Specialist(id: id, host: host, port: port, model: model, component: component, description: description)
-        }
+        public var id: String { specialist.id }
     }
 
     public init(source: String, discoveredAt: WallTime, ttl: Duration, specialists: [Entry]) {

@@ -190,7 +190,9 @@ public final class TeamDirectory: Sendable {
         case .scan: return cache.roster
         case .file, .tekton:
             return try candidates().map { candidate in
-                guard let known = cache.specialists.first(where: { $0.id == candidate.id }) else { return candidate }
+                guard let known = cache.specialists.first(where: { $0.id == candidate.id })?.specialist else {
+                    return candidate
+                }
                 var specialist = candidate
                 specialist.model = candidate.model ?? known.model
                 specialist.component = candidate.component ?? known.component

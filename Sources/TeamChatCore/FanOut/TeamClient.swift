@@ -106,11 +106,6 @@ public final class TeamClient: Sendable {
         return (outcomes, summary)
     }
 
-    /// Connections open per endpoint, for reports and tests.
-    public func connectionCounts() -> [Endpoint: (open: Int, idle: Int)] {
-        pools.withLockedValue { $0.mapValues(\.counts) }
-    }
-
     /// Closes every connection and fails whatever waits. The client must not be used afterwards.
     public func shutdown() {
         let all = pools.withLockedValue { pools in

@@ -53,11 +53,6 @@ final class EndpointPool: Sendable {
         self.state = NIOLockedValueBox(State(machine: Machine(configuration: configuration, clock: ContinuousClock())))
     }
 
-    /// Connections open or opening, and idle ones.
-    var counts: (open: Int, idle: Int) {
-        state.withLockedValue { ($0.machine.connectionCount, $0.machine.idleCount) }
-    }
-
     // MARK: API
 
     /// Asks for a connection until `deadline`. The returned id cancels the request with ``cancelLease(_:)``.

@@ -49,9 +49,9 @@ struct Stats: AsyncParsableCommand {
                 let health = entry.health
                 var line = JSONLine(type: "specialist_stats")
                 line.add("specialist_id", entry.id)
-                line.add("host", entry.host)
-                line.add("port", entry.port)
-                line.add("model", entry.model)
+                line.add("host", entry.specialist.host)
+                line.add("port", entry.specialist.port)
+                line.add("model", entry.specialist.model)
                 line.add("requests", health.requests)
                 line.add("successes", health.successes)
                 line.add("success_rate", health.successRate)
@@ -82,7 +82,7 @@ struct Stats: AsyncParsableCommand {
             let health = entry.health
             table.add(
                 TerminalSanitizer.sanitize(entry.id),
-                "\(entry.host):\(entry.port)",
+                entry.specialist.endpoint.description,
                 String(health.requests),
                 health.successRate.map { "\(Int(($0 * 100).rounded()))%" } ?? "-",
                 health.latencyPercentile(50).map { Formatting.latency(.microseconds(Int64($0 * 1_000))) } ?? "-",
