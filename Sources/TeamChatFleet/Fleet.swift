@@ -13,17 +13,21 @@ public final class Fleet: Sendable {
     public let counters: FleetCounters
     public let host: String
     private let servers: [SimulatedSpecialist?]
+    /// The ports of refusing specialists, held so that they keep refusing.
+    private let reserved: [ReservedPort]
     private let group: any EventLoopGroup
 
     private init(
         specialists: [Specialist],
         servers: [SimulatedSpecialist?],
+        reserved: [ReservedPort],
         counters: FleetCounters,
         host: String,
         group: any EventLoopGroup
     ) {
         self.specialists = specialists
         self.servers = servers
+        self.reserved = reserved
         self.counters = counters
         self.host = host
         self.group = group
@@ -37,11 +41,17 @@ public final class Fleet: Sendable {
     ) async throws -> Fleet {
         let counters = FleetCounters()
         var servers: [SimulatedSpecialist?] = []
+        var reserved: [ReservedPort] = []
         var specialists: [Specialist] = []
         do {
             for configuration in configurations {
                 if configuration.misbehaviour == .refuse {
-                    let port = try await configuration.port != 0 ? configuration.port : Self.deadPort(host: host, group: group)
+                    var port = configuration.port
+                    if port == 0 {
+                        let held = try ReservedPort(host: host)
+                        reserved.append(held)
+                        port = held.port
+                    }
                     servers.append(nil)
                     specialists.append(Specialist(id: configuration.id, host: host, port: port, model: configuration.model))
                     continue
@@ -55,12 +65,14 @@ public final class Fleet: Sendable {
             for server in servers { try? await server?.stop() }
             throw error
         }
-        return Fleet(specialists: specialists, servers: servers, counters: counters, host: host, group: group)
+        return Fleet(
+            specialists: specialists, servers: servers, reserved: reserved, counters: counters, host: host, group: group)
     }
 
     /// Stops every server and closes every connection.
     public func stop() async {
         for server in servers { try? await server?.stop() }
+        for port in reserved { port.release() }
     }
 
     /// Stops one specialist (closing its connections) and starts it again on the same port.
@@ -68,14 +80,6 @@ public final class Fleet: Sendable {
         guard let index = specialists.firstIndex(where: { $0.id == id }), let server = servers[index] else { return }
         try await server.stop()
         _ = try await server.start(port: specialists[index].port)
-    }
-
-    /// A port that refuses connections: bound once to reserve a number the kernel hands out, then closed.
-    private static func deadPort(host: String, group: any EventLoopGroup) async throws -> Int {
-        let channel = try await ServerBootstrap(group: group).bind(host: host, port: 0).get()
-        let port = channel.localAddress?.port ?? 0
-        try await channel.close()
-        return port
     }
 }
 
