@@ -30,26 +30,58 @@ enum Interrupts {
         return (result, task.isCancelled)
     }
 
-    /// SIGINT and SIGTERM as they arrive; their default action (exit) is disabled while the stream lives. The
-    /// handlers are installed when this returns, so a signal sent after it is never lost.
+    /// SIGINT and SIGTERM as they arrive; their default action (exit) is replaced while the stream lives. The
+    /// handlers are installed before this returns, so a signal sent after it is never lost. One stream at a time.
+    ///
+    /// A plain signal handler writing to a pipe (the self-pipe trick), not a dispatch signal source: on Linux a
+    /// dispatch source registers asynchronously and relies on the signal being blocked in the thread that receives
+    /// it, so a Ctrl-C right after start-up could be dropped.
     static func signals() -> AsyncStream<Int32> {
         AsyncStream { continuation in
-            let sources = [SIGINT, SIGTERM].map { number in
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { continuation.yield(number) }
-                source.resume()
-                return SignalSource(source: source)
+            let pipe = SignalPipe.shared
+            let source = DispatchSource.makeReadSource(fileDescriptor: pipe.readEnd, queue: .global())
+            source.setEventHandler {
+                var bytes = [UInt8](repeating: 0, count: 16)
+                let count = read(pipe.readEnd, &bytes, bytes.count)
+                for byte in bytes.prefix(max(0, count)) { continuation.yield(Int32(byte)) }
             }
+            source.resume()
+            for number in [SIGINT, SIGTERM] { signal(number, forwardSignal) }
+            let held = ReadSource(source: source)
             continuation.onTermination = { _ in
-                for source in sources { source.source.cancel() }
+                for number in [SIGINT, SIGTERM] { signal(number, SIG_DFL) }
+                held.source.cancel()
             }
         }
     }
 }
 
-/// A dispatch signal source, carried into the stream's termination handler.
-private struct SignalSource: @unchecked Sendable {
+/// The pipe signal handlers write to; created once, never closed.
+private struct SignalPipe: Sendable {
+    let readEnd: Int32
+    let writeEnd: Int32
+
+    static let shared: SignalPipe = {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { fatalError("teamchat: cannot create a pipe for signals") }
+        for end in ends { _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK) }
+        signalWriteEnd = ends[1]
+        return SignalPipe(readEnd: ends[0], writeEnd: ends[1])
+    }()
+}
+
+/// The write end of the signal pipe, for the handler, which can capture nothing.
+// Safe: written once, in `SignalPipe.shared`'s initialiser, before any handler that reads it is installed.
+nonisolated(unsafe) private var signalWriteEnd: Int32 = -1
+
+/// The signal handler: only write(2), which is async-signal-safe.
+private func forwardSignal(_ number: Int32) {
+    var byte = UInt8(truncatingIfNeeded: number)
+    _ = write(signalWriteEnd, &byte, 1)
+}
+
+/// A dispatch read source, carried into the stream's termination handler.
+private struct ReadSource: @unchecked Sendable {
     // Safe: dispatch sources are thread-safe objects; we only call `cancel()` on it, once, from any thread.
-    let source: any DispatchSourceSignal
+    let source: any DispatchSourceRead
 }
