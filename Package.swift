@@ -3,11 +3,13 @@ import PackageDescription
 
 let package = Package(
     name: "teamchat",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "teamchat", targets: ["teamchat"]),
         .library(name: "TeamChatCore", targets: ["TeamChatCore"]),
+        .library(name: "TeamChatTekton", targets: ["TeamChatTekton"]),
         .library(name: "TeamChatFleet", targets: ["TeamChatFleet"]),
+        .library(name: "TeamChatTestSupport", targets: ["TeamChatTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -30,9 +32,26 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TeamChatTekton",
+            dependencies: [
+                "TeamChatCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "TeamChatTestSupport",
+            dependencies: [
+                "TeamChatCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "TeamChatFleet",
             dependencies: [
                 "TeamChatCore",
+                "TeamChatTekton",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -48,6 +67,7 @@ let package = Package(
             name: "teamchat",
             dependencies: [
                 "TeamChatCore",
+                "TeamChatTekton",
                 "TeamChatFleet",
                 "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -60,13 +80,27 @@ let package = Package(
             name: "TeamChatCoreTests",
             dependencies: [
                 "TeamChatCore",
+                "TeamChatTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "TeamChatTektonTests",
+            dependencies: [
+                "TeamChatCore",
+                "TeamChatTekton",
+                "TeamChatTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "TeamChatIntegrationTests",
             dependencies: [
                 "TeamChatCore",
+                "TeamChatTekton",
+                "TeamChatTestSupport",
                 "TeamChatFleet",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

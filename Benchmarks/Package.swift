@@ -5,7 +5,7 @@ import PackageDescription
 
 let package = Package(
     name: "TeamChatBenchmarks",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "teamchat", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
@@ -17,6 +17,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "TeamChatCore", package: "teamchat"),
+                .product(name: "TeamChatTekton", package: "teamchat"),
                 .product(name: "TeamChatFleet", package: "teamchat"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

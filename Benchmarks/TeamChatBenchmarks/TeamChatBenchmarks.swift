@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import TeamChatCore
 import TeamChatFleet
+import TeamChatTekton
 
 /// The DESIGN §5 workloads, each beside its baseline measured in the same run (this machine is shared and noisy:
 /// compare ratios, not absolute numbers):
@@ -32,9 +33,9 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Cold round, 18 instant specialists (baseline)", configuration: rounds) { benchmark in
         let team = Teams.shared.team(18)
         for _ in benchmark.scaledIterations {
-            let client = TeamClient()
-            blackHole(await client.collect(.chat("ping"), to: team).summary.replied)
-            client.shutdown()
+            let engine = RoundEngine(transports: [TektonTransport.make()])
+            blackHole(await engine.collect(.chat("ping"), to: team).summary.replied)
+            await engine.shutdown()
         }
     } setup: {
         try await Teams.shared.start(18)
@@ -96,7 +97,7 @@ let benchmarks: @Sendable () -> Void = {
 final class Teams: Sendable {
     static let shared = Teams()
 
-    let pooled = TeamClient(configuration: .init(maximumConnectionsPerEndpoint: 5))
+    let pooled = RoundEngine(transports: [TektonTransport.make()])
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let fleets = NIOLockedValueBox<[Int: Fleet]>([:])
 

@@ -3,6 +3,7 @@ import NIOCore
 import NIOExtras
 import NIOPosix
 import TeamChatCore
+import TeamChatTekton
 
 /// A team of simulated specialists speaking the Tekton protocol, in this process: for `teamchat fleet`,
 /// `teamchat demo`, tests and benchmarks.
@@ -53,13 +54,13 @@ public final class Fleet: Sendable {
                         port = held.port
                     }
                     servers.append(nil)
-                    specialists.append(Specialist(id: configuration.id, host: host, port: port, model: configuration.model))
+                    specialists.append(.tekton(id: configuration.id, host: host, port: port, model: configuration.model))
                     continue
                 }
                 let server = SimulatedSpecialist(configuration: configuration, counters: counters, host: host, group: group)
                 let port = try await server.start(port: configuration.port)
                 servers.append(server)
-                specialists.append(Specialist(id: configuration.id, host: host, port: port, model: configuration.model))
+                specialists.append(.tekton(id: configuration.id, host: host, port: port, model: configuration.model))
             }
         } catch {
             for server in servers { try? await server?.stop() }
@@ -79,7 +80,8 @@ public final class Fleet: Sendable {
     public func restart(_ id: String) async throws {
         guard let index = specialists.firstIndex(where: { $0.id == id }), let server = servers[index] else { return }
         try await server.stop()
-        _ = try await server.start(port: specialists[index].port)
+        guard case .tekton(_, let port) = specialists[index].address else { return }
+        _ = try await server.start(port: port)
     }
 }
 

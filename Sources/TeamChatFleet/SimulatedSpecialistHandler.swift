@@ -9,6 +9,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import TeamChatCore
+import TeamChatTekton
 
 /// One connection to a simulated specialist: reads request lines, answers strictly in order after the configured
 /// latency, and misbehaves on chats as configured.
@@ -29,65 +30,44 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         self.lateUsed = lateUsed
     }
 
-    private struct Request {
-        var type: String?
-        var content: String?
-        var stream: Bool?
-        var requestID: String?
-
-        init(_ members: [(key: String, value: JSONObjectReader.Value)]) {
-            for (key, value) in members {
-                switch (key, value) {
-                case ("type", .string(let text)): type = text
-                case ("content", .string(let text)): content = text
-                case ("stream", .bool(let flag)): stream = flag
-                case ("request_id", .string(let text)): requestID = text
-                default: continue
-                }
-            }
-        }
-    }
-
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let line = unwrapInboundIn(data)
-        let parsed = line.withUnsafeReadableBytes { bytes in
-            Result { () throws(JSONObjectReader.Failure) in try JSONObjectReader.members(of: bytes) }
-        }
-        let request: Request
-        switch parsed {
-        case .success(let members):
-            request = Request(members)
-        case .failure(.notAnObject):
+        let request: WireRequest
+        do {
+            request = try WireRequest.decode(unwrapInboundIn(data))
+        } catch .notAnObject {
             context.close(promise: nil)  // what real specialists do with non-object JSON
             return
-        case .failure(.malformed):
-            reply(context: context, FleetReply(type: "error", error: "invalid JSON"))
+        } catch .malformed {
+            reply(context: context, .error("invalid JSON"))
+            return
+        } catch {
+            guard case .unknownType(let type) = error else { return }
+            counters.requestReceived(configuration.id, type: type ?? "unknown")
+            reply(context: context, .error("unknown request type '\(type ?? "")'"))
             return
         }
-        let type = request.type ?? "unknown"
-        counters.requestReceived(configuration.id, type: type)
-        switch type {
-        case "ping":
-            reply(context: context, FleetReply(type: "pong"))
-        case "health":
-            reply(context: context, FleetReply(type: "health_response", status: "healthy"))
-        case "info":
+        counters.requestReceived(configuration.id, type: request.typeName)
+        switch request {
+        case .ping:
+            reply(context: context, .pong(aiID: configuration.id))
+        case .health:
+            reply(context: context, .health(status: "healthy"))
+        case .info:
             reply(
                 context: context,
-                FleetReply(
-                    type: "info_response",
-                    aiID: configuration.id,
-                    component: String(configuration.id.split(separator: "-").first ?? ""),
-                    description: "simulated specialist",
-                    modelProvider: "teamchat-fleet",
-                    modelName: configuration.model,
-                    port: context.channel.localAddress?.port ?? configuration.port
+                .info(
+                    WireInfo(
+                        aiID: configuration.id,
+                        component: String(configuration.id.split(separator: "-").first ?? ""),
+                        description: "simulated specialist",
+                        modelProvider: "teamchat-fleet",
+                        modelName: configuration.model,
+                        port: context.channel.localAddress?.port ?? configuration.port
+                    )
                 )
             )
-        case "chat":
-            chat(context: context, request)
-        default:
-            reply(context: context, FleetReply(type: "error", error: "unknown request type '\(type)'"))
+        case .chat(let chat):
+            self.chat(context: context, chat)
         }
     }
 
@@ -95,12 +75,12 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    private func chat(context: ChannelHandlerContext, _ request: Request) {
-        let content = "\(configuration.id): \(request.content ?? "")"
-        let answer = FleetReply(type: "response", content: content, model: configuration.model, aiID: configuration.id)
+    private func chat(context: ChannelHandlerContext, _ request: ChatRequest) {
+        let content = "\(configuration.id): \(request.message)"
+        let answer = WireReply.response(content: content, model: configuration.model, aiID: configuration.id)
         switch configuration.misbehaviour {
         case nil, .refuse:
-            if request.stream == true {
+            if request.stream {
                 stream(context: context, content: content, requestID: request.requestID)
             } else {
                 reply(context: context, answer)
@@ -125,9 +105,9 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
             send(context: context, Self.bytes(#"{"type":"response","content":"half a li"#))
         case .huge:
             let filler = String(repeating: "x", count: configuration.hugeReplyBytes)
-            reply(context: context, FleetReply(type: "response", content: filler))
+            reply(context: context, .response(content: filler, model: nil, aiID: nil))
         case .oneByte:
-            oneByteAtATime(context: context, Self.encode(answer))
+            oneByteAtATime(context: context, answer.encodedLine)
         case .late:
             let first = lateUsed.withLockedValue { used in
                 defer { used = true }
@@ -135,8 +115,8 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
             }
             reply(context: context, answer, extraDelay: first ? configuration.lateDelay : .zero)
         case .twice:
-            var both = Self.encode(answer)
-            var again = Self.encode(FleetReply(type: "response", content: "\(content) (again)"))
+            var both = answer.encodedLine
+            var again = WireReply.response(content: "\(content) (again)", model: nil, aiID: nil).encodedLine
             both.writeBuffer(&again)
             send(context: context, both)
         case .invalidUTF8:
@@ -145,7 +125,7 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
             bytes.writeString("\"}\n")
             send(context: context, bytes)
         case .error:
-            reply(context: context, FleetReply(type: "error", error: "simulated failure"))
+            reply(context: context, .error("simulated failure"))
         }
     }
 
@@ -154,29 +134,27 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         var buffer = ByteBuffer()
         for (index, word) in words.enumerated() {
             let piece = index == words.count - 1 ? String(word) : "\(word) "
-            var chunk = Self.encode(
-                FleetReply(type: "stream_chunk", content: piece, requestID: requestID, chunkIndex: index))
+            var chunk = WireReply.streamChunk(requestID: requestID, index: index, content: piece).encodedLine
             buffer.writeBuffer(&chunk)
         }
-        var end = Self.encode(FleetReply(type: "stream_end", requestID: requestID))
+        var end = WireReply.streamEnd(requestID: requestID, content: nil).encodedLine
         buffer.writeBuffer(&end)
         send(context: context, buffer)
     }
 
-    private func reply(context: ChannelHandlerContext, _ reply: FleetReply, extraDelay: Duration = .zero) {
-        send(context: context, Self.encode(reply), extraDelay: extraDelay)
+    private func reply(context: ChannelHandlerContext, _ reply: WireReply, extraDelay: Duration = .zero) {
+        send(context: context, reply.encodedLine, extraDelay: extraDelay)
     }
 
     /// Writes after the latency (plus jitter), never before an earlier reply: answers stay in request order.
     private func send(context: ChannelHandlerContext, _ bytes: ByteBuffer, extraDelay: Duration = .zero) {
         var delay = configuration.latency + extraDelay
         if configuration.jitter > .zero {
-            let spread = configuration.jitter.components.seconds * 1_000_000_000
-                + configuration.jitter.components.attoseconds / 1_000_000_000
+            let spread = TimeAmount(configuration.jitter).nanoseconds
             delay += .nanoseconds(Int64.random(in: -spread...spread))
         }
         let now = NIODeadline.now()
-        let at = max(now + TimeAmount.nanoseconds(max(0, Int64(delay.nanosecondsClamped))), lastReplyAt)
+        let at = max(now + TimeAmount(max(.zero, delay)), lastReplyAt)
         lastReplyAt = at
         if at <= now {
             context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
@@ -190,7 +168,7 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
 
     private func oneByteAtATime(context: ChannelHandlerContext, _ bytes: ByteBuffer) {
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        let interval = TimeAmount.nanoseconds(Int64(configuration.byteInterval.nanosecondsClamped))
+        let interval = TimeAmount(configuration.byteInterval)
         for (offset, byte) in bytes.readableBytesView.enumerated() {
             let single = ByteBuffer(integer: byte)
             context.eventLoop.scheduleTask(in: interval * Int64(offset)) {
@@ -199,85 +177,7 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         }
     }
 
-    static func encode(_ reply: FleetReply) -> ByteBuffer {
-        ByteBuffer(bytes: reply.object.utf8(terminator: UInt8(ascii: "\n")))
-    }
-
     private static func bytes(_ text: String) -> ByteBuffer {
         ByteBuffer(string: text)
-    }
-}
-
-/// Every field a simulated reply may carry; absent ones are left out.
-struct FleetReply {
-    var type: String
-    var content: String?
-    var error: String?
-    var status: String?
-    var model: String?
-    var aiID: String?
-    var component: String?
-    var description: String?
-    var modelProvider: String?
-    var modelName: String?
-    var port: Int?
-    var requestID: String?
-    var chunkIndex: Int?
-
-    /// The reply as a JSON object, `type` first.
-    var object: JSONObjectWriter {
-        var object = JSONObjectWriter(type: type)
-        object.add("content", content)
-        object.add("error", error)
-        object.add("status", status)
-        object.add("model", model)
-        object.add("ai_id", aiID)
-        object.add("component", component)
-        object.add("description", description)
-        object.add("model_provider", modelProvider)
-        object.add("model_name", modelName)
-        object.add("port", port)
-        object.add("request_id", requestID)
-        object.add("chunk_index", chunkIndex)
-        return object
-    }
-
-    init(
-        type: String,
-        content: String? = nil,
-        error: String? = nil,
-        status: String? = nil,
-        model: String? = nil,
-        aiID: String? = nil,
-        component: String? = nil,
-        description: String? = nil,
-        modelProvider: String? = nil,
-        modelName: String? = nil,
-        port: Int? = nil,
-        requestID: String? = nil,
-        chunkIndex: Int? = nil
-    ) {
-        self.type = type
-        self.content = content
-        self.error = error
-        self.status = status
-        self.model = model
-        self.aiID = aiID
-        self.component = component
-        self.description = description
-        self.modelProvider = modelProvider
-        self.modelName = modelName
-        self.port = port
-        self.requestID = requestID
-        self.chunkIndex = chunkIndex
-    }
-}
-
-extension Duration {
-    /// Nanoseconds, clamped to `Int64`.
-    var nanosecondsClamped: Int64 {
-        let (seconds, attoseconds) = components
-        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? (seconds < 0 ? .min : .max) : product + attoseconds / 1_000_000_000
     }
 }

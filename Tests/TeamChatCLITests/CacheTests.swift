@@ -38,13 +38,19 @@ struct CacheTests {
         try SpecialistCache.decode(try Data(contentsOf: URL(fileURLWithPath: cache)))
     }
 
+    /// The team of the source used last.
+    func loadTeam(_ cache: String) throws -> SpecialistCache.Team {
+        let loaded = try loadCache(cache)
+        return try #require(loaded.lastSource.flatMap(loaded.team))
+    }
+
     @Test("a missing cache is discovered first; a fresh one makes zero probes")
     func freshCacheMakesNoProbes() async throws {
         try await withTeam { (fleet, roster, cache) async throws in
             #expect(try sendRound(roster, cache).status == 0)
             #expect(fleet.counters.totalRequests(type: "ping") == 3)
             #expect(fleet.counters.totalRequests(type: "info") == 3)
-            #expect(try loadCache(cache).specialists.count == 3)
+            #expect(try loadTeam(cache).specialists.count == 3)
             #expect(try sendRound(roster, cache).status == 0)
             #expect(fleet.counters.totalRequests(type: "ping") == 3)
             #expect(fleet.counters.totalRequests(type: "info") == 3)
@@ -52,18 +58,21 @@ struct CacheTests {
         }
     }
 
-    @Test("a cache from another roster source is not used for this one")
+    @Test("each roster source keeps its own team: another source's is never used, and switching back loses nothing")
     func otherSource() async throws {
         try await withTeam { (fleet, roster, cache) async throws in
             #expect(try sendRound(roster, cache).status == 0)
-            let port = fleet.specialists[0].port
+            guard case .tekton(_, let port) = fleet.specialists[0].address else { return }
             let scan = try BinaryRunner.run(["discover", "--scan", "127.0.0.1:\(port)-\(port)", "--cache", cache])
             #expect(scan.status == 0)
-            #expect(try loadCache(cache).source.hasPrefix("scan:"))
-            let pings = fleet.counters.totalRequests(type: "ping")
-            #expect(try sendRound(roster, cache).status == 0)  // the scan's cache is not this roster's: rediscover
-            #expect(fleet.counters.totalRequests(type: "ping") == pings + 3)
-            #expect(try loadCache(cache).source.hasPrefix("file:"))
+            #expect(try loadCache(cache).lastSource?.hasPrefix("scan:") == true)
+            #expect(fleet.counters.totalRequests(type: "ping") == 3 + 1)  // the scan probed on its own
+            let requests = try #require(loadCache(cache).teams.first { $0.source.hasPrefix("file:") }?.health)
+            #expect(try sendRound(roster, cache).status == 0)  // the roster's own team, still fresh: no probe
+            #expect(fleet.counters.totalRequests(type: "ping") == 3 + 1)
+            #expect(try loadTeam(cache).health[fleet.specialists[0].id]?.requests == (requests[fleet.specialists[0].id]?.requests ?? 0) + 1)
+            #expect(try loadCache(cache).lastSource?.hasPrefix("file:") == true)
+            #expect(try loadCache(cache).teams.count == 2)  // the scan's team is kept, health and all
         }
     }
 
@@ -71,10 +80,10 @@ struct CacheTests {
     func staleCacheIsRefreshed() async throws {
         try await withTeam { (fleet, roster, cache) async throws in
             #expect(try sendRound(roster, cache, ["--ttl", "0"]).status == 0)
-            let first = try loadCache(cache).discoveredAt
+            let first = try #require(try loadTeam(cache).discoveredAt)
             #expect(try sendRound(roster, cache, ["--ttl", "0"]).status == 0)
             #expect(fleet.counters.totalRequests(type: "ping") == 6)
-            #expect(try loadCache(cache).discoveredAt > first)
+            #expect(try #require(try loadTeam(cache).discoveredAt) > first)
         }
     }
 
@@ -97,7 +106,8 @@ struct CacheTests {
 
             // Let the open period pass: move the breaker's deadline into the past.
             var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: cache))) as! [String: Any]
-            var entries = json["specialists"] as! [[String: Any]]
+            var teams = json["teams"] as! [[String: Any]]
+            var entries = teams[0]["specialists"] as! [[String: Any]]
             let index = entries.firstIndex { $0["id"] as? String == dead }!
             var health = entries[index]["health"] as! [String: Any]
             var breaker = health["breaker"] as! [String: Any]
@@ -105,7 +115,8 @@ struct CacheTests {
             breaker["state"] = ["open": ["until": 0.0]]
             health["breaker"] = breaker
             entries[index]["health"] = health
-            json["specialists"] = entries
+            teams[0]["specialists"] = entries
+            json["teams"] = teams
             try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: cache))
 
             #expect(try kind(try sendRound(roster, cache)) == "refused")  // the half-open trial
@@ -135,7 +146,7 @@ struct CacheTests {
                 for try await status in group { #expect(status == 0) }
             }
             #expect(fleet.counters.totalRequests(type: "chat") == 30)
-            for entry in try loadCache(cache).specialists {
+            for entry in try loadTeam(cache).specialists {
                 #expect(entry.health.requests == 11, "\(entry.id): 1 ping and 10 chats")
                 #expect(entry.health.successes == 11)
             }
@@ -153,7 +164,7 @@ struct CacheTests {
             #expect(result.stderr.components(separatedBy: "warning").count == 2)
             #expect(result.stderr.contains(".bad"))
             #expect(FileManager.default.fileExists(atPath: cache + ".bad"))
-            #expect(try loadCache(cache).specialists.count == 3)
+            #expect(try loadTeam(cache).specialists.count == 3)
         }
     }
 
@@ -179,7 +190,7 @@ struct CacheTests {
             #expect(failing?["last_error_kind"] as? String == "specialist_error")
             #expect(failing?["requests"] as? Int == 2)
             #expect(try BinaryRunner.run(["stats", "--roster", roster, "--cache", cache, "--reset"]).status == 0)
-            let after = try loadCache(cache)
+            let after = try loadTeam(cache)
             #expect(after.specialists.count == 3)
             #expect(after.specialists.allSatisfy { $0.health.requests == 0 })
         }

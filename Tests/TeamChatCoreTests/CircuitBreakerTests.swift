@@ -13,10 +13,10 @@ struct CircuitBreakerTests {
         breaker.record(.refused, now: at(0), jitter: 1)
         breaker.record(.timeout, now: at(0), jitter: 1)
         #expect(breaker.state == .closed(failures: 2))
-        #expect(breaker.decide(now: at(0)) == .allow)
+        #expect(breaker.admit(now: at(0)) == .allow)
         breaker.record(.reset, now: at(1), jitter: 1)
         #expect(breaker.state == .open(until: at(6)))
-        #expect(breaker.decide(now: at(2)) == .skip(remaining: .seconds(4)))
+        #expect(breaker.admit(now: at(2)) == .skip(remaining: .seconds(4)))
     }
 
     @Test("an error reply or a success resets the count; skips and cancellations do not count")
@@ -37,9 +37,9 @@ struct CircuitBreakerTests {
     @Test("after the open period one trial goes through; others wait; success closes")
     func halfOpenSuccess() {
         var breaker = tripped(at: 0)
-        #expect(breaker.decide(now: at(5)) == .trial)
+        #expect(breaker.admit(now: at(5)) == .trial)
         #expect(breaker.state == .halfOpen(since: at(5)))
-        #expect(breaker.decide(now: at(5.5)) == .skip(remaining: .milliseconds(4_500)))
+        #expect(breaker.admit(now: at(5.5)) == .skip(remaining: .milliseconds(4_500)))
         breaker.record(nil, now: at(6), jitter: 1)
         #expect(breaker.state == .closed(failures: 0))
         #expect(breaker.trips == 0)
@@ -51,7 +51,7 @@ struct CircuitBreakerTests {
         var now = 5.0
         var expected = [10.0, 20, 40, 80, 160, 300, 300]
         while !expected.isEmpty {
-            #expect(breaker.decide(now: at(now)) == .trial)
+            #expect(breaker.admit(now: at(now)) == .trial)
             breaker.record(.timeout, now: at(now), jitter: 1)
             let period = expected.removeFirst()
             #expect(breaker.state == .open(until: at(now + period)))

@@ -1,9 +1,10 @@
 @testable import TeamChatCore
+import TeamChatTestSupport
 import Testing
 
 @Suite("Connection pool state machine")
 struct ConnectionPoolStateMachineTests {
-    typealias Machine = ConnectionPoolStateMachine<MockClock>
+    typealias Machine = ConnectionPoolStateMachine<MockClock, Int>
 
     let clock = MockClock()
 
@@ -17,7 +18,7 @@ struct ConnectionPoolStateMachineTests {
     func firstLeaseCreates() {
         var pool = machine()
         let deadline = soon
-        #expect(pool.leaseConnection(1, deadline: deadline) == .init(request: .scheduleTimeout(1, deadline: deadline), create: 0))
+        #expect(pool.leaseConnection(1, deadline: deadline) == .init(request: .scheduleTimeout(1, deadline: deadline), create: [0]))
         #expect(pool.connectionEstablished(0) == .init(request: .lease(0, to: 1, reused: false)))
         #expect(pool.connectionCount == 1)
         #expect(pool.waiterCount == 0)
@@ -28,9 +29,11 @@ struct ConnectionPoolStateMachineTests {
         var pool = machine()
         _ = pool.leaseConnection(1, deadline: soon)
         _ = pool.connectionEstablished(0)
-        #expect(pool.releaseConnection(0, reusable: true) == .none)
+        // The first idle connection arms the idle sweep.
+        #expect(pool.releaseConnection(0, reusable: true) == .init(sweepAt: clock.now.advanced(by: .seconds(60))))
         #expect(pool.idleCount == 1)
         #expect(pool.leaseConnection(2, deadline: soon) == .init(request: .lease(0, to: 2, reused: true)))
+        #expect(pool.releaseConnection(0, reusable: true) == .none)  // the sweep is already armed
         #expect(pool.connectionCount == 1)
     }
 
@@ -39,16 +42,16 @@ struct ConnectionPoolStateMachineTests {
         var pool = machine()
         _ = pool.leaseConnection(1, deadline: soon)
         #expect(pool.timeoutRequest(1) == .init(request: .fail(1, .leaseTimeout)))
-        #expect(pool.connectionEstablished(0) == .none)
+        #expect(pool.connectionEstablished(0) == .init(sweepAt: clock.now.advanced(by: .seconds(60))))
         #expect(pool.leaseConnection(2, deadline: soon) == .init(request: .lease(0, to: 2, reused: false)))
     }
 
     @Test("never more connections than the limit; extra requests wait in order")
     func limit() {
         var pool = machine(maximum: 2)
-        #expect(pool.leaseConnection(1, deadline: soon).create == 0)
-        #expect(pool.leaseConnection(2, deadline: soon).create == 1)
-        #expect(pool.leaseConnection(3, deadline: soon).create == nil)
+        #expect(pool.leaseConnection(1, deadline: soon).create == [0])
+        #expect(pool.leaseConnection(2, deadline: soon).create == [1])
+        #expect(pool.leaseConnection(3, deadline: soon).create == [])
         #expect(pool.connectionCount == 2)
         #expect(pool.waiterCount == 3)
         #expect(pool.connectionEstablished(0).request == .lease(0, to: 1, reused: false))
@@ -65,7 +68,7 @@ struct ConnectionPoolStateMachineTests {
         #expect(pool.timeoutRequest(2) == .init(request: .fail(2, .leaseTimeout)))
         #expect(pool.timeoutRequest(2) == .none)  // already gone
         #expect(pool.leaseConnection(3, deadline: clock.now) == .init(request: .fail(3, .leaseTimeout)))
-        #expect(pool.releaseConnection(0, reusable: true) == .none)
+        #expect(pool.releaseConnection(0, reusable: true).request == .none)
         #expect(pool.idleCount == 1)
     }
 
@@ -74,7 +77,8 @@ struct ConnectionPoolStateMachineTests {
         var pool = machine()
         _ = pool.leaseConnection(1, deadline: soon)
         #expect(pool.cancelRequest(1) == .init(request: .fail(1, .cancelled)))
-        #expect(pool.connectionEstablished(0) == .none)
+        #expect(pool.connectionEstablished(0).request == .none)
+        #expect(pool.idleCount == 1)
     }
 
     @Test("an abandoned connection is closed on release, never reused, and a waiter gets a new one")
@@ -83,7 +87,7 @@ struct ConnectionPoolStateMachineTests {
         _ = pool.leaseConnection(1, deadline: soon)
         _ = pool.connectionEstablished(0)
         _ = pool.leaseConnection(2, deadline: soon)
-        #expect(pool.releaseConnection(0, reusable: false) == .init(close: [0], create: 1))
+        #expect(pool.releaseConnection(0, reusable: false) == .init(close: [0], create: [1]))
         #expect(pool.connectionEstablished(1).request == .lease(1, to: 2, reused: false))
     }
 
@@ -94,7 +98,7 @@ struct ConnectionPoolStateMachineTests {
         _ = pool.leaseConnection(2, deadline: soon)
         let refused = ExchangeError(.refused, "connection refused")
         // Request 2 still waits and gets its own attempt.
-        #expect(pool.connectionFailed(0, error: refused) == .init(request: .fail(1, .connectFailed(refused)), create: 1))
+        #expect(pool.connectionFailed(0, error: refused) == .init(request: .fail(1, .connectFailed(refused)), create: [1]))
         #expect(pool.connectionFailed(1, error: refused) == .init(request: .fail(2, .connectFailed(refused))))
         #expect(pool.connectionCount == 0)
     }
@@ -106,7 +110,7 @@ struct ConnectionPoolStateMachineTests {
         _ = pool.connectionEstablished(0)
         _ = pool.releaseConnection(0, reusable: true)
         #expect(pool.connectionClosed(0) == .none)
-        #expect(pool.leaseConnection(2, deadline: soon).create == 1)
+        #expect(pool.leaseConnection(2, deadline: soon).create == [1])
     }
 
     @Test("an idle connection that receives bytes is closed and never leased")
@@ -126,7 +130,7 @@ struct ConnectionPoolStateMachineTests {
         _ = pool.leaseConnection(1, deadline: soon)
         _ = pool.connectionEstablished(0)
         _ = pool.leaseConnection(2, deadline: soon)
-        #expect(pool.connectionClosed(0) == .init(create: 1))
+        #expect(pool.connectionClosed(0) == .init(create: [1]))
         #expect(pool.releaseConnection(0, reusable: true) == .none)  // already gone: nothing to do
     }
 
@@ -137,7 +141,7 @@ struct ConnectionPoolStateMachineTests {
         _ = pool.connectionEstablished(0)
         _ = pool.releaseConnection(0, reusable: true)
         clock.advance(by: .seconds(11))
-        #expect(pool.leaseConnection(2, deadline: soon) == .init(request: .scheduleTimeout(2, deadline: soon), close: [0], create: 1))
+        #expect(pool.leaseConnection(2, deadline: soon) == .init(request: .scheduleTimeout(2, deadline: soon), close: [0], create: [1]))
     }
 
     @Test("the most recently released connection is leased first")
@@ -168,5 +172,32 @@ struct ConnectionPoolStateMachineTests {
         #expect(pool.connectionEstablished(2) == .init(close: [2]))
         #expect(pool.releaseConnection(1, reusable: true) == .init(close: [1]))
         #expect(pool.leaseConnection(6, deadline: soon) == .init(request: .fail(6, .shutDown)))
+    }
+
+    @Test("the idle sweep closes connections past the idle timeout and re-arms while others remain")
+    func sweep() {
+        var pool = machine(idleTimeout: .seconds(10))
+        _ = pool.leaseConnection(1, deadline: soon)
+        _ = pool.leaseConnection(2, deadline: soon)
+        _ = pool.connectionEstablished(0)
+        _ = pool.connectionEstablished(1)
+        _ = pool.releaseConnection(0, reusable: true)
+        clock.advance(by: .seconds(4))
+        _ = pool.releaseConnection(1, reusable: true)
+        clock.advance(by: .seconds(6))
+        #expect(pool.sweepIdle() == .init(close: [0], sweepAt: clock.now.advanced(by: .seconds(4))))
+        clock.advance(by: .seconds(4))
+        #expect(pool.sweepIdle() == .init(close: [1]))
+        #expect(pool.connectionCount == 0)
+    }
+
+    @Test("prewarm opens connections up to the count (and the limit), idle and never 'reused' on first lease")
+    func prewarm() {
+        var pool = machine(maximum: 3)
+        #expect(pool.prewarm(2) == .init(create: [0, 1]))
+        #expect(pool.prewarm(2) == .none)
+        #expect(pool.prewarm(9) == .init(create: [2]))
+        _ = pool.connectionEstablished(0)
+        #expect(pool.leaseConnection(1, deadline: soon).request == .lease(0, to: 1, reused: false))
     }
 }

@@ -1,22 +1,24 @@
 import NIOPosix
 import TeamChatCore
 import TeamChatFleet
+import TeamChatTekton
 
-/// Starts a fleet, runs `body` with it and a fresh client, and tears both down whatever happens.
+/// Starts a fleet, runs `body` with it and a round engine over a fresh Tekton transport, and tears both down
+/// whatever happens.
 func withFleet<Result>(
     _ configurations: [SimulatedSpecialistConfiguration],
-    client configuration: TeamClient.Configuration = .init(),
-    _ body: (Fleet, TeamClient) async throws -> Result
+    pool: ConnectionPoolConfiguration = .init(),
+    _ body: (Fleet, RoundEngine) async throws -> Result
 ) async throws -> Result {
     let fleet = try await Fleet.start(configurations)
-    let client = TeamClient(configuration: configuration)
+    let engine = RoundEngine(transports: [TektonTransport.make(TektonProtocol(configuration: pool))])
     do {
-        let result = try await body(fleet, client)
-        client.shutdown()
+        let result = try await body(fleet, engine)
+        await engine.shutdown()
         await fleet.stop()
         return result
     } catch {
-        client.shutdown()
+        await engine.shutdown()
         await fleet.stop()
         throw error
     }
@@ -40,6 +42,6 @@ func team(
 extension Array where Element == SpecialistOutcome {
     /// The outcome of the specialist with this id.
     subscript(id id: String) -> SpecialistOutcome? {
-        first { $0.specialist.id == id }
+        first { $0.specialistID == id }
     }
 }

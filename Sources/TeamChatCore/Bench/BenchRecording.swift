@@ -25,10 +25,12 @@ public enum BenchRecording {
     private struct RunLine: Codable {
         var mode: BenchMode
         var elapsedMS: Double
+        var connectionsOpened: [String: Int]?
 
         enum CodingKeys: String, CodingKey {
             case mode
             case elapsedMS = "elapsed_ms"
+            case connectionsOpened = "connections_opened"
         }
     }
 
@@ -44,7 +46,10 @@ public enum BenchRecording {
         }
         add(Line(type: "settings", settings: settings))
         for run in runs {
-            add(Line(type: "run", run: RunLine(mode: run.mode, elapsedMS: run.elapsedMS)))
+            add(
+                Line(
+                    type: "run",
+                    run: RunLine(mode: run.mode, elapsedMS: run.elapsedMS, connectionsOpened: run.connectionsOpened)))
             for round in run.rounds { add(Line(type: "round", round: round)) }
             for request in run.requests { add(Line(type: "request", request: request)) }
         }
@@ -65,7 +70,10 @@ public enum BenchRecording {
                 settings = decoded.settings
             case "run":
                 guard let run = decoded.run else { throw RecordingError("line \(number + 1): run without fields") }
-                runs.append(BenchRun(mode: run.mode, elapsedMS: run.elapsedMS, rounds: [], requests: []))
+                runs.append(
+                    BenchRun(
+                        mode: run.mode, elapsedMS: run.elapsedMS, rounds: [], requests: [],
+                        connectionsOpened: run.connectionsOpened))
             case "round":
                 guard let round = decoded.round, !runs.isEmpty else {
                     throw RecordingError("line \(number + 1): a round outside a run")

@@ -137,7 +137,7 @@ public struct BenchReport: Codable, Hashable, Sendable {
                 return SpecialistRow(
                     specialistID: id, requests: row.requests, p50MS: row.latencies.percentile(50),
                     p99MS: row.latencies.percentile(99), maxMS: row.latencies.maximum, errors: row.errors,
-                    connectionsOpened: row.opened)
+                    connectionsOpened: run.connectionsOpened?[id] ?? row.opened)
             },
             outcomes: outcomes
         )

@@ -36,25 +36,29 @@ public struct BenchRunner: Sendable {
 
     public let team: [Specialist]
     public let workload: Workload
-    public let clientConfiguration: TeamClient.Configuration
+    /// Makes the transports of one engine: once for a pooled run, once per round for a cold one.
+    public let makeTransports: @Sendable () -> [any SpecialistTransport]
 
-    public init(team: [Specialist], workload: Workload, clientConfiguration: TeamClient.Configuration = .init()) {
+    public init(
+        team: [Specialist], workload: Workload, makeTransports: @escaping @Sendable () -> [any SpecialistTransport]
+    ) {
         self.team = team
         self.workload = workload
-        self.clientConfiguration = clientConfiguration
+        self.makeTransports = makeTransports
     }
 
     /// Runs one mode. `progress` is called with the number of measured rounds done so far.
     public func run(_ mode: BenchMode, progress: @escaping @Sendable (Int) -> Void = { _ in }) async -> BenchRun {
-        let pooled = mode == .pooled ? TeamClient(configuration: clientConfiguration) : nil
-        defer { pooled?.shutdown() }
+        let pooled = mode == .pooled ? RoundEngine(transports: makeTransports()) : nil
         for _ in 0..<workload.warmup {
-            _ = await measure(round: -1, mode: mode, client: pooled, scheduled: .now, runStart: .now)
+            _ = await measure(round: -1, mode: mode, engine: pooled, scheduled: .now, runStart: .now)
         }
+        let openedBefore = pooled.map { engine in team.map { engine.statistics(for: $0).opened } }
 
         let runStart = ContinuousClock.now
         let next = NIOLockedValueBox(0)
-        let results = NIOLockedValueBox<(rounds: [RoundSample], requests: [RequestSample])>(([], []))
+        let results = NIOLockedValueBox<(rounds: [RoundSample], requests: [RequestSample], opened: [String: Int])>(
+            ([], [], [:]))
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<max(1, workload.concurrency) {
                 group.addTask {
@@ -66,11 +70,12 @@ public struct BenchRunner: Sendable {
                         guard let scheduled = schedule(index, runStart: runStart) else { return }
                         if scheduled > .now { try? await Task.sleep(until: scheduled, clock: .continuous) }
                         if Task.isCancelled { return }
-                        let (round, requests) = await measure(
-                            round: index, mode: mode, client: pooled, scheduled: scheduled, runStart: runStart)
+                        let (round, requests, opened) = await measure(
+                            round: index, mode: mode, engine: pooled, scheduled: scheduled, runStart: runStart)
                         let done = results.withLockedValue { results in
                             results.rounds.append(round)
                             results.requests.append(contentsOf: requests)
+                            for (id, count) in opened { results.opened[id, default: 0] += count }
                             return results.rounds.count
                         }
                         progress(done)
@@ -79,12 +84,20 @@ public struct BenchRunner: Sendable {
             }
         }
         let elapsed = runStart.duration(to: .now)
-        let (rounds, requests) = results.withLockedValue { $0 }
+        var (rounds, requests, opened) = results.withLockedValue { $0 }
+        if let pooled, let openedBefore {
+            // Every connection the run opened, also those whose exchanges failed or timed out.
+            for (specialist, before) in zip(team, openedBefore) {
+                opened[specialist.id] = pooled.statistics(for: specialist).opened - before
+            }
+            await pooled.shutdown()
+        }
         return BenchRun(
             mode: mode,
             elapsedMS: elapsed.milliseconds,
             rounds: rounds.sorted { $0.round < $1.round },
-            requests: requests.sorted { ($0.round, $0.specialistID) < ($1.round, $1.specialistID) }
+            requests: requests.sorted { ($0.round, $0.specialistID) < ($1.round, $1.specialistID) },
+            connectionsOpened: opened
         )
     }
 
@@ -104,12 +117,11 @@ public struct BenchRunner: Sendable {
     private func measure(
         round index: Int,
         mode: BenchMode,
-        client pooled: TeamClient?,
+        engine pooled: RoundEngine?,
         scheduled: ContinuousClock.Instant,
         runStart: ContinuousClock.Instant
-    ) async -> (RoundSample, [RequestSample]) {
-        let client = pooled ?? TeamClient(configuration: clientConfiguration)
-        defer { if pooled == nil { client.shutdown() } }
+    ) async -> (RoundSample, [RequestSample], opened: [String: Int]) {
+        let engine = pooled ?? RoundEngine(transports: makeTransports())
         var options = workload.options
         options.finishAtQuorum = false
         let started = ContinuousClock.now
@@ -117,14 +129,14 @@ public struct BenchRunner: Sendable {
         var requests: [RequestSample] = []
         var successes: [Double] = []
         var all = Duration.zero
-        for await event in client.round(.chat(workload.message), to: team, options: options) {
+        for await event in engine.round(.chat(workload.message), to: team, options: options) {
             switch event {
             case .outcome(let outcome):
                 let latency = outcome.elapsed.milliseconds
                 if outcome.isSuccess { successes.append(latency) }
                 requests.append(
                     RequestSample(
-                        mode: mode, round: index, specialistID: outcome.specialist.id, success: outcome.isSuccess,
+                        mode: mode, round: index, specialistID: outcome.specialistID, success: outcome.isSuccess,
                         errorKind: outcome.error?.kind.rawValue, latencyMS: latency,
                         correctedMS: latency + late.milliseconds, connectMS: outcome.connect?.milliseconds,
                         reused: outcome.reused))
@@ -144,6 +156,11 @@ public struct BenchRunner: Sendable {
             firstMS: successes.first,
             quorumMS: k > 0 && successes.count >= k ? successes[k - 1] : nil,
             replied: successes.count, addressed: team.count)
-        return (round, requests)
+        var opened: [String: Int] = [:]
+        if pooled == nil {
+            for specialist in team { opened[specialist.id] = engine.statistics(for: specialist).opened }
+            await engine.shutdown()
+        }
+        return (round, requests, opened)
     }
 }

@@ -125,11 +125,18 @@ public struct BenchRun: Codable, Hashable, Sendable {
     public var elapsedMS: Double
     public var rounds: [RoundSample]
     public var requests: [RequestSample]
+    /// Connections opened per specialist, counted by the transport (also those whose exchanges failed); `nil` in
+    /// recordings made before it was kept, whose reports count the requests that reported a connect instead.
+    public var connectionsOpened: [String: Int]?
 
-    public init(mode: BenchMode, elapsedMS: Double, rounds: [RoundSample], requests: [RequestSample]) {
+    public init(
+        mode: BenchMode, elapsedMS: Double, rounds: [RoundSample], requests: [RequestSample],
+        connectionsOpened: [String: Int]? = nil
+    ) {
         self.mode = mode
         self.elapsedMS = elapsedMS
         self.rounds = rounds
         self.requests = requests
+        self.connectionsOpened = connectionsOpened
     }
 }

@@ -3,7 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
 import Glibc
@@ -14,37 +13,28 @@ import Darwin
 #endif
 
 /// The cache file on disk. Reads never see a half-written file (writes go to a temporary file that is renamed
-/// over the cache), and every write is a read-modify-write under an exclusive advisory lock on a sidecar
-/// `.lock` file, so concurrent teamchat processes merge their updates instead of losing them.
+/// over the cache), and every write is a read-modify-write under an exclusive advisory lock on a sidecar `.lock`
+/// file, so concurrent teamchat processes merge their updates instead of losing them. The lock is waited for at
+/// most ``lockWait``: a stopped or slow process holding it never blocks another command, which then skips its write
+/// and says so.
 public struct CacheStore: Sendable {
     public let path: String
-    /// The last version this process read or wrote, so that an unchanged file is not decoded again.
-    private let lastSeen = NIOLockedValueBox<(identity: FileIdentity, cache: SpecialistCache)?>(nil)
+    /// The longest wait for another process's lock before a write is skipped.
+    public var lockWait: Duration = .milliseconds(200)
 
     public init(path: String) {
         self.path = path
     }
 
-    /// What tells two versions of the file apart: every write renames a new file over the old, so the inode
-    /// changes; size and modification time guard against inode reuse.
-    private struct FileIdentity: Hashable {
-        var device: UInt64
-        var inode: UInt64
-        var size: Int64
-        var modifiedNanoseconds: Int64
+    /// What is at a path. (Never used to skip reading a file: an inode can be reused and file times are coarse,
+    /// so two versions of the cache written within a few milliseconds can look alike.)
+    private struct FileKind {
+        var isRegularFile: Bool
 
         init?(path: String) {
             var info = stat()
             guard stat(path, &info) == 0 else { return nil }
-            device = UInt64(info.st_dev)
-            inode = UInt64(info.st_ino)
-            size = Int64(info.st_size)
-            #if canImport(Darwin)
-            let modified = info.st_mtimespec
-            #else
-            let modified = info.st_mtim
-            #endif
-            modifiedNanoseconds = Int64(modified.tv_sec) * 1_000_000_000 + Int64(modified.tv_nsec)
+            isRegularFile = (info.st_mode & S_IFMT) == S_IFREG
         }
     }
 
@@ -62,66 +52,92 @@ public struct CacheStore: Sendable {
     /// Something about the cache worth one warning; the command carries on either way.
     public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
         public var description: String
+
+        public init(_ description: String) {
+            self.description = description
+        }
     }
 
     /// What reading found.
     public enum Loaded: Sendable {
         case missing
         case cache(SpecialistCache)
-        /// The file could not be used; it was moved aside (when that was possible) and will be rebuilt.
+        /// The file could not be used; on a read-write path it was moved aside (when that was possible) and will be
+        /// rebuilt.
         case unusable(Problem)
     }
 
-    /// Reads the cache. A corrupt or future-version file is moved to `<path>.bad`.
-    public func load() -> Loaded {
-        let identity = FileIdentity(path: path)
-        if let identity, let seen = lastSeen.withLockedValue({ $0 }), seen.identity == identity {
-            return .cache(seen.cache)
-        }
+    /// Reads the cache. A corrupt or future-version file is moved to `<path>.bad` unless `readOnly` (completion and
+    /// `stats` only look: they never move a newer teamchat's file aside).
+    public func load(readOnly: Bool = false) -> Loaded {
+        guard let kind = FileKind(path: path) else { return .missing }
+        guard kind.isRegularFile else { return .unusable(notAFile) }
         guard let data = FileManager.default.contents(atPath: path) else {
-            return FileManager.default.fileExists(atPath: path)
-                ? .unusable(Problem(description: "cannot read cache \(path)")) : .missing
+            return .unusable(Problem("cannot read cache \(path): permission denied"))
         }
         do {
-            let cache = try SpecialistCache.decode(data)
-            if let identity { lastSeen.withLockedValue { $0 = (identity, cache) } }
-            return .cache(cache)
+            return .cache(try SpecialistCache.decode(data))
         } catch {
+            if readOnly { return .unusable(Problem("cache \(path) is \(error)")) }
             return .unusable(moveAside(error))
         }
     }
 
-    /// Applies `transform` to the cache as it is on disk now (nil when missing or unusable) and writes the result,
-    /// all under the lock. Returns the problem met, if any (the transform's result is then not stored).
+    /// Applies `transform` to the cache as it is on disk now (empty when missing or unusable) and writes the result,
+    /// all under the lock. Returns the problem met, if any (the write is skipped when the lock or the file cannot
+    /// be had).
     @discardableResult
-    public func update(_ transform: (SpecialistCache?) -> SpecialistCache?) -> Problem? {
+    public func update(_ transform: (inout SpecialistCache) -> Void) -> Problem? {
         let folder = directory(of: path)
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            return Problem(description: "cannot create cache directory \(folder)")
+        if FileKind(path: folder) == nil {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                return Problem("cannot create cache directory \(folder); the cache is not written")
+            }
+        }
+        if let kind = FileKind(path: path), !kind.isRegularFile {
+            return notAFile
         }
         let lock = open(path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { return Problem(description: "cannot lock cache \(path): \(Self.errnoText())") }
+        guard lock >= 0 else { return Problem("cannot lock cache \(path): \(Self.errnoText()); the cache is not written") }
         defer { close(lock) }
-        while flock(lock, LOCK_EX) != 0 {
-            guard errno == EINTR else { return Problem(description: "cannot lock cache \(path): \(Self.errnoText())") }
+        guard acquire(lock) else {
+            return Problem("cache \(path) is locked by another teamchat for over \(lockWait.secondsText); not written")
         }
         defer { flock(lock, LOCK_UN) }
 
         var problem: Problem?
-        let current: SpecialistCache?
+        var cache: SpecialistCache
         switch load() {
-        case .missing: current = nil
-        case .cache(let cache): current = cache
+        case .missing:
+            cache = SpecialistCache()
+        case .cache(let current):
+            cache = current
         case .unusable(let found):
             problem = found
-            current = nil
+            cache = SpecialistCache()
         }
-        guard let updated = transform(current) else { return problem }
-        if let failure = write(updated.encoded()) { return failure }
-        if let identity = FileIdentity(path: path) { lastSeen.withLockedValue { $0 = (identity, updated) } }
+        transform(&cache)
+        if let failure = write(cache.encoded()) { return failure }
         return problem
+    }
+
+    /// Said the same way by reads and writes, so that it is warned about once.
+    private var notAFile: Problem { Problem("cache \(path) is not a regular file: it is neither read nor written") }
+
+    /// Takes the lock, waiting at most ``lockWait`` (polling: `flock` itself cannot time out).
+    private func acquire(_ lock: Int32) -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: lockWait)
+        var pause: Duration = .milliseconds(1)
+        while true {
+            if flock(lock, LOCK_EX | LOCK_NB) == 0 { return true }
+            guard errno == EWOULDBLOCK || errno == EINTR else { return false }
+            guard ContinuousClock.now < deadline else { return false }
+            let nanoseconds = UInt32(clamping: Int64(pause.milliseconds * 1_000))
+            usleep(nanoseconds)
+            pause = min(pause * 2, .milliseconds(20))
+        }
     }
 
     private func write(_ data: Data) -> Problem? {
@@ -129,12 +145,12 @@ public struct CacheStore: Sendable {
         do {
             try data.write(to: URL(fileURLWithPath: temporary))
         } catch {
-            return Problem(description: "cannot write cache \(path)")
+            return Problem("cannot write cache \(path)")
         }
         guard rename(temporary, path) == 0 else {
             let text = Self.errnoText()
             unlink(temporary)
-            return Problem(description: "cannot write cache \(path): \(text)")
+            return Problem("cannot write cache \(path): \(text)")
         }
         return nil
     }
@@ -142,9 +158,9 @@ public struct CacheStore: Sendable {
     private func moveAside(_ error: SpecialistCache.DecodeError) -> Problem {
         let aside = path + ".bad"
         if rename(path, aside) == 0 {
-            return Problem(description: "cache \(path) is \(error); moved it to \(aside) and rebuilt it")
+            return Problem("cache \(path) is \(error); moved it to \(aside) and rebuilt it")
         }
-        return Problem(description: "cache \(path) is \(error) and cannot be moved aside: \(Self.errnoText())")
+        return Problem("cache \(path) is \(error) and cannot be moved aside: \(Self.errnoText())")
     }
 
     private static func errnoText() -> String {

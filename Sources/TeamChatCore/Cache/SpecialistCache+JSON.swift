@@ -8,15 +8,18 @@ import Foundation
 /// writes it, and Codable's first use in a process costs milliseconds of runtime type lookups.
 ///
 /// ```
-/// {"schema_version":1,"source":"tekton","discovered_at":1795600664.2,"ttl_seconds":60,
-///  "specialists":[{"id":"apollo-ai","host":"127.0.0.1","port":45012,"model":"…","component":"…","description":"…",
-///   "health":{"requests":4,"successes":3,"failures":{"timeout":1},"recent_latencies_ms":[0.4,0.5,0.4],
-///    "consecutive_failures":1,"last_error":"timeout after 2.0s","last_error_kind":"timeout",
-///    "last_error_at":1795600665.0,"last_seen":1795600664.9,
-///    "breaker":{"state":{"closed":{"failures":1}},"trips":0}}}]}
+/// {"schema_version":2,"last_source":"tekton","teams":[{"source":"tekton","discovered_at":1795600664.2,
+///  "ttl_seconds":60,"used_at":1795600670.1,"specialists":[{"id":"apollo-ai","transport":"tekton",
+///  "host":"127.0.0.1","port":45012,"model":"…","component":"…","description":"…",
+///  "health":{"requests":4,"successes":3,"failures":{"timeout":1},"recent_latencies_ms":[0.4,0.5,0.4],
+///   "consecutive_failures":1,"last_error":"timeout after 2.0s","last_error_kind":"timeout",
+///   "last_error_at":1795600665.0,"last_seen":1795600664.9,
+///   "breaker":{"state":{"closed":{"failures":1}},"trips":0}}}]}]}
 /// ```
 /// Breaker states are `{"closed":{"failures":N}}`, `{"open":{"until":T}}` and `{"halfOpen":{"since":T}}`; times are
-/// seconds since 1970. Unknown members are ignored, so a newer teamchat of the same schema can add some.
+/// seconds since 1970. Every number is range-checked when read: a value out of range makes the file corrupt (moved
+/// aside and rebuilt), never a trap. Unknown members are ignored, so a newer teamchat of the same schema can add
+/// some. Schema 1 files (one team, at the top level) are read as a cache of one team.
 extension SpecialistCache {
     /// Why a cache file cannot be used.
     public enum DecodeError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -31,6 +34,14 @@ extension SpecialistCache {
         }
     }
 
+    /// Limits on what a plausible file holds.
+    enum Limits {
+        static let count = 0...(1 << 50)
+        static let ttlSeconds = 0.0...1e9
+        static let latencyMS = 0.0...1e9
+        static let trips = 0...1_000
+    }
+
     public static func decode(_ data: Data) throws(DecodeError) -> SpecialistCache {
         let parsed = data.withUnsafeBytes { bytes in
             Result { () throws(JSONObjectReader.Failure) in try JSONObjectReader.value(of: bytes) }
@@ -38,73 +49,101 @@ extension SpecialistCache {
         guard case .success(let value) = parsed, let root = value.object else {
             throw .corrupt(data.isEmpty ? "empty" : "not a teamchat cache")
         }
-        guard let version = root["schema_version"]?.integer else { throw .corrupt("no schema_version") }
-        guard version <= schemaVersion else { throw .futureVersion(version) }
-        let fields = Fields(root)
-        var cache = SpecialistCache(
-            source: try fields.string("source"),
-            discoveredAt: WallTime(secondsSince1970: try fields.number("discovered_at")),
-            ttl: .milliseconds(Int64(try fields.number("ttl_seconds") * 1_000)),
-            specialists: try fields.objects("specialists").map(Entry.init(json:))
-        )
-        cache.schemaVersion = version
-        return cache
+        do {
+            let fields = JSONFields(root)
+            let version = try fields.integer("schema_version", in: 0...Int(Int32.max))
+            guard version <= schemaVersion else { throw DecodeError.futureVersion(version) }
+            guard version >= 1 else { throw DecodeError.corrupt("schema_version \(version)") }
+            if version == 1 {
+                let team = try Team(json: fields)
+                return SpecialistCache(lastSource: team.source, teams: [team])
+            }
+            var cache = SpecialistCache(
+                lastSource: try fields.optionalString("last_source"),
+                teams: try fields.objects("teams").map { fields throws(JSONFields.Problem) in try Team(json: fields) }
+            )
+            cache.schemaVersion = version
+            return cache
+        } catch let error as DecodeError {
+            throw error
+        } catch let problem as JSONFields.Problem {
+            throw .corrupt(problem.message)
+        } catch {
+            throw .corrupt("\(error)")
+        }
     }
 
     public func encoded() -> Data {
         var root = JSONObjectWriter()
-        root.add("schema_version", schemaVersion)
-        root.add("source", source)
-        root.add("discovered_at", discoveredAt.secondsSince1970)
-        root.add("ttl_seconds", ttlSeconds)
-        root.add("specialists", objects: specialists.map(\.json))
+        root.add("schema_version", Self.schemaVersion)
+        root.add("last_source", lastSource)
+        root.add("teams", objects: teams.map(\.json))
         return Data(root.utf8(terminator: UInt8(ascii: "\n")))
     }
 }
 
-extension SpecialistCache.Entry {
-    fileprivate init(json: [String: JSONObjectReader.Value]) throws(SpecialistCache.DecodeError) {
-        let fields = Fields(json)
+extension SpecialistCache.Team {
+    fileprivate init(json fields: JSONFields) throws(JSONFields.Problem) {
+        let ttl = try fields.number("ttl_seconds", in: SpecialistCache.Limits.ttlSeconds)
+        let discoveredAt = try fields.optionalWallTime("discovered_at")
         self.init(
-            Specialist(
-                id: try fields.string("id"),
-                host: try fields.string("host"),
-                port: try fields.integer("port"),
-                model: fields.optionalString("model"),
-                component: fields.optionalString("component"),
-                description: fields.optionalString("description")
-            ),
-            health: try json["health"]?.object.map(SpecialistHealth.init(json:)) ?? SpecialistHealth()
+            source: try fields.string("source"),
+            discoveredAt: discoveredAt,
+            ttl: Duration(checkedSeconds: ttl) ?? .zero,
+            usedAt: try fields.optionalWallTime("used_at") ?? discoveredAt ?? WallTime(secondsSince1970: 0),
+            specialists: try fields.objects("specialists").map { fields throws(JSONFields.Problem) in
+                SpecialistCache.Entry(
+                    try Specialist(json: fields),
+                    health: try fields.optionalObject("health").map { fields throws(JSONFields.Problem) in
+                        try SpecialistHealth(json: fields)
+                    } ?? SpecialistHealth())
+            }
         )
     }
 
     fileprivate var json: JSONObjectWriter {
         var object = JSONObjectWriter()
-        object.add("id", specialist.id)
-        object.add("host", specialist.host)
-        object.add("port", specialist.port)
-        object.add("model", specialist.model)
-        object.add("component", specialist.component)
-        object.add("description", specialist.description)
-        object.add("health", object: health.json)
+        object.add("source", source)
+        object.add("discovered_at", discoveredAt?.secondsSince1970)
+        object.add("ttl_seconds", ttlSeconds)
+        object.add("used_at", usedAt.secondsSince1970)
+        object.add(
+            "specialists",
+            objects: specialists.map { entry in
+                var object = entry.specialist.json
+                object.add("health", object: entry.health.json)
+                return object
+            })
         return object
     }
 }
 
 extension SpecialistHealth {
-    fileprivate init(json: [String: JSONObjectReader.Value]) throws(SpecialistCache.DecodeError) {
-        let fields = Fields(json)
+    fileprivate init(json fields: JSONFields) throws(JSONFields.Problem) {
+        typealias Limits = SpecialistCache.Limits
         self.init()
-        requests = fields.optionalInteger("requests") ?? 0
-        successes = fields.optionalInteger("successes") ?? 0
-        failures = (json["failures"]?.object ?? [:]).compactMapValues(\.integer)
-        recentLatenciesMS = (json["recent_latencies_ms"]?.array ?? []).compactMap(\.number)
-        consecutiveFailures = fields.optionalInteger("consecutive_failures") ?? 0
-        lastError = fields.optionalString("last_error")
-        lastErrorKind = fields.optionalString("last_error_kind")
-        lastErrorAt = json["last_error_at"]?.number.map(WallTime.init(secondsSince1970:))
-        lastSeen = json["last_seen"]?.number.map(WallTime.init(secondsSince1970:))
-        if let breaker = json["breaker"]?.object {
+        requests = try fields.optionalInteger("requests", in: Limits.count) ?? 0
+        successes = try fields.optionalInteger("successes", in: Limits.count) ?? 0
+        if let counts = try fields.optionalObject("failures") {
+            for key in counts.members.keys {
+                failures[key] = try counts.integer(key, in: Limits.count)
+            }
+        }
+        if let latencies = fields.members["recent_latencies_ms"] {
+            guard let array = latencies.array else { throw JSONFields.Problem(message: "'recent_latencies_ms' is not a list") }
+            recentLatenciesMS = try array.suffix(Self.latencyWindow).map { value throws(JSONFields.Problem) in
+                guard let number = value.number, number.isFinite, Limits.latencyMS.contains(number) else {
+                    throw JSONFields.Problem(message: "'recent_latencies_ms' holds a value out of range")
+                }
+                return number
+            }
+        }
+        consecutiveFailures = try fields.optionalInteger("consecutive_failures", in: Limits.count) ?? 0
+        lastError = try fields.optionalString("last_error")
+        lastErrorKind = try fields.optionalString("last_error_kind")
+        lastErrorAt = try fields.optionalWallTime("last_error_at")
+        lastSeen = try fields.optionalWallTime("last_seen")
+        if let breaker = try fields.optionalObject("breaker") {
             self.breaker = try CircuitBreaker(json: breaker)
         }
     }
@@ -126,22 +165,21 @@ extension SpecialistHealth {
 }
 
 extension CircuitBreaker {
-    fileprivate init(json: [String: JSONObjectReader.Value]) throws(SpecialistCache.DecodeError) {
-        guard let state = json["state"]?.object, state.count == 1, let (name, value) = state.first,
-            let details = value.object
-        else { throw .corrupt("a breaker without a state") }
-        let trips = json["trips"]?.integer ?? 0
+    fileprivate init(json fields: JSONFields) throws(JSONFields.Problem) {
+        guard let state = try fields.optionalObject("state"), state.members.count == 1,
+            let (name, value) = state.members.first, let details = value.object.map(JSONFields.init)
+        else { throw JSONFields.Problem(message: "a breaker without a state") }
+        let trips = try fields.optionalInteger("trips", in: SpecialistCache.Limits.trips) ?? 0
         switch name {
         case "closed":
-            self.init(state: .closed(failures: details["failures"]?.integer ?? 0), trips: trips)
+            let failures = try details.optionalInteger("failures", in: SpecialistCache.Limits.count) ?? 0
+            self.init(state: .closed(failures: failures), trips: trips)
         case "open":
-            guard let until = details["until"]?.number else { throw .corrupt("an open breaker without 'until'") }
-            self.init(state: .open(until: WallTime(secondsSince1970: until)), trips: trips)
+            self.init(state: .open(until: try details.wallTime("until")), trips: trips)
         case "halfOpen":
-            guard let since = details["since"]?.number else { throw .corrupt("a half-open breaker without 'since'") }
-            self.init(state: .halfOpen(since: WallTime(secondsSince1970: since)), trips: trips)
+            self.init(state: .halfOpen(since: try details.wallTime("since")), trips: trips)
         default:
-            throw .corrupt("unknown breaker state '\(name)'")
+            throw JSONFields.Problem(message: "unknown breaker state '\(name)'")
         }
     }
 
@@ -166,41 +204,4 @@ extension CircuitBreaker {
         object.add("trips", trips)
         return object
     }
-}
-
-/// Typed access to an object's members, with errors that name the member.
-private struct Fields {
-    let members: [String: JSONObjectReader.Value]
-
-    init(_ members: [String: JSONObjectReader.Value]) {
-        self.members = members
-    }
-
-    func string(_ key: String) throws(SpecialistCache.DecodeError) -> String {
-        guard let value = members[key]?.string else { throw .corrupt("'\(key)' missing or not a string") }
-        return value
-    }
-
-    func number(_ key: String) throws(SpecialistCache.DecodeError) -> Double {
-        guard let value = members[key]?.number else { throw .corrupt("'\(key)' missing or not a number") }
-        return value
-    }
-
-    func integer(_ key: String) throws(SpecialistCache.DecodeError) -> Int {
-        guard let value = members[key]?.integer else { throw .corrupt("'\(key)' missing or not an integer") }
-        return value
-    }
-
-    func objects(_ key: String) throws(SpecialistCache.DecodeError) -> [[String: JSONObjectReader.Value]] {
-        guard let array = members[key]?.array else { throw .corrupt("'\(key)' missing or not a list") }
-        var objects: [[String: JSONObjectReader.Value]] = []
-        for element in array {
-            guard let object = element.object else { throw .corrupt("'\(key)' holds something not an object") }
-            objects.append(object)
-        }
-        return objects
-    }
-
-    func optionalString(_ key: String) -> String? { members[key]?.string }
-    func optionalInteger(_ key: String) -> Int? { members[key]?.integer }
 }

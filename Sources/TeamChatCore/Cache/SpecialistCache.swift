@@ -1,21 +1,72 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
-/// The contents of the cache file (DESIGN §4): one roster, where it came from, when it was discovered, and each
+/// The contents of the cache file (DESIGN §4): one team per roster source (so that switching sources loses no
+/// health), which source was used last, and for each team its roster, when it was discovered and each
 /// specialist's health.
 public struct SpecialistCache: Hashable, Sendable {
     /// Files of a higher version are moved aside, never misread.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
+    /// Teams beyond this many are forgotten, least recently used first.
+    public static let maximumTeams = 32
 
     public var schemaVersion = SpecialistCache.schemaVersion
-    /// ``RosterSource/description`` of the source this roster came from; a cache is only used for its own source.
-    public var source: String
-    public var discoveredAt: WallTime
-    public var ttlSeconds: Double
-    public var specialists: [Entry]
+    /// ``RosterSource/description`` of the source used last.
+    public var lastSource: String?
+    public var teams: [Team]
+
+    /// One roster source's team.
+    public struct Team: Hashable, Sendable {
+        /// ``RosterSource/description``: a team is only ever used for its own source.
+        public var source: String
+        /// When the roster was last discovered completely; `nil` when it never was (an empty or partial discovery
+        /// is kept, but never as fresh).
+        public var discoveredAt: WallTime?
+        public var ttlSeconds: Double
+        /// When a command last used this team.
+        public var usedAt: WallTime
+        public var specialists: [Entry]
+
+        public init(source: String, discoveredAt: WallTime?, ttl: Duration, usedAt: WallTime, specialists: [Entry]) {
+            self.source = source
+            self.discoveredAt = discoveredAt
+            self.ttlSeconds = ttl.seconds
+            self.usedAt = usedAt
+            self.specialists = specialists
+        }
+
+        public var roster: [Specialist] { specialists.map(\.specialist) }
+
+        /// Whether the roster is younger than its TTL at `now`.
+        public func isFresh(now: WallTime) -> Bool {
+            guard let discoveredAt else { return false }
+            return now >= discoveredAt && discoveredAt.secondsSince1970 + ttlSeconds > now.secondsSince1970
+        }
+
+        /// Each specialist's health, by id.
+        public var health: [String: SpecialistHealth] {
+            Dictionary(specialists.map { ($0.id, $0.health) }, uniquingKeysWith: { first, _ in first })
+        }
+
+        /// Replaces the roster, keeping the health of specialists still on it.
+        public mutating func replaceRoster(_ roster: [Specialist], discoveredAt: WallTime?, ttl: Duration) {
+            let previous = health
+            self.discoveredAt = discoveredAt
+            ttlSeconds = ttl.seconds
+            specialists = roster.map { Entry($0, health: previous[$0.id] ?? .init()) }
+        }
+
+        /// Merges what a process learned into each specialist's health (by id; unknown ids get an entry only when
+        /// `roster` knows them).
+        public mutating func apply(_ changes: [String: HealthChanges], roster: [Specialist] = []) {
+            for (id, change) in changes {
+                if let index = specialists.firstIndex(where: { $0.id == id }) {
+                    specialists[index].health.apply(change)
+                } else if let specialist = roster.first(where: { $0.id == id }) {
+                    var health = SpecialistHealth()
+                    health.apply(change)
+                    specialists.append(Entry(specialist, health: health))
+                }
+            }
+        }
+    }
 
     /// One specialist and its health.
     public struct Entry: Hashable, Sendable {
@@ -30,44 +81,30 @@ public struct SpecialistCache: Hashable, Sendable {
         public var id: String { specialist.id }
     }
 
-    public init(source: String, discoveredAt: WallTime, ttl: Duration, specialists: [Entry]) {
-        self.source = source
-        self.discoveredAt = discoveredAt
-        self.ttlSeconds = ttl.seconds
-        self.specialists = specialists
+    public init(lastSource: String? = nil, teams: [Team] = []) {
+        self.lastSource = lastSource
+        self.teams = teams
     }
 
-    public var roster: [Specialist] { specialists.map(\.specialist) }
-
-    /// Whether the roster is younger than its TTL at `now`.
-    public func isFresh(now: WallTime) -> Bool {
-        now >= discoveredAt && discoveredAt.secondsSince1970 + ttlSeconds > now.secondsSince1970
+    /// The team of `source`, if the cache has one.
+    public func team(_ source: String) -> Team? {
+        teams.first { $0.source == source }
     }
 
-    /// The health of the specialist with `id`.
-    public func health(of id: String) -> SpecialistHealth? {
-        specialists.first { $0.id == id }?.health
-    }
-
-    /// Replaces the roster with a newly discovered one, keeping the health of specialists still on it.
-    public mutating func replaceRoster(_ roster: [Specialist], source: String, at now: WallTime, ttl: Duration) {
-        let previous = Dictionary(specialists.map { ($0.id, $0.health) }, uniquingKeysWith: { first, _ in first })
-        self.source = source
-        discoveredAt = now
-        ttlSeconds = ttl.seconds
-        specialists = roster.map { Entry($0, health: previous[$0.id] ?? .init()) }
-    }
-
-    /// Adds outcomes to the health of the specialists they belong to (by id; unknown ids are ignored).
-    public mutating func record(
-        _ outcomes: [SpecialistOutcome],
-        now: WallTime,
-        movesBreaker: Bool,
-        jitter: () -> Double
+    /// Changes the team of `source` (created empty when missing), marks it used at `now` and the source used last,
+    /// and forgets the least recently used teams beyond ``maximumTeams``.
+    public mutating func updateTeam(
+        _ source: String, now: WallTime, ttl: Duration, _ change: (inout Team) -> Void
     ) {
-        for outcome in outcomes {
-            guard let index = specialists.firstIndex(where: { $0.id == outcome.specialist.id }) else { continue }
-            specialists[index].health.record(outcome, now: now, jitter: jitter(), movesBreaker: movesBreaker)
+        var team =
+            self.team(source) ?? Team(source: source, discoveredAt: nil, ttl: ttl, usedAt: now, specialists: [])
+        change(&team)
+        team.usedAt = now
+        teams.removeAll { $0.source == source }
+        teams.insert(team, at: 0)
+        if teams.count > Self.maximumTeams {
+            teams = Array(teams.sorted { $0.usedAt > $1.usedAt }.prefix(Self.maximumTeams))
         }
+        lastSource = source
     }
 }

@@ -44,13 +44,13 @@ public enum JSONObjectReader {
     public enum Failure: Error, Hashable, Sendable, CustomStringConvertible {
         /// Well-formed JSON, but not an object.
         case notAnObject
-        /// Not well-formed JSON; the detail says where.
-        case malformed(String)
+        /// Not well-formed JSON: what is wrong, and at which byte.
+        case malformed(String, at: Int)
 
         public var description: String {
             switch self {
             case .notAnObject: "not a JSON object"
-            case .malformed(let detail): "not JSON: \(detail)"
+            case .malformed(let detail, let offset): "not JSON: \(detail) at byte \(offset)"
             }
         }
     }
@@ -94,7 +94,7 @@ public enum JSONObjectReader {
         }
 
         func error(_ what: String) -> Failure {
-            .malformed("\(what) at byte \(position)")
+            .malformed(what, at: position)
         }
 
         mutating func expect(_ byte: UInt8) throws(Failure) {
@@ -265,7 +265,7 @@ public enum JSONObjectReader {
                     index += 1
                     continue
                 }
-                guard index + 1 < raw.count else { throw Failure.malformed("bad escape at byte \(offset + index)") }
+                guard index + 1 < raw.count else { throw Failure.malformed("bad escape", at: offset + index) }
                 let kind = raw[index + 1]
                 index += 2
                 switch kind {
@@ -276,21 +276,21 @@ public enum JSONObjectReader {
                 case UInt8(ascii: "r"): result.append(0x0D)
                 case UInt8(ascii: "t"): result.append(0x09)
                 case UInt8(ascii: "u"):
-                    guard var code = hex4(index) else { throw Failure.malformed("bad \\u escape at byte \(offset + index)") }
+                    guard var code = hex4(index) else { throw Failure.malformed("bad \\u escape", at: offset + index) }
                     index += 4
                     if (0xD800...0xDBFF).contains(code) {
                         // A high surrogate must be followed by an escaped low one.
                         guard index + 1 < raw.count, raw[index] == UInt8(ascii: "\\"), raw[index + 1] == UInt8(ascii: "u"),
                             let low = hex4(index + 2), (0xDC00...0xDFFF).contains(low)
-                        else { throw Failure.malformed("unpaired surrogate at byte \(offset + index)") }
+                        else { throw Failure.malformed("unpaired surrogate", at: offset + index) }
                         index += 6
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     } else if (0xDC00...0xDFFF).contains(code) {
-                        throw Failure.malformed("unpaired surrogate at byte \(offset + index)")
+                        throw Failure.malformed("unpaired surrogate", at: offset + index)
                     }
                     result.append(contentsOf: Array(String(Character(Unicode.Scalar(code)!)).utf8))
                 default:
-                    throw Failure.malformed("bad escape at byte \(offset + index - 1)")
+                    throw Failure.malformed("bad escape", at: offset + index - 1)
                 }
             }
             return String(decoding: result, as: UTF8.self)

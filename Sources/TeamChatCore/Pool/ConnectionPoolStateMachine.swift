@@ -1,8 +1,8 @@
 import DequeModule
 
 /// The connection pool of one endpoint, as a pure state machine: every event is a `mutating func` returning the
-/// ``Action`` the shell must perform (hand a connection to a request, fail a request, open or close connections).
-/// No sockets, no locks, no timers; time comes only from the injected clock.
+/// ``Action`` the shell must perform (hand a connection to a request, fail a request, open or close connections,
+/// schedule the idle sweep). No sockets, no locks, no timers; time comes only from the injected clock.
 ///
 /// Rules it enforces:
 /// - at most ``Configuration/maximumConnections`` connections per endpoint, connecting ones included;
@@ -10,12 +10,11 @@ import DequeModule
 ///   keeps a few connections hot and lets the rest expire);
 /// - a connection released as not reusable (abandoned exchange, protocol error) is closed, never leased again;
 /// - an idle connection that received bytes, was closed by its peer or idled past the idle timeout is dropped
-///   before anyone can lease it;
+///   before anyone can lease it, and idle connections are swept once they pass the idle timeout;
 /// - a request that cannot be served at once waits in FIFO order until its deadline.
-public struct ConnectionPoolStateMachine<Clock: _Concurrency.Clock>: Sendable
+public struct ConnectionPoolStateMachine<Clock: _Concurrency.Clock, RequestID: Hashable & Sendable>: Sendable
 where Clock.Duration == Duration, Clock: Sendable {
     public typealias ConnectionID = Int
-    public typealias RequestID = Int
     public typealias Instant = Clock.Instant
 
     /// Limits of one endpoint's pool.
@@ -49,13 +48,19 @@ where Clock.Duration == Duration, Clock: Sendable {
         public var request: RequestAction
         /// Connections to close, in order.
         public var close: [ConnectionID]
-        /// A connection to open, with this id.
-        public var create: ConnectionID?
+        /// Connections to open, with these ids.
+        public var create: [ConnectionID]
+        /// Call ``sweepIdle()`` at this instant.
+        public var sweepAt: Instant?
 
-        public init(request: RequestAction = .none, close: [ConnectionID] = [], create: ConnectionID? = nil) {
+        public init(
+            request: RequestAction = .none, close: [ConnectionID] = [], create: [ConnectionID] = [],
+            sweepAt: Instant? = nil
+        ) {
             self.request = request
             self.close = close
             self.create = create
+            self.sweepAt = sweepAt
         }
 
         public static var none: Action { Action() }
@@ -98,22 +103,27 @@ where Clock.Duration == Duration, Clock: Sendable {
     private var waiters: Deque<Waiter> = []
     private var nextConnectionID: ConnectionID = 0
     private var isShutDown = false
+    private var sweepScheduled = false
 
     public init(configuration: Configuration = .init(), clock: Clock) {
         self.configuration = configuration
         self.clock = clock
     }
 
-    // MARK: Inspection (for the shell's reports and for tests)
+    // MARK: Inspection (for statistics and tests)
 
     /// Connections open or opening.
     public var connectionCount: Int { connections.count }
     /// Connections open and free.
     public var idleCount: Int { idle.count }
+    /// Connections carrying an exchange.
+    public var leasedCount: Int { connections.values.count { $0 == .leased } }
     /// Requests waiting for a connection.
     public var waiterCount: Int { waiters.count }
     /// Connections being established.
     public var connectingCount: Int { connections.values.count { $0 == .connecting } }
+    /// Connections ever asked for (the next id).
+    public var createdCount: Int { nextConnectionID }
 
     // MARK: Events
 
@@ -139,6 +149,16 @@ where Clock.Duration == Duration, Clock: Sendable {
         return Action(request: .scheduleTimeout(request, deadline: deadline), close: expired, create: createIfNeeded())
     }
 
+    /// Opens connections until `count` are open or opening (within the limit), whether or not anyone waits.
+    public mutating func prewarm(_ count: Int) -> Action {
+        guard !isShutDown else { return .none }
+        var created: [ConnectionID] = []
+        while connections.count < min(count, configuration.maximumConnections) {
+            created.append(newConnection())
+        }
+        return Action(create: created)
+    }
+
     /// A connection opened by a `create` action is established.
     public mutating func connectionEstablished(_ connection: ConnectionID) -> Action {
         guard connections[connection] == .connecting, !isShutDown else {
@@ -149,9 +169,7 @@ where Clock.Duration == Duration, Clock: Sendable {
             connections[connection] = .leased
             return Action(request: .lease(connection, to: waiter.id, reused: false))
         }
-        connections[connection] = .idle(since: clock.now, used: false)
-        idle.append(connection)
-        return .none
+        return makeIdle(connection, used: false)
     }
 
     /// A connection opened by a `create` action could not be established. The oldest waiter fails with the error:
@@ -174,9 +192,7 @@ where Clock.Duration == Duration, Clock: Sendable {
         if let waiter = waiters.popFirst() {
             return Action(request: .lease(connection, to: waiter.id, reused: true))
         }
-        connections[connection] = .idle(since: clock.now, used: true)
-        idle.append(connection)
-        return .none
+        return makeIdle(connection, used: true)
     }
 
     /// An idle connection received bytes nobody asked for: it is out of step with its peer and is closed.
@@ -206,10 +222,34 @@ where Clock.Duration == Duration, Clock: Sendable {
         return Action(request: .fail(request, .leaseTimeout))
     }
 
-    /// A waiting request was cancelled.
+    /// A waiting request was cancelled. One that was already served is not affected: its holder releases it.
     public mutating func cancelRequest(_ request: RequestID) -> Action {
         guard removeWaiter(request) else { return .none }
         return Action(request: .fail(request, .cancelled))
+    }
+
+    /// The sweep scheduled with ``Action/sweepAt`` is due: closes idle connections past the idle timeout and
+    /// schedules the next sweep while idle connections remain.
+    public mutating func sweepIdle() -> Action {
+        sweepScheduled = false
+        let now = clock.now
+        var expired: [ConnectionID] = []
+        var oldest: Instant?
+        for connection in idle {
+            guard case .idle(let since, _) = connections[connection] else { continue }
+            if since.duration(to: now) >= configuration.idleTimeout {
+                expired.append(connection)
+            } else {
+                oldest = min(oldest ?? since, since)
+            }
+        }
+        for connection in expired { removeIdle(connection) }
+        var action = Action(close: expired)
+        if let oldest, !isShutDown {
+            sweepScheduled = true
+            action.sweepAt = oldest.advanced(by: configuration.idleTimeout)
+        }
+        return action
     }
 
     /// Fails every waiter and closes every idle connection; leased and connecting ones are closed when they come back.
@@ -225,10 +265,23 @@ where Clock.Duration == Duration, Clock: Sendable {
 
     // MARK: Helpers
 
+    private mutating func makeIdle(_ connection: ConnectionID, used: Bool) -> Action {
+        let now = clock.now
+        connections[connection] = .idle(since: now, used: used)
+        idle.append(connection)
+        guard !sweepScheduled else { return .none }
+        sweepScheduled = true
+        return Action(sweepAt: now.advanced(by: configuration.idleTimeout))
+    }
+
     /// Opens one more connection when waiters outnumber connections being established and there is room.
-    private mutating func createIfNeeded() -> ConnectionID? {
+    private mutating func createIfNeeded() -> [ConnectionID] {
         guard !isShutDown, waiters.count > connectingCount, connections.count < configuration.maximumConnections
-        else { return nil }
+        else { return [] }
+        return [newConnection()]
+    }
+
+    private mutating func newConnection() -> ConnectionID {
         let id = nextConnectionID
         nextConnectionID += 1
         connections[id] = .connecting

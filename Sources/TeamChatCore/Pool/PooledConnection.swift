@@ -1,64 +1,19 @@
 import NIOCore
 
-/// A connection owned by an ``EndpointPool``: its channel and the handler that runs its exchanges.
-final class PooledConnection: Sendable {
-    let id: Int
-    let channel: any Channel
-    private let handler: NIOLoopBound<SpecialistConnectionHandler>
-    /// How long the TCP connect took.
-    let connectDuration: Duration
+/// A connection a ``ConnectionPool`` holds: opened by its transport's ``PooledProtocol``, carrying one exchange at
+/// a time.
+public protocol PooledConnection: AnyObject, Sendable {
+    /// How long opening it took.
+    var connectDuration: Duration { get }
+    /// Completes when the connection is closed.
+    var closeFuture: EventLoopFuture<Void> { get }
 
-    init(id: Int, channel: any Channel, handler: NIOLoopBound<SpecialistConnectionHandler>, connectDuration: Duration) {
-        self.id = id
-        self.channel = channel
-        self.handler = handler
-        self.connectDuration = connectDuration
-    }
+    /// Sends `request` for `specialist` and reports chunks and exactly one completion for `token` to `observer`.
+    func start(_ request: ExchangeRequest, for specialist: Specialist, token: ExchangeToken, observer: any ExchangeObserver)
 
-    /// Runs one exchange; see ``SpecialistConnectionHandler/exchange(request:expectation:deadline:timeoutError:onChunk:eventLoop:)``.
-    func exchange(
-        request: ByteBuffer,
-        expectation: ReplyExpectation,
-        deadline: NIODeadline,
-        timeoutError: ExchangeError,
-        onChunk: (@Sendable (StreamChunk) -> Void)?
-    ) -> EventLoopFuture<ExchangeReply> {
-        let eventLoop = channel.eventLoop
-        if eventLoop.inEventLoop {
-            return handler.value.exchange(
-                request: request,
-                expectation: expectation,
-                deadline: deadline,
-                timeoutError: timeoutError,
-                onChunk: onChunk,
-                eventLoop: eventLoop
-            )
-        }
-        return eventLoop.flatSubmit {
-            self.handler.value.exchange(
-                request: request,
-                expectation: expectation,
-                deadline: deadline,
-                timeoutError: timeoutError,
-                onChunk: onChunk,
-                eventLoop: eventLoop
-            )
-        }
-    }
+    /// Abandons the exchange `token` if it is the one running, closing the connection; otherwise does nothing.
+    func cancel(_ token: ExchangeToken)
 
-    /// Abandons the exchange in flight and closes the connection.
-    func cancel() {
-        channel.eventLoop.execute { self.handler.value.cancel() }
-    }
-
-    func close() {
-        channel.close(mode: .all, promise: nil)
-    }
-}
-
-/// A connection handed to one request.
-struct Lease: Sendable {
-    var connection: PooledConnection
-    /// Whether the connection carried an exchange before.
-    var reused: Bool
+    /// Closes the connection (idempotent).
+    func close()
 }

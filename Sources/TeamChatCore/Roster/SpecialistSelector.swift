@@ -16,7 +16,7 @@ public enum SpecialistSelector {
         let unknown = (include + exclude).filter { name in !roster.contains { matches($0.id, name) } }
         if !unknown.isEmpty {
             let known = roster.map(\.id).joined(separator: ", ")
-            throw RosterError("unknown specialist\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")) (known: \(known))")
+            throw RosterError(.badSetting, "unknown specialist\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")) (known: \(known))")
         }
         return roster.filter { specialist in
             (include.isEmpty || include.contains { matches(specialist.id, $0) })
@@ -35,15 +35,5 @@ public enum SpecialistSelector {
             return String(lower.dropLast(suffix.count))
         }
         return lower
-    }
-}
-
-extension String {
-    /// The text without leading and trailing whitespace.
-    public var trimmed: String {
-        var slice = Substring(self)
-        while slice.first?.isWhitespace == true { slice.removeFirst() }
-        while slice.last?.isWhitespace == true { slice.removeLast() }
-        return String(slice)
     }
 }

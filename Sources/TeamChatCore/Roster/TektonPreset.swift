@@ -18,7 +18,7 @@ public enum TektonPreset {
         var base = defaultBase
         if let text = environment["TEKTON_AI_PORT_BASE"] {
             guard let value = Int(text), (1...65535).contains(value) else {
-                throw RosterError("TEKTON_AI_PORT_BASE is not a port: '\(text)'")
+                throw RosterError(.badSetting, "TEKTON_AI_PORT_BASE is not a port: '\(text)'")
             }
             base = value
         }
@@ -27,21 +27,14 @@ public enum TektonPreset {
             var resolved = port - defaultBase + base
             if let text = environment[variable] {
                 guard let value = Int(text), (1...65535).contains(value) else {
-                    throw RosterError("\(variable) is not a port: '\(text)'")
+                    throw RosterError(.badSetting, "\(variable) is not a port: '\(text)'")
                 }
                 resolved = value
             }
             guard (1...65535).contains(resolved) else {
-                throw RosterError("TEKTON_AI_PORT_BASE=\(base) puts \(name) on port \(resolved)")
+                throw RosterError(.badSetting, "TEKTON_AI_PORT_BASE=\(base) puts \(name) on port \(resolved)")
             }
-            return Specialist(id: "\(name)-ai", host: host, port: resolved, component: name)
+            return .tekton(id: "\(name)-ai", host: host, port: resolved, component: name)
         }
     }
-}
-
-/// A roster that cannot be read or used.
-public struct RosterError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }

@@ -151,12 +151,12 @@ struct Bench: AsyncParsableCommand {
             simulated = (running, group)
             team = running.specialists
         } else {
-            let client = discovery.makeClient()
-            defer { client.shutdown() }
-            let directory = try discovery.makeDirectory(client: client, probe: budgets.options)
-            team = try await TeamLoader.resolve(directory).roster
+            let session = try discovery.makeSession(probe: budgets.options)
+            team = try await session.withRunning { session in try await TeamLoader.resolve(session).specialists }
         }
         TeamLoader.ensureDescriptors(for: team.count * max(1, concurrency))
+        var options = budgets.options
+        options.maximumReplyBytes = discovery.maxReply.bytes
         let workload = BenchRunner.Workload(
             rounds: duration == nil ? (rounds ?? 200) : nil,
             duration: duration?.duration,
@@ -164,13 +164,14 @@ struct Bench: AsyncParsableCommand {
             concurrency: concurrency,
             rate: rate,
             message: message,
-            options: budgets.options,
+            options: options,
             quorum: quorum ?? team.count
         )
-        let runner = BenchRunner(
-            team: team, workload: workload,
-            clientConfiguration: .init(
-                maximumConnectionsPerEndpoint: max(5, concurrency), maximumReplyBytes: discovery.maxReply.bytes))
+        let discovery = self.discovery
+        let connections = max(5, concurrency)
+        let runner = BenchRunner(team: team, workload: workload) {
+            discovery.transports(connectionsPerSpecialist: connections)
+        }
         var runs: [BenchRun] = []
         for mode in self.mode.modes {
             let progress = BenchProgress(mode: mode, total: workload.rounds, enabled: Console.stderrIsTerminal)

@@ -2,6 +2,7 @@ import ArgumentParser
 import NIOPosix
 import TeamChatCore
 import TeamChatFleet
+import TeamChatTekton
 
 /// `teamchat demo`: the zero-setup tour.
 struct Demo: AsyncParsableCommand {
@@ -37,27 +38,26 @@ struct Demo: AsyncParsableCommand {
         team[5].misbehaviour = .hang  // athena-ai
         team[8].misbehaviour = .refuse  // telos-ai
         let fleet = try await Fleet.start(team)
-        let client = TeamClient()
-        defer { client.shutdown() }
+        let engine = RoundEngine(transports: [TektonTransport.make(TektonProtocol())])
 
         step("A simulated team: 18 specialists on 127.0.0.1, about \(Formatting.latency(latency.duration)) of think time each; \(team[5].id) hangs, \(team[8].id) is down")
 
         step("Discovery: ping, then info, to all 18 in parallel")
         let options = RoundOptions(timeout: timeout.duration, connectTimeout: .milliseconds(500))
         let started = ContinuousClock.now
-        let probes = await Discovery.probe(fleet.specialists, client: client, options: options)
-        let alive = probes.filter(\.isAlive)
-        let deadOnes = probes.filter { !$0.isAlive }.map { "\($0.specialist.id) (\($0.outcome.error?.message ?? "?"))" }
+        let (probes, _) = await engine.collect(.probe, to: fleet.specialists, options: options)
+        let alive = probes.filter(\.isSuccess)
+        let deadOnes = probes.filter { !$0.isSuccess }.map { "\($0.specialistID) (\($0.error?.message ?? "?"))" }
         Console.out(
             "  \(alive.count) answered, in \(Formatting.latency(started.duration(to: .now)))"
                 + (deadOnes.isEmpty ? "" : "; not answering: " + deadOnes.joined(separator: ", ")))
 
         let message = "What should the team build next?"
         step("Cold round: new connections, \"\(message)\" (timeout \(timeout.duration.secondsText))")
-        let cold = await render(client: client, team: fleet.specialists, message: message, options: options, style: style)
+        let cold = await render(engine: engine, team: fleet.specialists, message: message, options: options, style: style)
 
         step("Warm round: the same question over the pooled connections")
-        let warm = await render(client: client, team: fleet.specialists, message: message, options: options, style: style)
+        let warm = await render(engine: engine, team: fleet.specialists, message: message, options: options, style: style)
 
         step("Cold vs warm on 18 instant specialists, \(rounds) rounds each")
         // The instant team gets its own thread, as a team in other processes would have.
@@ -66,6 +66,7 @@ struct Demo: AsyncParsableCommand {
         let comparison = await compare(team: instant.specialists)
         await instant.stop()
         try await fleetGroup.shutdownGracefully()
+        await engine.shutdown()
         await fleet.stop()
         let ladder = { (mode: BenchMode) in comparison.modes.first { $0.mode == mode }?.roundLatency }
         if let cold = ladder(.cold), let warm = ladder(.pooled) {
@@ -89,11 +90,11 @@ struct Demo: AsyncParsableCommand {
     }
 
     private func render(
-        client: TeamClient, team: [Specialist], message: String, options: RoundOptions, style: Style
+        engine: RoundEngine, team: [Specialist], message: String, options: RoundOptions, style: Style
     ) async -> RoundFacts {
-        var renderer = HumanRoundRenderer(specialists: team, style: style)
+        var renderer = HumanRoundRenderer(ids: team.map(\.id), style: style)
         var facts = RoundFacts(slowest: .zero, deadFailure: .zero)
-        for await event in client.round(.chat(message), to: team, options: options) {
+        for await event in engine.round(.chat(message), to: team, options: options) {
             renderer.render(event)
             switch event {
             case .outcome(let outcome) where outcome.error?.kind == .refused: facts.deadFailure = outcome.elapsed
@@ -109,7 +110,7 @@ struct Demo: AsyncParsableCommand {
         let workload = BenchRunner.Workload(
             rounds: rounds, duration: nil, warmup: 5, concurrency: 1, rate: nil, message: "ping", options: RoundOptions(),
             quorum: team.count)
-        let runner = BenchRunner(team: team, workload: workload)
+        let runner = BenchRunner(team: team, workload: workload) { [TektonTransport.make(TektonProtocol())] }
         let runs = [await runner.run(.cold), await runner.run(.pooled)]
         let settings = BenchSettings(
             addressed: team.count, quorum: team.count, concurrency: 1, rate: nil, warmup: 5, message: "ping",

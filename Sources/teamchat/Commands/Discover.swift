@@ -18,58 +18,62 @@ struct Discover: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let client = discovery.makeClient()
-        defer { client.shutdown() }
-        let directory = try discovery.makeDirectory(client: client, probe: budgets.options)
-        let started = ContinuousClock.now
-        let probes: [Discovery.Probe]
-        do {
-            probes = try await directory.discover().probes
-        } catch {
-            if case .file = directory.source { throw fail(ExitStatus.badInput, error.message) }
-            throw fail(ExitStatus.usage, error.message)
+        let session = try discovery.makeSession(probe: budgets.options)
+        let finished = await session.withRunning { session in
+            await Interrupts.run { () async -> Result<DiscoveryReport, RosterError> in
+                do throws(RosterError) {
+                    return .success(try await session.discover())
+                } catch {
+                    return .failure(error)
+                }
+            }
         }
-        let elapsed = started.duration(to: .now)
-        let alive = probes.filter(\.isAlive).count
+        let (result, interrupted) = (finished.result, finished.interrupted)
+        let report: DiscoveryReport
+        switch result {
+        case .success(let found): report = found
+        case .failure(let error): throw fail(error)
+        }
         if json {
-            for probe in probes {
-                var line = JSONLine(type: "specialist")
+            for probe in report.probes {
+                var line = JSONObjectWriter(type: "specialist")
                 line.add("specialist_id", probe.specialist.id)
-                line.add("host", probe.specialist.host)
-                line.add("port", probe.specialist.port)
+                line.add("transport", probe.specialist.address.transport.name)
+                line.add("endpoint", probe.specialist.address.description)
+                if case .tekton(let host, let port) = probe.specialist.address {
+                    line.add("host", host)
+                    line.add("port", port)
+                }
                 line.add("model", probe.specialist.model)
                 line.add("component", probe.specialist.component)
                 line.add("description", probe.specialist.description)
                 line.add("alive", probe.isAlive)
-                if case .success(let ping) = probe.ping { line.add("ping_ms", Formatting.milliseconds(ping)) }
+                if probe.isAlive { line.add("ping_ms", Formatting.milliseconds(probe.outcome.elapsed)) }
                 line.add("error", probe.outcome.error?.message)
                 line.add("error_kind", probe.outcome.error?.kind.rawValue)
                 line.write()
             }
-            var summary = JSONLine(type: "discovery")
-            summary.add("source", directory.source.description)
-            summary.add("found", probes.count)
-            summary.add("alive", alive)
-            summary.add("elapsed_ms", Formatting.milliseconds(elapsed))
+            var summary = JSONObjectWriter(type: "discovery")
+            summary.add("source", session.source.description)
+            summary.add("found", report.probes.count)
+            summary.add("alive", report.alive)
+            summary.add("complete", report.complete)
+            summary.add("elapsed_ms", Formatting.milliseconds(report.elapsed))
+            summary.add("interrupted", interrupted)
             summary.write()
         } else {
             let style = Style.detect(terminal: Console.stdoutIsTerminal)
             var table = Table("SPECIALIST", "ENDPOINT", "MODEL", "PING", rightAligned: [3])
-            for probe in probes {
-                let ping: String
-                switch probe.ping {
-                case .success(let duration): ping = Formatting.latency(duration)
-                case .failure(let error): ping = "✗ " + HumanRoundRenderer.describe(error)
-                }
-                table.add(
-                    TerminalSanitizer.sanitize(probe.specialist.id), probe.specialist.endpoint.description,
-                    TerminalSanitizer.sanitize(probe.specialist.model ?? "-"), ping)
+            for probe in report.probes {
+                let ping = probe.outcome.error.map { "✗ " + KindWords.describe($0) } ?? Formatting.latency(probe.outcome.elapsed)
+                table.add(probe.specialist.id, probe.specialist.address.description, probe.specialist.model ?? "-", ping)
             }
             table.lines(header: style.bold).forEach(Console.out)
-            Console.out(style.dim("\(alive)/\(probes.count) answered · \(Formatting.latency(elapsed)) · \(directory.source)"))
+            var footer = "\(report.alive)/\(report.probes.count) answered · \(Formatting.latency(report.elapsed)) · \(session.source)"
+            if let reason = report.incompleteBecause { footer += " · not stored as fresh: \(reason)" }
+            Console.out(style.dim(TerminalSanitizer.sanitizeLine(footer)))
         }
-        if alive == 0 {
-            throw ExitCode(ExitStatus.unavailable)
-        }
+        if interrupted { throw ExitCode(ExitStatus.interrupted) }
+        if report.alive == 0 { throw ExitCode(ExitStatus.unavailable) }
     }
 }

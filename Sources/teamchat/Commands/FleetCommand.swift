@@ -93,7 +93,7 @@ struct FleetCommand: AsyncParsableCommand {
         let width = fleet.specialists.map(\.id.count).max() ?? 0
         for (specialist, configuration) in zip(fleet.specialists, configurations) {
             let note = configuration.misbehaviour.map { "  (\($0.rawValue))" } ?? ""
-            Console.out(Formatting.padded(specialist.id, to: width) + "  " + specialist.endpoint.description + note)
+            Console.out(Formatting.padded(specialist.id, to: width) + "  " + specialist.address.description + note)
         }
         if let writeRoster {
             do {
@@ -103,7 +103,9 @@ struct FleetCommand: AsyncParsableCommand {
                 throw fail(ExitStatus.badInput, "cannot write roster '\(writeRoster)': \(error)")
             }
         }
-        let ports = fleet.specialists.map(\.port)
+        let ports = fleet.specialists.compactMap { specialist -> Int? in
+            if case .tekton(_, let port) = specialist.address { port } else { nil }
+        }
         Console.err(
             "teamchat: fleet of \(count) on \(host), ports \(ports.min()!)–\(ports.max()!); Ctrl-C to stop")
         for await _ in interrupts { break }

@@ -56,15 +56,64 @@ struct Send: AsyncParsableCommand {
 
     func validate() throws {
         if let quorum, quorum < 1 { throw ValidationError("--quorum must be at least 1") }
-        if retries < 0 { throw ValidationError("--retries must not be negative") }
+        if !(0...100).contains(retries) { throw ValidationError("--retries must be between 0 and 100") }
+        let text = message.joined(separator: " ")
+        if !text.isEmpty {
+            do {
+                try ChatRequest(message: text).validate()
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
+    }
+
+    var roundOptions: RoundOptions {
+        var options = budgets.options
+        options.quorum = quorum
+        options.retries = retries
+        options.maximumReplyBytes = discovery.maxReply.bytes
+        return options
     }
 
     func run() async throws {
-        let client = discovery.makeClient()
-        defer { client.shutdown() }
-        let directory = try discovery.makeDirectory(client: client, probe: budgets.options)
-        let resolution = try await TeamLoader.resolve(directory)
-        let team = try TeamLoader.select(resolution.roster, to: to, exclude: exclude)
+        let session = try discovery.makeSession(probe: budgets.options)
+        let text = message.joined(separator: " ")
+        if text.isEmpty && (interactive || Console.stdinIsTerminal) {
+            let status = try await session.withRunning { session in try await prompt(session) }
+            if status != ExitStatus.ok { throw ExitCode(status) }
+            return
+        }
+        let finished = await session.withRunning { session in
+            await Interrupts.run { () async -> Int32 in
+                do {
+                    let team = try await self.team(session)
+                    let printer = RoundPrinter(session: session, options: roundOptions, json: json, breakers: !noBreaker)
+                    if text.isEmpty {
+                        return await rounds(lines: PlainLineReader().lines(), team: team, printer: printer)
+                    }
+                    var renderer = printer.makeRenderer(for: team)
+                    var tracker = RoundStatusTracker()
+                    let request = TeamRequest.chat(ChatRequest(message: text, stream: stream, requestID: requestID(1)))
+                    guard let summary = await printer.round(request, to: team, number: 1, message: nil, renderer: &renderer)
+                    else { return ExitStatus.interrupted }
+                    tracker.add(summary)
+                    return tracker.status
+                } catch let exit as ExitCode {
+                    return exit.rawValue
+                } catch {
+                    return ExitStatus.interrupted
+                }
+            }
+        }
+        let (status, interrupted) = (finished.result, finished.interrupted)
+        if interrupted { throw ExitCode(ExitStatus.interrupted) }
+        if status != ExitStatus.ok { throw ExitCode(status) }
+    }
+
+    /// The addressed team: resolved through the session, narrowed by `--to` and `--exclude`.
+    private func team(_ session: TeamSession) async throws -> [Specialist] {
+        let roster = try await TeamLoader.resolve(session)
+        let team = try TeamLoader.select(roster.specialists, to: to, exclude: exclude)
         if team.isEmpty {
             throw fail(ExitStatus.unavailable, "no specialist to ask")
         }
@@ -72,162 +121,58 @@ struct Send: AsyncParsableCommand {
             throw fail(ExitStatus.usage, "--quorum \(quorum) is more than the \(team.count) specialists addressed")
         }
         TeamLoader.ensureDescriptors(for: team.count)
-
-        let text = message.joined(separator: " ")
-        if !text.isEmpty {
-            do {
-                _ = try WireRequest.chat(text).encodedLine()
-            } catch {
-                throw fail(ExitStatus.usage, error.message)
-            }
-        }
-        var options = budgets.options
-        options.quorum = quorum
-        options.retries = retries
-        let session = RoundSession(
-            client: client,
-            directory: directory,
-            team: team,
-            options: options,
-            stream: stream,
-            json: json,
-            breakers: !noBreaker,
-            health: resolution.health
-        )
-        if text.isEmpty && (interactive || Console.stdinIsTerminal) {
-            var prompt = InteractiveSession(
-                client: client, directory: directory, roster: resolution.roster, options: options, stream: stream,
-                breakers: !noBreaker, health: resolution.health, json: json, to: to, exclude: exclude)
-            let reader: any PromptReader
-            if Console.stdinIsTerminal, Console.stdoutIsTerminal,
-                let editor = LineEditor(
-                    historyPath: InteractiveSession.historyPath(environment: discovery.environment),
-                    ids: resolution.roster.map(\.id))
-            {
-                Console.err("teamchat: \(team.count) specialists; /help for commands, Ctrl-D to leave")
-                reader = editor
-            } else {
-                reader = PlainLineReader()
-            }
-            let status = await prompt.run(reader: reader)
-            await resolution.refresh?.value
-            if status != ExitStatus.ok { throw ExitCode(status) }
-            return
-        }
-        let lines: AsyncStream<String>? = text.isEmpty ? PlainLineReader().lines() : nil
-        let (status, interrupted) = await Interrupts.run {
-            if let lines {
-                await session.run(lines: lines)
-            } else {
-                await session.run(message: text)
-            }
-        }
-        if interrupted { throw ExitCode(ExitStatus.interrupted) }
-        await resolution.refresh?.value
-        if status != ExitStatus.ok { throw ExitCode(status) }
-    }
-}
-
-/// Runs rounds one after another over one client and renders them.
-struct RoundSession: Sendable {
-    let client: TeamClient
-    let directory: TeamDirectory
-    let team: [Specialist]
-    let options: RoundOptions
-    let stream: Bool
-    let json: Bool
-    /// Whether open breakers skip specialists.
-    let breakers: Bool
-    /// Health as of the last cache read or write, for breaker decisions.
-    let health: [String: SpecialistHealth]
-
-    /// One round; returns the exit status.
-    func run(message: String) async -> Int32 {
-        var renderer = makeRenderer()
-        var tracker = RoundStatusTracker()
-        var health = self.health
-        if let summary = await round(message, number: 1, showMessage: false, renderer: &renderer, health: &health) {
-            tracker.add(summary)
-        }
-        return tracker.status
+        return team
     }
 
     /// A round per non-empty line; returns the exit status over all of them.
-    func run(lines: AsyncStream<String>) async -> Int32 {
-        var renderer = makeRenderer()
+    private func rounds(lines: AsyncStream<String>, team: [Specialist], printer: RoundPrinter) async -> Int32 {
+        var renderer = printer.makeRenderer(for: team)
         var tracker = RoundStatusTracker()
-        var health = self.health
         var number = 0
         for await line in lines {
             let text = line.trimmed
             if text.isEmpty { continue }
+            let chat = ChatRequest(message: text, stream: stream, requestID: requestID(number + 1))
             do {
-                _ = try WireRequest.chat(text).encodedLine()
+                try chat.validate()
             } catch {
                 Console.err("teamchat: skipped a line: \(error.message)")
                 tracker.skippedBadInput()
                 continue
             }
             number += 1
-            guard
-                let summary = await round(
-                    text, number: number, showMessage: true, renderer: &renderer, health: &health)
-            else { break }
+            guard let summary = await printer.round(.chat(chat), to: team, number: number, message: text, renderer: &renderer)
+            else { return ExitStatus.interrupted }
             tracker.add(summary)
         }
-        return tracker.status
+        return Task.isCancelled ? ExitStatus.interrupted : tracker.status
     }
 
-    /// Runs one chat round, rendering as events arrive. Returns `nil` when the round was interrupted.
-    private func round(
-        _ text: String,
-        number: Int,
-        showMessage: Bool,
-        renderer: inout any RoundRenderer,
-        health: inout [String: SpecialistHealth]
-    ) async -> RoundSummary? {
-        let request = WireRequest.chat(text, stream: stream, requestID: stream ? "teamchat-\(number)" : nil)
-        return await round(
-            request, number: number, message: showMessage ? text : nil, renderer: &renderer, health: &health)
-    }
-
-    /// Runs one round of any request, rendering as events arrive. Returns `nil` when the round was interrupted.
-    func round(
-        _ request: WireRequest,
-        number: Int,
-        message: String?,
-        renderer: inout any RoundRenderer,
-        health: inout [String: SpecialistHealth]
-    ) async -> RoundSummary? {
-        renderer.begin(round: number, message: message)
-        var partial = RoundSummary(addressed: team.count, quorum: options.quorum ?? team.count)
-        var outcomes: [SpecialistOutcome] = []
-        let skip = breakers ? directory.skips(for: team, health: health) : [:]
-        let started = ContinuousClock.now
-        defer {
-            let updated = directory.record(outcomes)
-            if !updated.isEmpty { health = updated }
+    /// The interactive prompt.
+    private func prompt(_ session: TeamSession) async throws -> Int32 {
+        let roster = try await TeamLoader.resolve(session)
+        let team = try TeamLoader.select(roster.specialists, to: to, exclude: exclude)
+        if team.isEmpty { throw fail(ExitStatus.unavailable, "no specialist to ask") }
+        TeamLoader.ensureDescriptors(for: roster.specialists.count)
+        var prompt = InteractiveSession(
+            session: session, roster: roster.specialists, options: roundOptions, stream: stream,
+            breakers: !noBreaker, json: json, to: to, exclude: exclude)
+        let reader: any PromptReader
+        if Console.stdinIsTerminal, Console.stdoutIsTerminal,
+            let editor = LineEditor(
+                historyPath: InteractiveSession.historyPath(environment: discovery.environment),
+                ids: roster.specialists.map(\.id))
+        {
+            Console.err("teamchat: \(team.count) specialists; /help for commands, Ctrl-D to leave")
+            reader = editor
+        } else {
+            reader = PlainLineReader()
         }
-        for await event in client.round(request, to: team, options: options, skip: skip) {
-            if case .finished(let summary) = event {
-                // Cancellation ends the round with the exchanges in flight reported as cancelled: that is an
-                // interruption, not a result.
-                if Task.isCancelled { break }
-                renderer.render(event)
-                return summary
-            }
-            renderer.render(event)
-            if case .outcome(let outcome) = event {
-                partial.add(outcome)
-                outcomes.append(outcome)
-            }
-        }
-        partial.elapsed = started.duration(to: .now)
-        renderer.interrupted(partial)
-        return nil
+        return await prompt.run(reader: reader)
     }
 
-    func makeRenderer() -> any RoundRenderer {
-        json ? JSONRoundRenderer() : HumanRoundRenderer(specialists: team, style: .detect(terminal: Console.stdoutIsTerminal))
+    /// Streamed rounds carry an id a specialist may echo in its chunks.
+    private func requestID(_ number: Int) -> String? {
+        stream ? "teamchat-\(number)" : nil
     }
 }

@@ -25,62 +25,87 @@ struct Warm: AsyncParsableCommand {
         guard (1...64).contains(connections) else { throw ValidationError("--connections must be between 1 and 64") }
     }
 
-    func run() async throws {
-        let client = TeamClient(
-            configuration: .init(
-                maximumConnectionsPerEndpoint: max(5, connections), maximumReplyBytes: discovery.maxReply.bytes))
-        defer { client.shutdown() }
-        let directory = try discovery.makeDirectory(client: client, probe: budgets.options)
-        let team = try await TeamLoader.resolve(directory).roster
-        TeamLoader.ensureDescriptors(for: team.count * connections)
-        // N copies of each specialist in one round: the pool opens N connections to each, all at once.
-        let copies = team.flatMap { specialist in Array(repeating: specialist, count: connections) }
-        var options = budgets.options
-        options.finishAtQuorum = false
-        let (outcomes, summary) = await client.collect(.ping, to: copies, options: options)
-        directory.record(outcomes, movesBreaker: false)
+    private struct Row: Sendable {
+        var specialist: Specialist
+        var prewarm: PrewarmResult
+        var ping: SpecialistOutcome?
 
-        var rows: [(Specialist, [SpecialistOutcome])] = []
-        for specialist in team {
-            rows.append((specialist, outcomes.filter { $0.specialist == specialist }))
+        var error: ExchangeError? { prewarm.error ?? ping?.error }
+        var isWarm: Bool { error == nil && ping?.isSuccess == true }
+    }
+
+    func run() async throws {
+        let session = try discovery.makeSession(probe: budgets.options, connectionsPerSpecialist: max(5, connections))
+        let options = budgets.options
+        let started = ContinuousClock.now
+        let finished = await session.withRunning { session in
+            await Interrupts.run { () async -> Result<[Row], ExitCode> in
+                do {
+                    let team = try await TeamLoader.resolve(session).specialists
+                    TeamLoader.ensureDescriptors(for: team.count * connections)
+                    // The pool opens the connections; then one ping each, on a warm connection.
+                    let prewarmed = await session.prewarm(
+                        team, connections: connections, connectTimeout: options.connectTimeout)
+                    var pingOptions = options
+                    pingOptions.finishAtQuorum = false
+                    let (outcomes, _) = await session.engine.collect(
+                        .ping, to: team, options: pingOptions, health: session.health)
+                    let byID = Dictionary(outcomes.map { ($0.specialistID, $0) }, uniquingKeysWith: { a, _ in a })
+                    return .success(
+                        zip(team, prewarmed).map { Row(specialist: $0, prewarm: $1, ping: byID[$0.id]) })
+                } catch let exit as ExitCode {
+                    return .failure(exit)
+                } catch {
+                    return .failure(ExitCode(ExitStatus.interrupted))
+                }
+            }
         }
-        let warmed = rows.filter { $0.1.allSatisfy(\.isSuccess) }.count
+        let (result, interrupted) = (finished.result, finished.interrupted)
+        let rows: [Row]
+        switch result {
+        case .success(let found): rows = found
+        case .failure(let exit): throw exit
+        }
+        let elapsed = started.duration(to: .now)
+        let warmed = rows.filter(\.isWarm).count
         if json {
-            for (specialist, results) in rows {
-                var line = JSONLine(type: "warm")
-                line.add("specialist_id", specialist.id)
-                line.add("success", results.allSatisfy(\.isSuccess))
-                line.add("connections", results.filter(\.isSuccess).count)
-                line.add("connect_ms", results.compactMap(\.connect).max().map(Formatting.milliseconds))
-                line.add("ping_ms", results.compactMap(\.firstByte).max().map(Formatting.milliseconds))
-                line.add("error", results.first { !$0.isSuccess }?.error?.message)
-                line.add("error_kind", results.first { !$0.isSuccess }?.error?.kind.rawValue)
+            for row in rows {
+                var line = JSONObjectWriter(type: "warm")
+                line.add("specialist_id", row.specialist.id)
+                line.add("success", row.isWarm)
+                line.add("connections", row.prewarm.connectDurations.count + row.prewarm.alreadyOpen)
+                line.add("connect_ms", row.prewarm.connectDurations.max().map(Formatting.milliseconds))
+                line.add("ping_ms", row.ping?.firstByte.map(Formatting.milliseconds))
+                line.add("error", row.error?.message)
+                line.add("error_kind", row.error?.kind.rawValue)
                 line.write()
             }
-            var line = JSONLine(type: "summary")
+            var line = JSONObjectWriter(type: "summary")
             line.add("warm", warmed)
-            line.add("addressed", team.count)
+            line.add("addressed", rows.count)
             line.add("connections_each", connections)
-            line.add("elapsed_ms", Formatting.milliseconds(summary.elapsed))
+            line.add("elapsed_ms", Formatting.milliseconds(elapsed))
+            line.add("interrupted", interrupted)
             line.write()
         } else {
             let style = Style.detect(terminal: Console.stdoutIsTerminal)
             var table = Table("SPECIALIST", "ENDPOINT", "CONNECT", "PING", rightAligned: [2, 3])
-            for (specialist, results) in rows {
-                if let failure = results.first(where: { !$0.isSuccess })?.error {
-                    table.add(specialist.id, specialist.endpoint.description, "✗", HumanRoundRenderer.describe(failure))
+            for row in rows {
+                if let failure = row.error {
+                    table.add(row.specialist.id, row.specialist.address.description, "✗", KindWords.describe(failure))
                 } else {
                     table.add(
-                        specialist.id, specialist.endpoint.description,
-                        results.compactMap(\.connect).max().map(Formatting.latency) ?? "pooled",
-                        results.compactMap(\.firstByte).max().map(Formatting.latency) ?? "-")
+                        row.specialist.id, row.specialist.address.description,
+                        row.prewarm.connectDurations.max().map(Formatting.latency) ?? "pooled",
+                        row.ping?.firstByte.map(Formatting.latency) ?? "-")
                 }
             }
             table.lines(header: style.bold).forEach(Console.out)
             Console.out(style.dim(
-                "\(warmed)/\(team.count) warm · \(connections) connection\(connections == 1 ? "" : "s") each · \(Formatting.latency(summary.elapsed))"))
+                "\(warmed)/\(rows.count) warm · \(connections) connection\(connections == 1 ? "" : "s") each · \(Formatting.latency(elapsed))"))
         }
+        if interrupted { throw ExitCode(ExitStatus.interrupted) }
         if warmed == 0 { throw ExitCode(ExitStatus.unavailable) }
-        if warmed < team.count { throw ExitCode(ExitStatus.tempFailure) }
+        if warmed < rows.count { throw ExitCode(ExitStatus.tempFailure) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import NIOConcurrencyHelpers
 import TeamChatCore
+import TeamChatTekton
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -17,14 +18,14 @@ struct DiscoveryOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Probe HOST:LOW-HIGH in parallel for specialists.", valueName: "host:low-high"))
     var scan: ScanRange?
 
-    @Flag(name: .long, help: "Use the Tekton preset of 18 specialists (the default; honours TEKTON_AI_PORT_BASE and <NAME>_AI_PORT).")
+    @Flag(name: .long, help: "Use the Tekton preset of 18 specialists (honours TEKTON_AI_PORT_BASE and <NAME>_AI_PORT; the default when no source was used before).")
     var tekton = false
 
     @Option(name: .long, help: ArgumentHelp("The cache file (default: $TEAMCHAT_CACHE, else $XDG_CACHE_HOME/teamchat/specialists.json).", valueName: "path"),
             completion: .file(extensions: ["json"]))
     var cache: String?
 
-    @Flag(name: .long, help: "Neither read nor write the cache (and so no circuit breakers).")
+    @Flag(name: .long, help: "Neither read nor write the cache (so nothing is remembered between runs).")
     var noCache = false
 
     @Option(name: .long, help: ArgumentHelp("How long a discovered roster stays fresh.", valueName: "duration"))
@@ -47,47 +48,54 @@ struct DiscoveryOptions: ParsableArguments {
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    /// The roster source these flags and the environment select.
-    func source() throws(RosterError) -> RosterSource {
+    /// The roster source these flags and the environment name, if any (roster files by absolute path, so that the
+    /// same file from two directories is one source).
+    func source(environment: [String: String]) throws -> RosterSource? {
         if tekton { return .tekton }
-        return try RosterSource.select(rosterFile: roster, scan: scan, environment: environment)
-    }
-
-    /// A client configured by these flags.
-    func makeClient() -> TeamClient {
-        TeamClient(configuration: .init(maximumReplyBytes: maxReply.bytes))
-    }
-
-    /// The directory of the selected source, through the cache unless `--no-cache`.
-    func makeDirectory(client: TeamClient, probe: RoundOptions) throws -> TeamDirectory {
-        let source: RosterSource
         do {
-            source = try self.source()
+            let source = try RosterSource.select(rosterFile: roster, scan: scan, environment: environment)
+            guard case .file(let path)? = source, !path.hasPrefix("/") else { return source }
+            return .file(FileManager.default.currentDirectoryPath + "/" + path)
         } catch {
             throw fail(ExitStatus.usage, error.message)
         }
-        let environment = self.environment  // built from environ on every access: once is enough
-        var store: CacheStore?
-        if !noCache {
-            var path = cache ?? CacheStore.defaultPath(environment: environment)
-            if !path.hasPrefix("/") { path = FileManager.default.currentDirectoryPath + "/" + path }
-            store = CacheStore(path: path)
-        }
-        return TeamDirectory(
-            source: Self.absolute(source),
-            store: store,
-            client: client,
-            probeOptions: probe,
-            ttl: ttl.duration,
-            environment: environment,
-            onProblem: CacheWarnings.warn
-        )
     }
 
-    /// Roster files are named by absolute path in the cache, so the same file from two directories is one source.
-    private static func absolute(_ source: RosterSource) -> RosterSource {
-        guard case .file(let path) = source, !path.hasPrefix("/") else { return source }
-        return .file(FileManager.default.currentDirectoryPath + "/" + path)
+    /// The cache, unless `--no-cache`.
+    func store(environment: [String: String]) -> CacheStore? {
+        guard !noCache else { return nil }
+        var path = cache ?? CacheStore.defaultPath(environment: environment)
+        if !path.hasPrefix("/") { path = FileManager.default.currentDirectoryPath + "/" + path }
+        return CacheStore(path: path)
+    }
+
+    /// The transports of a session configured by these flags.
+    func transports(connectionsPerSpecialist: Int = 5) -> [any SpecialistTransport] {
+        [
+            TektonTransport.make(
+                TektonProtocol(
+                    configuration: .init(maximumConnections: max(1, connectionsPerSpecialist)),
+                    maximumReplyBytes: maxReply.bytes))
+        ]
+    }
+
+    /// A session for the team these flags select.
+    func makeSession(probe: RoundOptions, connectionsPerSpecialist: Int = 5, readOnly: Bool = false) throws -> TeamSession {
+        let environment = self.environment  // built from environ on every access: once is enough
+        var probe = probe
+        probe.maximumReplyBytes = maxReply.bytes
+        return TeamSession(
+            configuration: .init(
+                source: try source(environment: environment),
+                store: store(environment: environment),
+                ttl: ttl.duration,
+                probeOptions: probe,
+                environment: environment,
+                readOnly: readOnly
+            ),
+            transports: transports(connectionsPerSpecialist: connectionsPerSpecialist),
+            onProblem: CacheWarnings.warn
+        )
     }
 }
 
@@ -98,6 +106,6 @@ enum CacheWarnings {
     @Sendable
     static func warn(_ problem: CacheStore.Problem) {
         let first = said.withLockedValue { $0.insert(problem.description).inserted }
-        if first { Console.err("teamchat: warning: \(problem.description)") }
+        if first { Console.err("teamchat: warning: \(TerminalSanitizer.sanitizeLine(problem.description))") }
     }
 }

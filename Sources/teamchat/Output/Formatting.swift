@@ -25,7 +25,7 @@ enum Formatting {
 
     /// Milliseconds rounded to microseconds, for JSON.
     static func milliseconds(_ duration: Duration) -> Double {
-        (duration.milliseconds * 1_000).rounded() / 1_000
+        RoundEventCodec.milliseconds(duration)
     }
 
     static func padded(_ text: String, to width: Int) -> String {

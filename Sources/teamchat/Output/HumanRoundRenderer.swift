@@ -6,9 +6,9 @@ struct HumanRoundRenderer: RoundRenderer {
     private let style: Style
     private let idWidth: Int
 
-    init(specialists: [Specialist], style: Style) {
+    init(ids: [String], style: Style) {
         self.style = style
-        self.idWidth = min(24, specialists.map(\.id.count).max() ?? 0)
+        self.idWidth = min(24, ids.map { TerminalSanitizer.sanitizeLine($0).count }.max() ?? 0)
     }
 
     mutating func begin(round: Int, message: String?) {
@@ -19,8 +19,8 @@ struct HumanRoundRenderer: RoundRenderer {
 
     mutating func render(_ event: RoundEvent) {
         switch event {
-        case .chunk(_, let specialist, let chunk):
-            Console.out(style.dim(label(specialist) + "  … " + indent(TerminalSanitizer.sanitize(chunk.content))))
+        case .chunk(let id, let chunk):
+            Console.out(style.dim(label(id) + "  … " + indent(TerminalSanitizer.sanitize(chunk.content))))
         case .outcome(let outcome):
             Console.out(line(for: outcome))
         case .finished(let summary):
@@ -32,8 +32,8 @@ struct HumanRoundRenderer: RoundRenderer {
         Console.out(style.dim(KindWords.summary(partial, interrupted: true)))
     }
 
-    private func label(_ specialist: Specialist) -> String {
-        Formatting.padded(TerminalSanitizer.sanitize(specialist.id), to: idWidth)
+    private func label(_ id: String) -> String {
+        Formatting.padded(TerminalSanitizer.sanitizeLine(id), to: idWidth)
     }
 
     private func line(for outcome: SpecialistOutcome) -> String {
@@ -42,15 +42,15 @@ struct HumanRoundRenderer: RoundRenderer {
         case .success(let reply):
             let text: String
             switch reply {
-            case .response(let answer): text = TerminalSanitizer.sanitize(answer.content)
-            case .pong: text = "pong"
-            default: text = reply.typeName
+            case .answer(let answer): text = TerminalSanitizer.sanitize(answer.content)
+            case .alive: text = "pong"
+            case .info(let info): text = TerminalSanitizer.sanitizeLine(info.description ?? "alive")
             }
-            return style.green(label(outcome.specialist)) + "  " + style.dim(latency) + "  " + indent(text)
+            return style.green(label(outcome.specialistID)) + "  " + style.dim(latency) + "  " + indent(text)
         case .failure(let error):
-            let words = Self.describe(error)
+            let words = KindWords.describe(error)
             let colour = error.kind == .cancelled || error.kind == .breakerOpen ? style.yellow(words) : style.red(words)
-            return style.red(label(outcome.specialist)) + "  " + style.dim(latency) + "  ✗ " + colour
+            return style.red(label(outcome.specialistID)) + "  " + style.dim(latency) + "  ✗ " + colour
         }
     }
 
@@ -59,13 +59,5 @@ struct HumanRoundRenderer: RoundRenderer {
         guard text.contains("\n") else { return text }
         let pad = String(repeating: " ", count: idWidth + 12)
         return text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + pad)
-    }
-
-    /// What happened, in words; specialist-provided text is sanitised.
-    static func describe(_ error: ExchangeError) -> String {
-        switch error.kind {
-        case .specialistError: "error from specialist: " + TerminalSanitizer.sanitize(error.message)
-        default: TerminalSanitizer.sanitize(error.message)
-        }
     }
 }

@@ -1,4 +1,8 @@
-/// A plain text table: columns padded to their widest cell, numbers right-aligned.
+import TeamChatCore
+
+/// A plain text table: columns padded to their widest cell, numbers right-aligned. Every cell is sanitised to one
+/// line here, the one boundary every table (discover, warm, stats, bench) passes through: ids, models and errors
+/// come from specialists.
 struct Table {
     var headers: [String]
     var rows: [[String]] = []
@@ -11,7 +15,7 @@ struct Table {
     }
 
     mutating func add(_ cells: String...) {
-        rows.append(cells)
+        rows.append(cells.map(TerminalSanitizer.sanitizeLine))
     }
 
     /// The lines, header first (styled by `header`).

@@ -18,13 +18,11 @@ import Darwin
 /// The interactive team chat: each line is a round over the same warm pool, `@ids` address some, `/commands`
 /// change the session. Ctrl-C cancels the round in flight and keeps the prompt; Ctrl-D or `/quit` leaves.
 struct InteractiveSession {
-    let client: TeamClient
-    let directory: TeamDirectory
+    let session: TeamSession
     let roster: [Specialist]
     var options: RoundOptions
     let stream: Bool
     let breakers: Bool
-    var health: [String: SpecialistHealth]
     var json: Bool
     /// Standing `/to` and `/exclude` names.
     var to: [String]
@@ -79,26 +77,25 @@ struct InteractiveSession {
             case .json(let on):
                 json = on
             case .stats:
-                if let cache = directory.cached() {
-                    Stats.humanLines(cache, now: SystemWallClock().now, style: style).forEach(Console.out)
-                } else {
-                    Console.err("teamchat: no cache (run without --no-cache to keep health)")
-                }
+                StatsReport(
+                    source: session.source.description, team: session.cachedTeam, roster: roster,
+                    health: session.health.snapshot(), now: SystemWallClock().now
+                ).humanLines(style: style).forEach(Console.out)
             case .warm:
                 guard let team = select(include: to, exclude: exclude) else { continue }
                 number += 1
                 await runRound(.ping, team: team, number: number, current: current)
             case .message(let text, let names):
                 guard let team = select(include: names ?? to, exclude: names == nil ? exclude : []) else { continue }
+                let chat = ChatRequest(message: text, stream: stream, requestID: stream ? "teamchat-\(number + 1)" : nil)
                 do {
-                    _ = try WireRequest.chat(text).encodedLine()
+                    try chat.validate()
                 } catch {
                     Console.err("teamchat: \(error.message)")
                     continue
                 }
                 number += 1
-                let request = WireRequest.chat(text, stream: stream, requestID: stream ? "teamchat-\(number)" : nil)
-                await runRound(request, team: team, number: number, current: current)
+                await runRound(.chat(chat), team: team, number: number, current: current)
             }
         }
         return terminated.withLockedValue { $0 } ? ExitStatus.interrupted : ExitStatus.ok
@@ -122,26 +119,19 @@ struct InteractiveSession {
     }
 
     /// One round in its own task, so that Ctrl-C cancels just the round.
-    private mutating func runRound(
-        _ request: WireRequest,
+    private func runRound(
+        _ request: TeamRequest,
         team: [Specialist],
         number: Int,
         current: NIOLockedValueBox<Task<Void, Never>?>
     ) async {
-        let session = RoundSession(
-            client: client, directory: directory, team: team, options: options, stream: stream, json: json,
-            breakers: breakers, health: health)
-        let health = self.health
-        let result = NIOLockedValueBox<[String: SpecialistHealth]>(health)
+        let printer = RoundPrinter(session: session, options: options, json: json, breakers: breakers)
         let task = Task {
-            var renderer = session.makeRenderer()
-            var updated = health
-            _ = await session.round(request, number: number, message: nil, renderer: &renderer, health: &updated)
-            result.withLockedValue { $0 = updated }
+            var renderer = printer.makeRenderer(for: team)
+            _ = await printer.round(request, to: team, number: number, message: nil, renderer: &renderer)
         }
         current.withLockedValue { $0 = task }
         await task.value
         current.withLockedValue { $0 = nil }
-        self.health = result.withLockedValue { $0 }
     }
 }

@@ -20,6 +20,11 @@ func fail(_ status: Int32, _ message: String) -> ExitCode {
     return ExitCode(status)
 }
 
+/// Ends a command over a roster that cannot be used: 65 for a bad roster file, 64 for a bad flag or variable.
+func fail(_ error: RosterError) -> ExitCode {
+    fail(error.kind == .badFile ? ExitStatus.badInput : ExitStatus.usage, error.message)
+}
+
 /// Folds the summaries of a command's rounds into one exit status: 0 when every round met its quorum; 69 when
 /// none that failed could reach a single specialist; 75 otherwise; 65 when input lines had to be skipped.
 struct RoundStatusTracker {

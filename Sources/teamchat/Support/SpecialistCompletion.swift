@@ -27,8 +27,11 @@ enum SpecialistCompletion {
             return roster.map(\.id)
         }
         let cachePath = value(after: "--cache") ?? CacheStore.defaultPath(environment: environment)
-        if case .cache(let cache) = CacheStore(path: cachePath).load(), !cache.specialists.isEmpty {
-            return cache.specialists.map(\.id)
+        // Read-only: completing a word never moves a file aside.
+        if case .cache(let cache) = CacheStore(path: cachePath).load(readOnly: true),
+            let team = cache.lastSource.flatMap(cache.team), !team.specialists.isEmpty
+        {
+            return team.specialists.map(\.id)
         }
         return (try? TektonPreset.roster(environment: environment).map(\.id)) ?? []
     }

@@ -1,31 +1,25 @@
 import ArgumentParser
 import TeamChatCore
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
-/// Turns the discovery options into a roster: reads the file, scans, or builds the Tekton preset.
+/// Turns a session's source into a team, turning roster trouble into exit statuses: a bad roster file is 65, a bad
+/// flag or environment variable 64, an empty team 69.
 enum TeamLoader {
-    /// Resolves the team through the directory (cache, discovery), turning roster trouble into exit statuses:
-    /// a bad roster file is 65, a bad environment variable 64, an empty team 69.
-    static func resolve(_ directory: TeamDirectory) async throws -> TeamDirectory.Resolution {
-        let resolution: TeamDirectory.Resolution
+    /// The team of `session`, through the cache or discovery.
+    static func resolve(_ session: TeamSession) async throws -> TeamRoster {
+        let roster: TeamRoster
         do {
-            resolution = try await directory.resolve()
+            roster = try await session.roster()
         } catch {
-            if case .file = directory.source { throw fail(ExitStatus.badInput, error.message) }
-            throw fail(ExitStatus.usage, error.message)
+            throw fail(error)
         }
-        if resolution.roster.isEmpty {
-            if case .scan(let range) = directory.source {
+        try Task.checkCancellation()
+        if roster.specialists.isEmpty {
+            if case .scan(let range) = session.source {
                 throw fail(ExitStatus.unavailable, "no specialist answered on \(range)")
             }
             throw fail(ExitStatus.unavailable, "the roster is empty")
         }
-        return resolution
+        return roster
     }
 
     /// Narrows the roster by `--to` and `--exclude`.
@@ -41,14 +35,14 @@ enum TeamLoader {
         }
     }
 
-    /// Makes room for one descriptor per specialist, warning when it cannot.
+    /// Makes room for one descriptor per connection, warning when it cannot.
     static func ensureDescriptors(for count: Int) {
         switch DescriptorLimit.ensure(DescriptorLimit.needed(forSpecialists: count)) {
         case .sufficient, .raised:
             break
         case .insufficient(let needed, let hard):
             Console.err(
-                "teamchat: warning: \(count) specialists need about \(needed) open files, but the limit is \(hard) "
+                "teamchat: warning: \(count) connections need about \(needed) open files, but the limit is \(hard) "
                     + "(raise it with 'ulimit -n'); some connections will fail"
             )
         }

@@ -1,0 +1,111 @@
+import NIOCore
+import NIOPosix
+
+/// Runs rounds over a set of transports: the part of a session that sends. ``TeamSession`` adds the roster, the
+/// cache and background work; benchmarks use an engine on its own.
+public struct RoundEngine: Sendable {
+    /// By kind, the transports that reach specialists.
+    public let transports: [TransportKind: any SpecialistTransport]
+    private let eventLoopGroup: any EventLoopGroup
+
+    public init(
+        transports: [any SpecialistTransport],
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.transports = Dictionary(transports.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        self.eventLoopGroup = eventLoopGroup
+    }
+
+    /// Sends `request` to every specialist of `team` at once and reports chunks and outcomes as they arrive, then a
+    /// summary. Ending the iteration early (or cancelling the consuming task) abandons what is still running.
+    ///
+    /// - Parameters:
+    ///   - health: where breakers are consulted (chat rounds only, unless `breakers` is false) and outcomes are
+    ///     recorded; `nil`: nowhere.
+    public func round(
+        _ request: TeamRequest,
+        to team: [Specialist],
+        options: RoundOptions = RoundOptions(),
+        health: HealthBook? = nil,
+        breakers: Bool = true
+    ) -> RoundEvents {
+        let (stream, continuation) = AsyncStream.makeStream(of: [RoundEvent].self)
+        let isChat: Bool = if case .chat = request { true } else { false }
+        let admissions =
+            if let health, breakers, isChat {
+                health.admit(team.map(\.id))
+            } else {
+                [Admission](repeating: .allow, count: team.count)
+            }
+        let runner = RoundRunner(
+            specialists: team,
+            transports: team.map { transports[$0.address.transport] },
+            request: request,
+            options: options,
+            admissions: admissions,
+            health: health,
+            movesBreaker: isChat,
+            eventLoop: eventLoopGroup.next(),
+            continuation: continuation
+        )
+        continuation.onTermination = { _ in runner.cancel() }
+        runner.start()
+        return RoundEvents(batches: stream)
+    }
+
+    /// Runs a round and collects its outcomes (in arrival order) and summary.
+    public func collect(
+        _ request: TeamRequest,
+        to team: [Specialist],
+        options: RoundOptions = RoundOptions(),
+        health: HealthBook? = nil,
+        breakers: Bool = true
+    ) async -> (outcomes: [SpecialistOutcome], summary: RoundSummary) {
+        var outcomes: [SpecialistOutcome] = []
+        var summary = RoundSummary(addressed: team.count, quorum: min(options.quorum ?? team.count, team.count))
+        for await event in round(request, to: team, options: options, health: health, breakers: breakers) {
+            switch event {
+            case .outcome(let outcome): outcomes.append(outcome)
+            case .finished(let final): summary = final
+            case .chunk: break
+            }
+        }
+        return (outcomes, summary)
+    }
+
+    /// Opens up to `connections` connections to each specialist of `team` ahead of use, all at once.
+    public func prewarm(_ team: [Specialist], connections: Int, connectTimeout: Duration) async -> [PrewarmResult] {
+        await withTaskGroup(of: (Int, PrewarmResult).self) { group in
+            for (index, specialist) in team.enumerated() {
+                group.addTask {
+                    guard let transport = transports[specialist.address.transport] else {
+                        let error = ExchangeError(.localResource, "no \(specialist.address.transport) transport")
+                        return (index, PrewarmResult(connectDurations: [], alreadyOpen: 0, error: error))
+                    }
+                    let result = await transport.prewarm(
+                        specialist, connections: connections, connectTimeout: connectTimeout)
+                    return (index, result)
+                }
+            }
+            var results = [PrewarmResult](
+                repeating: PrewarmResult(connectDurations: [], alreadyOpen: 0, error: nil), count: team.count)
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+    }
+
+    /// What the transports hold now, summed.
+    public var statistics: TransportStatistics {
+        transports.values.reduce(TransportStatistics()) { $0 + $1.statistics }
+    }
+
+    /// What the transports hold for one specialist.
+    public func statistics(for specialist: Specialist) -> TransportStatistics {
+        transports[specialist.address.transport]?.statistics(for: specialist) ?? TransportStatistics()
+    }
+
+    /// Closes every connection of every transport.
+    public func shutdown() async {
+        for transport in transports.values { await transport.shutdown() }
+    }
+}

@@ -1,0 +1,223 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// The I/O shell of one round: holds a ``RoundStateMachine`` in a lock, feeds it what transports report and what
+/// the timer says, and performs the actions it returns. It decides nothing itself.
+///
+/// Events for the consumer are queued in the same critical section as the transition that produced them, so they
+/// reach the stream in the machine's order, and handed over in batches, one per event-loop tick: a round of 18
+/// answers that land together wakes the consuming task once or twice instead of 18 times.
+final class RoundRunner: ExchangeObserver, Sendable {
+    typealias Machine = RoundStateMachine<UptimeClock.Instant, any ExchangeLease>
+
+    private struct State {
+        var machine: Machine
+        var timer: NIOScheduledCallback?
+        /// A timer asked for off any event loop (at the start, from the consuming task): armed by the first event
+        /// handled on a loop, so that arming it never wakes a loop of its own. Transports answer every lease
+        /// request by its deadline, which is never later than the round's, so an event always comes in time.
+        var deferredTimer: UptimeClock.Instant?
+        /// Events not yet handed to the consumer.
+        var pending: [RoundEvent] = []
+        var flushScheduled = false
+    }
+
+    private let specialists: [Specialist]
+    private let transports: [(any SpecialistTransport)?]
+    private let request: ExchangeRequest
+    private let admissions: [Admission]
+    private let health: HealthBook?
+    private let movesBreaker: Bool
+    private let continuation: AsyncStream<[RoundEvent]>.Continuation
+    /// Where the round starts and "now" comes from; the timer runs on whichever loop arms it (so that arming it never
+    /// wakes another thread), this one when none does.
+    private let eventLoop: any EventLoop
+    private let state: NIOLockedValueBox<State>
+
+    /// - Parameters:
+    ///   - transports: by position, the transport that reaches each specialist (`nil`: none configured).
+    ///   - admissions: by position, what each specialist's breaker decided.
+    ///   - health: where outcomes are recorded, if anywhere.
+    ///   - movesBreaker: whether outcomes move breakers (chat rounds) or only count (probes).
+    init(
+        specialists: [Specialist],
+        transports: [(any SpecialistTransport)?],
+        request: TeamRequest,
+        options: RoundOptions,
+        admissions: [Admission],
+        health: HealthBook?,
+        movesBreaker: Bool,
+        eventLoop: any EventLoop,
+        continuation: AsyncStream<[RoundEvent]>.Continuation
+    ) {
+        self.specialists = specialists
+        self.transports = transports
+        self.request = ExchangeRequest(request, limits: ExchangeLimits(maximumReplyBytes: options.maximumReplyBytes))
+        self.admissions = admissions
+        self.health = health
+        self.movesBreaker = movesBreaker
+        self.eventLoop = eventLoop
+        self.continuation = continuation
+        let machine = Machine(
+            specialists: specialists.map(\.id), options: options, round: ExchangeToken.nextRound(),
+            streaming: request.isStreaming)
+        self.state = NIOLockedValueBox(State(machine: machine))
+    }
+
+    // MARK: Driving the machine
+
+    func start() {
+        handle { machine, now in machine.start(now: now, admissions: self.admissions) }
+    }
+
+    /// Abandons everything still pending (the consumer stopped listening, or Ctrl-C).
+    func cancel() {
+        handle { machine, now in machine.cancel(now: now) }
+    }
+
+    func leaseSucceeded(_ token: ExchangeToken, lease: any ExchangeLease) {
+        let info = lease.info
+        handle { machine, now in machine.leaseSucceeded(token, lease: lease, info: info, now: now) }
+    }
+
+    func leaseFailed(_ token: ExchangeToken, error: ExchangeError) {
+        handle { machine, now in machine.leaseFailed(token, error: error, now: now) }
+    }
+
+    func exchangeReceived(_ token: ExchangeToken, chunk: StreamChunk) {
+        handle { machine, now in machine.chunkReceived(token, chunk: chunk, now: now) }
+    }
+
+    func exchangeCompleted(_ token: ExchangeToken, result: ExchangeResult) {
+        if let retryAfter = result.retryAfter, specialists.indices.contains(token.index) {
+            health?.hold(specialists[token.index].id, for: retryAfter)
+        }
+        handle { machine, now in machine.exchangeCompleted(token, result: result, now: now) }
+    }
+
+    private func timerFired() {
+        handle { machine, now in machine.timerFired(now: now) }
+    }
+
+    /// Feeds one event to the machine; queues its events and arms its timer under the lock (so that both keep the
+    /// machine's order), then performs the rest outside it.
+    private func handle(_ event: (inout Machine, UptimeClock.Instant) -> [Machine.Action]) {
+        let now = UptimeClock.Instant(eventLoop.now)
+        let currentLoop = eventLoop.inEventLoop ? eventLoop : MultiThreadedEventLoopGroup.currentEventLoop
+        let (actions, flush, finished) = state.withLockedValue { state -> ([Machine.Action], Bool, Bool) in
+            if let at = state.deferredTimer, let loop = currentLoop {
+                state.deferredTimer = nil
+                state.timer = try? loop.scheduleCallback(at: at.deadline, handler: self)
+            }
+            let actions = event(&state.machine, now)
+            var rest: [Machine.Action] = []
+            var finished = false
+            for action in actions {
+                switch action {
+                case .emit(let event):
+                    // Recorded before anyone can see it: a consumer that reads the summary and persists health
+                    // finds every outcome of the round already counted.
+                    if let health, case .outcome(let outcome) = event { record(outcome, in: health) }
+                    state.pending.append(event)
+                case .scheduleTimer(let at):
+                    // Cancelling a callback never wakes its loop; arming one on the current loop never does either.
+                    state.timer?.cancel()
+                    state.timer = nil
+                    state.deferredTimer = nil
+                    if let loop = currentLoop {
+                        state.timer = try? loop.scheduleCallback(at: at.deadline, handler: self)
+                    } else {
+                        state.deferredTimer = at
+                    }
+                case .finish:
+                    finished = true
+                default:
+                    rest.append(action)
+                }
+            }
+            if finished {
+                state.timer?.cancel()
+                state.timer = nil
+                state.deferredTimer = nil
+                continuation.yield(state.pending)  // under the lock: nothing can overtake the summary
+                state.pending.removeAll()
+                return (rest, false, true)
+            }
+            guard !state.pending.isEmpty, !state.flushScheduled else { return (rest, false, false) }
+            state.flushScheduled = true
+            return (rest, true, false)
+        }
+        // Outside the lock: finishing runs the stream's termination handler, which cancels the (finished) round.
+        if finished { continuation.finish() }
+        perform(actions)
+        if flush { scheduleFlush() }
+    }
+
+    private func record(_ outcome: SpecialistOutcome, in health: HealthBook) {
+        let trial = admissions.indices.contains(outcome.index) && admissions[outcome.index] == .trial
+        health.record(outcome, trial: trial, movesBreaker: movesBreaker)
+    }
+
+    private func perform(_ actions: [Machine.Action]) {
+        var leases: [(transport: any SpecialistTransport, requests: [LeaseRequest])] = []
+        for action in actions {
+            switch action {
+            case .lease(let index, let token, let connectTimeout, let deadline):
+                guard let transport = transports[index] else {
+                    let kind = specialists[index].address.transport
+                    leaseFailed(token, error: ExchangeError(.localResource, "no \(kind) transport in this session"))
+                    continue
+                }
+                let request = LeaseRequest(
+                    token: token, specialist: specialists[index], connectTimeout: connectTimeout,
+                    deadline: deadline.deadline)
+                // Batched per transport, so that a transport can start a loop's worth of exchanges in one hop.
+                if let position = leases.firstIndex(where: { $0.transport.kind == transport.kind }) {
+                    leases[position].requests.append(request)
+                } else {
+                    leases.append((transport, [request]))
+                }
+            case .exchange(_, let token, let lease):
+                lease.start(request, token: token, observer: self)
+            case .release(let lease, let reusable):
+                lease.release(reusable: reusable)
+            case .cancelLease(let index, let token):
+                transports[index]?.cancelLease(token, for: specialists[index])
+            case .cancelExchange(let token, let lease):
+                lease.cancel(token)
+            case .emit, .scheduleTimer, .finish:
+                break  // handled under the lock
+            }
+        }
+        for (transport, requests) in leases {
+            transport.lease(requests, observer: self)
+        }
+    }
+
+    /// Hands the queued events to the consumer at the end of the current event-loop tick (at once off a loop).
+    private func scheduleFlush() {
+        if let loop = MultiThreadedEventLoopGroup.currentEventLoop {
+            loop.execute { self.flush() }
+        } else {
+            flush()
+        }
+    }
+
+    private func flush() {
+        state.withLockedValue { state in
+            state.flushScheduled = false
+            guard !state.pending.isEmpty else { return }
+            continuation.yield(state.pending)  // under the lock, so batches keep their order
+            state.pending.removeAll(keepingCapacity: true)
+        }
+    }
+}
+
+extension RoundRunner: NIOScheduledCallbackHandler {
+    /// The timer fired. A callback that was replaced just as it fired only makes the machine look at the time once
+    /// more, which is harmless.
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        timerFired()
+    }
+}

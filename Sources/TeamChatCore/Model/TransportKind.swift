@@ -1,0 +1,14 @@
+/// Which protocol a specialist speaks (DESIGN §1): the key under which a session finds the transport that reaches it.
+public struct TransportKind: Hashable, Sendable, CustomStringConvertible {
+    /// The name used in roster files, the cache and output: `tekton`, `openai`, `bus`.
+    public let name: String
+
+    public init(_ name: String) {
+        self.name = name
+    }
+
+    public var description: String { name }
+
+    /// Newline-delimited JSON over TCP (the Tekton chorus).
+    public static let tekton = TransportKind("tekton")
+}

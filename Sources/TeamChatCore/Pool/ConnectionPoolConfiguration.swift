@@ -1,0 +1,2 @@
+/// The limits of one pool.
+public typealias ConnectionPoolConfiguration = ConnectionPoolStateMachine<UptimeClock, ExchangeToken>.Configuration

@@ -1,0 +1,119 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A ``SpecialistTransport`` over pooled connections: one ``ConnectionPool`` per ``PooledProtocol/Key`` (a Tekton
+/// endpoint, an HTTP origin), each pinned to one event loop of the group, so that successive rounds reuse warm
+/// connections. The protocol decides how to connect and how to run an exchange; everything else is the same for
+/// every pooled protocol.
+public final class PooledTransport: SpecialistTransport {
+    public typealias Pool = ConnectionPool
+
+    private let wire: any PooledProtocol
+    private let group: any EventLoopGroup
+    private let state = NIOLockedValueBox<(pools: [PoolKey: Pool], isShutDown: Bool)>(([:], false))
+
+    public init(_ wire: any PooledProtocol, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.wire = wire
+        self.group = eventLoopGroup
+    }
+
+    public var kind: TransportKind { wire.kind }
+
+    public func lease(_ requests: [LeaseRequest], observer: any ExchangeObserver) {
+        // Grouped by event loop and started there in one hop per loop: a lease granted from an idle connection then
+        // starts its exchange on the connection's own loop, with no further hop.
+        var byLoop: [(loop: any EventLoop, work: [(Pool, LeaseRequest)])] = []
+        for request in requests {
+            guard let pool = pool(for: request.specialist) else {
+                observer.leaseFailed(request.token, error: unreachable(request.specialist))
+                continue
+            }
+            if let index = byLoop.firstIndex(where: { $0.loop === pool.eventLoop }) {
+                byLoop[index].work.append((pool, request))
+            } else {
+                byLoop.append((pool.eventLoop, [(pool, request)]))
+            }
+        }
+        for (loop, work) in byLoop {
+            if loop.inEventLoop {
+                for (pool, request) in work { lease(request, from: pool, observer: observer) }
+            } else {
+                loop.execute {
+                    for (pool, request) in work { self.lease(request, from: pool, observer: observer) }
+                }
+            }
+        }
+    }
+
+    private func lease(_ request: LeaseRequest, from pool: Pool, observer: any ExchangeObserver) {
+        let token = request.token
+        let specialist = request.specialist
+        pool.lease(
+            token,
+            deadline: request.deadline,
+            connectTimeout: request.connectTimeout,
+            timeoutError: ExchangeError(.timeout, "timeout: round deadline reached before a connection was free")
+        ) { result in
+            switch result {
+            case .success(let lease):
+                observer.leaseSucceeded(token, lease: PooledLease(lease, pool: pool, specialist: specialist))
+            case .failure(let error):
+                observer.leaseFailed(token, error: error)
+            }
+        }
+    }
+
+    public func cancelLease(_ token: ExchangeToken, for specialist: Specialist) {
+        guard let key = wire.poolKey(for: specialist), let pool = state.withLockedValue({ $0.pools[key] }) else { return }
+        pool.cancel(token)
+    }
+
+    public func prewarm(_ specialist: Specialist, connections: Int, connectTimeout: Duration) async -> PrewarmResult {
+        guard let pool = pool(for: specialist) else {
+            return PrewarmResult(connectDurations: [], alreadyOpen: 0, error: unreachable(specialist))
+        }
+        return await pool.prewarm(connections, connectTimeout: connectTimeout)
+    }
+
+    public var statistics: TransportStatistics {
+        state.withLockedValue { Array($0.pools.values) }.reduce(TransportStatistics()) { $0 + $1.statistics }
+    }
+
+    public func statistics(for specialist: Specialist) -> TransportStatistics {
+        guard let key = wire.poolKey(for: specialist), let pool = state.withLockedValue({ $0.pools[key] }) else {
+            return TransportStatistics()
+        }
+        return pool.statistics
+    }
+
+    public func shutdown() async {
+        let all = state.withLockedValue { state in
+            state.isShutDown = true
+            defer { state.pools.removeAll() }
+            return Array(state.pools.values)
+        }
+        for pool in all { try? await pool.shutdown().get() }
+    }
+
+    /// The pool for `specialist`, created on first use (nothing is resolved or opened until a lease needs it).
+    private func pool(for specialist: Specialist) -> Pool? {
+        guard let key = wire.poolKey(for: specialist) else { return nil }
+        return state.withLockedValue { state -> Pool? in
+            if let pool = state.pools[key] { return pool }
+            guard !state.isShutDown else { return nil }
+            let wire = self.wire
+            let pool = Pool(configuration: wire.poolConfiguration(for: specialist), eventLoop: group.next()) {
+                eventLoop, timeout, events in
+                wire.connect(to: specialist, on: eventLoop, timeout: timeout, events: events)
+            }
+            state.pools[key] = pool
+            return pool
+        }
+    }
+
+    private func unreachable(_ specialist: Specialist) -> ExchangeError {
+        if state.withLockedValue({ $0.isShutDown }) { return .cancelled("shutting down") }
+        return ExchangeError(.localResource, "the \(kind) transport cannot reach \(specialist.address)")
+    }
+}

@@ -1,0 +1,34 @@
+import NIOCore
+
+/// A way to reach specialists of one ``TransportKind``, at the level of exchanges: lease a connection (or whatever
+/// carries one exchange), run one exchange on it, stream its chunks, cancel it by its token, release it.
+///
+/// The round engine owns every policy (deadlines, retries, breakers, quorum); a transport only moves bytes and
+/// reports what happened, each lease request answered exactly once and each exchange completed exactly once, also
+/// after a cancel. Tekton sockets and OpenAI-compatible HTTP run over the generic ``ConnectionPool``; a bus
+/// transport leases nothing and correlates by request id.
+public protocol SpecialistTransport: Sendable {
+    var kind: TransportKind { get }
+
+    /// Asks for a lease per request; each is answered exactly once through `observer`
+    /// (``ExchangeObserver/leaseSucceeded(_:lease:)`` or ``ExchangeObserver/leaseFailed(_:error:)``), possibly
+    /// before this returns, and at the latest at its deadline (the engine relies on it: its timer is armed by the
+    /// first report).
+    func lease(_ requests: [LeaseRequest], observer: any ExchangeObserver)
+
+    /// Withdraws a lease request that may still be waiting. If it was already granted, the grant still reaches the
+    /// observer (which releases it).
+    func cancelLease(_ token: ExchangeToken, for specialist: Specialist)
+
+    /// Opens up to `connections` connections to `specialist` ahead of use and keeps them in the pool.
+    func prewarm(_ specialist: Specialist, connections: Int, connectTimeout: Duration) async -> PrewarmResult
+
+    /// What the transport holds now: for reports and for tests that prove nothing leaked.
+    var statistics: TransportStatistics { get }
+
+    /// What the transport holds for one specialist (its pool, for pooled transports).
+    func statistics(for specialist: Specialist) -> TransportStatistics
+
+    /// Closes everything; waiting lease requests fail. Returns when every connection is closed.
+    func shutdown() async
+}

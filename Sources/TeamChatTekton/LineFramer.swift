@@ -1,0 +1,61 @@
+import NIOCore
+
+/// Splits a byte stream into lines ending in `\n` (a preceding `\r` is dropped), refusing lines longer than a limit.
+///
+/// Written here rather than taken from NIOExtras' `LineBasedFrameDecoder` because the client needs three things
+/// that decoder does not give: a line-length limit reported as its own error (`too_large`), a way to see that bytes
+/// are buffered without a full line (a half line from an idle connection poisons it), and no O(n²) rescans when a
+/// huge line arrives one byte at a time.
+public struct LineFramer: Sendable {
+    /// The longest line accepted, terminator excluded.
+    public var maximumLineLength: Int
+    private var buffer: ByteBuffer
+    /// How many readable bytes were already searched for a newline.
+    private var scanned = 0
+
+    public struct LineTooLong: Error, Hashable, Sendable {
+        public var limit: Int
+    }
+
+    public init(maximumLineLength: Int) {
+        self.maximumLineLength = maximumLineLength
+        self.buffer = ByteBuffer()
+    }
+
+    /// Whether bytes of an unfinished line are waiting.
+    public var hasBufferedBytes: Bool { buffer.readableBytes > 0 }
+
+    /// Adds received bytes.
+    public mutating func append(_ bytes: ByteBuffer) {
+        if buffer.readableBytes == 0 {
+            buffer = bytes  // the common case: no copy
+            scanned = 0
+        } else {
+            var bytes = bytes
+            buffer.writeBuffer(&bytes)
+        }
+    }
+
+    /// The next complete line, or `nil` when none is buffered yet.
+    public mutating func nextLine() throws(LineTooLong) -> ByteBuffer? {
+        let view = buffer.readableBytesView
+        let searchStart = view.index(view.startIndex, offsetBy: scanned)
+        guard let newline = view[searchStart...].firstIndex(of: UInt8(ascii: "\n")) else {
+            scanned = view.count
+            if scanned > maximumLineLength + 1 {  // +1: a trailing "\r" may still belong to a legal line
+                throw LineTooLong(limit: maximumLineLength)
+            }
+            return nil
+        }
+        var length = newline - view.startIndex
+        let lineEnd = length + 1
+        if length > 0, view[newline - 1] == UInt8(ascii: "\r") {
+            length -= 1
+        }
+        guard length <= maximumLineLength else { throw LineTooLong(limit: maximumLineLength) }
+        let line = buffer.getSlice(at: buffer.readerIndex, length: length)!
+        buffer.moveReaderIndex(forwardBy: lineEnd)
+        scanned = 0
+        return line
+    }
+}

@@ -1,0 +1,241 @@
+import NIOCore
+import TeamChatCore
+
+/// Runs exchanges on one connection to a Tekton specialist, one at a time, on the channel's event loop.
+///
+/// It frames reply lines (``LineFramer``), classifies each against what the exchange waits for
+/// (``ReplyExpectation``), and keeps the connection honest: a reply is handed out only at the end of the read it
+/// arrived in, so that a second reply in the same read marks the connection as not reusable; any byte that arrives
+/// while no exchange runs is reported, and the pool closes the connection. Deadlines are the engine's: it cancels an
+/// exchange by its token, and a cancel for any other token does nothing.
+final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// One exchange in flight.
+    private struct Exchange {
+        var token: ExchangeToken
+        var observer: any ExchangeObserver
+        var expectation: ReplyExpectation
+        /// A probe asks `ping`, then `info` on the same connection: the `info` line still to send.
+        var infoLine: ByteBuffer?
+        var isProbe: Bool
+        var maximumReplyBytes: Int
+        var sentAt: NIODeadline
+        var firstByteAt: NIODeadline?
+        var streamed = ""
+        var chunkCount = 0
+    }
+
+    private enum State {
+        /// No exchange runs. Moves to `exchanging`; any byte received here is unsolicited.
+        case idle
+        /// A request was written and its reply is awaited. Moves to `replied`, or to `failed` on error or cancel.
+        case exchanging(Exchange)
+        /// The final reply arrived in the current read; handed out at the end of the read. `tainted` is set when
+        /// more bytes came after it. Moves to `idle` (or back to `exchanging` for a probe's second request).
+        case replied(Exchange, WireReply, tainted: Bool)
+        /// The connection failed and is closing. Terminal.
+        case failed
+    }
+
+    private var state: State = .idle
+    private var closeReported = false
+    private var framer: LineFramer
+    private var context: ChannelHandlerContext?
+    private let events: @Sendable (PooledConnectionEvent) -> Void
+
+    init(maximumReplyBytes: Int, events: @escaping @Sendable (PooledConnectionEvent) -> Void) {
+        self.framer = LineFramer(maximumLineLength: maximumReplyBytes)
+        self.events = events
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: Exchanges (called on the event loop)
+
+    /// Writes `line` and reports the reply (or why there is none) for `token` to `observer`. A probe (`infoLine`
+    /// given) writes `ping` first, then `info` once the pong is in.
+    func start(
+        _ line: ByteBuffer,
+        expectation: ReplyExpectation,
+        infoLine: ByteBuffer?,
+        maximumReplyBytes: Int,
+        token: ExchangeToken,
+        observer: any ExchangeObserver
+    ) {
+        guard case .idle = state, let context else {
+            // Nothing was written: like a peer that closed an idle connection, this may be retried on a new one.
+            observer.exchangeCompleted(
+                token,
+                result: .failure(
+                    ExchangeError(.closed, "connection closed before the request was sent"), nothingReceived: true))
+            return
+        }
+        framer.maximumLineLength = maximumReplyBytes
+        state = .exchanging(
+            Exchange(
+                token: token, observer: observer, expectation: expectation, infoLine: infoLine,
+                isProbe: infoLine != nil, maximumReplyBytes: maximumReplyBytes, sentAt: .now()))
+        // No write promise: a failed write closes the channel, and `channelInactive` fails the exchange.
+        context.writeAndFlush(wrapOutboundOut(line), promise: nil)
+    }
+
+    /// Abandons the exchange `token` if it is the one running, and closes the connection.
+    func cancel(_ token: ExchangeToken) {
+        switch state {
+        case .exchanging(let exchange) where exchange.token == token,
+            .replied(let exchange, _, _) where exchange.token == token:
+            fail(.cancelled())
+        default:
+            return
+        }
+    }
+
+    // MARK: Channel events
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data)
+        switch state {
+        case .idle:
+            // Out of step with the peer (a late or duplicate reply, a greeting): close at once so that the rest of
+            // those bytes can never be read as the answer to a request made after this point, and tell the pool.
+            events(.unsolicitedBytes)
+            fail(.invalidReply("unsolicited bytes on an idle connection"))
+            return
+        case .failed:
+            return
+        case .replied(let exchange, let reply, _):
+            state = .replied(exchange, reply, tainted: true)
+            return
+        case .exchanging(var exchange):
+            if exchange.firstByteAt == nil {
+                exchange.firstByteAt = .now()
+                state = .exchanging(exchange)
+            }
+        }
+        framer.append(bytes)
+        processLines()
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        guard case .replied(var exchange, let reply, let tainted) = state else { return }
+        let reusable = !tainted && !framer.hasBufferedBytes
+        if let infoLine = exchange.infoLine, case .pong = reply, reusable {
+            // The probe's pong is in: now ask who it is, on the same connection.
+            exchange.infoLine = nil
+            exchange.expectation = .info
+            state = .exchanging(exchange)
+            context.writeAndFlush(wrapOutboundOut(infoLine), promise: nil)
+            return
+        }
+        state = .idle
+        let firstByte = exchange.firstByteAt.map { Duration($0 - exchange.sentAt) }
+        let result: ExchangeResult
+        switch reply {
+        case .response(let content, let model, _):
+            result = .reply(.answer(ChatAnswer(content: content, model: model)), firstByte: firstByte, reusable: reusable)
+        case .pong:
+            result = .reply(.alive, firstByte: firstByte, reusable: reusable)
+        case .info(let info):
+            result = .reply(.info(info.specialistInfo), firstByte: firstByte, reusable: reusable)
+        case .error where exchange.isProbe:
+            // Alive, but it will not say who it is.
+            result = .reply(.alive, firstByte: firstByte, reusable: reusable)
+        case .error(let message):
+            result = ExchangeResult(
+                outcome: .failure(ExchangeError(.specialistError, message)), firstByte: firstByte, reusable: reusable)
+        default:
+            result = .failure(.invalidReply("unexpected '\(reply.typeName)' reply"))
+        }
+        exchange.observer.exchangeCompleted(exchange.token, result: result)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if framer.hasBufferedBytes, case .exchanging = state {
+            fail(.invalidReply("connection closed in the middle of a line"))
+        } else {
+            fail(ExchangeError(.closed, "connection closed by specialist before replying"))
+        }
+        if !closeReported {
+            closeReported = true
+            events(.closed)
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(ExchangeError(channelError: error))
+    }
+
+    // MARK: Internals
+
+    private func processLines() {
+        while case .exchanging(var exchange) = state {
+            let line: ByteBuffer
+            do {
+                guard let next = try framer.nextLine() else { return }
+                line = next
+            } catch {
+                fail(ExchangeError(.tooLarge, "reply larger than \(error.limit) bytes"))
+                return
+            }
+            let reply: WireReply
+            do {
+                reply = try WireReply.decode(line)
+            } catch {
+                fail(error)
+                return
+            }
+            switch exchange.expectation.disposition(of: reply) {
+            case .complete(let final):
+                state = .replied(exchange, final, tainted: false)
+            case .chunk(let index, let content):
+                guard exchange.streamed.utf8.count + content.utf8.count <= exchange.maximumReplyBytes else {
+                    fail(ExchangeError(.tooLarge, "streamed answer larger than \(exchange.maximumReplyBytes) bytes"))
+                    return
+                }
+                exchange.streamed += content
+                let chunk = StreamChunk(index: index ?? exchange.chunkCount, content: content)
+                exchange.chunkCount += 1
+                state = .exchanging(exchange)
+                exchange.observer.exchangeReceived(exchange.token, chunk: chunk)
+            case .streamEnd(let content):
+                let answer = content ?? exchange.streamed
+                state = .replied(exchange, .response(content: answer, model: nil, aiID: nil), tainted: false)
+            case .ignore:
+                continue
+            case .unexpected(let message):
+                fail(.invalidReply(message))
+                return
+            }
+        }
+        // A reply is complete: anything still buffered came after it.
+        if case .replied(let exchange, let reply, _) = state, framer.hasBufferedBytes {
+            state = .replied(exchange, reply, tainted: true)
+        }
+    }
+
+    /// Fails the exchange in flight (if any) and closes the connection: whatever the peer sends later must never be
+    /// read as the answer to another request.
+    private func fail(_ error: ExchangeError) {
+        switch state {
+        case .exchanging(let exchange), .replied(let exchange, _, _):
+            state = .failed
+            let nothingReceived = exchange.firstByteAt == nil && error.kind != .cancelled
+            exchange.observer.exchangeCompleted(
+                exchange.token, result: .failure(error, nothingReceived: nothingReceived))
+        case .idle:
+            state = .failed
+        case .failed:
+            return
+        }
+        context?.close(promise: nil)
+    }
+}

@@ -1,0 +1,77 @@
+import NIOConcurrencyHelpers
+import TeamChatCore
+
+/// A transport whose leases a test grants or fails by hand: no sockets, nothing happens until the test says so.
+public final class MockTransport: SpecialistTransport {
+    public let kind: TransportKind
+    private let state = NIOLockedValueBox<State>(State())
+
+    private struct State {
+        var requests: [ExchangeToken: (request: LeaseRequest, observer: any ExchangeObserver)] = [:]
+        var order: [ExchangeToken] = []
+        var cancelled: [ExchangeToken] = []
+        var leases: [MockLease] = []
+    }
+
+    public init(kind: TransportKind = .tekton) {
+        self.kind = kind
+    }
+
+    public func lease(_ requests: [LeaseRequest], observer: any ExchangeObserver) {
+        state.withLockedValue { state in
+            for request in requests {
+                state.requests[request.token] = (request, observer)
+                state.order.append(request.token)
+            }
+        }
+    }
+
+    /// Records the cancel only: the test decides whether the request fails (``fail(_:_:)``) or was granted just
+    /// before the cancel arrived (``grant(_:reused:)``).
+    public func cancelLease(_ token: ExchangeToken, for specialist: Specialist) {
+        state.withLockedValue { $0.cancelled.append(token) }
+    }
+
+    /// Lease requests not answered yet, in the order they came.
+    public var pending: [LeaseRequest] {
+        state.withLockedValue { state in state.order.compactMap { state.requests[$0]?.request } }
+    }
+
+    /// Lease requests withdrawn by the engine.
+    public var cancelledLeases: [ExchangeToken] { state.withLockedValue { $0.cancelled } }
+
+    /// Every lease granted so far.
+    public var leases: [MockLease] { state.withLockedValue { $0.leases } }
+
+    /// Grants the lease request `token` with a new lease.
+    @discardableResult
+    public func grant(_ token: ExchangeToken, reused: Bool = false) -> MockLease {
+        let lease = MockLease("lease \(token)", reused: reused)
+        let waiting = state.withLockedValue { state in
+            state.leases.append(lease)
+            return state.requests.removeValue(forKey: token)
+        }
+        waiting?.observer.leaseSucceeded(token, lease: lease)
+        return lease
+    }
+
+    /// Fails the lease request `token`.
+    public func fail(_ token: ExchangeToken, _ error: ExchangeError) {
+        let waiting = state.withLockedValue { $0.requests.removeValue(forKey: token) }
+        waiting?.observer.leaseFailed(token, error: error)
+    }
+
+    public func prewarm(_ specialist: Specialist, connections: Int, connectTimeout: Duration) async -> PrewarmResult {
+        PrewarmResult(connectDurations: [], alreadyOpen: 0, error: nil)
+    }
+
+    public var statistics: TransportStatistics {
+        var statistics = TransportStatistics()
+        statistics.waiting = state.withLockedValue { $0.requests.count }
+        return statistics
+    }
+
+    public func statistics(for specialist: Specialist) -> TransportStatistics { statistics }
+
+    public func shutdown() async {}
+}

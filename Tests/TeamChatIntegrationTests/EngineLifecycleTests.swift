@@ -1,0 +1,91 @@
+import NIOCore
+import NIOPosix
+import TeamChatCore
+import TeamChatFleet
+import TeamChatTekton
+import Testing
+
+@Suite("The engine over real sockets: leases, concurrency, names")
+struct EngineLifecycleTests {
+    @Test("hundreds of rounds that end early leave every pool idle, nothing leased, and a full round still works")
+    func earlyEndingRoundsLeakNothing() async throws {
+        var configurations = team(6, misbehaving: [4: .hang])
+        configurations[1].latency = .milliseconds(1)
+        configurations[2].jitter = .milliseconds(1)
+        try await withFleet(configurations, pool: .init(maximumConnections: 3)) { fleet, engine in
+            for round in 0..<300 {
+                var options = RoundOptions(timeout: .milliseconds(200), connectTimeout: .milliseconds(200))
+                switch round % 3 {
+                case 0: options.quorum = 1
+                case 1: options.deadline = .microseconds(300)
+                default: options.deadline = .milliseconds(50)
+                }
+                if round % 5 == 4 {
+                    // The consumer walks away after the first event: the round is cancelled.
+                    for await _ in engine.round(.chat("r\(round)"), to: fleet.specialists, options: options) { break }
+                } else {
+                    _ = await engine.collect(.chat("r\(round)"), to: fleet.specialists, options: options)
+                }
+            }
+            // Abandoned exchanges report back on their own loops; wait for the last of them, not for a time.
+            var statistics = engine.statistics
+            while statistics.leased > 0 || statistics.waiting > 0 || statistics.connecting > 0 {
+                await Task.yield()
+                statistics = engine.statistics
+            }
+            #expect(statistics.leased == 0)
+            #expect(statistics.waiting == 0)
+            for specialist in fleet.specialists {
+                #expect(engine.statistics(for: specialist).open <= 3)
+            }
+            let healthy = fleet.specialists.enumerated().filter { $0.offset != 4 }.map(\.element)
+            let (outcomes, summary) = await engine.collect(.chat("after"), to: healthy)
+            #expect(summary.replied == healthy.count)
+            #expect(outcomes.allSatisfy { $0.answer?.content == "\($0.specialistID): after" })
+        }
+    }
+
+    @Test("dozens of concurrent rounds over the same pools each get only their own answers")
+    func concurrentRounds() async throws {
+        try await withFleet(team(5), pool: .init(maximumConnections: 4)) { fleet, engine in
+            await withTaskGroup(of: Void.self) { group in
+                for round in 0..<40 {
+                    group.addTask {
+                        let (outcomes, summary) = await engine.collect(.chat("m\(round)"), to: fleet.specialists)
+                        #expect(summary.replied == 5)
+                        #expect(outcomes.allSatisfy { $0.answer?.content == "\($0.specialistID): m\(round)" })
+                    }
+                }
+            }
+            #expect(fleet.counters.totalConnections <= 5 * 4)
+        }
+    }
+
+    @Test("prewarm opens connections through the pool; the next round reuses them")
+    func prewarm() async throws {
+        try await withFleet(team(3)) { fleet, engine in
+            let results = await engine.prewarm(fleet.specialists, connections: 2, connectTimeout: .milliseconds(500))
+            #expect(results.allSatisfy { $0.connectDurations.count == 2 && $0.error == nil })
+            #expect(fleet.counters.totalConnections == 6)
+            let (outcomes, _) = await engine.collect(.chat("warm"), to: fleet.specialists)
+            #expect(outcomes.allSatisfy { $0.reused == false && $0.connect == nil && $0.isSuccess })
+            #expect(fleet.counters.totalConnections == 6)
+            #expect(fleet.counters.totalRequests(type: "chat") == 3)
+        }
+    }
+
+    @Test("'localhost' is resolved, not assumed; a name that does not resolve fails as 'resolve', each time")
+    func names() async throws {
+        try await withFleet(team(1)) { fleet, engine in
+            guard case .tekton(_, let port) = fleet.specialists[0].address else { return }
+            let local = Specialist.tekton(id: "local", host: "localhost", port: port)
+            let nowhere = Specialist.tekton(id: "nowhere", host: "no-such-host.invalid", port: port)
+            let (outcomes, _) = await engine.collect(
+                .chat("hi"), to: [local, nowhere], options: RoundOptions(connectTimeout: .seconds(2)))
+            #expect(outcomes[id: "local"]?.answer?.content == "engram-ai: hi")
+            #expect(outcomes[id: "nowhere"]?.error?.kind == .resolve)
+            let (again, _) = await engine.collect(.chat("hi"), to: [nowhere], options: RoundOptions(connectTimeout: .seconds(2)))
+            #expect(again.first?.error?.kind == .resolve)
+        }
+    }
+}
