@@ -11,7 +11,7 @@ GENERATED_MAN := .build/plugins/GenerateManual/outputs/teamchat/teamchat.1
 # The man page's date: fixed so that regenerating it is reproducible; bump it with the CLI.
 MAN_DATE := 2026-11-25
 
-.PHONY: all deps build release demo test benchmark completions man check-generated install uninstall clean
+.PHONY: all deps build release demo test benchmark fuzz completions man check-generated install uninstall clean
 
 all: build
 
@@ -39,11 +39,29 @@ demo: release
 	$(RELEASE) demo
 
 ## The whole suite: the generated-files check, then unit, integration (real sockets on 127.0.0.1), CLI and
-## pseudo-terminal tests (all Swift Testing).
+## pseudo-terminal tests (all Swift Testing), then a short run of every fuzz target.
 test: deps
 	$(SWIFT) build --build-tests
 	$(MAKE) check-generated
 	$(SWIFT) test --skip-build --disable-xctest
+	$(MAKE) fuzz FUZZ_SECONDS=3
+
+## Fuzzing (libFuzzer, from the toolchain): every decoder that reads untrusted bytes, each for FUZZ_SECONDS,
+## starting from the seed corpus in Fuzz/Corpus (a copy: the seeds stay as committed). A crash leaves its input
+## in Fuzz/.build/crashes and fails the target.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := json reply request cache roster events framer
+FUZZ_BINARY := Fuzz/.build/debug/teamchat-fuzz
+fuzz: deps
+	cd Fuzz && $(SWIFT) build -Xswiftc -sanitize=fuzzer --product teamchat-fuzz
+	@mkdir -p Fuzz/.build/crashes && for target in $(FUZZ_TARGETS); do \
+		work=$$(mktemp -d) && cp Fuzz/Corpus/$$target/* $$work/ && \
+		echo "fuzz: $$target for $(FUZZ_SECONDS)s" && \
+		TEAMCHAT_FUZZ=$$target $(FUZZ_BINARY) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+			-artifact_prefix=Fuzz/.build/crashes/$$target- $$work >Fuzz/.build/fuzz-$$target.log 2>&1 \
+			|| { tail -20 Fuzz/.build/fuzz-$$target.log >&2; rm -rf $$work; exit 1; }; \
+		grep DONE Fuzz/.build/fuzz-$$target.log | tail -1; rm -rf $$work; \
+	done
 
 ## The benchmark suite (its own package: the first run builds ordo-one/benchmark, a few minutes).
 benchmark: deps

@@ -1,5 +1,6 @@
 /// Ways a simulated specialist misbehaves when asked to chat (pings, info and health stay correct, so discovery
-/// still finds it, the way a stuck model behind a live socket does).
+/// still finds it, the way a stuck model behind a live socket does), except `mute`, `greet` and `slam`, which
+/// misbehave on every connection.
 public enum Misbehaviour: String, CaseIterable, Sendable, Codable {
     /// Never answers.
     case hang
@@ -25,4 +26,14 @@ public enum Misbehaviour: String, CaseIterable, Sendable, Codable {
     case invalidUTF8 = "invalid-utf8"
     /// Answers with an `error` reply.
     case error
+    /// Streams its answer with a `request_id` of its own, not the one it was sent.
+    case foreignID = "foreign-id"
+    /// Streams chunks forever and never ends its answer.
+    case endless
+    /// Says something the moment a connection opens, before anyone asked.
+    case greet
+    /// Resets every connection the moment it is accepted.
+    case slam
+    /// Answers nothing at all, not even pings.
+    case mute
 }

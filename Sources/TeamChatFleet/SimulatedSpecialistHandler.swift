@@ -30,6 +30,19 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         self.lateUsed = lateUsed
     }
 
+    func channelActive(context: ChannelHandlerContext) {
+        if configuration.misbehaviour == .slam {
+            reset(context: context)
+            return
+        }
+        if configuration.misbehaviour == .greet {
+            context.writeAndFlush(
+                wrapOutboundOut(WireReply.response(content: "welcome to \(configuration.id)", model: nil, aiID: nil).encodedLine),
+                promise: nil)
+        }
+        context.fireChannelActive()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let request: WireRequest
         do {
@@ -47,6 +60,7 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
             return
         }
         counters.requestReceived(configuration.id, type: request.typeName)
+        if configuration.misbehaviour == .mute { return }
         switch request {
         case .ping:
             reply(context: context, .pong(aiID: configuration.id))
@@ -79,7 +93,7 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         let content = "\(configuration.id): \(request.message)"
         let answer = WireReply.response(content: content, model: configuration.model, aiID: configuration.id)
         switch configuration.misbehaviour {
-        case nil, .refuse:
+        case nil, .refuse, .greet, .mute, .slam:
             if request.stream {
                 stream(context: context, content: content, requestID: request.requestID)
             } else {
@@ -90,15 +104,7 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         case .close:
             context.close(promise: nil)
         case .reset:
-            // SO_LINGER with a zero timeout turns close() into a RST.
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            guard let provider = context.channel as? any SocketOptionProvider else {
-                context.close(promise: nil)
-                return
-            }
-            provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in
-                loopBound.value.close(promise: nil)
-            }
+            reset(context: context)
         case .garbage:
             send(context: context, Self.bytes("this is not JSON }{\n"))
         case .halfLine:
@@ -126,6 +132,34 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
             send(context: context, bytes)
         case .error:
             reply(context: context, .error("simulated failure"))
+        case .foreignID:
+            stream(context: context, content: content, requestID: "\(configuration.id)-own-id")
+        case .endless:
+            endless(context: context, chunk: String(repeating: "x", count: 1_024), index: 0)
+        }
+    }
+
+    /// Closes the connection with a RST: SO_LINGER with a zero timeout turns close() into one.
+    private func reset(context: ChannelHandlerContext) {
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        guard let provider = context.channel as? any SocketOptionProvider else {
+            context.close(promise: nil)
+            return
+        }
+        provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in
+            loopBound.value.close(promise: nil)
+        }
+    }
+
+    /// A chunk every millisecond until the connection closes.
+    private func endless(context: ChannelHandlerContext, chunk: String, index: Int) {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.writeAndFlush(
+            wrapOutboundOut(WireReply.streamChunk(requestID: nil, index: index, content: chunk).encodedLine), promise: nil)
+        context.eventLoop.scheduleTask(in: .milliseconds(1)) {
+            let (handler, context) = loopBound.value
+            guard context.channel.isActive else { return }
+            handler.endless(context: context, chunk: chunk, index: index + 1)
         }
     }
 

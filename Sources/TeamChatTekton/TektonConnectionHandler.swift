@@ -19,6 +19,10 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         var expectation: ReplyExpectation
         /// A probe asks `ping`, then `info` on the same connection: the `info` line still to send.
         var infoLine: ByteBuffer?
+        /// The first chat on a connection is preceded, in the same write, by a `ping` whose `pong` must be the first
+        /// line back: a specialist that spoke before it was asked (a greeting) is caught by it, deterministically,
+        /// instead of having its greeting read as the answer. Set until that pong arrives.
+        var awaitingGuardPong = false
         var isProbe: Bool
         var maximumReplyBytes: Int
         var sentAt: NIODeadline
@@ -41,6 +45,8 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     private var state: State = .idle
     private var closeReported = false
+    /// Whether a reply already arrived on this connection (then it is known to be in step, and needs no guard).
+    private var proven = false
     private var framer: LineFramer
     private var context: ChannelHandlerContext?
     private let events: @Sendable (PooledConnectionEvent) -> Void
@@ -79,13 +85,21 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             return
         }
         framer.maximumLineLength = maximumReplyBytes
+        // Requests that start with a ping (pings, probes) need no guard: their own pong is one.
+        let guarded = !proven && expectation != .pong
         state = .exchanging(
             Exchange(
                 token: token, observer: observer, expectation: expectation, infoLine: infoLine,
-                isProbe: infoLine != nil, maximumReplyBytes: maximumReplyBytes, sentAt: .now()))
+                awaitingGuardPong: guarded, isProbe: infoLine != nil, maximumReplyBytes: maximumReplyBytes,
+                sentAt: .now()))
         // No write promise: a failed write closes the channel, and `channelInactive` fails the exchange.
+        if guarded {
+            context.write(wrapOutboundOut(Self.guardLine), promise: nil)
+        }
         context.writeAndFlush(wrapOutboundOut(line), promise: nil)
     }
+
+    private static let guardLine = try! WireRequest.ping.encodedLine()  // a constant: cannot be too long
 
     /// Abandons the exchange `token` if it is the one running, and closes the connection.
     func cancel(_ token: ExchangeToken) {
@@ -193,6 +207,17 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                 fail(error)
                 return
             }
+            if exchange.awaitingGuardPong {
+                guard case .pong = reply else {
+                    fail(.invalidReply("the specialist spoke before it was asked ('\(reply.typeName)' before the pong)"))
+                    return
+                }
+                exchange.awaitingGuardPong = false
+                proven = true
+                state = .exchanging(exchange)
+                continue
+            }
+            proven = true
             switch exchange.expectation.disposition(of: reply) {
             case .complete(let final):
                 state = .replied(exchange, final, tainted: false)

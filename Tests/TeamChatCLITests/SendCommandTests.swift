@@ -67,7 +67,7 @@ struct SendCommandTests {
                 // The cache was missing: discovery pinged first, on the connections the round then reused.
                 #expect(reply["reused"] as? Bool == true)
             }
-            #expect(fleet.counters.totalRequests(type: "ping") == 4)
+            #expect(fleet.counters.totalRequests(type: "info") == 4)
             let summary = try #require(events.last)
             #expect(summary["type"] as? String == "summary")
             #expect(summary["replied"] as? Int == 4)

@@ -44,6 +44,7 @@ struct FanOutTests {
             (.huge, .tooLarge),
             (.invalidUTF8, .protocolError),
             (.error, .specialistError),
+            (.slam, .reset),
         ]
     )
     func misbehaviour(_ misbehaviour: Misbehaviour, expected: ExchangeError.Kind) async throws {

@@ -40,6 +40,9 @@ struct TektonConnectionHandlerTests {
         func written() throws -> String? {
             try channel.readOutbound(as: ByteBuffer.self).map { String(buffer: $0) }
         }
+
+        /// The pong answering the guard ping that precedes the first chat on a connection.
+        static let pong = #"{"type":"pong"}"# + "\n"
     }
 
     let token = ExchangeToken(round: 1, index: 0, attempt: 1)
@@ -48,7 +51,10 @@ struct TektonConnectionHandlerTests {
     func chat() throws {
         let harness = try Harness()
         try harness.start(.chat(ChatRequest(message: "hi")))
+        // The first chat on a connection is preceded by a guard ping in the same write.
+        #expect(try harness.written() == #"{"type":"ping"}"# + "\n")
         #expect(try harness.written() == #"{"type":"chat","content":"hi"}"# + "\n")
+        try harness.receive(Harness.pong)
         #expect(harness.observer.completions.isEmpty)
         try harness.receive(#"{"type":"response","content":"hello","model":"m"}"# + "\n")
         let completion = try #require(harness.observer.completions.first)
@@ -63,7 +69,8 @@ struct TektonConnectionHandlerTests {
     func twice() throws {
         let harness = try Harness()
         try harness.start(.chat(ChatRequest(message: "hi")))
-        try harness.receive(#"{"type":"response","content":"a"}"# + "\n" + #"{"type":"response","content":"b"}"# + "\n")
+        try harness.receive(
+            Harness.pong + #"{"type":"response","content":"a"}"# + "\n" + #"{"type":"response","content":"b"}"# + "\n")
         let completion = try #require(harness.observer.completions.first)
         #expect(completion.result.outcome.map(\.answer?.content) == .success("a"))
         #expect(!completion.result.reusable)
@@ -85,7 +92,7 @@ struct TektonConnectionHandlerTests {
     func lateCancel() throws {
         let harness = try Harness()
         try harness.start(.chat(ChatRequest(message: "one")))
-        try harness.receive(#"{"type":"response","content":"1"}"# + "\n")
+        try harness.receive(Harness.pong + #"{"type":"response","content":"1"}"# + "\n")
         let next = ExchangeToken(round: 2, index: 0, attempt: 1)
         try harness.start(.chat(ChatRequest(message: "two")), token: next)
         harness.handler.cancel(token)  // the first round's cancel, arriving late
@@ -99,7 +106,7 @@ struct TektonConnectionHandlerTests {
         let harness = try Harness()
         try harness.start(.chat(ChatRequest(message: "hi", stream: true, requestID: "teamchat-1")))
         try harness.receive(
-            #"{"type":"stream_chunk","request_id":"srv-9","chunk_index":0,"content":"hel"}"# + "\n"
+            Harness.pong + #"{"type":"stream_chunk","request_id":"srv-9","chunk_index":0,"content":"hel"}"# + "\n"
                 + #"{"type":"health_response","status":"ok"}"# + "\n")
         try harness.receive(#"{"type":"stream_chunk","request_id":"srv-9","content":"lo"}"# + "\n")
         try harness.receive(#"{"type":"stream_end","request_id":"srv-9"}"# + "\n")
@@ -111,12 +118,36 @@ struct TektonConnectionHandlerTests {
     func streamCap() throws {
         let harness = try Harness()
         try harness.start(.chat(ChatRequest(message: "hi", stream: true)), limit: 100)
+        try harness.receive(Harness.pong)
         try harness.receive(#"{"type":"stream_chunk","content":"\#(String(repeating: "a", count: 60))"}"# + "\n")
         try harness.receive(#"{"type":"stream_chunk","content":"\#(String(repeating: "b", count: 50))"}"# + "\n")
         #expect(harness.observer.chunks.count == 1)
         let completion = try #require(harness.observer.completions.first)
         #expect(completion.result.outcome.failureKind == .tooLarge)
         #expect(!harness.channel.isActive)
+    }
+
+    @Test("a specialist that speaks before it is asked (a greeting) is caught by the guard ping, never read as an answer")
+    func greeting() throws {
+        let harness = try Harness()
+        try harness.start(.chat(ChatRequest(message: "hi")))
+        // The greeting was on its way when the request went out: it arrives where the pong must be.
+        try harness.receive(#"{"type":"response","content":"welcome!"}"# + "\n" + Harness.pong)
+        let completion = try #require(harness.observer.completions.first)
+        #expect(completion.result.outcome.failureKind == .protocolError)
+        #expect(!completion.result.reusable)
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test("once a reply proved the connection in step, later chats need no guard")
+    func provenConnection() throws {
+        let harness = try Harness()
+        try harness.start(.ping)
+        _ = try harness.written()
+        try harness.receive(Harness.pong)
+        try harness.start(.chat(ChatRequest(message: "hi")), token: ExchangeToken(round: 2, index: 0, attempt: 1))
+        #expect(try harness.written() == #"{"type":"chat","content":"hi"}"# + "\n")
+        #expect(try harness.written() == nil)
     }
 
     @Test("bytes on an idle connection are reported and the connection is closed")

@@ -89,6 +89,26 @@ public enum BenchRecording {
             }
         }
         guard let settings else { throw RecordingError("no settings line: not a teamchat bench recording") }
+        try check(settings, runs)
         return (settings, runs)
+    }
+
+    /// Every number of a recording within what a real run produces: a file is untrusted input.
+    private static func check(_ settings: BenchSettings, _ runs: [BenchRun]) throws(RecordingError) {
+        let milliseconds = 0...LatencyDistribution.maximumMilliseconds
+        func ok(_ value: Double?) -> Bool { value.map { $0.isFinite && milliseconds.contains($0) } ?? true }
+        guard settings.addressed >= 0, settings.quorum >= 0, settings.concurrency >= 0, settings.warmup >= 0,
+            ok(settings.timeoutMS), settings.rate.map({ $0.isFinite && $0 > 0 }) ?? true
+        else { throw RecordingError("settings out of range") }
+        for run in runs {
+            guard ok(run.elapsedMS),
+                run.rounds.allSatisfy({
+                    ok($0.scheduledMS) && ok($0.startedMS) && ok($0.allMS) && ok($0.firstMS) && ok($0.quorumMS)
+                        && $0.replied >= 0 && $0.addressed >= 0
+                }),
+                run.requests.allSatisfy({ ok($0.latencyMS) && ok($0.correctedMS) && ok($0.connectMS) }),
+                (run.connectionsOpened ?? [:]).values.allSatisfy({ $0 >= 0 })
+            else { throw RecordingError("a \(run.mode.rawValue) run holds values out of range") }
+        }
     }
 }

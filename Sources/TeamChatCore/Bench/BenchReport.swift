@@ -145,12 +145,14 @@ public struct BenchReport: Codable, Hashable, Sendable {
 
     /// Ten linear buckets between the fastest and the slowest value (as `hey` draws them).
     static func histogram(_ values: [Double], buckets: Int = 10) -> [Bucket] {
+        let values = values.filter { $0.isFinite }
         guard let low = values.min(), let high = values.max() else { return [] }
         let width = (high - low) / Double(buckets)
         guard width > 0 else { return [Bucket(upToMS: high, rounds: values.count)] }
         var counts = Array(repeating: 0, count: buckets)
         for value in values {
-            counts[min(buckets - 1, Int((value - low) / width))] += 1
+            let position = ((value - low) / width).rounded(.down)
+            counts[position.isFinite ? min(buckets - 1, max(0, Int(min(position, Double(buckets))))) : buckets - 1] += 1
         }
         return counts.enumerated().map { index, count in
             Bucket(upToMS: low + width * Double(index + 1), rounds: count)

@@ -106,7 +106,8 @@ public struct BenchRunner: Sendable {
         if let rounds = workload.rounds, index >= rounds { return nil }
         let scheduled: ContinuousClock.Instant
         if let rate = workload.rate {
-            scheduled = runStart.advanced(by: .nanoseconds(Int64(Double(index) / rate * 1e9)))
+            guard let offset = Duration(checkedSeconds: Double(index) / rate) else { return nil }
+            scheduled = runStart.advanced(by: offset)
         } else {
             scheduled = .now
         }

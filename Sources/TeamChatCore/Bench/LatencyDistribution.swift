@@ -12,13 +12,17 @@ public struct LatencyDistribution: Sendable {
 
     public var count: Int { Int(histogram.totalCount) }
 
+    /// The largest value recorded: longer latencies (only a corrupt recording has them) count as this.
+    public static let maximumMilliseconds = 1e9
+
     public mutating func record(_ duration: Duration) {
-        let microseconds = max(1, UInt64(max(0, (duration.milliseconds * 1_000).rounded())))
-        _ = histogram.record(microseconds)
+        record(milliseconds: duration.milliseconds)
     }
 
+    /// Records a latency; values out of range (negative, not finite, beyond ``maximumMilliseconds``) are clamped.
     public mutating func record(milliseconds: Double) {
-        record(.microseconds(Int64((milliseconds * 1_000).rounded())))
+        let clamped = milliseconds.isFinite ? min(max(milliseconds, 0), Self.maximumMilliseconds) : Self.maximumMilliseconds
+        _ = histogram.record(max(1, UInt64((clamped * 1_000).rounded())))
     }
 
     /// Adds every value recorded in `other`.

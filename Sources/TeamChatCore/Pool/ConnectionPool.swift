@@ -232,12 +232,14 @@ public final class ConnectionPool: Sendable {
         connect(eventLoop, timeout, events).whenComplete { result in
             switch result {
             case .success(let connection):
-                let prewarm = self.state.withLockedValue { $0.prewarms.removeValue(forKey: connectionID) }
-                prewarm?.succeed(.success(connection.connectDuration))
+                var prewarm: EventLoopPromise<Result<Duration, ExchangeError>>?
                 self.run(opened: connectionID) { state in
                     state.connections[connectionID] = connection
+                    prewarm = state.prewarms.removeValue(forKey: connectionID)
                     return state.machine.connectionEstablished(connectionID)
                 }
+                // Only now: whoever waits for the prewarm finds the connection in the pool.
+                prewarm?.succeed(.success(connection.connectDuration))
             case .failure(let error):
                 let error = error as? ExchangeError ?? ExchangeError(connectError: error, connectTimeout: timeout)
                 let prewarm = self.state.withLockedValue { $0.prewarms.removeValue(forKey: connectionID) }

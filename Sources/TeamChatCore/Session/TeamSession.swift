@@ -82,7 +82,7 @@ public final class TeamSession: Sendable {
     public let health: HealthBook
     /// The transports, and the rounds run over them.
     public let engine: RoundEngine
-    private let onProblem: @Sendable (CacheStore.Problem) -> Void
+    private let warn: @Sendable (String) -> Void
     private let jobs: AsyncStream<Job>
     private let jobQueue: AsyncStream<Job>.Continuation
     private let state: NIOLockedValueBox<State>
@@ -92,16 +92,16 @@ public final class TeamSession: Sendable {
     ///
     /// - Parameters:
     ///   - transports: one per transport kind the team may use.
-    ///   - onProblem: hears about cache trouble; the caller warns (once) and carries on.
+    ///   - warn: hears what people should know (cache trouble, our own limits); the caller warns once and carries on.
     public init(
         configuration: Configuration,
         transports: [any SpecialistTransport],
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        onProblem: @escaping @Sendable (CacheStore.Problem) -> Void = { _ in }
+        warn: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.engine = RoundEngine(transports: transports, eventLoopGroup: eventLoopGroup)
-        self.onProblem = onProblem
+        self.warn = warn
         (jobs, jobQueue) = AsyncStream.makeStream(of: Job.self)
 
         var cache: SpecialistCache?
@@ -109,7 +109,7 @@ public final class TeamSession: Sendable {
             switch store.load(readOnly: configuration.readOnly) {
             case .missing: break
             case .cache(let loaded): cache = loaded
-            case .unusable(let problem): onProblem(problem)
+            case .unusable(let problem): warn(problem.description)
             }
         }
         if let given = configuration.source {
@@ -170,10 +170,11 @@ public final class TeamSession: Sendable {
         jobQueue.finish()
     }
 
-    /// Persists health and closes every connection (after ``stop()`` and the end of ``run()``).
+    /// Closes every connection and persists health (after ``stop()`` and the end of ``run()``). Connections first:
+    /// when a round used up the descriptors, writing the cache needs one back.
     public func close() async {
-        persist()
         await engine.shutdown()
+        persist()
     }
 
     /// Writes what the session learned to the cache, merged with what other processes wrote meanwhile.
@@ -190,7 +191,7 @@ public final class TeamSession: Sendable {
                 written = team
             }
         }
-        if let problem { onProblem(problem) }
+        if let problem { warn(problem.description) }
         if let written { state.withLockedValue { $0.team = written } }
     }
 
@@ -244,22 +245,41 @@ public final class TeamSession: Sendable {
         var options = configuration.probeOptions
         options.quorum = nil
         options.finishAtQuorum = false
+        // A probe needs a descriptor: raise the soft limit as far as allowed, and probe in batches that fit in what
+        // is left (live specialists keep their connection open in the pool), so no live specialist is lost to our
+        // own limits.
+        let needed = DescriptorLimit.needed(forSpecialists: candidates.count)
+        if case .insufficient(_, let hard) = DescriptorLimit.ensure(needed) {
+            warn(DescriptorLimit.warning(specialists: candidates.count, needed: needed, hardLimit: hard))
+        }
         var outcomes: [SpecialistOutcome?] = Array(repeating: nil, count: candidates.count)
         var interrupted = false
-        // Outcomes are recorded below, under the names the probes found.
-        for await event in engine.round(.probe, to: candidates, options: options, health: nil) {
-            switch event {
-            case .outcome(let outcome) where outcomes.indices.contains(outcome.index):
-                outcomes[outcome.index] = outcome
-            case .finished(let summary):
-                interrupted = summary.failures[.cancelled, default: 0] > 0
-            default:
-                break
+        var next = 0
+        while next < candidates.count, !Task.isCancelled {
+            let room = DescriptorLimit.available
+            guard room > 0 else { break }
+            let batch = Array(candidates[next..<min(next + room, candidates.count)])
+            // Outcomes are recorded below, under the names the probes found.
+            for await event in engine.round(.probe, to: batch, options: options, health: nil) {
+                switch event {
+                case .outcome(let outcome) where batch.indices.contains(outcome.index):
+                    outcomes[next + outcome.index] = outcome
+                case .finished(let summary):
+                    interrupted = interrupted || summary.failures[.cancelled, default: 0] > 0
+                default:
+                    break
+                }
             }
+            next += batch.count
         }
-        interrupted = interrupted || Task.isCancelled || outcomes.contains(nil)
+        interrupted = interrupted || Task.isCancelled
+        let limited = outcomes.contains(nil) || outcomes.contains { $0?.error?.kind == .localResource }
         var probes = zip(candidates, outcomes).compactMap { candidate, outcome in
             outcome.map { DiscoveryReport.Probe(specialist: Self.described(candidate, by: $0.reply), outcome: $0) }
+        }
+        // Declared members stay members, probed or not (a probe cut short by our own limits says nothing of them).
+        let declared = zip(candidates, outcomes).map { candidate, outcome in
+            Self.described(candidate, by: outcome?.reply)
         }
         if case .scan = source {
             probes = probes.filter(\.isAlive)
@@ -270,10 +290,18 @@ public final class TeamSession: Sendable {
             outcome.specialistID = probe.specialist.id
             health.record(outcome, movesBreaker: false)
         }
-        let roster = source.hasDeclaredMembers ? probes.map(\.specialist) : probes.filter(\.isAlive).map(\.specialist)
+        let roster = source.hasDeclaredMembers ? declared : probes.filter(\.isAlive).map(\.specialist)
         let alive = probes.contains(where: \.isAlive)
         let incomplete: String? =
-            interrupted ? "probing was interrupted" : alive ? nil : "nobody answered"
+            if interrupted {
+                "probing was interrupted"
+            } else if limited {
+                "teamchat ran out of file descriptors before every candidate was probed"
+            } else if !alive {
+                "nobody answered"
+            } else {
+                nil
+            }
         store(roster, complete: incomplete == nil)
         return DiscoveryReport(
             probes: probes, roster: roster, complete: incomplete == nil, incompleteBecause: incomplete,
@@ -326,7 +354,7 @@ public final class TeamSession: Sendable {
                 cache.teams[index].specialists[entry].health = SpecialistHealth()
             }
         }
-        if let problem { onProblem(problem) }
+        if let problem { warn(problem.description) }
     }
 
     /// Writes a discovered roster (with the health the probes added) to the cache.
@@ -343,7 +371,7 @@ public final class TeamSession: Sendable {
                 written = team
             }
         }
-        if let problem { onProblem(problem) }
+        if let problem { warn(problem.description) }
         // Also when the write failed: this process then knows the roster without probing again.
         let known =
             written

@@ -35,7 +35,44 @@ public enum DescriptorLimit {
     /// Descriptors a round to `specialists` needs: one connection each, plus the process's own (stdio, event
     /// loops, the cache file) with room to spare.
     public static func needed(forSpecialists specialists: Int) -> Int {
-        specialists + 64
+        specialists + reserve
+    }
+
+    /// What to tell people when even the hard limit is too low (said the same way wherever it is found out, so that
+    /// it is said once).
+    public static func warning(specialists: Int, needed: Int, hardLimit: Int) -> String {
+        "\(specialists) specialists need about \(needed) open files, but the limit is \(hardLimit) (raise it with "
+            + "'ulimit -n'): probes go in batches, and connections that do not fit fail as 'local_resource'"
+    }
+
+    /// Descriptors kept for the process's own use (stdio, event loops, pipes, the cache file).
+    public static let reserve = 64
+
+    /// Descriptors this process has open now (counted in `/proc/self/fd` where there is one).
+    public static var inUse: Int? {
+        guard let directory = opendir("/proc/self/fd") else { return nil }
+        defer { closedir(directory) }
+        var count = -1  // the directory's own descriptor
+        while let entry = readdir(directory) {
+            let name = entry.pointee.d_name
+            if name.0 != UInt8(ascii: ".") { count += 1 }  // skip "." and ".."
+        }
+        return max(0, count)
+    }
+
+    /// Descriptors that can still be opened: the soft limit less those in use (or less ``reserve`` where they cannot
+    /// be counted), less a small margin for the process's own needs.
+    public static var available: Int {
+        let limit = current
+        guard let used = inUse else { return limit - reserve }
+        return limit - used - 8
+    }
+
+    /// The soft limit now.
+    public static var current: Int {
+        var limit = rlimit()
+        guard getrlimit(resourceLimit, &limit) == 0 else { return Int.max }
+        return Int(clamping: limit.rlim_cur)
     }
 
     #if canImport(Glibc)

@@ -105,7 +105,7 @@ struct Bench: AsyncParsableCommand {
         if let duration, duration.duration <= .zero { throw ValidationError("--duration must be positive") }
         if warmup < 0 { throw ValidationError("--warmup must not be negative") }
         if !(1...1_000).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 1000") }
-        if let rate, !(rate > 0 && rate.isFinite) { throw ValidationError("--rate must be positive") }
+        if let rate, !(0.001...1_000_000).contains(rate) { throw ValidationError("--rate must be between 0.001 and 1000000 rounds per second") }
         if let fleet, !(1...10_000).contains(fleet) { throw ValidationError("--fleet must be between 1 and 10000") }
         if let quorum, quorum < 1 { throw ValidationError("--quorum must be at least 1") }
         if !failIf.isEmpty && baseline == nil { throw ValidationError("--fail-if needs --baseline") }
@@ -116,10 +116,25 @@ struct Bench: AsyncParsableCommand {
 
     func run() async throws {
         let (settings, runs): (BenchSettings, [BenchRun])
+        var interrupted = false
         if let report {
             (settings, runs) = try loadRecording(report)
         } else {
-            (settings, runs) = try await measure()
+            // Ctrl-C ends the rounds in flight; what was measured by then is reported.
+            let measured = await Interrupts.run { () async -> Result<(BenchSettings, [BenchRun]), ExitCode> in
+                do {
+                    return .success(try await measure())
+                } catch let exit as ExitCode {
+                    return .failure(exit)
+                } catch {
+                    return .failure(fail(ExitStatus.unavailable, "\(error)"))
+                }
+            }
+            interrupted = measured.interrupted
+            switch measured.result {
+            case .success(let result): (settings, runs) = result
+            case .failure(let exit): throw interrupted ? ExitCode(ExitStatus.interrupted) : exit
+            }
         }
         if let save {
             do {
@@ -136,6 +151,7 @@ struct Bench: AsyncParsableCommand {
         } else {
             BenchOutput.human(result, style: .detect(terminal: Console.stdoutIsTerminal))
         }
+        if interrupted { throw ExitCode(ExitStatus.interrupted) }
         try gate(result)
     }
 
@@ -154,6 +170,7 @@ struct Bench: AsyncParsableCommand {
             let session = try discovery.makeSession(probe: budgets.options)
             team = try await session.withRunning { session in try await TeamLoader.resolve(session).specialists }
         }
+        try Task.checkCancellation()
         TeamLoader.ensureDescriptors(for: team.count * max(1, concurrency))
         var options = budgets.options
         options.maximumReplyBytes = discovery.maxReply.bytes
@@ -173,7 +190,7 @@ struct Bench: AsyncParsableCommand {
             discovery.transports(connectionsPerSpecialist: connections)
         }
         var runs: [BenchRun] = []
-        for mode in self.mode.modes {
+        for mode in self.mode.modes where !Task.isCancelled {
             let progress = BenchProgress(mode: mode, total: workload.rounds, enabled: Console.stderrIsTerminal)
             runs.append(await runner.run(mode, progress: progress.update))
             progress.finish()

@@ -30,6 +30,19 @@ struct Demo: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let (result, interrupted) = await Interrupts.run { () async -> Result<Void, any Error> in
+            do {
+                try await tour()
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        if interrupted { throw ExitCode(ExitStatus.interrupted) }
+        try result.get()
+    }
+
+    private func tour() async throws {
         let style = Style.detect(terminal: Console.stdoutIsTerminal)
         func step(_ text: String) { Console.out("\n" + style.bold(style.cyan("▶ ") + text)) }
 
@@ -119,6 +132,6 @@ struct Demo: AsyncParsableCommand {
     }
 
     private func millis(_ value: Double) -> String {
-        Formatting.latency(.microseconds(Int64((value * 1_000).rounded())))
+        Formatting.millis(value)
     }
 }

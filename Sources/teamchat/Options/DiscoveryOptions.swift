@@ -94,18 +94,19 @@ struct DiscoveryOptions: ParsableArguments {
                 readOnly: readOnly
             ),
             transports: transports(connectionsPerSpecialist: connectionsPerSpecialist),
-            onProblem: CacheWarnings.warn
+            warn: Warnings.warn
         )
     }
 }
 
-/// Cache trouble never fails a command: each distinct problem is warned about once on standard error.
-enum CacheWarnings {
+/// Trouble that does not fail a command (the cache, our own limits): each distinct warning is said once, on
+/// standard error.
+enum Warnings {
     private static let said = NIOLockedValueBox<Set<String>>([])
 
     @Sendable
-    static func warn(_ problem: CacheStore.Problem) {
-        let first = said.withLockedValue { $0.insert(problem.description).inserted }
-        if first { Console.err("teamchat: warning: \(TerminalSanitizer.sanitizeLine(problem.description))") }
+    static func warn(_ message: String) {
+        let first = said.withLockedValue { $0.insert(message).inserted }
+        if first { Console.err("teamchat: warning: \(message)") }
     }
 }

@@ -37,7 +37,7 @@ enum BenchOutput {
         for mode in report.modes {
             Console.out("")
             Console.out(style.bold(
-                "\(mode.mode.rawValue): \(mode.rounds) rounds in \(Formatting.latency(.microseconds(Int64(mode.elapsedMS * 1_000)))) · "
+                "\(mode.mode.rawValue): \(mode.rounds) rounds in \(Formatting.millis(mode.elapsedMS)) · "
                     + "\(Formatting.fixed(mode.roundsPerSecond, 1)) rounds/s · \(Formatting.fixed(mode.requestsPerSecond, 0)) requests/s"))
             ladder("round latency (all answers)", mode.roundLatency)
             if let corrected = mode.roundLatencyCorrected {
@@ -85,7 +85,7 @@ enum BenchOutput {
     }
 
     private static func millis(_ value: Double) -> String {
-        Formatting.latency(.microseconds(Int64((value * 1_000).rounded())))
+        Formatting.millis(value)
     }
 
     private static func ordinal(_ n: Int) -> String {

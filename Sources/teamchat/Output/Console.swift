@@ -6,18 +6,25 @@ import Musl
 import Darwin
 #endif
 
+import TeamChatCore
+
 /// Line output straight to the file descriptors: one `write(2)` per line, so every line is flushed the moment it
 /// is complete (pipelines and `--json` consumers see events as they happen) and lines from concurrent writers
 /// never interleave mid-line.
+///
+/// When the reader of standard output goes away (`teamchat send … | head -1`), teamchat stops at once and quietly,
+/// as Unix tools do: it dies of the `SIGPIPE` it would have got had the signal not been ignored.
 enum Console {
     /// Writes a line (a newline is added) to standard output.
     static func out(_ line: String) {
         write(line + "\n", to: STDOUT_FILENO)
     }
 
-    /// Writes a line (a newline is added) to standard error.
+    /// Writes a message line (a newline is added) to standard error. Messages are the one boundary everything
+    /// teamchat says about a team passes through: whatever a specialist or a file put in them (ids, errors) is
+    /// sanitised here to one line, so nothing reaches the terminal unescaped.
     static func err(_ line: String) {
-        write(line + "\n", to: STDERR_FILENO)
+        write(TerminalSanitizer.sanitizeLine(line) + "\n", to: STDERR_FILENO)
     }
 
     /// Writes raw text to standard error (for progress lines that rewrite themselves).
@@ -37,11 +44,19 @@ enum Console {
                 #endif
                 if written < 0 {
                     if errno == EINTR { continue }
-                    return  // EPIPE and friends: the reader went away; nothing useful to do
+                    if errno == EPIPE { readerWentAway() }
+                    return  // anything else: nothing useful to do
                 }
                 offset += written
             }
         }
+    }
+
+    /// Ends the process the way a Unix tool ends when its reader is gone.
+    private static func readerWentAway() -> Never {
+        signal(SIGPIPE, SIG_DFL)
+        raise(SIGPIPE)
+        _exit(141)  // not reached: the signal ends the process
     }
 
     /// Whether standard input, output or error is a terminal.

@@ -10,8 +10,15 @@ enum Formatting {
         return "\(fixed(milliseconds / 1_000, 2)) s"
     }
 
-    /// `value` with exactly `digits` decimals.
+    /// A latency given in milliseconds (from a report or a recording, so range-checked): `0.31 ms`, `2.00 s`.
+    static func millis(_ value: Double) -> String {
+        guard let duration = Duration(checkedSeconds: value / 1_000) else { return value.isNaN ? "?" : "∞" }
+        return latency(duration)
+    }
+
+    /// `value` with exactly `digits` decimals (`∞` for what does not fit: reports may come from files).
     static func fixed(_ value: Double, _ digits: Int) -> String {
+        guard value.isFinite, abs(value) < 1e12 else { return value.isNaN ? "?" : "∞" }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let scaled = Int((value * scale).rounded())

@@ -1,4 +1,5 @@
 import CLibEdit
+import TeamChatCore
 import Dispatch
 import NIOConcurrencyHelpers
 
@@ -100,7 +101,7 @@ final class LineEditor: @unchecked Sendable {
             return UInt8(CC_REFRESH)
         }
         // Several candidates and nothing more in common: show them under the line.
-        Console.out("\n" + candidates.joined(separator: "  "))
+        Console.out("\n" + candidates.map(TerminalSanitizer.sanitizeLine).joined(separator: "  "))
         return UInt8(CC_REDISPLAY)
     }
 }

@@ -11,23 +11,40 @@ import Darwin
 /// Ctrl-C (SIGINT) and SIGTERM as cancellation: rounds in flight are abandoned at once and the command reports
 /// what arrived before exiting 130.
 enum Interrupts {
-    /// Runs `work` in a task that the first SIGINT or SIGTERM cancels; returns its result and whether a signal
-    /// cancelled it.
+    private enum Finished<Result: Sendable>: Sendable {
+        case work(Result)
+        case signal
+        case watchEnded
+    }
+
+    /// Runs `work` in a child task that the first SIGINT or SIGTERM cancels; returns its result (what it made of
+    /// the cancellation: what arrived so far) and whether a signal cancelled it.
     static func run<Result: Sendable>(
         _ work: @escaping @Sendable () async -> Result
     ) async -> (result: Result, interrupted: Bool) {
         // The stream installs its handlers synchronously, here: a signal can never slip in before they exist.
         let incoming = signals()
-        let task = Task { await work() }
-        let watcher = Task {
-            for await _ in incoming {
-                task.cancel()
-                return
+        return await withTaskGroup(of: Finished<Result>.self) { group in
+            group.addTask { .work(await work()) }
+            group.addTask {
+                for await _ in incoming { return .signal }
+                return .watchEnded
             }
+            var interrupted = false
+            while let finished = await group.next() {
+                switch finished {
+                case .work(let result):
+                    group.cancelAll()  // stops the watcher
+                    return (result, interrupted)
+                case .signal:
+                    interrupted = true
+                    group.cancelAll()  // the work sees it and ends with what it has
+                case .watchEnded:
+                    continue
+                }
+            }
+            preconditionFailure("the work task always finishes")
         }
-        let result = await task.value
-        watcher.cancel()
-        return (result, task.isCancelled)
     }
 
     /// SIGINT and SIGTERM as they arrive; their default action (exit) is replaced while the stream lives. The

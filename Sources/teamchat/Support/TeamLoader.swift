@@ -41,10 +41,7 @@ enum TeamLoader {
         case .sufficient, .raised:
             break
         case .insufficient(let needed, let hard):
-            Console.err(
-                "teamchat: warning: \(count) connections need about \(needed) open files, but the limit is \(hard) "
-                    + "(raise it with 'ulimit -n'); some connections will fail"
-            )
+            Warnings.warn(DescriptorLimit.warning(specialists: count, needed: needed, hardLimit: hard))
         }
     }
 }

@@ -1,0 +1,24 @@
+// swift-tools-version: 6.1
+// Fuzz targets for the decoders that read untrusted bytes, built with libFuzzer (in the toolchain):
+//   make fuzz          (each target for a minute; `make test` runs each for a few seconds)
+// A package of its own, so that plain builds never compile the fuzzer entry point.
+import PackageDescription
+
+let package = Package(
+    name: "TeamChatFuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "teamchat", path: "..")
+    ],
+    targets: [
+        .executableTarget(
+            name: "teamchat-fuzz",
+            dependencies: [
+                .product(name: "TeamChatCore", package: "teamchat"),
+                .product(name: "TeamChatTekton", package: "teamchat"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        )
+    ],
+    swiftLanguageModes: [.v6]
+)

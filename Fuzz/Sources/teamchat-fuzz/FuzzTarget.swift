@@ -1,0 +1,102 @@
+import Foundation
+import NIOCore
+import TeamChatCore
+import TeamChatTekton
+
+/// One decoder under the fuzzer, chosen by `TEAMCHAT_FUZZ`: each must take any bytes without trapping, and
+/// whatever it accepts must survive its own invariants (checked with `precondition`, so a violation is a crash the
+/// fuzzer reports).
+enum FuzzTarget: String, CaseIterable {
+    /// The JSON reader: any value, and any object's members.
+    case json
+    /// A Tekton reply line.
+    case reply
+    /// A Tekton request line (the serving side).
+    case request
+    /// The cache file.
+    case cache
+    /// A roster file.
+    case roster
+    /// An NDJSON round event (what `send` reads from a gateway).
+    case events
+    /// Line framing, with the input fed in two pieces split where its first byte says.
+    case framer
+
+    static let current: FuzzTarget = {
+        let name = ProcessInfo.processInfo.environment["TEAMCHAT_FUZZ"] ?? ""
+        guard let target = FuzzTarget(rawValue: name) else {
+            fatalError("set TEAMCHAT_FUZZ to one of: \(allCases.map(\.rawValue).joined(separator: " "))")
+        }
+        return target
+    }()
+
+    func run(_ bytes: UnsafeRawBufferPointer) {
+        switch self {
+        case .json:
+            if let value = try? JSONObjectReader.value(of: bytes) {
+                // Whatever it read, an object it re-reads the same way.
+                if case .object = value { _ = try? JSONObjectReader.members(of: bytes) }
+            }
+        case .reply:
+            let line = ByteBuffer(bytes: bytes)
+            if let reply = try? WireReply.decode(line) {
+                var encoded = reply.encodedLine
+                encoded.moveWriterIndex(to: encoded.writerIndex - 1)
+                if case .response = reply {} else {
+                    precondition((try? WireReply.decode(encoded)) == reply, "a reply does not survive its own encoding")
+                }
+            }
+        case .request:
+            _ = try? WireRequest.decode(ByteBuffer(bytes: bytes))
+        case .cache:
+            if let cache = try? SpecialistCache.decode(Data(bytes)) {
+                precondition((try? SpecialistCache.decode(cache.encoded())) != nil, "a cache does not survive its own encoding")
+            }
+        case .roster:
+            _ = try? RosterFile.parse(Data(bytes), name: "fuzz")
+        case .events:
+            if let decoded = try? RoundEventCodec.decode(bytes) {
+                let again = RoundEventCodec.encode(decoded.event, round: decoded.round).string
+                precondition((try? RoundEventCodec.decode(again)) != nil, "an event does not survive its own encoding")
+            }
+        case .framer:
+            guard let split = bytes.first else { return }
+            let rest = UnsafeRawBufferPointer(rebasing: bytes.dropFirst())
+            let cut = min(Int(split), rest.count)
+            var framer = LineFramer(maximumLineLength: 64)
+            var total = 0
+            for piece in [rest[..<cut], rest[cut...]] {
+                framer.append(ByteBuffer(bytes: UnsafeRawBufferPointer(rebasing: piece)))
+                while let line = try? framer.nextLine() {
+                    precondition(line.readableBytes <= 64, "a line longer than the limit")
+                    total += line.readableBytes
+                }
+            }
+            precondition(total <= rest.count, "more bytes out than in")
+        }
+    }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
+    FuzzTarget.current.run(UnsafeRawBufferPointer(start: start, count: count))
+    return 0
+}
+
+/// libFuzzer's driver (its `main`, as a function).
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafeRawPointer?, Int) -> CInt
+) -> CInt
+
+/// The executable's entry point (SwiftPM names it after the target): hands over to libFuzzer.
+@_cdecl("teamchat_fuzz_main")
+func fuzzMain(
+    _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments) { start, count in fuzz(start, count) }
+}
