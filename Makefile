@@ -11,12 +11,13 @@ GENERATED_MAN := .build/plugins/GenerateManual/outputs/teamchat/teamchat.1
 # The man page's date: fixed so that regenerating it is reproducible; bump it with the CLI.
 MAN_DATE := 2026-11-25
 
-.PHONY: all deps build release demo test benchmark fuzz completions man check-generated install uninstall clean
+.PHONY: all deps peers build release demo test benchmark fuzz completions man check-generated install uninstall clean
 
 all: build
 
-## System packages: libedit for the prompt; zsh, fish and man-db to check the generated completions and man page.
-PACKAGES := libedit-dev pkg-config zsh fish man-db
+## System packages: libedit for the prompt; zsh, fish and man-db to check the generated completions and man page;
+## openssl (test certificates), python3 and python3-venv (the OpenAI-compatible peer) for the tests.
+PACKAGES := libedit-dev pkg-config zsh fish man-db openssl python3 python3-venv
 
 ## Install the system packages that are missing.
 deps:
@@ -26,6 +27,15 @@ deps:
 		echo "make: installing$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+
+## Third-party peers the tests talk to: an OpenAI-compatible server from PyPI (mock-ai-api), in a virtual
+## environment of its own so that nothing is installed into the system's Python.
+PEER_ENV := .build-peers
+MOCK_AI  := mock-ai-api==0.1.1
+peers: deps
+	@$(PEER_ENV)/bin/pip show -q mock-ai-api >/dev/null 2>&1 || { \
+		echo "make: installing $(MOCK_AI) into $(PEER_ENV)"; \
+		python3 -m venv $(PEER_ENV) && $(PEER_ENV)/bin/pip install -q --disable-pip-version-check $(MOCK_AI); }
 
 build: deps
 	$(SWIFT) build --product teamchat
@@ -40,17 +50,17 @@ demo: release
 
 ## The whole suite: the generated-files check, then unit, integration (real sockets on 127.0.0.1), CLI and
 ## pseudo-terminal tests (all Swift Testing), then a short run of every fuzz target.
-test: deps
+test: deps peers
 	$(SWIFT) build --build-tests
 	$(MAKE) check-generated
-	$(SWIFT) test --skip-build --disable-xctest
+	TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 $(SWIFT) test --skip-build --disable-xctest
 	$(MAKE) fuzz FUZZ_SECONDS=3
 
 ## Fuzzing (libFuzzer, from the toolchain): every decoder that reads untrusted bytes, each for FUZZ_SECONDS,
 ## starting from the seed corpus in Fuzz/Corpus (a copy: the seeds stay as committed). A crash leaves its input
 ## in Fuzz/.build/crashes and fails the target.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := json reply request cache roster events framer
+FUZZ_TARGETS := json reply request cache roster events framer sse completion
 FUZZ_BINARY := Fuzz/.build/debug/teamchat-fuzz
 fuzz: deps
 	cd Fuzz && $(SWIFT) build -Xswiftc -sanitize=fuzzer --product teamchat-fuzz

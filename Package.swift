@@ -8,12 +8,14 @@ let package = Package(
         .executable(name: "teamchat", targets: ["teamchat"]),
         .library(name: "TeamChatCore", targets: ["TeamChatCore"]),
         .library(name: "TeamChatTekton", targets: ["TeamChatTekton"]),
+        .library(name: "TeamChatOpenAI", targets: ["TeamChatOpenAI"]),
         .library(name: "TeamChatFleet", targets: ["TeamChatFleet"]),
         .library(name: "TeamChatTestSupport", targets: ["TeamChatTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -40,6 +42,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TeamChatOpenAI",
+            dependencies: [
+                "TeamChatCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(
             name: "TeamChatTestSupport",
             dependencies: [
                 "TeamChatCore",
@@ -54,6 +68,8 @@ let package = Package(
                 "TeamChatTekton",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
@@ -68,6 +84,7 @@ let package = Package(
             dependencies: [
                 "TeamChatCore",
                 "TeamChatTekton",
+                "TeamChatOpenAI",
                 "TeamChatFleet",
                 "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -96,10 +113,22 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "TeamChatOpenAITests",
+            dependencies: [
+                "TeamChatCore",
+                "TeamChatOpenAI",
+                "TeamChatTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "TeamChatIntegrationTests",
             dependencies: [
                 "TeamChatCore",
                 "TeamChatTekton",
+                "TeamChatOpenAI",
                 "TeamChatTestSupport",
                 "TeamChatFleet",
                 .product(name: "NIOCore", package: "swift-nio"),

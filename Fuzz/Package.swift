@@ -16,6 +16,7 @@ let package = Package(
             dependencies: [
                 .product(name: "TeamChatCore", package: "teamchat"),
                 .product(name: "TeamChatTekton", package: "teamchat"),
+                .product(name: "TeamChatOpenAI", package: "teamchat"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         )

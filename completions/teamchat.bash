@@ -188,7 +188,7 @@ _teamchat_send() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --version -h --help)
     repeating_options=(--to --exclude)
-    non_repeating_options=(--roster --scan --cache --ttl --max-reply --timeout --connect-timeout --deadline --quorum --retries)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries)
     __teamchat_offer_flags_options -1
 
     # Offer option value completions
@@ -200,6 +200,15 @@ _teamchat_send() {
     '--scan')
         return
         ;;
+    '--openai')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--api-key-env')
+        return
+        ;;
     '--cache')
         __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
         return
@@ -208,6 +217,10 @@ _teamchat_send() {
         return
         ;;
     '--max-reply')
+        return
+        ;;
+    '--ca-file')
+        __teamchat_add_completions -f
         return
         ;;
     '--to')
@@ -240,7 +253,7 @@ _teamchat_discover() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --cache --ttl --max-reply --timeout --connect-timeout --deadline)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -252,6 +265,15 @@ _teamchat_discover() {
     '--scan')
         return
         ;;
+    '--openai')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--api-key-env')
+        return
+        ;;
     '--cache')
         __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
         return
@@ -260,6 +282,10 @@ _teamchat_discover() {
         return
         ;;
     '--max-reply')
+        return
+        ;;
+    '--ca-file')
+        __teamchat_add_completions -f
         return
         ;;
     '--timeout')
@@ -278,7 +304,7 @@ _teamchat_warm() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --cache --ttl --max-reply --timeout --connect-timeout --deadline --connections)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --connections)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -290,6 +316,15 @@ _teamchat_warm() {
     '--scan')
         return
         ;;
+    '--openai')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--api-key-env')
+        return
+        ;;
     '--cache')
         __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
         return
@@ -298,6 +333,10 @@ _teamchat_warm() {
         return
         ;;
     '--max-reply')
+        return
+        ;;
+    '--ca-file')
+        __teamchat_add_completions -f
         return
         ;;
     '--timeout')
@@ -319,7 +358,7 @@ _teamchat_stats() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --json --reset --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --cache --ttl --max-reply)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -331,6 +370,15 @@ _teamchat_stats() {
     '--scan')
         return
         ;;
+    '--openai')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--api-key-env')
+        return
+        ;;
     '--cache')
         __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
         return
@@ -339,6 +387,10 @@ _teamchat_stats() {
         return
         ;;
     '--max-reply')
+        return
+        ;;
+    '--ca-file')
+        __teamchat_add_completions -f
         return
         ;;
     esac
@@ -348,7 +400,7 @@ _teamchat_bench() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --json --csv --version -h --help)
     repeating_options=(--fail-if)
-    non_repeating_options=(--roster --scan --cache --ttl --max-reply --fleet --latency --jitter --rounds --duration --warmup --concurrency --rate --message --timeout --connect-timeout --deadline --quorum --mode --save --report --baseline)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file --fleet --latency --jitter --rounds --duration --warmup --concurrency --rate --message --timeout --connect-timeout --deadline --quorum --mode --save --report --baseline)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -360,6 +412,15 @@ _teamchat_bench() {
     '--scan')
         return
         ;;
+    '--openai')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--api-key-env')
+        return
+        ;;
     '--cache')
         __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
         return
@@ -368,6 +429,10 @@ _teamchat_bench() {
         return
         ;;
     '--max-reply')
+        return
+        ;;
+    '--ca-file')
+        __teamchat_add_completions -f
         return
         ;;
     '--fleet')
@@ -435,12 +500,16 @@ _teamchat_fleet() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--misbehave)
-    non_repeating_options=(--count --base-port --host --latency --jitter --late-delay --write-roster)
+    non_repeating_options=(--count --protocol --base-port --host --latency --jitter --late-delay --write-roster)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--count')
+        return
+        ;;
+    '--protocol')
+        __teamchat_add_completions -W 'tekton'$'\n''openai'
         return
         ;;
     '--base-port')

@@ -1,6 +1,8 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOExtras
+import NIOHTTP1
+import NIOSSL
 import NIOPosix
 import TeamChatCore
 import TeamChatTekton
@@ -34,12 +36,19 @@ public final class Fleet: Sendable {
         self.group = group
     }
 
-    /// Starts one server per configuration on `host`.
+    /// Starts one server per configuration on `host`. With `tls`, OpenAI-compatible specialists serve `https://`.
     public static func start(
         _ configurations: [SimulatedSpecialistConfiguration],
         host: String = "127.0.0.1",
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        tls: FleetTLS? = nil
     ) async throws -> Fleet {
+        let sslContext = try tls.map { files in
+            try NIOSSLContext(
+                configuration: .makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(files.certificateChain).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: files.privateKey, format: .pem))))
+        }
         let counters = FleetCounters()
         var servers: [SimulatedSpecialist?] = []
         var reserved: [ReservedPort] = []
@@ -54,13 +63,14 @@ public final class Fleet: Sendable {
                         port = held.port
                     }
                     servers.append(nil)
-                    specialists.append(.tekton(id: configuration.id, host: host, port: port, model: configuration.model))
+                    specialists.append(Self.specialist(configuration, host: host, port: port, tls: tls))
                     continue
                 }
-                let server = SimulatedSpecialist(configuration: configuration, counters: counters, host: host, group: group)
+                let server = SimulatedSpecialist(
+                    configuration: configuration, counters: counters, host: host, group: group, tls: sslContext)
                 let port = try await server.start(port: configuration.port)
                 servers.append(server)
-                specialists.append(.tekton(id: configuration.id, host: host, port: port, model: configuration.model))
+                specialists.append(Self.specialist(configuration, host: host, port: port, tls: tls))
             }
         } catch {
             for server in servers { try? await server?.stop() }
@@ -68,6 +78,43 @@ public final class Fleet: Sendable {
         }
         return Fleet(
             specialists: specialists, servers: servers, reserved: reserved, counters: counters, host: host, group: group)
+    }
+
+    /// Runs `body` with a fleet started from `configurations`, and stops the fleet when `body` returns or throws.
+    public static func withRunning<Value>(
+        _ configurations: [SimulatedSpecialistConfiguration],
+        host: String = "127.0.0.1",
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        tls: FleetTLS? = nil,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (Fleet) async throws -> Value
+    ) async throws -> Value {
+        let fleet = try await start(configurations, host: host, group: group, tls: tls)
+        do {
+            let value = try await body(fleet)
+            await fleet.stop()
+            return value
+        } catch {
+            await fleet.stop()
+            throw error
+        }
+    }
+
+    /// How to reach a simulated specialist.
+    private static func specialist(
+        _ configuration: SimulatedSpecialistConfiguration, host: String, port: Int, tls: FleetTLS?
+    ) -> Specialist {
+        switch configuration.wire {
+        case .tekton:
+            return .tekton(id: configuration.id, host: host, port: port, model: configuration.model)
+        case .openai:
+            let scheme = tls == nil ? "http" : "https"
+            let name = tls?.serverName ?? (host.contains(":") ? "[\(host)]" : host)
+            let origin = HTTPOrigin(parsing: "\(scheme)://\(name):\(port)/v1")!
+            return Specialist(
+                id: configuration.id, address: .openAI(OpenAIEndpoint(origin: origin, model: configuration.model)),
+                model: configuration.model)
+        }
     }
 
     /// Stops every server and closes every connection.
@@ -80,7 +127,11 @@ public final class Fleet: Sendable {
     public func restart(_ id: String) async throws {
         guard let index = specialists.firstIndex(where: { $0.id == id }), let server = servers[index] else { return }
         try await server.stop()
-        guard case .tekton(_, let port) = specialists[index].address else { return }
+        let port: Int
+        switch specialists[index].address {
+        case .tekton(_, let number): port = number
+        case .openAI(let endpoint): port = endpoint.origin.port
+        }
         _ = try await server.start(port: port)
     }
 }
@@ -92,10 +143,15 @@ final class SimulatedSpecialist: Sendable {
     private let host: String
     private let group: any EventLoopGroup
     private let lateUsed = NIOLockedValueBox(false)
+    private let tls: NIOSSLContext?
     private let channels = NIOLockedValueBox<(server: (any Channel)?, children: [ObjectIdentifier: any Channel])>(
         (nil, [:]))
 
-    init(configuration: SimulatedSpecialistConfiguration, counters: FleetCounters, host: String, group: any EventLoopGroup) {
+    init(
+        configuration: SimulatedSpecialistConfiguration, counters: FleetCounters, host: String,
+        group: any EventLoopGroup, tls: NIOSSLContext?
+    ) {
+        self.tls = tls
         self.configuration = configuration
         self.counters = counters
         self.host = host
@@ -107,6 +163,7 @@ final class SimulatedSpecialist: Sendable {
         let configuration = self.configuration
         let counters = self.counters
         let lateUsed = self.lateUsed
+        let tls = self.tls
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
@@ -115,13 +172,26 @@ final class SimulatedSpecialist: Sendable {
                 counters.connectionAccepted(configuration.id)
                 self?.track(channel)
                 return channel.eventLoop.makeCompletedFuture {
-                    // Real specialists read at most 64 KiB per line.
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: WireRequest.maximumLineLength)
-                    )
-                    try channel.pipeline.syncOperations.addHandler(
-                        SimulatedSpecialistHandler(configuration: configuration, counters: counters, lateUsed: lateUsed)
-                    )
+                    switch configuration.wire {
+                    case .tekton:
+                        // Real specialists read at most 64 KiB per line.
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: WireRequest.maximumLineLength)
+                        )
+                        try channel.pipeline.syncOperations.addHandler(
+                            SimulatedSpecialistHandler(configuration: configuration, counters: counters, lateUsed: lateUsed)
+                        )
+                    case .openai:
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                        }
+                        let raw = RawOutlet()
+                        try channel.pipeline.syncOperations.addHandler(raw)
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false)
+                        try channel.pipeline.syncOperations.addHandler(
+                            SimulatedOpenAIHandler(
+                                configuration: configuration, counters: counters, lateUsed: lateUsed, raw: raw))
+                    }
                 }
             }
             .bind(host: host, port: port)
@@ -145,5 +215,20 @@ final class SimulatedSpecialist: Sendable {
         channel.closeFuture.whenComplete { [weak self] _ in
             self?.channels.withLockedValue { _ = $0.children.removeValue(forKey: key) }
         }
+    }
+}
+
+/// A certificate and key for a fleet that serves `https://`.
+public struct FleetTLS: Sendable, Hashable {
+    /// PEM files.
+    public var certificateChain: String
+    public var privateKey: String
+    /// The host name in the URLs of the fleet's roster (it must be in the certificate).
+    public var serverName: String
+
+    public init(certificateChain: String, privateKey: String, serverName: String) {
+        self.certificateChain = certificateChain
+        self.privateKey = privateKey
+        self.serverName = serverName
     }
 }

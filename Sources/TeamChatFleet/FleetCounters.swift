@@ -5,7 +5,9 @@ import NIOConcurrencyHelpers
 public final class FleetCounters: Sendable {
     private struct Counts {
         var connections = 0
+        var idleClosed = 0
         var requests: [String: Int] = [:]
+        var authorization: String?
     }
 
     private let counts = NIOLockedValueBox<[String: Counts]>([:])
@@ -14,6 +16,24 @@ public final class FleetCounters: Sendable {
 
     func connectionAccepted(_ id: String) {
         counts.withLockedValue { $0[id, default: Counts()].connections += 1 }
+    }
+
+    func authorizationReceived(_ id: String, _ value: String?) {
+        counts.withLockedValue { $0[id, default: Counts()].authorization = value }
+    }
+
+    /// The `Authorization` header of the last chat an OpenAI-compatible specialist received.
+    public func authorization(_ id: String) -> String? {
+        counts.withLockedValue { $0[id]?.authorization }
+    }
+
+    func idleConnectionClosed(_ id: String) {
+        counts.withLockedValue { $0[id, default: Counts()].idleClosed += 1 }
+    }
+
+    /// Keep-alive connections an `idle-close` specialist closed while they idled.
+    public func idleClosed(_ id: String) -> Int {
+        counts.withLockedValue { $0[id]?.idleClosed ?? 0 }
     }
 
     func requestReceived(_ id: String, type: String) {

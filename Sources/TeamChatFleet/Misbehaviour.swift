@@ -1,6 +1,6 @@
 /// Ways a simulated specialist misbehaves when asked to chat (pings, info and health stay correct, so discovery
-/// still finds it, the way a stuck model behind a live socket does), except `mute`, `greet` and `slam`, which
-/// misbehave on every connection.
+/// still finds it, the way a stuck model behind a live socket does), except `mute`, `greet`, `slam` and
+/// `idle-close`, which misbehave on every connection; some are HTTP's own (``supported(by:)``).
 public enum Misbehaviour: String, CaseIterable, Sendable, Codable {
     /// Never answers.
     case hang
@@ -36,4 +36,27 @@ public enum Misbehaviour: String, CaseIterable, Sendable, Codable {
     case slam
     /// Answers nothing at all, not even pings.
     case mute
+    /// OpenAI: answers HTTP 500 with an error body.
+    case http500 = "http-500"
+    /// OpenAI: answers HTTP 429 with `Retry-After`.
+    case http429 = "http-429"
+    /// OpenAI: streams without the closing `data: [DONE]`.
+    case noDone = "no-done"
+    /// OpenAI: streams `null` roles and contents among its deltas.
+    case nullDeltas = "null-deltas"
+    /// OpenAI: streams one chunk, then an error event.
+    case errorMidStream = "error-mid-stream"
+    /// OpenAI: closes keep-alive connections that idle past a delay, unannounced (as uvicorn does at 5 s).
+    case idleClose = "idle-close"
+    /// OpenAI: streams one chunk, then nothing more.
+    case stall
+
+    /// The misbehaviours a protocol can act out.
+    public static func supported(by wire: SimulatedProtocol) -> [Misbehaviour] {
+        let httpOnly: Set<Misbehaviour> = [.http500, .http429, .noDone, .nullDeltas, .errorMidStream, .idleClose, .stall]
+        switch wire {
+        case .tekton: return allCases.filter { !httpOnly.contains($0) }
+        case .openai: return allCases.filter { $0 != .foreignID }
+        }
+    }
 }

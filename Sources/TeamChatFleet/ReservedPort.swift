@@ -13,13 +13,16 @@ import NIOCore
 /// Binding and closing at once would hand the number back to the kernel, which may give it to another listener or
 /// use it as the local port of an outgoing connection (and a connect to a port equal to one's own local port on
 /// loopback is a TCP self-connect that succeeds). Holding the bound socket keeps it refusing.
-final class ReservedPort: Sendable {
-    let port: Int
+///
+/// Tests that scan a range hold every port of it that is not a specialist's, so that the scan can only ever meet
+/// their own fleet (see `HardeningTests.bigScan`).
+public final class ReservedPort: Sendable {
+    public let port: Int
     private let descriptor: NIOLockedValueBox<Int32?>
 
-    /// Binds an ephemeral port on `host`.
-    init(host: String) throws {
-        let address = try SocketAddress.makeAddressResolvingHost(host, port: 0)
+    /// Binds `port` (an ephemeral one when 0) on `host`; throws when it is taken.
+    public init(host: String, port: Int = 0) throws {
+        let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
         #if canImport(Darwin)
         let kind = SOCK_STREAM
         #else
@@ -43,7 +46,7 @@ final class ReservedPort: Sendable {
     }
 
     /// Lets the port go.
-    func release() {
+    public func release() {
         descriptor.withLockedValue { descriptor in
             if let open = descriptor { close(open) }
             descriptor = nil

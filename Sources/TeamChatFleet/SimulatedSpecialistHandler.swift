@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -32,7 +25,7 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         if configuration.misbehaviour == .slam {
-            reset(context: context)
+            context.resetConnection()
             return
         }
         if configuration.misbehaviour == .greet {
@@ -93,7 +86,8 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         let content = "\(configuration.id): \(request.message)"
         let answer = WireReply.response(content: content, model: configuration.model, aiID: configuration.id)
         switch configuration.misbehaviour {
-        case nil, .refuse, .greet, .mute, .slam:
+        case nil, .refuse, .greet, .mute, .slam, .http500, .http429, .noDone, .nullDeltas, .errorMidStream, .idleClose, .stall:
+            // HTTP's own misbehaviours mean nothing on a Tekton socket.
             if request.stream {
                 stream(context: context, content: content, requestID: request.requestID)
             } else {
@@ -104,7 +98,7 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         case .close:
             context.close(promise: nil)
         case .reset:
-            reset(context: context)
+            context.resetConnection()
         case .garbage:
             send(context: context, Self.bytes("this is not JSON }{\n"))
         case .halfLine:
@@ -139,18 +133,6 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         }
     }
 
-    /// Closes the connection with a RST: SO_LINGER with a zero timeout turns close() into one.
-    private func reset(context: ChannelHandlerContext) {
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        guard let provider = context.channel as? any SocketOptionProvider else {
-            context.close(promise: nil)
-            return
-        }
-        provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in
-            loopBound.value.close(promise: nil)
-        }
-    }
-
     /// A chunk every millisecond until the connection closes.
     private func endless(context: ChannelHandlerContext, chunk: String, index: Int) {
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -182,13 +164,8 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
 
     /// Writes after the latency (plus jitter), never before an earlier reply: answers stay in request order.
     private func send(context: ChannelHandlerContext, _ bytes: ByteBuffer, extraDelay: Duration = .zero) {
-        var delay = configuration.latency + extraDelay
-        if configuration.jitter > .zero {
-            let spread = TimeAmount(configuration.jitter).nanoseconds
-            delay += .nanoseconds(Int64.random(in: -spread...spread))
-        }
         let now = NIODeadline.now()
-        let at = max(now + TimeAmount(max(.zero, delay)), lastReplyAt)
+        let at = max(now + TimeAmount(configuration.thinkTime() + extraDelay), lastReplyAt)
         lastReplyAt = at
         if at <= now {
             context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)

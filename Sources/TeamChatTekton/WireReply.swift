@@ -44,7 +44,7 @@ public enum WireReply: Sendable, Hashable {
     /// Decodes one line (without its terminator).
     public static func decode(_ line: ByteBuffer) throws(ExchangeError) -> WireReply {
         // Checked first and separately so that the error says what is wrong rather than a parser's generic words.
-        guard isValidUTF8(line) else { throw .invalidReply("invalid UTF-8") }
+        guard UTF8Validation.isValid(line.readableBytesView) else { throw .invalidReply("invalid UTF-8") }
         let parsed = line.withUnsafeReadableBytes { bytes in
             Result { () throws(JSONObjectReader.Failure) in try JSONObjectReader.members(of: bytes) }
         }
@@ -55,19 +55,6 @@ public enum WireReply: Sendable, Hashable {
             throw .invalidReply("not a JSON object")
         case .failure(.malformed):
             throw .invalidReply("not JSON: \(preview(line))")
-        }
-    }
-
-    /// Validates without building a String.
-    static func isValidUTF8(_ line: ByteBuffer) -> Bool {
-        var iterator = line.readableBytesView.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
-            }
         }
     }
 

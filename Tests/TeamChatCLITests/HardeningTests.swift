@@ -268,30 +268,56 @@ struct HardeningTests {
 
     @Test("a scan larger than the open-file limit finds every live specialist, probing in batches, and says so")
     func bigScan() async throws {
-        try await withTeam(count: 3) { fleet, _, cache in
-            let ports = fleet.specialists.compactMap { specialist -> Int? in
-                if case .tekton(_, let port) = specialist.address { port } else { nil }
+        // The scanned range must hold nothing but this test's specialists: other tests' fleets are on ephemeral
+        // ports, so the range is taken below the kernel's ephemeral range, every port of it held, and three of
+        // them handed to the fleet.
+        let width = 300
+        let ephemeralLow = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
+            .flatMap { $0.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } } ?? 32_768
+        let ceiling = max(ephemeralLow, 10_000 + 2 * width) - width
+        var held: [ReservedPort] = []
+        var low = 0
+        for _ in 0..<20 where held.isEmpty {
+            low = Int.random(in: 10_000...ceiling)
+            for port in low..<(low + width) {
+                guard let reserved = try? ReservedPort(host: "127.0.0.1", port: port) else {
+                    held.forEach { $0.release() }
+                    held = []
+                    break
+                }
+                held.append(reserved)
             }
-            let high = try #require(ports.max())
-            let low = max(1, high - 299)
+        }
+        try #require(held.count == width, "no free range of \(width) ports below \(ephemeralLow)")
+        defer { held.forEach { $0.release() } }
+        let positions = [17, 150, width - 1]
+        var team = SimulatedSpecialistConfiguration.team(count: positions.count)
+        for (index, position) in positions.enumerated() {
+            held[position].release()
+            team[index].port = low + position
+        }
+        try await Fleet.withRunning(team) { fleet in
+            let cache = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-scan-\(UUID()).json").path
+            defer { try? FileManager.default.removeItem(atPath: cache) }
             let sh = Process()
             sh.executableURL = URL(fileURLWithPath: "/bin/sh")
-            sh.arguments = ["-c", "ulimit -n 150 && exec \"$0\" discover --scan \"$1\" --cache \"$2\" --json", BinaryRunner.binary.path, "127.0.0.1:\(low)-\(high)", cache]
+            sh.arguments = [
+                "-c", "ulimit -n 150 && exec \"$0\" discover --scan \"$1\" --cache \"$2\" --json", BinaryRunner.binary.path,
+                "127.0.0.1:\(low)-\(low + width - 1)", cache,
+            ]
             let out = Pipe()
             let err = Pipe()
             sh.standardOutput = out
             sh.standardError = err
             try sh.run()
+            let errors = ErrorCollector(err.fileHandleForReading)
             let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let stderr = String(decoding: errors.wait(), as: UTF8.self)
             sh.waitUntilExit()
             let found = stdout.split(separator: "\n").compactMap { line in
                 (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["specialist_id"] as? String
             }
-            #expect(Set(found).isSuperset(of: fleet.specialists.filter { specialist in
-                guard case .tekton(_, let port) = specialist.address else { return false }
-                return port >= low
-            }.map(\.id)))
+            #expect(found.sorted() == fleet.specialists.map(\.id).sorted())
             #expect(stderr.contains("probes go in batches"))
             #expect(stdout.contains(#""complete":true"#))
         }

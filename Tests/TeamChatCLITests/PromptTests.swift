@@ -8,68 +8,68 @@ import Testing
 struct PromptTests {
     @Test("type a message, recall it with the up arrow, complete an @id with Tab, quit; history is written")
     func session() async throws {
-        let fleet = try await Fleet.start(SimulatedSpecialistConfiguration.team(count: 3))
-        defer { Task { await fleet.stop() } }
-        let roster = try BinaryRunner.rosterFile(for: fleet)
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-state-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: state) }
+        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 3)) { fleet in
+            let roster = try BinaryRunner.rosterFile(for: fleet)
+            let state = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-state-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: state) }
 
-        let terminal = try PseudoTerminal()
-        let process = Process()
-        process.executableURL = BinaryRunner.binary
-        process.arguments = ["send", "--roster", roster, "--no-cache"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["TERM"] = "xterm"
-        environment["NO_COLOR"] = "1"
-        environment["XDG_STATE_HOME"] = state.path
-        process.environment = environment
-        process.standardInput = terminal.terminal
-        process.standardOutput = terminal.terminal
-        process.standardError = terminal.terminal
-        try process.run()
+            let terminal = try PseudoTerminal()
+            let process = Process()
+            process.executableURL = BinaryRunner.binary
+            process.arguments = ["send", "--roster", roster, "--no-cache"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["TERM"] = "xterm"
+            environment["NO_COLOR"] = "1"
+            environment["XDG_STATE_HOME"] = state.path
+            process.environment = environment
+            process.standardInput = terminal.terminal
+            process.standardOutput = terminal.terminal
+            process.standardError = terminal.terminal
+            try process.run()
 
-        #expect(terminal.waitFor("teamchat> "))
-        terminal.type("hello team\r")
-        #expect(terminal.waitFor("3/3 replied"))
-        #expect(terminal.screen.contains("engram-ai: hello team"))
+            #expect(terminal.waitFor("teamchat> "))
+            terminal.type("hello team\r")
+            #expect(terminal.waitFor("3/3 replied"))
+            #expect(terminal.screen.contains("engram-ai: hello team"))
 
-        terminal.type("\u{1B}[A\r")  // up arrow recalls the last line
-        #expect(terminal.waitFor("3/3 replied", times: 2))
-        #expect(fleet.counters.totalRequests(type: "chat") == 6)
+            terminal.type("\u{1B}[A\r")  // up arrow recalls the last line
+            #expect(terminal.waitFor("3/3 replied", times: 2))
+            #expect(fleet.counters.totalRequests(type: "chat") == 6)
 
-        terminal.type("@her\t")  // completes to @hermes-ai
-        terminal.type("only you\r")
-        #expect(terminal.waitFor("1/1 replied"))
-        #expect(terminal.screen.contains("hermes-ai: only you"))
-        #expect(fleet.counters.requests("hermes-ai", type: "chat") == 3)
-        #expect(fleet.counters.requests("engram-ai", type: "chat") == 2)
+            terminal.type("@her\t")  // completes to @hermes-ai
+            terminal.type("only you\r")
+            #expect(terminal.waitFor("1/1 replied"))
+            #expect(terminal.screen.contains("hermes-ai: only you"))
+            #expect(fleet.counters.requests("hermes-ai", type: "chat") == 3)
+            #expect(fleet.counters.requests("engram-ai", type: "chat") == 2)
 
-        terminal.type("/quit\r")
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+            terminal.type("/quit\r")
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
 
-        let history = state.appendingPathComponent("teamchat/history").path
-        let text = try String(contentsOfFile: history, encoding: .utf8)
-        #expect(text.contains("hello\\040team"))
-        #expect(text.contains("@hermes-ai\\040only\\040you"))
-        let mode = try FileManager.default.attributesOfItem(atPath: history)[.posixPermissions] as? Int
-        #expect(mode == 0o600)
+            let history = state.appendingPathComponent("teamchat/history").path
+            let text = try String(contentsOfFile: history, encoding: .utf8)
+            #expect(text.contains("hello\\040team"))
+            #expect(text.contains("@hermes-ai\\040only\\040you"))
+            let mode = try FileManager.default.attributesOfItem(atPath: history)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+        }
     }
 
     @Test("without a terminal, --interactive reads plain lines: @ids and /commands work, no prompt")
     func plainLines() async throws {
-        let fleet = try await Fleet.start(SimulatedSpecialistConfiguration.team(count: 2))
-        defer { Task { await fleet.stop() } }
-        let roster = try BinaryRunner.rosterFile(for: fleet)
-        let result = try BinaryRunner.run(
-            ["send", "--roster", roster, "--interactive", "--no-cache"],
-            input: "/json on\n@engram first\n/bogus\n/to hermes\nsecond\n/quit\nnever sent\n")
-        #expect(result.status == 0)
-        #expect(!result.stdout.contains("teamchat> "))
-        #expect(result.stderr.contains("unknown command /bogus"))
-        let replies = try result.jsonObjects().filter { $0["type"] as? String == "reply" }
-        #expect(replies.compactMap { $0["content"] as? String } == ["engram-ai: first", "hermes-ai: second"])
-        #expect(fleet.counters.totalRequests(type: "chat") == 2)
+        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 2)) { fleet in
+            let roster = try BinaryRunner.rosterFile(for: fleet)
+            let result = try BinaryRunner.run(
+                ["send", "--roster", roster, "--interactive", "--no-cache"],
+                input: "/json on\n@engram first\n/bogus\n/to hermes\nsecond\n/quit\nnever sent\n")
+            #expect(result.status == 0)
+            #expect(!result.stdout.contains("teamchat> "))
+            #expect(result.stderr.contains("unknown command /bogus"))
+            let replies = try result.jsonObjects().filter { $0["type"] as? String == "reply" }
+            #expect(replies.compactMap { $0["content"] as? String } == ["engram-ai: first", "hermes-ai: second"])
+            #expect(fleet.counters.totalRequests(type: "chat") == 2)
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 import NIOPosix
 import TeamChatCore
 import TeamChatFleet
+import TeamChatOpenAI
 import TeamChatTekton
 
 /// Starts a fleet, runs `body` with it and a round engine over a fresh Tekton transport, and tears both down
@@ -8,10 +9,15 @@ import TeamChatTekton
 func withFleet<Result>(
     _ configurations: [SimulatedSpecialistConfiguration],
     pool: ConnectionPoolConfiguration = .init(),
+    tls: FleetTLS? = nil,
+    caFile: String? = nil,
     _ body: (Fleet, RoundEngine) async throws -> Result
 ) async throws -> Result {
-    let fleet = try await Fleet.start(configurations)
-    let engine = RoundEngine(transports: [TektonTransport.make(TektonProtocol(configuration: pool))])
+    let fleet = try await Fleet.start(configurations, tls: tls)
+    let engine = RoundEngine(transports: [
+        TektonTransport.make(TektonProtocol(configuration: pool)),
+        OpenAITransport(OpenAIProtocol(maximumConnections: pool.maximumConnections, caFile: caFile)),
+    ])
     do {
         let result = try await body(fleet, engine)
         await engine.shutdown()
@@ -24,13 +30,26 @@ func withFleet<Result>(
     }
 }
 
+/// Waits until `condition` holds, for counts that the fleet's event loops update a moment after the client saw its
+/// side of the same event (a connect completes before the server has run its accept). Yields between looks; gives
+/// up after 10 s, returning false, so that a count that never comes fails the test rather than hanging it.
+func eventually(_ condition: () -> Bool) async -> Bool {
+    let giveUp = ContinuousClock.now + .seconds(10)
+    while !condition() {
+        guard ContinuousClock.now < giveUp else { return false }
+        await Task.yield()
+    }
+    return true
+}
+
 /// A healthy team of `count` instant specialists, with the given misbehaviours by position.
 func team(
     _ count: Int,
+    wire: SimulatedProtocol = .tekton,
     misbehaving: [Int: Misbehaviour] = [:],
     lateDelay: Duration = .seconds(3)
 ) -> [SimulatedSpecialistConfiguration] {
-    SimulatedSpecialistConfiguration.team(count: count).enumerated().map { index, configuration in
+    SimulatedSpecialistConfiguration.team(count: count, wire: wire).enumerated().map { index, configuration in
         var configuration = configuration
         configuration.misbehaviour = misbehaving[index]
         configuration.lateDelay = lateDelay

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import TeamChatCore
+import TeamChatOpenAI
 import TeamChatTekton
 
 /// One decoder under the fuzzer, chosen by `TEAMCHAT_FUZZ`: each must take any bytes without trapping, and
@@ -21,6 +22,11 @@ enum FuzzTarget: String, CaseIterable {
     case events
     /// Line framing, with the input fed in two pieces split where its first byte says.
     case framer
+    /// A server-sent event stream, split in two where its first byte says: the same events as read whole, each
+    /// read as a chat completion chunk.
+    case sse
+    /// An OpenAI-compatible response body: a completion, a model list, an error.
+    case completion
 
     static let current: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["TEAMCHAT_FUZZ"] ?? ""
@@ -73,6 +79,31 @@ enum FuzzTarget: String, CaseIterable {
                 }
             }
             precondition(total <= rest.count, "more bytes out than in")
+        case .sse:
+            guard let split = bytes.first else { return }
+            let rest = UnsafeRawBufferPointer(rebasing: bytes.dropFirst())
+            let cut = min(Int(split), rest.count)
+            func read(_ pieces: [UnsafeRawBufferPointer.SubSequence]) -> [SSEParser.Event]? {
+                var parser = SSEParser(maximumLength: 256)
+                var events: [SSEParser.Event] = []
+                do {
+                    for piece in pieces { events += try parser.feed(piece) }
+                    if let last = try parser.finish() { events.append(last) }
+                } catch {
+                    return nil
+                }
+                return events
+            }
+            let whole = read([rest[...]])
+            precondition(read([rest[..<cut], rest[cut...]]) == whole, "where the bytes split changed the events")
+            for event in whole ?? [] {
+                precondition(event.data.utf8.count <= 256 * 4, "an event larger than the limit")
+                _ = ChatCompletionCodec.delta(event.data)
+            }
+        case .completion:
+            _ = ChatCompletionCodec.completion(bytes)
+            _ = ChatCompletionCodec.models(bytes)
+            _ = ChatCompletionCodec.errorText(bytes)
         }
     }
 }

@@ -21,6 +21,10 @@ final class RoundRunner: ExchangeObserver, Sendable {
         /// Events not yet handed to the consumer.
         var pending: [RoundEvent] = []
         var flushScheduled = false
+        /// Handlers that left the lock with actions still to perform.
+        var performing = 0
+        /// The round's last events (its summary last), held until no handler is still performing actions.
+        var last: [RoundEvent]?
     }
 
     private let specialists: [Specialist]
@@ -105,7 +109,7 @@ final class RoundRunner: ExchangeObserver, Sendable {
     private func handle(_ event: (inout Machine, UptimeClock.Instant) -> [Machine.Action]) {
         let now = UptimeClock.Instant(eventLoop.now)
         let currentLoop = eventLoop.inEventLoop ? eventLoop : MultiThreadedEventLoopGroup.currentEventLoop
-        let (actions, flush, finished) = state.withLockedValue { state -> ([Machine.Action], Bool, Bool) in
+        let (actions, flush) = state.withLockedValue { state -> ([Machine.Action], Bool) in
             if let at = state.deferredTimer, let loop = currentLoop {
                 state.deferredTimer = nil
                 state.timer = try? loop.scheduleCallback(at: at.deadline, handler: self)
@@ -136,21 +140,35 @@ final class RoundRunner: ExchangeObserver, Sendable {
                     rest.append(action)
                 }
             }
+            state.performing += 1
             if finished {
                 state.timer?.cancel()
                 state.timer = nil
                 state.deferredTimer = nil
-                continuation.yield(state.pending)  // under the lock: nothing can overtake the summary
+                // Taken out of `pending` under the lock, so a flush still scheduled finds nothing to overtake it.
+                state.last = state.pending
                 state.pending.removeAll()
-                return (rest, false, true)
+                return (rest, false)
             }
-            guard !state.pending.isEmpty, !state.flushScheduled else { return (rest, false, false) }
+            guard !state.pending.isEmpty, !state.flushScheduled else { return (rest, false) }
             state.flushScheduled = true
-            return (rest, true, false)
+            return (rest, true)
         }
-        // Outside the lock: finishing runs the stream's termination handler, which cancels the (finished) round.
-        if finished { continuation.finish() }
         perform(actions)
+        // The summary goes out only once every handler has performed its actions (releases above all): a consumer
+        // that starts its next round the moment it reads the summary must find this round's connections back in
+        // their pools, not open new ones beside them.
+        let last = state.withLockedValue { state -> [RoundEvent]? in
+            state.performing -= 1
+            guard state.performing == 0, let last = state.last else { return nil }
+            state.last = nil
+            return last
+        }
+        if let last {
+            continuation.yield(last)
+            // Finishing runs the stream's termination handler, which cancels the (finished) round: not under the lock.
+            continuation.finish()
+        }
         if flush { scheduleFlush() }
     }
 

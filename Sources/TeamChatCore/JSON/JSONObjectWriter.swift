@@ -1,4 +1,4 @@
-/// Writes one flat JSON object, members in the order they are added (so `"type"` comes first and every object of
+/// Writes one JSON object, members in the order they are added (so `"type"` comes first and every object of
 /// a kind has the same shape). Strings are escaped as RFC 8259 requires: quote, backslash and every control
 /// character; everything else is written as UTF-8.
 ///
@@ -38,6 +38,12 @@ public struct JSONObjectWriter: Sendable {
         guard let value else { return }
         appendKey(key)
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    /// A member whose value is `null`.
+    public mutating func addNull(_ key: String) {
+        appendKey(key)
+        bytes.append(contentsOf: "null".utf8)
     }
 
     /// A nested object.

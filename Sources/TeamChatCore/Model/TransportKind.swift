@@ -11,4 +11,6 @@ public struct TransportKind: Hashable, Sendable, CustomStringConvertible {
 
     /// Newline-delimited JSON over TCP (the Tekton chorus).
     public static let tekton = TransportKind("tekton")
+    /// OpenAI-compatible chat completions over HTTP(S).
+    public static let openAI = TransportKind("openai")
 }

@@ -1,10 +1,12 @@
 /// Where a team comes from (DESIGN §4), first match wins: `--roster FILE` › `--scan HOST:LOW-HIGH` ›
-/// `TEAMCHAT_ROSTER` / `TEAMCHAT_SCAN` › the source used last › the Tekton preset.
+/// `--openai URL` › `TEAMCHAT_ROSTER` / `TEAMCHAT_SCAN` › the source used last › the Tekton preset.
 public enum RosterSource: Sendable, Hashable, CustomStringConvertible {
     /// A roster file (named by absolute path).
     case file(String)
     /// Every port of a range that answers.
     case scan(ScanRange)
+    /// Every model an OpenAI-compatible API lists (`GET {url}/models`) whose name matches a glob.
+    case openAI(OpenAISource)
     /// The Tekton chorus on its well-known ports.
     case tekton
 
@@ -13,10 +15,12 @@ public enum RosterSource: Sendable, Hashable, CustomStringConvertible {
     public static func select(
         rosterFile: String?,
         scan: ScanRange?,
+        openAI: OpenAISource? = nil,
         environment: [String: String]
     ) throws(RosterError) -> RosterSource? {
         if let rosterFile { return .file(rosterFile) }
         if let scan { return .scan(scan) }
+        if let openAI { return .openAI(openAI) }
         if let path = environment["TEAMCHAT_ROSTER"], !path.isEmpty { return .file(path) }
         if let text = environment["TEAMCHAT_SCAN"], !text.isEmpty {
             guard let range = ScanRange(parsing: text) else {
@@ -37,6 +41,8 @@ public enum RosterSource: Sendable, Hashable, CustomStringConvertible {
             self = .file(path)
         } else if name.hasPrefix("scan:"), let range = ScanRange(parsing: String(name.dropFirst(5))) {
             self = .scan(range)
+        } else if name.hasPrefix("openai:"), let source = OpenAISource(name: String(name.dropFirst(7))) {
+            self = .openAI(source)
         } else {
             return nil
         }
@@ -47,6 +53,7 @@ public enum RosterSource: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .file(let path): "file:\(path)"
         case .scan(let range): "scan:\(range)"
+        case .openAI(let source): "openai:\(source)"
         case .tekton: "tekton"
         }
     }
@@ -55,7 +62,7 @@ public enum RosterSource: Sendable, Hashable, CustomStringConvertible {
     public var hasDeclaredMembers: Bool {
         switch self {
         case .file, .tekton: true
-        case .scan: false
+        case .scan, .openAI: false
         }
     }
 }

@@ -241,6 +241,8 @@ public final class TeamSession: Sendable {
                 let endpoint = SpecialistAddress.tekton(host: range.host, port: port)
                 return Specialist(id: endpoint.description, address: endpoint)
             }
+        case .openAI:
+            return try await catalogue(started: started)
         }
         var options = configuration.probeOptions
         options.quorum = nil
@@ -381,12 +383,47 @@ public final class TeamSession: Sendable {
         state.withLockedValue { $0.team = known }
     }
 
+    /// Discovery of a source a transport lists itself (an OpenAI-compatible API's models): the listing is the probe.
+    private func catalogue(started: ContinuousClock.Instant) async throws(RosterError) -> DiscoveryReport {
+        var listed: Result<[Specialist], ExchangeError>?
+        for transport in engine.transports.values {
+            guard let catalog = transport as? any TeamCatalog else { continue }
+            listed = await catalog.members(of: source, options: configuration.probeOptions)
+            if listed != nil { break }
+        }
+        let elapsed = started.duration(to: .now)
+        let members: [Specialist]
+        switch listed {
+        case nil:
+            throw RosterError(.badSetting, "no transport in this session can list \(source)")
+        case .failure(let error):
+            store([], complete: false)
+            return DiscoveryReport(
+                probes: [], roster: [], complete: false, incompleteBecause: error.message, elapsed: elapsed)
+        case .success(let found):
+            members = found
+        }
+        let probes = members.enumerated().map { index, specialist in
+            DiscoveryReport.Probe(
+                specialist: specialist,
+                outcome: SpecialistOutcome(
+                    index: index, specialistID: specialist.id,
+                    result: .success(.info(SpecialistInfo(id: specialist.id, model: specialist.model))),
+                    elapsed: elapsed))
+        }
+        let incomplete: String? = Task.isCancelled ? "probing was interrupted" : members.isEmpty ? "nobody answered" : nil
+        store(members, complete: incomplete == nil)
+        return DiscoveryReport(
+            probes: probes, roster: members, complete: incomplete == nil, incompleteBecause: incomplete,
+            elapsed: elapsed)
+    }
+
     /// Who is on the team by declaration: the roster file's or the preset's members.
     private func candidates() throws(RosterError) -> [Specialist] {
         switch source {
         case .file(let path): try RosterFile.load(path: path)
         case .tekton: try TektonPreset.roster(environment: configuration.environment)
-        case .scan: []
+        case .scan, .openAI: []
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import NIOPosix
 import TeamChatCore
 import TeamChatFleet
+import TeamChatOpenAI
 import TeamChatTekton
 
 /// `teamchat demo`: the zero-setup tour.
@@ -10,8 +11,9 @@ struct Demo: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Tour teamchat on an in-process simulated team: nothing else needs to run.",
         discussion: """
-            Starts 18 simulated specialists (one hangs, one is down), discovers them, runs a cold and a warm round, \
-            and compares cold and pooled round times on instant specialists. Takes a few seconds.
+            Starts 18 simulated specialists (15 speaking Tekton's socket protocol, 3 serving OpenAI-compatible chat \
+            completions over HTTP; one hangs, one is down), discovers them, runs a cold and a warm round, and \
+            compares cold and pooled round times on instant specialists. Takes a few seconds.
             """
     )
 
@@ -50,10 +52,17 @@ struct Demo: AsyncParsableCommand {
             count: 18, latency: latency.duration, jitter: latency.duration / 2)
         team[5].misbehaviour = .hang  // athena-ai
         team[8].misbehaviour = .refuse  // telos-ai
+        // The last three are model servers (as Ollama, vLLM or llama.cpp would be), in the same team.
+        let servers = 15..<18
+        for index in servers {
+            team[index].wire = .openai
+            team[index].model = "\(team[index].id.split(separator: "-").first ?? "sim")-sim"
+        }
         let fleet = try await Fleet.start(team)
-        let engine = RoundEngine(transports: [TektonTransport.make(TektonProtocol())])
+        let engine = RoundEngine(transports: [TektonTransport.make(TektonProtocol()), OpenAITransport()])
 
         step("A simulated team: 18 specialists on 127.0.0.1, about \(Formatting.latency(latency.duration)) of think time each; \(team[5].id) hangs, \(team[8].id) is down")
+        Console.out("  \(servers.map { team[$0].id }.joined(separator: ", ")) are OpenAI-compatible servers (HTTP); the rest speak Tekton's socket protocol")
 
         step("Discovery: ping, then info, to all 18 in parallel")
         let options = RoundOptions(timeout: timeout.duration, connectTimeout: .milliseconds(500))
@@ -94,7 +103,8 @@ struct Demo: AsyncParsableCommand {
         Console.out("  the hung specialist cost exactly its \(timeout.duration.secondsText) timeout, once per round;")
         Console.out("  the dead one failed in \(Formatting.latency(cold.deadFailure)); nobody waited for either.")
         Console.out("  cold round: \(Formatting.latency(cold.slowest)) to the slowest answer; warm round: \(Formatting.latency(warm.slowest)).")
-        Console.out("\nTry it on your own team: teamchat send \"hello\"  (Tekton ports by default; see teamchat help send)")
+        Console.out("\nTry it on your own team:   teamchat send \"hello\"  (Tekton's ports by default; see teamchat help send)")
+        Console.out("or on your own models:     teamchat send --openai http://localhost:11434/v1 \"hello\"  (Ollama's port)")
     }
 
     private struct RoundFacts {

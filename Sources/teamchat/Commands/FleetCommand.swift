@@ -15,8 +15,11 @@ struct FleetCommand: AsyncParsableCommand {
         abstract: "Run simulated specialists speaking the protocol, until interrupted.",
         discussion: """
             The first 18 are named after Tekton's chorus (engram-ai, hermes-ai, …), later ones specialist-19, …. \
-            Misbehaviours apply to chat requests (ping, info and health stay correct): \
-            \(Misbehaviour.allCases.map(\.rawValue).joined(separator: ", ")).
+            With --protocol openai each is an OpenAI-compatible server (POST /v1/chat/completions, streaming too, \
+            and GET /v1/models) serving one model, <name>-sim. Misbehaviours apply to chats (pings, info and the \
+            model list stay correct), except mute, greet, slam and idle-close: \
+            \(Misbehaviour.supported(by: .tekton).map(\.rawValue).joined(separator: ", ")); with --protocol openai \
+            also http-500, http-429, no-done, null-deltas, error-mid-stream, idle-close and stall.
 
             Example: teamchat fleet --count 18 --base-port 47000 --latency 100ms --misbehave 3:hang,7:garbage
             then: teamchat send --scan 127.0.0.1:47000-47017 "hello"
@@ -25,6 +28,9 @@ struct FleetCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "How many specialists.")
     var count = 18
+
+    @Option(name: .long, help: "tekton (newline-delimited JSON over TCP) or openai (OpenAI-compatible HTTP).")
+    var `protocol`: SimulatedProtocol = .tekton
 
     @Option(name: .long, help: ArgumentHelp("The first port; the others follow it. 0 picks free ports.", valueName: "port"))
     var basePort = 0
@@ -59,13 +65,14 @@ struct FleetCommand: AsyncParsableCommand {
     /// The fleet these flags describe; throws a usage error for a bad --misbehave entry.
     func configurations() throws -> [SimulatedSpecialistConfiguration] {
         var team = SimulatedSpecialistConfiguration.team(
-            count: count, basePort: basePort, latency: latency.duration, jitter: jitter.duration)
+            count: count, wire: `protocol`, basePort: basePort, latency: latency.duration, jitter: jitter.duration)
         for entry in SpecialistSelector.names(misbehave) {
             let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let kind = Misbehaviour(rawValue: parts[1]) else {
+            let supported = Misbehaviour.supported(by: `protocol`)
+            guard parts.count == 2, let kind = Misbehaviour(rawValue: parts[1]), supported.contains(kind) else {
                 throw ValidationError(
                     "--misbehave '\(entry)': expected N:KIND with KIND one of "
-                        + Misbehaviour.allCases.map(\.rawValue).joined(separator: ", "))
+                        + supported.map(\.rawValue).joined(separator: ", "))
             }
             let index: Int? =
                 if let number = Int(parts[0]) { (1...count).contains(number) ? number - 1 : nil } else {
@@ -103,8 +110,11 @@ struct FleetCommand: AsyncParsableCommand {
                 throw fail(ExitStatus.badInput, "cannot write roster '\(writeRoster)': \(error)")
             }
         }
-        let ports = fleet.specialists.compactMap { specialist -> Int? in
-            if case .tekton(_, let port) = specialist.address { port } else { nil }
+        let ports = fleet.specialists.map { specialist -> Int in
+            switch specialist.address {
+            case .tekton(_, let port): port
+            case .openAI(let endpoint): endpoint.origin.port
+            }
         }
         Console.err(
             "teamchat: fleet of \(count) on \(host), ports \(ports.min()!)–\(ports.max()!); Ctrl-C to stop")
@@ -113,3 +123,5 @@ struct FleetCommand: AsyncParsableCommand {
         Console.err("teamchat: fleet stopped")
     }
 }
+
+extension SimulatedProtocol: ExpressibleByArgument {}

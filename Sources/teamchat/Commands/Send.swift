@@ -87,7 +87,8 @@ struct Send: AsyncParsableCommand {
             await Interrupts.run { () async -> Int32 in
                 do {
                     let team = try await self.team(session)
-                    let printer = RoundPrinter(session: session, options: roundOptions, json: json, breakers: !noBreaker)
+                    let printer = RoundPrinter(
+                        session: session, options: roundOptions, json: json, breakers: !noBreaker, stream: stream)
                     if text.isEmpty {
                         return await rounds(lines: PlainLineReader().lines(), team: team, printer: printer)
                     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import NIOConcurrencyHelpers
 import TeamChatCore
+import TeamChatOpenAI
 import TeamChatTekton
 
 #if canImport(FoundationEssentials)
@@ -18,6 +19,15 @@ struct DiscoveryOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Probe HOST:LOW-HIGH in parallel for specialists.", valueName: "host:low-high"))
     var scan: ScanRange?
 
+    @Option(name: .long, help: ArgumentHelp("Ask every model an OpenAI-compatible API lists (GET URL/models), e.g. http://127.0.0.1:11434/v1.", valueName: "url"))
+    var openai: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --openai: only models whose name matches this glob (e.g. 'llama*').", valueName: "glob"))
+    var model: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --openai: the environment variable holding the API key (sent as a bearer token, never shown or stored).", valueName: "variable"))
+    var apiKeyEnv: String?
+
     @Flag(name: .long, help: "Use the Tekton preset of 18 specialists (honours TEKTON_AI_PORT_BASE and <NAME>_AI_PORT; the default when no source was used before).")
     var tekton = false
 
@@ -34,9 +44,19 @@ struct DiscoveryOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The longest reply accepted.", valueName: "size"))
     var maxReply = ByteCountArgument(bytes: 16 * 1024 * 1024)
 
+    @Option(name: .long, help: ArgumentHelp("Trust this CA certificate (PEM) for https:// specialists, besides the system's (default: $SSL_CERT_FILE).", valueName: "file"),
+            completion: .file())
+    var caFile: String?
+
     func validate() throws {
-        if [roster != nil, scan != nil, tekton].filter({ $0 }).count > 1 {
-            throw ValidationError("choose one of --roster, --scan and --tekton")
+        if [roster != nil, scan != nil, openai != nil, tekton].filter({ $0 }).count > 1 {
+            throw ValidationError("choose one of --roster, --scan, --openai and --tekton")
+        }
+        if let openai, HTTPOrigin(parsing: openai) == nil {
+            throw ValidationError("--openai '\(openai)' is not an http:// or https:// URL")
+        }
+        if openai == nil, model != nil || apiKeyEnv != nil {
+            throw ValidationError("--model and --api-key-env go with --openai")
         }
         if cache != nil && noCache {
             throw ValidationError("--cache and --no-cache contradict each other")
@@ -53,7 +73,11 @@ struct DiscoveryOptions: ParsableArguments {
     func source(environment: [String: String]) throws -> RosterSource? {
         if tekton { return .tekton }
         do {
-            let source = try RosterSource.select(rosterFile: roster, scan: scan, environment: environment)
+            let openAI = openai.flatMap(HTTPOrigin.init(parsing:)).map {
+                OpenAISource(origin: $0, models: model, apiKeyVariable: apiKeyEnv)
+            }
+            let source = try RosterSource.select(
+                rosterFile: roster, scan: scan, openAI: openAI, environment: environment)
             guard case .file(let path)? = source, !path.hasPrefix("/") else { return source }
             return .file(FileManager.default.currentDirectoryPath + "/" + path)
         } catch {
@@ -69,13 +93,14 @@ struct DiscoveryOptions: ParsableArguments {
         return CacheStore(path: path)
     }
 
-    /// The transports of a session configured by these flags.
+    /// The transports of a session configured by these flags: a team may mix them.
     func transports(connectionsPerSpecialist: Int = 5) -> [any SpecialistTransport] {
-        [
+        let connections = max(1, connectionsPerSpecialist)
+        let caFile = caFile ?? environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        return [
             TektonTransport.make(
-                TektonProtocol(
-                    configuration: .init(maximumConnections: max(1, connectionsPerSpecialist)),
-                    maximumReplyBytes: maxReply.bytes))
+                TektonProtocol(configuration: .init(maximumConnections: connections), maximumReplyBytes: maxReply.bytes)),
+            OpenAITransport(OpenAIProtocol(maximumConnections: connections, caFile: caFile)),
         ]
     }
 

@@ -27,6 +27,18 @@ enum Console {
         write(TerminalSanitizer.sanitizeLine(line) + "\n", to: STDERR_FILENO)
     }
 
+    /// Writes raw text to standard output (a live view that redraws itself).
+    static func outRaw(_ text: String) {
+        write(text, to: STDOUT_FILENO)
+    }
+
+    /// The terminal's width, when standard output is one.
+    static var terminalWidth: Int? {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     /// Writes raw text to standard error (for progress lines that rewrite themselves).
     static func errRaw(_ text: String) {
         write(text, to: STDERR_FILENO)

@@ -2,13 +2,19 @@ import TeamChatCore
 
 /// Output for people: each answer the moment it arrives, labelled with the specialist and its latency, failures
 /// in words, a summary line last. Everything a specialist sent is sanitised before it reaches the terminal.
+///
+/// Streamed chunks are shown on a terminal as a live board (``LiveBoard``) of the answers still growing, each
+/// finished answer printed whole above it; elsewhere only whole answers are printed (a pipe gets no fragments).
 struct HumanRoundRenderer: RoundRenderer {
     private let style: Style
     private let idWidth: Int
+    private var board: LiveBoard?
 
-    init(ids: [String], style: Style) {
+    /// - Parameter live: draw streamed chunks on a live board (only on a terminal).
+    init(ids: [String], style: Style, live: Bool = false, width: Int = 80) {
         self.style = style
         self.idWidth = min(24, ids.map { TerminalSanitizer.sanitizeLine($0).count }.max() ?? 0)
+        self.board = live ? LiveBoard(width: width, labelWidth: idWidth, style: style) : nil
     }
 
     mutating func begin(round: Int, message: String?) {
@@ -20,15 +26,23 @@ struct HumanRoundRenderer: RoundRenderer {
     mutating func render(_ event: RoundEvent) {
         switch event {
         case .chunk(let id, let chunk):
-            Console.out(style.dim(label(id) + "  … " + indent(TerminalSanitizer.sanitize(chunk.content))))
+            board?.add(chunk.content, for: id)
         case .outcome(let outcome):
-            Console.out(line(for: outcome))
+            if board != nil {
+                let text = line(for: outcome)
+                board?.remove(outcome.specialistID)
+                board?.print(above: text)
+            } else {
+                Console.out(line(for: outcome))
+            }
         case .finished(let summary):
+            board?.clear()
             Console.out(style.dim(KindWords.summary(summary)))
         }
     }
 
     mutating func interrupted(_ partial: RoundSummary) {
+        board?.clear()
         Console.out(style.dim(KindWords.summary(partial, interrupted: true)))
     }
 

@@ -125,7 +125,7 @@ struct InteractiveSession {
         number: Int,
         current: NIOLockedValueBox<Task<Void, Never>?>
     ) async {
-        let printer = RoundPrinter(session: session, options: options, json: json, breakers: breakers)
+        let printer = RoundPrinter(session: session, options: options, json: json, breakers: breakers, stream: stream)
         let task = Task {
             var renderer = printer.makeRenderer(for: team)
             _ = await printer.round(request, to: team, number: number, message: nil, renderer: &renderer)

@@ -8,6 +8,8 @@ struct RoundPrinter: Sendable {
     let json: Bool
     /// Whether open breakers skip specialists.
     let breakers: Bool
+    /// Whether answers are streamed (shown live on a terminal).
+    var stream = false
 
     /// Runs one round, rendering as events arrive. Returns `nil` when the round was interrupted.
     func round(
@@ -37,8 +39,10 @@ struct RoundPrinter: Sendable {
     }
 
     func makeRenderer(for team: [Specialist]) -> any RoundRenderer {
-        json
-            ? JSONRoundRenderer()
-            : HumanRoundRenderer(ids: team.map(\.id), style: .detect(terminal: Console.stdoutIsTerminal))
+        guard !json else { return JSONRoundRenderer() }
+        let terminal = Console.stdoutIsTerminal
+        return HumanRoundRenderer(
+            ids: team.map(\.id), style: .detect(terminal: terminal), live: stream && terminal,
+            width: Console.terminalWidth ?? 80)
     }
 }

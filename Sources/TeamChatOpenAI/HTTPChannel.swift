@@ -1,0 +1,96 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOTLS
+import TeamChatCore
+
+/// Opens an HTTP/1.1 client channel to an origin: TCP within the connect timeout, then (for `https://`) the TLS
+/// handshake, which counts as part of connecting: a TLS failure is a connect failure of kind `tls`, and nothing
+/// was sent.
+enum HTTPChannel {
+    static func open(
+        _ origin: HTTPOrigin,
+        on eventLoop: any EventLoop,
+        timeout: Duration,
+        tls: TLSContexts,
+        handlers: @escaping @Sendable (any Channel) throws -> Void
+    ) -> EventLoopFuture<any Channel> {
+        var context: NIOSSLContext?
+        if origin.isSecure {
+            switch tls.client {
+            case .success(let made): context = made
+            case .failure(let error): return eventLoop.makeFailedFuture(error)
+            }
+        }
+        let sslContext = context
+        let handshake = eventLoop.makePromise(of: Void.self)
+        let host = origin.host
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(TimeAmount(timeout))
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
+                        let ssl = try NIOSSLClientHandler(context: sslContext, serverHostname: isAddress ? nil : host)
+                        try channel.pipeline.syncOperations.addHandler(ssl)
+                        try channel.pipeline.syncOperations.addHandler(HandshakeWatcher(promise: handshake))
+                    } else {
+                        handshake.succeed(())
+                    }
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .fireError)
+                    try handlers(channel)
+                }
+            }
+        let connected =
+            if let address = try? SocketAddress(ipAddress: origin.host, port: origin.port) {
+                bootstrap.connect(to: address)
+            } else {
+                bootstrap.connect(host: origin.host, port: origin.port)
+            }
+        connected.whenFailure { handshake.fail($0) }
+        return connected.flatMap { channel in
+            handshake.futureResult.map { channel }.flatMapErrorThrowing { error in
+                channel.close(promise: nil)
+                throw error
+            }
+        }.flatMapErrorThrowing { error in
+            switch error {
+            case let error as ExchangeError: throw error
+            case is NIOSSLError, is BoringSSLError: throw ExchangeError(.tls, "TLS handshake failed: \(error)")
+            default: throw ExchangeError(connectError: error, connectTimeout: timeout)
+            }
+        }
+    }
+}
+
+/// Completes a promise when the TLS handshake is done, or fails it with the handshake's error.
+private final class HandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+    private var promise: EventLoopPromise<Void>?
+
+    init(promise: EventLoopPromise<Void>) {
+        self.promise = promise
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event {
+            promise?.succeed(())
+            promise = nil
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        promise?.fail(error)
+        promise = nil
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        promise?.fail(ExchangeError(.tls, "connection closed during the TLS handshake"))
+        promise = nil
+        context.fireChannelInactive()
+    }
+}

@@ -1,0 +1,69 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import TeamChatCore
+
+/// The `openai` transport: OpenAI-compatible chat completions over teamchat's own pool (so connect times, reuse,
+/// `warm`, health and breakers all work as for Tekton sockets), and the model list of an API as a team
+/// (`teamchat discover --openai URL`).
+public final class OpenAITransport: SpecialistTransport, TeamCatalog {
+    private let pooled: PooledTransport
+    private let wire: OpenAIProtocol
+    private let group: any EventLoopGroup
+
+    public init(_ wire: OpenAIProtocol = OpenAIProtocol(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.wire = wire
+        self.group = eventLoopGroup
+        self.pooled = PooledTransport(wire, eventLoopGroup: eventLoopGroup)
+    }
+
+    public var kind: TransportKind { .openAI }
+
+    public func lease(_ requests: [LeaseRequest], observer: any ExchangeObserver) {
+        pooled.lease(requests, observer: observer)
+    }
+
+    public func cancelLease(_ token: ExchangeToken, for specialist: Specialist) {
+        pooled.cancelLease(token, for: specialist)
+    }
+
+    public func prewarm(_ specialist: Specialist, connections: Int, connectTimeout: Duration) async -> PrewarmResult {
+        await pooled.prewarm(specialist, connections: connections, connectTimeout: connectTimeout)
+    }
+
+    public var statistics: TransportStatistics { pooled.statistics }
+
+    public func statistics(for specialist: Specialist) -> TransportStatistics { pooled.statistics(for: specialist) }
+
+    public func shutdown() async { await pooled.shutdown() }
+
+    /// `GET {url}/models` on a connection of its own, one specialist per model (named by the model) whose name
+    /// matches the source's glob.
+    public func members(of source: RosterSource, options: RoundOptions) async -> Result<[Specialist], ExchangeError>? {
+        guard case .openAI(let listing) = source else { return nil }
+        let endpoint = OpenAIEndpoint(origin: listing.origin, model: "", apiKeyVariable: listing.apiKeyVariable)
+        let key = listing.apiKeyVariable.flatMap(wire.keys.key)
+        let head = OpenAIConnection.head(
+            .GET, listing.origin.path("/models"), endpoint: endpoint, key: key, accept: "application/json")
+        let fetched = await HTTPFetch.get(
+            head, from: listing.origin, on: group.next(), timeout: options.effectiveDeadline,
+            maximumBytes: options.maximumReplyBytes, tls: wire.tls)
+        let response: HTTPFetch.Response
+        switch fetched {
+        case .success(let got): response = got
+        case .failure(let error): return .failure(error)
+        }
+        guard (200..<300).contains(response.status.code) else {
+            var words = response.body.withUnsafeBytes { ChatCompletionCodec.errorText($0) }
+            if let key, !key.isEmpty { words = words.replacing(key, with: "[redacted]") }
+            return .failure(
+                ExchangeError(.httpStatus, "HTTP \(response.status.code): \(words)", status: Int(response.status.code)))
+        }
+        guard let models = response.body.withUnsafeBytes({ ChatCompletionCodec.models($0) }) else {
+            return .failure(.invalidReply("GET \(listing.origin.path("/models")) is not a model list"))
+        }
+        return .success(
+            models.filter { model in listing.models.map { Glob.matches($0, model) } ?? true }
+                .map(listing.specialist(model:)))
+    }
+}
