@@ -173,20 +173,20 @@ _teamchat() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|discover|warm|stats|bench|fleet|demo|help)
+    send|discover|warm|stats|serve|bench|fleet|demo|help)
         # Offer subcommand argument completions
         "_teamchat_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'send discover warm stats bench fleet demo help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'send discover warm stats serve bench fleet demo help' -- "${cur}"))
         ;;
     esac
 }
 
 _teamchat_send() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --version -h --help)
+    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --direct --version -h --help)
     repeating_options=(--to --exclude)
     non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries)
     __teamchat_offer_flags_options -1
@@ -302,7 +302,7 @@ _teamchat_discover() {
 
 _teamchat_warm() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --json --version -h --help)
+    non_repeating_flags=(--tekton --no-cache --json --direct --version -h --help)
     repeating_options=()
     non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --connections)
     __teamchat_offer_flags_options 0
@@ -356,7 +356,7 @@ _teamchat_warm() {
 
 _teamchat_stats() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --json --reset --version -h --help)
+    non_repeating_flags=(--tekton --no-cache --json --reset --direct --version -h --help)
     repeating_options=()
     non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file)
     __teamchat_offer_flags_options 0
@@ -391,6 +391,81 @@ _teamchat_stats() {
         ;;
     '--ca-file')
         __teamchat_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_teamchat_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--tekton --no-cache --no-control-socket --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --listen --control-socket --token --max-connections --request-timeout --persist-interval --connections --log-level)
+    __teamchat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--roster')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--scan')
+        return
+        ;;
+    '--openai')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--api-key-env')
+        return
+        ;;
+    '--cache')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--ttl')
+        return
+        ;;
+    '--max-reply')
+        return
+        ;;
+    '--ca-file')
+        __teamchat_add_completions -f
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--deadline')
+        return
+        ;;
+    '--listen')
+        return
+        ;;
+    '--control-socket')
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--max-connections')
+        return
+        ;;
+    '--request-timeout')
+        return
+        ;;
+    '--persist-interval')
+        return
+        ;;
+    '--connections')
+        return
+        ;;
+    '--log-level')
         return
         ;;
     esac

@@ -30,6 +30,43 @@ public struct RoundEngine: Sendable {
         breakers: Bool = true
     ) -> RoundEvents {
         let (stream, continuation) = AsyncStream.makeStream(of: [RoundEvent].self)
+        let runner = makeRunner(
+            request, to: team, options: options, health: health, breakers: breakers,
+            output: RoundOutput(deliver: { continuation.yield($0) }, finish: { continuation.finish() }))
+        continuation.onTermination = { _ in runner.cancel() }
+        runner.start()
+        return RoundEvents(batches: stream)
+    }
+
+    /// Starts a round whose events go to `deliver` rather than to a stream: for servers that write them out from
+    /// event-loop callbacks, with no task per round. Batches come in order, from whichever thread produced them,
+    /// while the round holds its lock: `deliver` must not block or call back into the round (hopping to an event
+    /// loop is what it is for). The last batch ends with the summary.
+    ///
+    /// - Returns: the handle that cancels the round.
+    public func start(
+        _ request: TeamRequest,
+        to team: [Specialist],
+        options: RoundOptions = RoundOptions(),
+        health: HealthBook? = nil,
+        breakers: Bool = true,
+        deliver: @escaping @Sendable ([RoundEvent]) -> Void
+    ) -> RoundHandle {
+        let runner = makeRunner(
+            request, to: team, options: options, health: health, breakers: breakers,
+            output: RoundOutput(deliver: deliver, finish: {}))
+        runner.start()
+        return RoundHandle(runner)
+    }
+
+    private func makeRunner(
+        _ request: TeamRequest,
+        to team: [Specialist],
+        options: RoundOptions,
+        health: HealthBook?,
+        breakers: Bool,
+        output: RoundOutput
+    ) -> RoundRunner {
         let isChat: Bool = if case .chat = request { true } else { false }
         let admissions =
             if let health, breakers, isChat {
@@ -37,7 +74,7 @@ public struct RoundEngine: Sendable {
             } else {
                 [Admission](repeating: .allow, count: team.count)
             }
-        let runner = RoundRunner(
+        return RoundRunner(
             specialists: team,
             transports: team.map { transports[$0.address.transport] },
             request: request,
@@ -46,11 +83,8 @@ public struct RoundEngine: Sendable {
             health: health,
             movesBreaker: isChat,
             eventLoop: eventLoopGroup.next(),
-            continuation: continuation
+            output: output
         )
-        continuation.onTermination = { _ in runner.cancel() }
-        runner.start()
-        return RoundEvents(batches: stream)
     }
 
     /// Runs a round and collects its outcomes (in arrival order) and summary.

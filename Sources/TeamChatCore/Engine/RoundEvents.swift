@@ -8,6 +8,11 @@ public struct RoundEvents: AsyncSequence, Sendable {
 
     let batches: AsyncStream<[RoundEvent]>
 
+    /// Events that arrive in batches from elsewhere (a gateway's stream, say).
+    public init(batches: AsyncStream<[RoundEvent]>) {
+        self.batches = batches
+    }
+
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(batches: batches.makeAsyncIterator())
     }

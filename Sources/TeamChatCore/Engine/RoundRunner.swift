@@ -33,7 +33,7 @@ final class RoundRunner: ExchangeObserver, Sendable {
     private let admissions: [Admission]
     private let health: HealthBook?
     private let movesBreaker: Bool
-    private let continuation: AsyncStream<[RoundEvent]>.Continuation
+    private let output: RoundOutput
     /// Where the round starts and "now" comes from; the timer runs on whichever loop arms it (so that arming it never
     /// wakes another thread), this one when none does.
     private let eventLoop: any EventLoop
@@ -53,7 +53,7 @@ final class RoundRunner: ExchangeObserver, Sendable {
         health: HealthBook?,
         movesBreaker: Bool,
         eventLoop: any EventLoop,
-        continuation: AsyncStream<[RoundEvent]>.Continuation
+        output: RoundOutput
     ) {
         self.specialists = specialists
         self.transports = transports
@@ -62,7 +62,7 @@ final class RoundRunner: ExchangeObserver, Sendable {
         self.health = health
         self.movesBreaker = movesBreaker
         self.eventLoop = eventLoop
-        self.continuation = continuation
+        self.output = output
         let machine = Machine(
             specialists: specialists.map(\.id), options: options, round: ExchangeToken.nextRound(),
             streaming: request.isStreaming)
@@ -165,9 +165,9 @@ final class RoundRunner: ExchangeObserver, Sendable {
             return last
         }
         if let last {
-            continuation.yield(last)
-            // Finishing runs the stream's termination handler, which cancels the (finished) round: not under the lock.
-            continuation.finish()
+            output.deliver(last)
+            // Finishing may run a stream's termination handler, which cancels the (finished) round: not under the lock.
+            output.finish()
         }
         if flush { scheduleFlush() }
     }
@@ -226,7 +226,7 @@ final class RoundRunner: ExchangeObserver, Sendable {
         state.withLockedValue { state in
             state.flushScheduled = false
             guard !state.pending.isEmpty else { return }
-            continuation.yield(state.pending)  // under the lock, so batches keep their order
+            output.deliver(state.pending)  // under the lock, so batches keep their order
             state.pending.removeAll(keepingCapacity: true)
         }
     }

@@ -6,6 +6,10 @@ public struct JSONFields: Sendable {
     public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
         public var message: String
         public var description: String { message }
+
+        public init(message: String) {
+            self.message = message
+        }
     }
 
     public let members: [String: JSONObjectReader.Value]
@@ -93,6 +97,34 @@ public struct JSONFields: Sendable {
             objects.append(JSONFields(object))
         }
         return objects
+    }
+
+    /// A boolean when present; `null` counts as absent.
+    public func optionalBool(_ key: String) throws(Problem) -> Bool? {
+        switch members[key] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        default: throw Problem(message: "'\(key)' is not true or false")
+        }
+    }
+
+    /// A list of strings when present: a JSON list of strings, or one string of comma-separated names.
+    public func optionalStrings(_ key: String) throws(Problem) -> [String]? {
+        switch members[key] {
+        case nil, .null?:
+            return nil
+        case .string(let text)?:
+            return text.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
+        case .array(let values)?:
+            var strings: [String] = []
+            for value in values {
+                guard let text = value.string else { throw Problem(message: "'\(key)' holds something not a string") }
+                strings.append(text)
+            }
+            return strings
+        default:
+            throw Problem(message: "'\(key)' is not a list of strings")
+        }
     }
 
     /// Keys present that are not among `known`, sorted.

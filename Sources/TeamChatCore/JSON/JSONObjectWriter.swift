@@ -63,6 +63,52 @@ public struct JSONObjectWriter: Sendable {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// An array of strings.
+    public mutating func add(_ key: String, strings: [String]) {
+        appendKey(key)
+        bytes.append(UInt8(ascii: "["))
+        for (index, string) in strings.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            appendString(string)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// Any JSON value, as read (a client's `metadata`, echoed back).
+    public mutating func add(_ key: String, json value: JSONObjectReader.Value) {
+        appendKey(key)
+        append(value)
+    }
+
+    private mutating func append(_ value: JSONObjectReader.Value) {
+        switch value {
+        case .null:
+            bytes.append(contentsOf: "null".utf8)
+        case .bool(let flag):
+            bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .number(let number):
+            bytes.append(contentsOf: (number.isFinite ? String(number) : "null").utf8)
+        case .string(let text):
+            appendString(text)
+        case .array(let values):
+            bytes.append(UInt8(ascii: "["))
+            for (index, element) in values.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                append(element)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            bytes.append(UInt8(ascii: "{"))
+            for (index, (name, element)) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                appendString(name)
+                bytes.append(UInt8(ascii: ":"))
+                append(element)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
     /// An array of numbers (non-finite ones are left out).
     public mutating func add(_ key: String, numbers: [Double]) {
         appendKey(key)

@@ -326,6 +326,18 @@ public final class TeamSession: Sendable {
         engine.round(request, to: team, options: options, health: health, breakers: breakers)
     }
 
+    /// Starts a round whose events go to `deliver` (see ``RoundEngine/start(_:to:options:health:breakers:deliver:)``),
+    /// recording every outcome in ``health``.
+    public func start(
+        _ request: TeamRequest,
+        to team: [Specialist],
+        options: RoundOptions,
+        breakers: Bool = true,
+        deliver: @escaping @Sendable ([RoundEvent]) -> Void
+    ) -> RoundHandle {
+        engine.start(request, to: team, options: options, health: health, breakers: breakers, deliver: deliver)
+    }
+
     /// Opens up to `connections` connections to each specialist of `team` ahead of use, all at once.
     public func prewarm(_ team: [Specialist], connections: Int, connectTimeout: Duration) async -> [PrewarmResult] {
         await engine.prewarm(team, connections: connections, connectTimeout: connectTimeout)

@@ -54,6 +54,9 @@ struct Send: AsyncParsableCommand {
     @Flag(name: .long, help: "The interactive loop (@ids, /commands) even when standard input is not a terminal.")
     var interactive = false
 
+    @OptionGroup(title: "Gateway")
+    var gateway: GatewayOptions
+
     func validate() throws {
         if let quorum, quorum < 1 { throw ValidationError("--quorum must be at least 1") }
         if !(0...100).contains(retries) { throw ValidationError("--retries must be between 0 and 100") }
@@ -77,33 +80,59 @@ struct Send: AsyncParsableCommand {
 
     func run() async throws {
         let session = try discovery.makeSession(probe: budgets.options)
+        // A running `teamchat serve` for the same team has the warm connections: use it, unless told not to.
+        if let (client, team) = await gateway.connect(for: session) {
+            do {
+                try await run(access: .gateway(client, source: session.source.description), source: session.source) {
+                    team.roster
+                }
+            } catch {
+                await client.close()
+                throw error
+            }
+            await client.close()
+            return
+        }
+        try await session.withRunning { session in
+            try await run(access: .session(session), source: session.source) {
+                try await TeamLoader.resolve(session).specialists
+            }
+        }
+    }
+
+    /// Runs the command's rounds through `access`, the team from `roster`.
+    private func run(
+        access: TeamAccess, source: RosterSource, roster: @escaping @Sendable () async throws -> [Specialist]
+    ) async throws {
         let text = message.joined(separator: " ")
         if text.isEmpty && (interactive || Console.stdinIsTerminal) {
-            let status = try await session.withRunning { session in try await prompt(session) }
+            let team = try await roster()
+            try TeamLoader.ensureMembers(team, source: source)
+            let status = try await prompt(access, roster: team)
             if status != ExitStatus.ok { throw ExitCode(status) }
             return
         }
-        let finished = await session.withRunning { session in
-            await Interrupts.run { () async -> Int32 in
-                do {
-                    let team = try await self.team(session)
-                    let printer = RoundPrinter(
-                        session: session, options: roundOptions, json: json, breakers: !noBreaker, stream: stream)
-                    if text.isEmpty {
-                        return await rounds(lines: PlainLineReader().lines(), team: team, printer: printer)
-                    }
-                    var renderer = printer.makeRenderer(for: team)
-                    var tracker = RoundStatusTracker()
-                    let request = TeamRequest.chat(ChatRequest(message: text, stream: stream, requestID: requestID(1)))
-                    guard let summary = await printer.round(request, to: team, number: 1, message: nil, renderer: &renderer)
-                    else { return ExitStatus.interrupted }
-                    tracker.add(summary)
-                    return tracker.status
-                } catch let exit as ExitCode {
-                    return exit.rawValue
-                } catch {
-                    return ExitStatus.interrupted
+        let finished = await Interrupts.run { () async -> Int32 in
+            do {
+                let everyone = try await roster()
+                try TeamLoader.ensureMembers(everyone, source: source)
+                let team = try self.team(everyone)
+                let printer = RoundPrinter(
+                    access: access, options: roundOptions, json: json, breakers: !noBreaker, stream: stream)
+                if text.isEmpty {
+                    return await rounds(lines: PlainLineReader().lines(), team: team, printer: printer)
                 }
+                var renderer = printer.makeRenderer(for: team)
+                var tracker = RoundStatusTracker()
+                let request = TeamRequest.chat(ChatRequest(message: text, stream: stream, requestID: requestID(1)))
+                guard let summary = await printer.round(request, to: team, number: 1, message: nil, renderer: &renderer)
+                else { return ExitStatus.interrupted }
+                tracker.add(summary)
+                return tracker.status
+            } catch let exit as ExitCode {
+                return exit.rawValue
+            } catch {
+                return ExitStatus.interrupted
             }
         }
         let (status, interrupted) = (finished.result, finished.interrupted)
@@ -111,10 +140,9 @@ struct Send: AsyncParsableCommand {
         if status != ExitStatus.ok { throw ExitCode(status) }
     }
 
-    /// The addressed team: resolved through the session, narrowed by `--to` and `--exclude`.
-    private func team(_ session: TeamSession) async throws -> [Specialist] {
-        let roster = try await TeamLoader.resolve(session)
-        let team = try TeamLoader.select(roster.specialists, to: to, exclude: exclude)
+    /// The addressed team: the roster narrowed by `--to` and `--exclude`.
+    private func team(_ roster: [Specialist]) throws -> [Specialist] {
+        let team = try TeamLoader.select(roster, to: to, exclude: exclude)
         if team.isEmpty {
             throw fail(ExitStatus.unavailable, "no specialist to ask")
         }
@@ -150,19 +178,18 @@ struct Send: AsyncParsableCommand {
     }
 
     /// The interactive prompt.
-    private func prompt(_ session: TeamSession) async throws -> Int32 {
-        let roster = try await TeamLoader.resolve(session)
-        let team = try TeamLoader.select(roster.specialists, to: to, exclude: exclude)
+    private func prompt(_ access: TeamAccess, roster: [Specialist]) async throws -> Int32 {
+        let team = try TeamLoader.select(roster, to: to, exclude: exclude)
         if team.isEmpty { throw fail(ExitStatus.unavailable, "no specialist to ask") }
-        TeamLoader.ensureDescriptors(for: roster.specialists.count)
+        TeamLoader.ensureDescriptors(for: roster.count)
         var prompt = InteractiveSession(
-            session: session, roster: roster.specialists, options: roundOptions, stream: stream,
+            access: access, roster: roster, options: roundOptions, stream: stream,
             breakers: !noBreaker, json: json, to: to, exclude: exclude)
         let reader: any PromptReader
         if Console.stdinIsTerminal, Console.stdoutIsTerminal,
             let editor = LineEditor(
                 historyPath: InteractiveSession.historyPath(environment: discovery.environment),
-                ids: roster.specialists.map(\.id))
+                ids: roster.map(\.id))
         {
             Console.err("teamchat: \(team.count) specialists; /help for commands, Ctrl-D to leave")
             reader = editor

@@ -17,6 +17,9 @@ struct Stats: AsyncParsableCommand {
     @Flag(name: .long, help: "Clear every specialist's health (counts, latencies, breakers), keeping the roster.")
     var reset = false
 
+    @OptionGroup(title: "Gateway")
+    var gateway: GatewayOptions
+
     func validate() throws {
         if discovery.noCache { throw ValidationError("stats reads the cache: --no-cache makes no sense here") }
     }
@@ -24,6 +27,12 @@ struct Stats: AsyncParsableCommand {
     func run() async throws {
         // Only looks: a file it cannot use is left where it is (a newer teamchat's cache, say).
         let session = try discovery.makeSession(probe: RoundOptions(), readOnly: !reset)
+        // A running gateway knows more than its last write to the cache: ask it (but a reset is the cache's).
+        if !reset, let (client, team) = await gateway.connect(for: session) {
+            await client.close()
+            print(StatsReport(team: team, now: SystemWallClock().now))
+            return
+        }
         guard let team = session.cachedTeam else {
             throw fail(ExitStatus.unavailable, "the cache holds nothing for \(session.source) yet: run 'teamchat discover'")
         }
@@ -32,7 +41,10 @@ struct Stats: AsyncParsableCommand {
             Console.err("teamchat: health cleared for \(team.specialists.count) specialists")
             return
         }
-        let report = StatsReport(team: team, now: SystemWallClock().now)
+        print(StatsReport(team: team, now: SystemWallClock().now))
+    }
+
+    private func print(_ report: StatsReport) {
         if json {
             report.jsonLines().forEach { $0.write() }
         } else {

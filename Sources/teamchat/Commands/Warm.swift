@@ -1,5 +1,6 @@
 import ArgumentParser
 import TeamChatCore
+import TeamChatGateway
 
 /// `teamchat warm`: connect to everyone now and ping.
 struct Warm: AsyncParsableCommand {
@@ -21,83 +22,88 @@ struct Warm: AsyncParsableCommand {
     @Flag(name: .long, help: "Print NDJSON: a 'warm' object per specialist, then a 'summary'.")
     var json = false
 
+    @OptionGroup(title: "Gateway")
+    var gateway: GatewayOptions
+
     func validate() throws {
         guard (1...64).contains(connections) else { throw ValidationError("--connections must be between 1 and 64") }
-    }
-
-    private struct Row: Sendable {
-        var specialist: Specialist
-        var prewarm: PrewarmResult
-        var ping: SpecialistOutcome?
-
-        var error: ExchangeError? { prewarm.error ?? ping?.error }
-        var isWarm: Bool { error == nil && ping?.isSuccess == true }
     }
 
     func run() async throws {
         let session = try discovery.makeSession(probe: budgets.options, connectionsPerSpecialist: max(5, connections))
         let options = budgets.options
         let started = ContinuousClock.now
-        let finished = await session.withRunning { session in
-            await Interrupts.run { () async -> Result<[Row], ExitCode> in
+        let rows: [(Specialist, WarmRow)]
+        let interrupted: Bool
+        var via: String?
+        if let (client, team) = await gateway.connect(for: session) {
+            via = "gateway"
+            // The gateway's own pools get warm: what later rounds through it will use.
+            let warmed = await Interrupts.run { () async -> Result<[(Specialist, WarmRow)], ExitCode> in
                 do {
-                    let team = try await TeamLoader.resolve(session).specialists
-                    TeamLoader.ensureDescriptors(for: team.count * connections)
-                    // The pool opens the connections; then one ping each, on a warm connection.
-                    let prewarmed = await session.prewarm(
-                        team, connections: connections, connectTimeout: options.connectTimeout)
-                    var pingOptions = options
-                    pingOptions.finishAtQuorum = false
-                    let (outcomes, _) = await session.engine.collect(
-                        .ping, to: team, options: pingOptions, health: session.health)
-                    let byID = Dictionary(outcomes.map { ($0.specialistID, $0) }, uniquingKeysWith: { a, _ in a })
-                    return .success(
-                        zip(team, prewarmed).map { Row(specialist: $0, prewarm: $1, ping: byID[$0.id]) })
+                    try TeamLoader.ensureMembers(team.roster, source: session.source)
+                    let found = try await client.warm(
+                        to: [], connections: connections, connectTimeout: options.connectTimeout,
+                        timeout: options.timeout)
+                    let byID = Dictionary(found.map { ($0.specialistID, $0) }, uniquingKeysWith: { first, _ in first })
+                    return .success(team.roster.compactMap { specialist in byID[specialist.id].map { (specialist, $0) } })
                 } catch let exit as ExitCode {
                     return .failure(exit)
                 } catch {
-                    return .failure(ExitCode(ExitStatus.interrupted))
+                    Console.err("teamchat: \(error)")
+                    return .failure(ExitCode(ExitStatus.unavailable))
                 }
             }
-        }
-        let (result, interrupted) = (finished.result, finished.interrupted)
-        let rows: [Row]
-        switch result {
-        case .success(let found): rows = found
-        case .failure(let exit): throw exit
+            await client.close()
+            (rows, interrupted) = (try warmed.result.get(), warmed.interrupted)
+        } else {
+            let warmed = await session.withRunning { session in
+                await Interrupts.run { () async -> Result<[(Specialist, WarmRow)], ExitCode> in
+                    do {
+                        let team = try await TeamLoader.resolve(session).specialists
+                        TeamLoader.ensureDescriptors(for: team.count * connections)
+                        // The pool opens the connections; then one ping each, on a warm connection.
+                        let prewarmed = await session.prewarm(
+                            team, connections: connections, connectTimeout: options.connectTimeout)
+                        var pingOptions = options
+                        pingOptions.finishAtQuorum = false
+                        let (outcomes, _) = await session.engine.collect(
+                            .ping, to: team, options: pingOptions, health: session.health)
+                        let byID = Dictionary(outcomes.map { ($0.specialistID, $0) }, uniquingKeysWith: { a, _ in a })
+                        return .success(zip(team, prewarmed).map { specialist, prewarm in
+                            (specialist, WarmRow(specialistID: specialist.id, prewarm: prewarm, ping: byID[specialist.id]))
+                        })
+                    } catch let exit as ExitCode {
+                        return .failure(exit)
+                    } catch {
+                        return .failure(ExitCode(ExitStatus.interrupted))
+                    }
+                }
+            }
+            (rows, interrupted) = (try warmed.result.get(), warmed.interrupted)
         }
         let elapsed = started.duration(to: .now)
-        let warmed = rows.filter(\.isWarm).count
+        let warmed = rows.filter(\.1.isWarm).count
         if json {
-            for row in rows {
-                var line = JSONObjectWriter(type: "warm")
-                line.add("specialist_id", row.specialist.id)
-                line.add("success", row.isWarm)
-                line.add("connections", row.prewarm.connectDurations.count + row.prewarm.alreadyOpen)
-                line.add("connect_ms", row.prewarm.connectDurations.max().map(Formatting.milliseconds))
-                line.add("ping_ms", row.ping?.firstByte.map(Formatting.milliseconds))
-                line.add("error", row.error?.message)
-                line.add("error_kind", row.error?.kind.rawValue)
-                line.write()
-            }
+            for (_, row) in rows { row.json.write() }
             var line = JSONObjectWriter(type: "summary")
             line.add("warm", warmed)
             line.add("addressed", rows.count)
             line.add("connections_each", connections)
             line.add("elapsed_ms", Formatting.milliseconds(elapsed))
             line.add("interrupted", interrupted)
+            line.add("via", via)
             line.write()
         } else {
             let style = Style.detect(terminal: Console.stdoutIsTerminal)
             var table = Table("SPECIALIST", "ENDPOINT", "CONNECT", "PING", rightAligned: [2, 3])
-            for row in rows {
+            for (specialist, row) in rows {
                 if let failure = row.error {
-                    table.add(row.specialist.id, row.specialist.address.description, "✗", KindWords.describe(failure))
+                    table.add(specialist.id, specialist.address.description, "✗", KindWords.describe(failure))
                 } else {
                     table.add(
-                        row.specialist.id, row.specialist.address.description,
-                        row.prewarm.connectDurations.max().map(Formatting.latency) ?? "pooled",
-                        row.ping?.firstByte.map(Formatting.latency) ?? "-")
+                        specialist.id, specialist.address.description,
+                        row.connect.map(Formatting.latency) ?? "pooled", row.ping.map(Formatting.latency) ?? "-")
                 }
             }
             table.lines(header: style.bold).forEach(Console.out)

@@ -105,7 +105,10 @@ struct DiscoveryOptions: ParsableArguments {
     }
 
     /// A session for the team these flags select.
-    func makeSession(probe: RoundOptions, connectionsPerSpecialist: Int = 5, readOnly: Bool = false) throws -> TeamSession {
+    func makeSession(
+        probe: RoundOptions, connectionsPerSpecialist: Int = 5, readOnly: Bool = false, persistInterval: Duration? = nil,
+        warn: @escaping @Sendable (String) -> Void = Warnings.warn
+    ) throws -> TeamSession {
         let environment = self.environment  // built from environ on every access: once is enough
         var probe = probe
         probe.maximumReplyBytes = maxReply.bytes
@@ -116,10 +119,11 @@ struct DiscoveryOptions: ParsableArguments {
                 ttl: ttl.duration,
                 probeOptions: probe,
                 environment: environment,
+                persistInterval: persistInterval,
                 readOnly: readOnly
             ),
             transports: transports(connectionsPerSpecialist: connectionsPerSpecialist),
-            warn: Warnings.warn
+            warn: warn
         )
     }
 }

@@ -7,6 +7,10 @@ struct JSONRoundRenderer: RoundRenderer {
     /// Who ran the rounds, named in summaries (`gateway`), or `nil` for this process.
     var via: String?
 
+    init(via: String? = nil) {
+        self.via = via
+    }
+
     mutating func begin(round: Int, message: String?) {
         self.round = round
     }

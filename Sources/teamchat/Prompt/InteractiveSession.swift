@@ -18,7 +18,7 @@ import Darwin
 /// The interactive team chat: each line is a round over the same warm pool, `@ids` address some, `/commands`
 /// change the session. Ctrl-C cancels the round in flight and keeps the prompt; Ctrl-D or `/quit` leaves.
 struct InteractiveSession {
-    let session: TeamSession
+    let access: TeamAccess
     let roster: [Specialist]
     var options: RoundOptions
     let stream: Bool
@@ -77,10 +77,7 @@ struct InteractiveSession {
             case .json(let on):
                 json = on
             case .stats:
-                StatsReport(
-                    source: session.source.description, team: session.cachedTeam, roster: roster,
-                    health: session.health.snapshot(), now: SystemWallClock().now
-                ).humanLines(style: style).forEach(Console.out)
+                await access.statsReport(roster: roster)?.humanLines(style: style).forEach(Console.out)
             case .warm:
                 guard let team = select(include: to, exclude: exclude) else { continue }
                 number += 1
@@ -125,7 +122,7 @@ struct InteractiveSession {
         number: Int,
         current: NIOLockedValueBox<Task<Void, Never>?>
     ) async {
-        let printer = RoundPrinter(session: session, options: options, json: json, breakers: breakers, stream: stream)
+        let printer = RoundPrinter(access: access, options: options, json: json, breakers: breakers, stream: stream)
         let task = Task {
             var renderer = printer.makeRenderer(for: team)
             _ = await printer.round(request, to: team, number: number, message: nil, renderer: &renderer)

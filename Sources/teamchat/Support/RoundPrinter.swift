@@ -1,9 +1,9 @@
 import TeamChatCore
 
-/// Runs rounds through a session and renders each event the moment it arrives: what `send`, its stdin rounds and
-/// the prompt share.
+/// Runs rounds (through this process's session or a gateway) and renders each event the moment it arrives: what
+/// `send`, its stdin rounds and the prompt share.
 struct RoundPrinter: Sendable {
-    let session: TeamSession
+    let access: TeamAccess
     let options: RoundOptions
     let json: Bool
     /// Whether open breakers skip specialists.
@@ -22,7 +22,8 @@ struct RoundPrinter: Sendable {
         renderer.begin(round: number, message: message)
         var partial = RoundSummary(addressed: team.count, quorum: min(options.quorum ?? team.count, team.count))
         let started = ContinuousClock.now
-        for await event in session.round(request, to: team, options: options, breakers: breakers) {
+        let events = await access.round(request, to: team, options: options, breakers: breakers)
+        for await event in events ?? RoundEvents(batches: AsyncStream { $0.finish() }) {
             if case .finished(let summary) = event {
                 // Cancellation ends the round with the exchanges in flight reported as cancelled: that is an
                 // interruption, not a result.
@@ -39,7 +40,7 @@ struct RoundPrinter: Sendable {
     }
 
     func makeRenderer(for team: [Specialist]) -> any RoundRenderer {
-        guard !json else { return JSONRoundRenderer() }
+        guard !json else { return JSONRoundRenderer(via: access.via) }
         let terminal = Console.stdoutIsTerminal
         return HumanRoundRenderer(
             ids: team.map(\.id), style: .detect(terminal: terminal), live: stream && terminal,

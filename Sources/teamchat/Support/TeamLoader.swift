@@ -13,13 +13,17 @@ enum TeamLoader {
             throw fail(error)
         }
         try Task.checkCancellation()
-        if roster.specialists.isEmpty {
-            if case .scan(let range) = session.source {
-                throw fail(ExitStatus.unavailable, "no specialist answered on \(range)")
-            }
-            throw fail(ExitStatus.unavailable, "the roster is empty")
-        }
+        try ensureMembers(roster.specialists, source: session.source)
         return roster
+    }
+
+    /// Fails (69) when a team has nobody in it.
+    static func ensureMembers(_ roster: [Specialist], source: RosterSource) throws {
+        guard roster.isEmpty else { return }
+        if case .scan(let range) = source {
+            throw fail(ExitStatus.unavailable, "no specialist answered on \(range)")
+        }
+        throw fail(ExitStatus.unavailable, "the roster is empty")
     }
 
     /// Narrows the roster by `--to` and `--exclude`.

@@ -1,0 +1,15 @@
+/// A round started with ``RoundEngine/start(_:to:options:health:breakers:deliver:)``: what its starter keeps to
+/// abandon it.
+public struct RoundHandle: Sendable {
+    private let runner: RoundRunner
+
+    init(_ runner: RoundRunner) {
+        self.runner = runner
+    }
+
+    /// Abandons every exchange still running: each is reported `cancelled`, then the summary comes. Harmless once
+    /// the round is over.
+    public func cancel() {
+        runner.cancel()
+    }
+}

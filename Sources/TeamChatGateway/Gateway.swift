@@ -1,0 +1,391 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+import ServiceLifecycle
+import TeamChatCore
+
+/// `teamchat serve`: one long-lived team session served to everyone who asks — the seed's HTTP API, server-sent
+/// events, WebSocket rounds, Prometheus metrics, and a local control socket through which `send`, `warm` and
+/// `stats` use the gateway's warm pools (DESIGN §7).
+///
+/// The HTTP side is plain SwiftNIO: each connection's handler parses a request, starts a round with
+/// ``TeamSession/start(_:to:options:breakers:deliver:)`` and writes its events from event-loop callbacks, so a
+/// round costs no task and a client that goes away cancels its round at once. What must run as a task (the
+/// background refresh, `warm`) runs as a child of ``run()``.
+///
+/// Lifecycle (swift-service-lifecycle): ``run()`` resolves the team, binds, serves, and on graceful shutdown stops
+/// accepting, lets the rounds in flight finish within their deadlines, closes every connection and removes the
+/// control socket. The session is the caller's: it persists health periodically and when it closes.
+public final class Gateway: Service, Sendable {
+    public let session: TeamSession
+    public let configuration: GatewayConfiguration
+    public let metrics: GatewayMetrics
+    let logger: Logger
+    let group: any EventLoopGroup
+    private let state = NIOLockedValueBox(State())
+    private let listening: EventLoopPromise<[SocketAddress]>
+    private let jobs: AsyncStream<@Sendable () async -> Void>
+    private let jobQueue: AsyncStream<@Sendable () async -> Void>.Continuation
+
+    private struct State {
+        var roster: [Specialist] = []
+        var inFlight = 0
+        var draining = false
+        var drained: [CheckedContinuation<Void, Never>] = []
+        var connections: [ObjectIdentifier: Connection] = [:]
+        var requestCount: UInt64 = 0
+    }
+
+    /// A client connection, for the cap: the longest-idle one makes room for a new one.
+    private struct Connection {
+        var channel: any Channel
+        var idleSince: NIODeadline?
+    }
+
+    public init(
+        session: TeamSession,
+        configuration: GatewayConfiguration,
+        logger: Logger = Logger(label: "teamchat.serve"),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.session = session
+        self.configuration = configuration
+        self.metrics = GatewayMetrics()
+        self.logger = logger
+        self.group = group
+        self.listening = group.next().makePromise(of: [SocketAddress].self)
+        (jobs, jobQueue) = AsyncStream.makeStream(of: (@Sendable () async -> Void).self)
+    }
+
+    /// Where the gateway listens (TCP first, then the control socket), once it does.
+    public func addresses() async throws -> [SocketAddress] {
+        try await listening.futureResult.get()
+    }
+
+    // MARK: Service
+
+    public func run() async throws {
+        let channels: [any Channel]
+        do {
+            let roster = try await session.roster()
+            state.withLockedValue { $0.roster = roster.specialists }
+            channels = try await bind()
+        } catch {
+            listening.fail(error)
+            configuration.controlSocket?.release()
+            throw error
+        }
+        listening.succeed(channels.compactMap(\.localAddress))
+        logger.info(
+            "serving",
+            metadata: [
+                "listen": "\(channels.first?.localAddress.map(String.init(describing:)) ?? "?")",
+                "control_socket": "\(configuration.controlSocket?.path ?? "none")",
+                "team": "\(session.source)", "specialists": "\(state.withLockedValue { $0.roster.count })",
+            ])
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.refreshTeam() }
+            group.addTask {
+                await withTaskGroup(of: Void.self) { work in
+                    for await job in self.jobs { work.addTask { await job() } }
+                }
+            }
+            // Until a graceful shutdown (SIGTERM, SIGINT) or cancellation.
+            let cancelled = (try? await gracefulShutdown()) == nil
+            logger.info("shutting down", metadata: ["rounds_in_flight": "\(state.withLockedValue { $0.inFlight })"])
+            for channel in channels { try? await channel.close() }
+            state.withLockedValue { $0.draining = true }
+            if cancelled { closeConnections() }
+            await roundsFinished()
+            jobQueue.finish()
+            group.cancelAll()
+        }
+        closeConnections()
+        configuration.controlSocket?.release()
+        logger.info("stopped")
+    }
+
+    /// Binds the HTTP listener, and the control socket when one was claimed.
+    private func bind() async throws -> [any Channel] {
+        var channels: [any Channel] = []
+        do {
+            channels.append(try await bootstrap(requiresToken: configuration.token != nil)
+                .bind(host: configuration.host, port: configuration.port).get())
+            if let control = configuration.controlSocket {
+                // The control socket is the user's own (its directory is 0700): no token is asked there.
+                channels.append(try await bootstrap(requiresToken: false)
+                    .bind(unixDomainSocketPath: control.path, cleanupExistingSocketFile: true).get())
+            }
+        } catch {
+            for channel in channels { try? await channel.close() }
+            throw error
+        }
+        return channels
+    }
+
+    private func bootstrap(requiresToken: Bool) -> ServerBootstrap {
+        ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(ChannelOptions.backlog, value: 1_024)
+            .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try self.configure(channel, requiresToken: requiresToken)
+                }
+            }
+    }
+
+    /// One client connection's pipeline: HTTP/1.1 (with WebSocket upgrade on its route) and the gateway's handler.
+    private func configure(_ channel: any Channel, requiresToken: Bool) throws {
+        guard admit(channel) else {
+            channel.close(promise: nil)
+            return
+        }
+        let handler = GatewayHTTPHandler(gateway: self, requiresToken: requiresToken)
+        let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+        let upgrader = NIOWebSocketServerUpgrader(
+            maxFrameSize: configuration.maximumBodyBytes,
+            automaticErrorHandling: true,
+            shouldUpgrade: { [self] channel, head in
+                let allowed = head.uri.hasPrefix("/api/team-chat/ws") && (!requiresToken || authorized(head.headers))
+                return channel.eventLoop.makeSucceededFuture(allowed ? HTTPHeaders() : nil)
+            },
+            upgradePipelineHandler: { [self] channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([
+                        NIOWebSocketFrameAggregator(
+                            minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 1_024,
+                            maxAccumulatedFrameSize: configuration.maximumBodyBytes),
+                        GatewayWebSocketHandler(gateway: self),
+                    ])
+                }
+            })
+        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+            withServerUpgrade: (
+                upgraders: [upgrader],
+                completionHandler: { context in
+                    _ = context.pipeline.syncOperations.removeHandler(bound.value)
+                }
+            ),
+            withErrorHandling: true)
+        try channel.pipeline.syncOperations.addHandler(handler)
+    }
+
+    // MARK: The team
+
+    /// The roster every round is addressed from: resolved at start, replaced by each background discovery.
+    public var roster: [Specialist] {
+        state.withLockedValue { $0.roster }
+    }
+
+    /// Re-probes the team before its TTL runs out, for as long as the gateway runs; requests never wait for it.
+    private func refreshTeam() async {
+        let ttl = session.configuration.ttl
+        let interval = max(ttl * 0.75, .seconds(1))
+        var delay = session.cachedTeam?.discoveredAt.map { discovered in
+            // Already stale, or about to be: at once.
+            max(.zero, interval - discovered.duration(to: session.configuration.clock.now))
+        } ?? interval
+        while (try? await Task.sleep(for: delay)) != nil {
+            delay = interval
+            guard let report = try? await session.discover() else { continue }
+            // A discovery in which nobody answered keeps the team as it was: they may be back in a moment.
+            if !report.roster.isEmpty {
+                state.withLockedValue { $0.roster = report.roster }
+                logger.debug("team refreshed", metadata: ["specialists": "\(report.roster.count)"])
+            }
+        }
+    }
+
+    /// The team as the cache would hold it, with the health this gateway has now.
+    func currentTeam() -> SpecialistCache.Team {
+        let roster = self.roster
+        let health = session.health.snapshot()
+        let cached = session.cachedTeam
+        let cachedHealth = cached?.health ?? [:]
+        var team = SpecialistCache.Team(
+            source: session.source.description, discoveredAt: cached?.discoveredAt, ttl: session.configuration.ttl,
+            usedAt: session.configuration.clock.now,
+            specialists: roster.map { SpecialistCache.Entry($0, health: health[$0.id] ?? cachedHealth[$0.id] ?? .init()) })
+        if let cached { team.usedAt = cached.usedAt }
+        return team
+    }
+
+    // MARK: Rounds
+
+    /// A round a handler started.
+    struct StartedRound {
+        var team: [Specialist]
+        var handle: RoundHandle
+    }
+
+    /// Starts a round for a client: selects the team, applies the request's budgets, and hands every batch of
+    /// events to `deliver` (from whichever thread produced it; a handler hops to its own loop).
+    func startRound(
+        _ request: GatewayRoundRequest,
+        route: GatewayRoute,
+        deliver: @escaping @Sendable ([RoundEvent]) -> Void
+    ) -> Result<StartedRound, GatewayError> {
+        let roster = self.roster
+        let team: [Specialist]
+        do {
+            team = try SpecialistSelector.select(roster, include: request.to, exclude: request.exclude)
+        } catch {
+            return .failure(.badRequest(error.message))
+        }
+        guard !team.isEmpty else {
+            return .failure(roster.isEmpty
+                ? GatewayError(.serviceUnavailable, "no specialist answered discovery of \(session.source)")
+                : .badRequest("no specialist to ask"))
+        }
+        if let quorum = request.quorum, quorum > team.count {
+            return .failure(.badRequest("quorum \(quorum) is more than the \(team.count) specialists addressed"))
+        }
+        guard beginWork() else { return .failure(GatewayError(.serviceUnavailable, "the gateway is shutting down")) }
+        let options = request.options(
+            defaults: configuration.roundDefaults, maximumDeadline: configuration.maximumDeadline, addressed: team.count)
+        metrics.roundStarted()
+        let outcomes = NIOLockedValueBox<[SpecialistOutcome]>([])
+        let handle = session.start(request.teamRequest, to: team, options: options, breakers: request.breakers) {
+            [self] batch in
+            var finished: RoundSummary?
+            for event in batch {
+                switch event {
+                case .outcome(let outcome): outcomes.withLockedValue { $0.append(outcome) }
+                case .finished(let summary): finished = summary
+                case .chunk: break
+                }
+            }
+            deliver(batch)
+            // After `deliver` queued the last write on the client's loop: a shutdown waiting for this round closes
+            // the connection only behind it.
+            if let finished {
+                metrics.roundFinished(route: route, summary: finished, outcomes: outcomes.withLockedValue { $0 })
+                endWork()
+            }
+        }
+        return .success(StartedRound(team: team, handle: handle))
+    }
+
+    /// Runs `job` as a child of ``run()`` (the work a request needs that must be a task), counted as a round.
+    func submit(_ job: @escaping @Sendable () async -> Void) -> Bool {
+        guard beginWork() else { return false }
+        jobQueue.yield { [self] in
+            await job()
+            endWork()
+        }
+        return true
+    }
+
+    private func beginWork() -> Bool {
+        state.withLockedValue { state in
+            guard !state.draining else { return false }
+            state.inFlight += 1
+            return true
+        }
+    }
+
+    private func endWork() {
+        let waiting = state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
+            state.inFlight -= 1
+            guard state.inFlight == 0 else { return [] }
+            defer { state.drained = [] }
+            return state.drained
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+
+    /// Returns once no round is in flight.
+    private func roundsFinished() async {
+        await withCheckedContinuation { continuation in
+            let now = state.withLockedValue { state -> Bool in
+                if state.inFlight == 0 { return true }
+                state.drained.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    /// Rounds (and warm-ups) running now.
+    public var roundsInFlight: Int {
+        state.withLockedValue { $0.inFlight }
+    }
+
+    /// Whether new requests are refused (the gateway is shutting down).
+    var isDraining: Bool {
+        state.withLockedValue { $0.draining }
+    }
+
+    /// A fresh request id (`tc-` and a counter, for Rhetor's `request_id`).
+    func nextRequestID() -> String {
+        let number = state.withLockedValue { state -> UInt64 in
+            state.requestCount += 1
+            return state.requestCount
+        }
+        return "tc-\(number)"
+    }
+
+    // MARK: Connections
+
+    /// Counts a new connection in; at the cap, closes the longest-idle one to make room, or refuses this one when
+    /// every connection is busy.
+    private func admit(_ channel: any Channel) -> Bool {
+        let (admitted, evicted) = state.withLockedValue { state -> (Bool, (any Channel)?) in
+            var evicted: (any Channel)?
+            if state.connections.count >= configuration.maximumConnections {
+                guard let oldest = state.connections.filter({ $0.value.idleSince != nil })
+                    .min(by: { $0.value.idleSince! < $1.value.idleSince! })
+                else { return (false, nil) }
+                evicted = state.connections.removeValue(forKey: oldest.key)?.channel
+            }
+            state.connections[ObjectIdentifier(channel)] = Connection(channel: channel, idleSince: .now())
+            return (true, evicted)
+        }
+        if let evicted {
+            evicted.close(promise: nil)
+            metrics.connectionClosed()
+        }
+        guard admitted else {
+            logger.warning("connection refused: at the cap", metadata: ["cap": "\(configuration.maximumConnections)"])
+            return false
+        }
+        metrics.connectionOpened()
+        channel.closeFuture.whenComplete { [self] _ in
+            let removed = state.withLockedValue { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) != nil }
+            if removed { metrics.connectionClosed() }
+        }
+        return true
+    }
+
+    /// Client connections open now.
+    public var connectionCount: Int {
+        state.withLockedValue { $0.connections.count }
+    }
+
+    /// A connection started (`idle == false`) or finished (`true`) answering a request.
+    func connection(_ channel: any Channel, idle: Bool) {
+        state.withLockedValue { state in
+            state.connections[ObjectIdentifier(channel)]?.idleSince = idle ? .now() : nil
+        }
+    }
+
+    private func closeConnections() {
+        let channels = state.withLockedValue { $0.connections.values.map(\.channel) }
+        for channel in channels { channel.close(promise: nil) }
+    }
+
+    // MARK: Authorization
+
+    /// Whether `headers` carry the gateway's bearer token (compared in constant time).
+    func authorized(_ headers: HTTPHeaders) -> Bool {
+        guard let token = configuration.token else { return true }
+        guard let value = headers.first(name: "authorization"), value.count > 7,
+            value.prefix(7).lowercased() == "bearer "
+        else { return false }
+        return BearerToken.equal(Array(value.utf8.dropFirst(7)), Array(token.utf8))
+    }
+}

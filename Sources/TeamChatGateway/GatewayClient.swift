@@ -1,0 +1,242 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import TeamChatCore
+
+/// A connection to a running gateway's control socket: how `send`, `warm` and `stats` use its warm pools.
+///
+/// One request at a time (a command asks for the team, then runs its rounds one after another). A gateway that is
+/// not there — no socket file, a file nobody listens on — is reported as `nil` at once, so that the command runs
+/// directly instead, without a word.
+public final class GatewayClient: Sendable {
+    private let channel: any Channel
+    private let handler: NIOLoopBound<GatewayClientHandler>
+
+    /// Why a gateway request failed.
+    public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
+        public var status: Int?
+        public var message: String
+        public var description: String { message }
+    }
+
+    private init(channel: any Channel, handler: NIOLoopBound<GatewayClientHandler>) {
+        self.channel = channel
+        self.handler = handler
+    }
+
+    /// Connects to the gateway listening on `path`, or returns `nil` when none does.
+    public static func connect(
+        path: String,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async -> GatewayClient? {
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(.milliseconds(250))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(GatewayClientHandler())
+                }
+            }
+        guard let channel = try? await bootstrap.connect(unixDomainSocketPath: path).get() else { return nil }
+        guard let handler = try? await channel.eventLoop.submit({
+            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: GatewayClientHandler.self), eventLoop: channel.eventLoop)
+        }).get()
+        else {
+            try? await channel.close()
+            return nil
+        }
+        return GatewayClient(channel: channel, handler: handler)
+    }
+
+    /// The gateway's team, as the cache would hold it with the gateway's live health; `nil` when the gateway serves
+    /// another source than `source`.
+    public func team(source: String) async throws(Failure) -> SpecialistCache.Team? {
+        let (status, body) = try await document(.GET, "/v1/team?source=\(Self.escape(source))", body: nil)
+        if status == .conflict { return nil }
+        guard status == .ok else { throw Self.failure(status, body) }
+        guard let cache = try? SpecialistCache.decode(Data(body)), let team = cache.teams.first else {
+            throw Failure(status: nil, message: "the gateway's team could not be read")
+        }
+        return team
+    }
+
+    /// Warms the gateway's connections to `to` (every specialist when empty).
+    public func warm(
+        to: [String], connections: Int, connectTimeout: Duration, timeout: Duration
+    ) async throws(Failure) -> [WarmRow] {
+        var request = JSONObjectWriter()
+        request.add("connections", connections)
+        request.add("connect_timeout", connectTimeout.seconds)
+        request.add("timeout", timeout.seconds)
+        request.add("to", strings: to)
+        let (status, body) = try await document(.POST, "/v1/warm", body: request.utf8())
+        guard status == .ok else { throw Self.failure(status, body) }
+        return body.split(separator: UInt8(ascii: "\n")).compactMap { WarmRow.decode(Array($0)) }
+    }
+
+    /// Runs a round on the gateway; its events as they arrive. Ending the iteration early closes the connection,
+    /// which cancels the round on the gateway.
+    public func round(_ request: GatewayRoundRequest) async throws(Failure) -> RoundEvents {
+        let (stream, continuation) = AsyncStream.makeStream(of: [RoundEvent].self)
+        let channel = self.channel
+        continuation.onTermination = { reason in
+            if case .cancelled = reason { channel.close(promise: nil) }
+        }
+        let started = channel.eventLoop.makePromise(of: Void.self)
+        let handler = self.handler
+        let body = request.json.utf8()
+        channel.eventLoop.execute {
+            handler.value.start(.events(started: started, continuation: continuation))
+            Self.send(.POST, "/v1/rounds", body: body, on: channel)
+        }
+        do {
+            try await started.futureResult.get()
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure(status: nil, message: "the gateway went away: \(error)")
+        }
+        return RoundEvents(batches: stream)
+    }
+
+    public func close() async {
+        try? await channel.close()
+    }
+
+    private func document(_ method: HTTPMethod, _ uri: String, body: [UInt8]?) async throws(Failure)
+        -> (HTTPResponseStatus, [UInt8])
+    {
+        let promise = channel.eventLoop.makePromise(of: (HTTPResponseStatus, [UInt8]).self)
+        let channel = self.channel
+        let handler = self.handler
+        channel.eventLoop.execute {
+            handler.value.start(.document(promise))
+            Self.send(method, uri, body: body, on: channel)
+        }
+        do {
+            return try await promise.futureResult.get()
+        } catch {
+            throw Failure(status: nil, message: "the gateway went away: \(error)")
+        }
+    }
+
+    private static func send(_ method: HTTPMethod, _ uri: String, body: [UInt8]?, on channel: any Channel) {
+        var headers = HTTPHeaders()
+        headers.add(name: "host", value: "localhost")
+        if let body {
+            headers.add(name: "content-type", value: "application/json")
+            headers.add(name: "content-length", value: String(body.count))
+        }
+        channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers)), promise: nil)
+        if let body { channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil) }
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+    }
+
+    static func failure(_ status: HTTPResponseStatus, _ body: [UInt8]) -> Failure {
+        let members = try? body.withUnsafeBytes { try JSONObjectReader.members(of: $0) }
+        let message = members?.first { $0.key == "error" }?.value.string ?? "HTTP \(status.code)"
+        return Failure(status: Int(status.code), message: "the gateway refused: \(message)")
+    }
+
+    /// Percent-encodes a query value.
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "~"), UInt8(ascii: "/"), UInt8(ascii: ":"):
+                escaped.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".utf8)
+                escaped += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]], as: UTF8.self)
+            }
+        }
+        return escaped
+    }
+}
+
+/// Reads the gateway's responses for ``GatewayClient``: a document whole, or a round's NDJSON events as they come.
+final class GatewayClientHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    enum Pending {
+        case document(EventLoopPromise<(HTTPResponseStatus, [UInt8])>)
+        case events(started: EventLoopPromise<Void>, continuation: AsyncStream<[RoundEvent]>.Continuation)
+    }
+
+    private var pending: Pending?
+    /// Whether the pending round's start was already reported (a promise completes once).
+    private var started = false
+    private var status = HTTPResponseStatus.ok
+    private var body: [UInt8] = []
+    /// Event lines are short; a line this long is not the gateway's.
+    private var framer = LineFramer(maximumLineLength: 1 << 26)
+    private var batch: [RoundEvent] = []
+
+    func start(_ pending: Pending) {
+        self.pending = pending
+        started = false
+        body = []
+        batch = []
+        framer = LineFramer(maximumLineLength: 1 << 26)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            status = head.status
+            if case .events(let promise, _) = pending, status == .ok {
+                started = true
+                promise.succeed(())
+            }
+        case .body(let bytes):
+            if case .events(_, let continuation) = pending, status == .ok {
+                framer.append(bytes)
+                while let line = try? framer.nextLine() {
+                    guard let decoded = try? line.withUnsafeReadableBytes({ try RoundEventCodec.decode($0) }) else { continue }
+                    batch.append(decoded.event)
+                }
+                if !batch.isEmpty {
+                    continuation.yield(batch)
+                    batch = []
+                }
+            } else {
+                body += bytes.readableBytesView
+            }
+        case .end:
+            let finished = pending
+            pending = nil
+            switch finished {
+            case .document(let promise)?:
+                promise.succeed((status, body))
+            case .events(let promise, let continuation)?:
+                if !started { promise.fail(GatewayClient.failure(status, body)) }
+                continuation.finish()
+            case nil:
+                break
+            }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let finished = pending
+        pending = nil
+        switch finished {
+        case .document(let promise)?:
+            promise.fail(ChannelError.ioOnClosedChannel)
+        case .events(let promise, let continuation)?:
+            if !started { promise.fail(GatewayClient.Failure(status: nil, message: "the gateway closed the connection")) }
+            continuation.finish()
+        case nil:
+            break
+        }
+        context.fireChannelInactive()
+    }
+}

@@ -1,0 +1,410 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import TeamChatCore
+
+/// One client connection of the gateway: reads a request (bounded, within the request timeout), checks its token,
+/// routes it, and answers — a document, or a round's events written the moment they arrive. One request at a time
+/// (NIO's pipelining handler holds any that follow); a connection that closes mid-round cancels its round.
+final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        /// Waiting for a request head; the request timer runs.
+        case waiting
+        /// Reading a request's body.
+        case receiving(HTTPRequestHead, ByteBuffer)
+        /// The request is refused whatever its body: reading on to its end, then answering `error`.
+        case refusing(HTTPRequestHead, GatewayError)
+        /// Answering; a round's handle when a round runs for it.
+        case responding(Response)
+        /// The connection is closing.
+        case closed
+    }
+
+    /// What a response in progress writes.
+    private struct Response {
+        var keepAlive: Bool
+        var version: HTTPVersion
+        var route: String = "none"
+        var format: Format = .document
+        var round: RoundHandle?
+    }
+
+    private enum Format {
+        case document
+        case ndjson
+        case events
+        case rhetor(RhetorResponse)
+    }
+
+    private let gateway: Gateway
+    private let requiresToken: Bool
+    private var state = State.waiting
+    private var timer: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
+
+    init(gateway: Gateway, requiresToken: Bool) {
+        self.gateway = gateway
+        self.requiresToken = requiresToken
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { armTimer(context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        armTimer(context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        if case .responding(let response) = state { response.round?.cancel() }
+        state = .closed
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (unwrapInboundIn(data), state) {
+        case (.head(let head), .waiting):
+            // The request timer runs on until the request's end: a body may not trickle in for ever either.
+            gateway.connection(context.channel, idle: false)
+            if requiresToken, !gateway.authorized(head.headers) {
+                state = .refusing(head, GatewayError(.unauthorized, "a bearer token is required"))
+            } else if let length = head.headers.first(name: "content-length").flatMap(Int.init),
+                length > gateway.configuration.maximumBodyBytes
+            {
+                state = .refusing(head, tooLarge())
+            } else {
+                state = .receiving(head, context.channel.allocator.buffer(capacity: 0))
+            }
+        case (.body(var bytes), .receiving(let head, var body)):
+            guard body.readableBytes + bytes.readableBytes <= gateway.configuration.maximumBodyBytes else {
+                state = .refusing(head, tooLarge())
+                return
+            }
+            state = .closed  // while `body` is mutated, so that it is not copied
+            body.writeBuffer(&bytes)
+            state = .receiving(head, body)
+        case (.end, .receiving(let head, let body)):
+            timer?.cancel()
+            handle(head, body: Array(body.readableBytesView), context: context)
+        case (.end, .refusing(let head, let error)):
+            timer?.cancel()
+            state = .responding(Response(keepAlive: false, version: head.version))
+            answer(error, head: head, context: context)
+        case (.body, .refusing):
+            return
+        default:
+            return  // parts of a request that arrived while closing
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A refused WebSocket upgrade (wrong path, missing token) is reported, then the request comes here as an
+        // ordinary one and gets its answer (400, 401): not a reason to drop the connection.
+        if error is NIOWebSocketUpgradeError { return }
+        gateway.logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    private func tooLarge() -> GatewayError {
+        GatewayError(.payloadTooLarge, "the request body is larger than \(gateway.configuration.maximumBodyBytes) bytes")
+    }
+
+    // MARK: Routing
+
+    private func handle(_ head: HTTPRequestHead, body: [UInt8], context: ChannelHandlerContext) {
+        let keepAlive = head.isKeepAlive && !gateway.isDraining
+        state = .responding(Response(keepAlive: keepAlive, version: head.version))
+        if gateway.isDraining {
+            answer(GatewayError(.serviceUnavailable, "the gateway is shutting down"), head: head, context: context)
+            return
+        }
+        let route: GatewayRoute
+        switch GatewayRoute.match(method: head.method, uri: head.uri) {
+        case .success(let matched): route = matched
+        case .failure(let error):
+            answer(error, head: head, context: context)
+            return
+        }
+        switch route {
+        case .health:
+            var status = JSONObjectWriter()
+            status.add("status", "ok")
+            status.add("team", gateway.session.source.description)
+            status.add("specialists", gateway.roster.count)
+            document(.ok, json: status, head: head, route: route, context: context)
+        case .metrics:
+            document(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: gateway.metrics.render(),
+                     head: head, route: route, context: context)
+        case .sockets:
+            document(.ok, json: SocketsDocument.make(gateway.currentTeam(), now: gateway.session.configuration.clock.now),
+                     head: head, route: route, context: context)
+        case .team:
+            let source = QueryString.parameters(of: head.uri)["source"]
+            guard source == nil || source == gateway.session.source.description else {
+                answer(GatewayError(.conflict, "this gateway serves \(gateway.session.source), not \(source ?? "")"),
+                       head: head, context: context)
+                return
+            }
+            let team = gateway.currentTeam()
+            let cache = SpecialistCache(lastSource: team.source, teams: [team])
+            document(.ok, contentType: "application/json", body: Array(cache.encoded()), head: head, route: route,
+                     context: context)
+        case .webSocket:
+            answer(GatewayError(.badRequest, "this route takes a WebSocket upgrade"), head: head, context: context)
+        case .teamChat:
+            startRound(GatewayRoundRequest.decode(rhetor: body), route: route, head: head, context: context)
+        case .stream:
+            let request = head.method == .POST
+                ? GatewayRoundRequest.decode(json: body) : GatewayRoundRequest.decode(query: QueryString.parameters(of: head.uri))
+            startRound(request, route: route, head: head, context: context)
+        case .rounds:
+            startRound(GatewayRoundRequest.decode(json: body), route: route, head: head, context: context)
+        case .warm:
+            warm(WarmRequest.decode(json: body), head: head, context: context)
+        }
+    }
+
+    // MARK: Rounds
+
+    private func startRound(
+        _ decoded: Result<GatewayRoundRequest, GatewayError>,
+        route: GatewayRoute,
+        head: HTTPRequestHead,
+        context: ChannelHandlerContext
+    ) {
+        let request: GatewayRoundRequest
+        switch decoded {
+        case .success(let parsed): request = parsed
+        case .failure(let error):
+            answer(error, head: head, context: context)
+            return
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        // Events come from whichever thread produced them, under the round's lock: hop, never call back in.
+        let started = gateway.startRound(request, route: route) { batch in
+            loop.execute {
+                let (handler, context) = bound.value
+                handler.receive(batch, context: context)
+            }
+        }
+        switch started {
+        case .failure(let error):
+            answer(error, head: head, context: context)
+        case .success(let round):
+            let format: Format
+            var headers = HTTPHeaders()
+            switch route {
+            case .teamChat:
+                format = .rhetor(RhetorResponse(
+                    requestID: gateway.nextRequestID(), moderationMode: request.moderationMode,
+                    metadata: request.metadata))
+            case .stream:
+                format = .events
+                headers.add(name: "content-type", value: "text/event-stream")
+                headers.add(name: "cache-control", value: "no-cache")
+            default:
+                format = .ndjson
+                headers.add(name: "content-type", value: "application/x-ndjson")
+            }
+            guard case .responding(var response) = state else { return }
+            response.format = format
+            response.round = round.handle
+            response.route = route.name
+            state = .responding(response)
+            guard case .rhetor = format else {
+                writeHead(.ok, headers: headers, keepAlive: response.keepAlive, version: head.version, context: context)
+                if case .events = format {
+                    var connected = JSONObjectWriter()
+                    connected.add("request_id", gateway.nextRequestID())
+                    connected.add("addressed", round.team.count)
+                    connected.add("specialists", strings: round.team.map(\.id))
+                    write(ServerSentEvent(name: "connected", data: connected).bytes, context: context, flush: true)
+                }
+                return
+            }
+        }
+    }
+
+    /// A batch of a round's events, on this connection's loop.
+    private func receive(_ batch: [RoundEvent], context: ChannelHandlerContext) {
+        guard case .responding(var response) = state, response.round != nil else { return }
+        var bytes: [UInt8] = []
+        var summary: RoundSummary?
+        for event in batch {
+            switch response.format {
+            case .document:
+                break
+            case .ndjson:
+                if case .finished(let finished) = event {
+                    bytes += RoundEventCodec.summary(finished, round: nil, interrupted: false, via: "gateway")
+                        .utf8(terminator: UInt8(ascii: "\n"))
+                } else {
+                    bytes += RoundEventCodec.encode(event).utf8(terminator: UInt8(ascii: "\n"))
+                }
+            case .events:
+                bytes += ServerSentEvent(event).bytes
+            case .rhetor(var rhetor):
+                if case .outcome(let outcome) = event {
+                    rhetor.add(outcome, at: gateway.session.configuration.clock.now)
+                    response.format = .rhetor(rhetor)
+                }
+            }
+            if case .finished(let finished) = event { summary = finished }
+        }
+        state = .responding(response)
+        guard let summary else {
+            if !bytes.isEmpty { write(bytes, context: context, flush: true) }
+            return
+        }
+        if case .rhetor(let rhetor) = response.format {
+            let body = rhetor.document(summary: summary, at: gateway.session.configuration.clock.now).utf8()
+            var headers = HTTPHeaders()
+            headers.add(name: "content-type", value: "application/json")
+            headers.add(name: "content-length", value: String(body.count))
+            writeHead(.ok, headers: headers, keepAlive: response.keepAlive, version: response.version, context: context)
+            bytes = body
+        }
+        if !bytes.isEmpty { write(bytes, context: context, flush: false) }
+        finish(route: response.route, status: .ok, keepAlive: response.keepAlive, context: context)
+    }
+
+    // MARK: Warm
+
+    private func warm(_ decoded: Result<WarmRequest, GatewayError>, head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let request: WarmRequest
+        switch decoded {
+        case .success(let parsed): request = parsed
+        case .failure(let error):
+            answer(error, head: head, context: context)
+            return
+        }
+        guard case .responding(let response) = state else { return }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        let gateway = self.gateway
+        let keepAlive = response.keepAlive
+        let version = response.version
+        let submitted = gateway.submit {
+            let lines = await request.run(on: gateway)
+            loop.execute {
+                let (handler, context) = bound.value
+                guard case .responding = handler.state else { return }
+                var headers = HTTPHeaders()
+                headers.add(name: "content-type", value: "application/x-ndjson")
+                let body = lines.flatMap { $0.utf8(terminator: UInt8(ascii: "\n")) }
+                headers.add(name: "content-length", value: String(body.count))
+                handler.writeHead(.ok, headers: headers, keepAlive: keepAlive, version: version, context: context)
+                handler.write(body, context: context, flush: false)
+                handler.finish(route: GatewayRoute.warm.name, status: .ok, keepAlive: keepAlive, context: context)
+            }
+        }
+        if !submitted { answer(GatewayError(.serviceUnavailable, "the gateway is shutting down"), head: head, context: context) }
+    }
+
+    // MARK: Writing
+
+    private func answer(_ error: GatewayError, head: HTTPRequestHead, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        if !error.allow.isEmpty { headers.add(name: "allow", value: error.allow.joined(separator: ", ")) }
+        if error.status == .unauthorized { headers.add(name: "www-authenticate", value: "Bearer") }
+        let route = GatewayRoute.match(method: head.method, uri: head.uri).map(\.name)
+        document(error.status, json: error.body, head: head, route: (try? route.get()) ?? "none", headers: headers,
+                 context: context)
+    }
+
+    private func document(
+        _ status: HTTPResponseStatus, json: JSONObjectWriter, head: HTTPRequestHead, route: GatewayRoute,
+        context: ChannelHandlerContext
+    ) {
+        document(status, json: json, head: head, route: route.name, headers: HTTPHeaders(), context: context)
+    }
+
+    private func document(
+        _ status: HTTPResponseStatus, json: JSONObjectWriter, head: HTTPRequestHead, route: String,
+        headers: HTTPHeaders, context: ChannelHandlerContext
+    ) {
+        var headers = headers
+        headers.add(name: "content-type", value: "application/json")
+        document(status, headers: headers, body: json.utf8(terminator: UInt8(ascii: "\n")), head: head, route: route,
+                 context: context)
+    }
+
+    private func document(
+        _ status: HTTPResponseStatus, contentType: String, body: [UInt8], head: HTTPRequestHead, route: GatewayRoute,
+        context: ChannelHandlerContext
+    ) {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: contentType)
+        document(status, headers: headers, body: body, head: head, route: route.name, context: context)
+    }
+
+    private func document(
+        _ status: HTTPResponseStatus, headers: HTTPHeaders, body: [UInt8], head: HTTPRequestHead, route: String,
+        context: ChannelHandlerContext
+    ) {
+        guard case .responding(let response) = state else { return }
+        var headers = headers
+        headers.add(name: "content-length", value: String(body.count))
+        writeHead(status, headers: headers, keepAlive: response.keepAlive, version: head.version, context: context)
+        if head.method != .HEAD { write(body, context: context, flush: false) }
+        finish(route: route, status: status, keepAlive: response.keepAlive, context: context)
+    }
+
+    private func writeHead(
+        _ status: HTTPResponseStatus, headers: HTTPHeaders, keepAlive: Bool, version: HTTPVersion,
+        context: ChannelHandlerContext
+    ) {
+        var headers = headers
+        headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
+        let response = HTTPResponseHead(version: version, status: status, headers: headers)
+        context.write(wrapOutboundOut(.head(response)), promise: nil)
+    }
+
+    private func write(_ bytes: [UInt8], context: ChannelHandlerContext, flush: Bool) {
+        let part = wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes))))
+        if flush { context.writeAndFlush(part, promise: nil) } else { context.write(part, promise: nil) }
+    }
+
+    /// Ends the response; the connection waits for the next request, or closes.
+    private func finish(route: String?, status: HTTPResponseStatus, keepAlive: Bool, context: ChannelHandlerContext) {
+        if let route { gateway.metrics.requestAnswered(route: route, status: status.code) }
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        guard keepAlive else {
+            state = .closed
+            let channel = context.channel
+            written.whenComplete { _ in channel.close(promise: nil) }
+            return
+        }
+        state = .waiting
+        gateway.connection(context.channel, idle: true)
+        armTimer(context)
+    }
+
+    /// Closes the connection unless a complete request arrives within the request timeout.
+    private func armTimer(_ context: ChannelHandlerContext) {
+        timer?.cancel()
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: TimeAmount(gateway.configuration.requestTimeout)) {
+            bound.value.close(promise: nil)
+        }
+    }
+}

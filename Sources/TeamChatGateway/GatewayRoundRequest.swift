@@ -1,0 +1,170 @@
+import TeamChatCore
+
+/// One round a client asks the gateway for, whichever route it came by: the message (or a ping), whom to ask, and
+/// the budgets that override the gateway's defaults.
+///
+/// JSON (`POST /v1/rounds`, WebSocket frames, `POST /api/team-chat/stream`):
+/// `{"message":"…","to":["apollo"],"exclude":[],"timeout":2,"connect_timeout":0.5,"deadline":3,"quorum":2,
+/// "retries":0,"stream":false,"breakers":true,"request_id":"…","max_reply_bytes":1048576,"ping":false,"round":7}`;
+/// durations in seconds, `to` and `exclude` lists or comma-separated strings. Rhetor's body
+/// (`POST /api/team-chat`) names the team `target_sockets` and adds `moderation_mode` and `metadata`, echoed back.
+public struct GatewayRoundRequest: Sendable, Hashable {
+    /// A chat message; `nil` for a ping round.
+    public var message: String?
+    public var to: [String] = []
+    public var exclude: [String] = []
+    public var timeout: Duration?
+    public var connectTimeout: Duration?
+    public var deadline: Duration?
+    public var quorum: Int?
+    public var retries: Int?
+    public var maximumReplyBytes: Int?
+    public var stream = false
+    public var breakers = true
+    public var requestID: String?
+    /// The client's number for the round (WebSocket rounds run side by side and are told apart by it).
+    public var round: Int?
+    /// Rhetor's fields, echoed back.
+    public var moderationMode: String?
+    public var metadata: JSONObjectReader.Value?
+
+    public init(message: String?) {
+        self.message = message
+    }
+
+    /// The members a client may send; any other is refused, so that a typo is not silently ignored.
+    static let knownKeys: Set<String> = [
+        "message", "to", "exclude", "timeout", "connect_timeout", "deadline", "quorum", "retries", "max_reply_bytes",
+        "stream", "breakers", "request_id", "ping", "round",
+    ]
+    static let rhetorKeys: Set<String> = ["message", "target_sockets", "timeout", "moderation_mode", "metadata"]
+
+    /// Reads the JSON body of `/v1/rounds`, a WebSocket frame or a streamed POST.
+    public static func decode(json bytes: [UInt8]) -> Result<GatewayRoundRequest, GatewayError> {
+        decode(bytes, known: knownKeys) { fields throws(JSONFields.Problem) in
+            let ping = try fields.optionalBool("ping") ?? false
+            var request = GatewayRoundRequest(message: ping ? nil : try fields.string("message"))
+            request.to = try fields.optionalStrings("to") ?? []
+            request.exclude = try fields.optionalStrings("exclude") ?? []
+            request.timeout = try seconds(fields, "timeout")
+            request.connectTimeout = try seconds(fields, "connect_timeout")
+            request.deadline = try seconds(fields, "deadline")
+            request.quorum = try fields.optionalInteger("quorum", in: 1...100_000)
+            request.retries = try fields.optionalInteger("retries", in: 0...100)
+            request.maximumReplyBytes = try fields.optionalInteger("max_reply_bytes", in: 1...(1 << 30))
+            request.stream = try fields.optionalBool("stream") ?? false
+            request.breakers = try fields.optionalBool("breakers") ?? true
+            request.requestID = try fields.optionalString("request_id")
+            request.round = try fields.optionalInteger("round", in: 0...Int(Int32.max))
+            return request
+        }
+    }
+
+    /// Reads Rhetor's `POST /api/team-chat` body.
+    public static func decode(rhetor bytes: [UInt8]) -> Result<GatewayRoundRequest, GatewayError> {
+        decode(bytes, known: rhetorKeys) { fields throws(JSONFields.Problem) in
+            var request = GatewayRoundRequest(message: try fields.string("message"))
+            request.to = try fields.optionalStrings("target_sockets") ?? []
+            request.timeout = try seconds(fields, "timeout")
+            request.moderationMode = try fields.optionalString("moderation_mode")
+            request.metadata = fields.members["metadata"]
+            return request
+        }
+    }
+
+    /// Reads `GET /api/team-chat/stream?message=…&timeout=…&to=a,b`.
+    public static func decode(query: [String: String]) -> Result<GatewayRoundRequest, GatewayError> {
+        guard let message = query["message"] else { return .failure(.badRequest("'message' is missing")) }
+        var request = GatewayRoundRequest(message: message)
+        request.to = (query["to"] ?? query["target_sockets"]).map { SpecialistSelector.names([$0]) } ?? []
+        request.exclude = query["exclude"].map { SpecialistSelector.names([$0]) } ?? []
+        if let text = query["timeout"] {
+            guard let value = Double(text), value > 0, value <= 86_400 else {
+                return .failure(.badRequest("'timeout' is '\(text)', not a number of seconds"))
+            }
+            request.timeout = Duration(checkedSeconds: value)
+        }
+        request.stream = query["stream"] == "true" || query["stream"] == "1"
+        return .success(request)
+    }
+
+    private static func decode(
+        _ bytes: [UInt8],
+        known: Set<String>,
+        _ read: (JSONFields) throws(JSONFields.Problem) -> GatewayRoundRequest
+    ) -> Result<GatewayRoundRequest, GatewayError> {
+        let members: [(key: String, value: JSONObjectReader.Value)]
+        do {
+            members = try bytes.withUnsafeBytes { buffer throws(JSONObjectReader.Failure) in
+                try JSONObjectReader.members(of: buffer)
+            }
+        } catch {
+            return .failure(.badRequest("the body is not a JSON object: \(error)"))
+        }
+        let fields = JSONFields(Dictionary(members, uniquingKeysWith: { _, last in last }))
+        let unknown = fields.unknownKeys(known)
+        guard unknown.isEmpty else {
+            return .failure(.badRequest("unknown member\(unknown.count == 1 ? "" : "s") \(unknown.map { "'\($0)'" }.joined(separator: ", "))"))
+        }
+        do {
+            var request = try read(fields)
+            if let message = request.message {
+                do {
+                    try ChatRequest(message: message).validate()
+                } catch {
+                    return .failure(GatewayError(error.kind == .tooLarge ? .payloadTooLarge : .badRequest, error.message))
+                }
+            }
+            request.to = SpecialistSelector.names(request.to)
+            request.exclude = SpecialistSelector.names(request.exclude)
+            return .success(request)
+        } catch {
+            return .failure(.badRequest(error.message))
+        }
+    }
+
+    private static func seconds(_ fields: JSONFields, _ key: String) throws(JSONFields.Problem) -> Duration? {
+        guard let value = try fields.optionalNumber(key, in: 0...86_400) else { return nil }
+        guard value > 0 else { throw JSONFields.Problem(message: "'\(key)' must be positive") }
+        return Duration(checkedSeconds: value)
+    }
+
+    /// The JSON a client sends (``decode(json:)`` reads it back).
+    public var json: JSONObjectWriter {
+        var object = JSONObjectWriter()
+        if let message { object.add("message", message) } else { object.add("ping", true) }
+        if !to.isEmpty { object.add("to", strings: to) }
+        if !exclude.isEmpty { object.add("exclude", strings: exclude) }
+        object.add("timeout", timeout?.seconds)
+        object.add("connect_timeout", connectTimeout?.seconds)
+        object.add("deadline", deadline?.seconds)
+        object.add("quorum", quorum)
+        object.add("retries", retries)
+        object.add("max_reply_bytes", maximumReplyBytes)
+        if stream { object.add("stream", true) }
+        if !breakers { object.add("breakers", false) }
+        object.add("request_id", requestID)
+        object.add("round", round)
+        return object
+    }
+
+    /// The request the engine sends.
+    public var teamRequest: TeamRequest {
+        guard let message else { return .ping }
+        return .chat(ChatRequest(message: message, stream: stream, requestID: requestID))
+    }
+
+    /// The round's budgets: the gateway's defaults, overridden by what the request names, the deadline capped.
+    public func options(defaults: RoundOptions, maximumDeadline: Duration, addressed: Int) -> RoundOptions {
+        var options = defaults
+        if let timeout { options.timeout = timeout }
+        if let connectTimeout { options.connectTimeout = connectTimeout }
+        if let deadline { options.deadline = deadline }
+        if options.effectiveDeadline > maximumDeadline { options.deadline = maximumDeadline }
+        options.quorum = quorum
+        if let retries { options.retries = retries }
+        if let maximumReplyBytes { options.maximumReplyBytes = maximumReplyBytes }
+        if message == nil { options.finishAtQuorum = false }
+        return options
+    }
+}

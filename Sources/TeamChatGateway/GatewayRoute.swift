@@ -1,0 +1,62 @@
+import NIOHTTP1
+
+/// What a request asks of the gateway: its method and path, matched against the routes of DESIGN §7.
+public enum GatewayRoute: Sendable, Hashable {
+    /// `POST /api/team-chat`: Rhetor's round, answered as one JSON document.
+    case teamChat
+    /// `GET /api/team-chat/stream?message=…` or `POST` with a JSON body: the round as server-sent events.
+    case stream
+    /// `GET /api/team-chat/ws`: WebSocket rounds (reached here only when the upgrade headers were missing).
+    case webSocket
+    /// `GET /api/team-chat/sockets`: the roster with health and breaker state.
+    case sockets
+    /// `POST /v1/rounds`: the round as NDJSON events (what `send` uses over the control socket).
+    case rounds
+    /// `POST /v1/warm`: open connections to everyone and ping, NDJSON rows (what `warm` uses).
+    case warm
+    /// `GET /v1/team?source=…`: the team as the cache would hold it, live health included (what `send`, `warm`
+    /// and `stats` read first); 409 when the gateway serves another source.
+    case team
+    /// `GET /metrics`: Prometheus text.
+    case metrics
+    /// `GET /healthz`.
+    case health
+
+    /// The route for `method` and `uri`, or the error to answer: 404 for an unknown path, 405 (with `Allow`) for a
+    /// known path asked with the wrong method.
+    public static func match(method: HTTPMethod, uri: String) -> Result<GatewayRoute, GatewayError> {
+        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
+        let allowed: [(method: HTTPMethod, route: GatewayRoute)]
+        switch path {
+        case "/api/team-chat": allowed = [(.POST, .teamChat)]
+        case "/api/team-chat/stream": allowed = [(.GET, .stream), (.POST, .stream)]
+        case "/api/team-chat/ws": allowed = [(.GET, .webSocket)]
+        case "/api/team-chat/sockets": allowed = [(.GET, .sockets)]
+        case "/v1/rounds": allowed = [(.POST, .rounds)]
+        case "/v1/warm": allowed = [(.POST, .warm)]
+        case "/v1/team": allowed = [(.GET, .team)]
+        case "/metrics": allowed = [(.GET, .metrics)]
+        case "/healthz": allowed = [(.GET, .health)]
+        default: return .failure(GatewayError(.notFound, "no route \(path)"))
+        }
+        if let match = allowed.first(where: { $0.method == method }) { return .success(match.route) }
+        if method == .HEAD, let match = allowed.first(where: { $0.method == .GET }) { return .success(match.route) }
+        let names = allowed.map(\.method.rawValue).sorted()
+        return .failure(GatewayError(.methodNotAllowed, "\(path) takes \(names.joined(separator: ", "))", allow: names))
+    }
+
+    /// Its name in metrics and logs.
+    public var name: String {
+        switch self {
+        case .teamChat: "team_chat"
+        case .stream: "stream"
+        case .webSocket: "websocket"
+        case .sockets: "sockets"
+        case .rounds: "rounds"
+        case .warm: "warm"
+        case .team: "team"
+        case .metrics: "metrics"
+        case .health: "healthz"
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import TeamChatCore
+
+/// The answer to Rhetor's `POST /api/team-chat`, built as the round runs and written when it ends:
+/// `{request_id, responses:[{socket_id, content, timestamp, metadata}], moderation_mode, timestamp, elapsed_time}`
+/// as Rhetor has it, plus what Rhetor drops: `errors:[{socket_id, error, error_kind, elapsed_ms}]` and `summary`.
+public struct RhetorResponse: Sendable {
+    public let requestID: String
+    public let moderationMode: String
+    public let metadata: JSONObjectReader.Value?
+    private var responses: [JSONObjectWriter] = []
+    private var errors: [JSONObjectWriter] = []
+
+    public init(requestID: String, moderationMode: String?, metadata: JSONObjectReader.Value?) {
+        self.requestID = requestID
+        self.moderationMode = moderationMode ?? "pass_through"
+        self.metadata = metadata
+    }
+
+    /// Takes one outcome, stamped with when it arrived.
+    public mutating func add(_ outcome: SpecialistOutcome, at time: WallTime) {
+        switch outcome.result {
+        case .success(let reply):
+            var response = JSONObjectWriter()
+            response.add("socket_id", outcome.specialistID)
+            response.add("content", reply.answer?.content ?? "")
+            response.add("timestamp", time.iso8601)
+            var metadata = JSONObjectWriter()
+            metadata.add("model", reply.answer?.model)
+            metadata.add("elapsed_ms", RoundEventCodec.milliseconds(outcome.elapsed))
+            metadata.add("connect_ms", outcome.connect.map(RoundEventCodec.milliseconds))
+            metadata.add("reused", outcome.reused)
+            response.add("metadata", object: metadata)
+            responses.append(response)
+        case .failure(let error):
+            var failure = JSONObjectWriter()
+            failure.add("socket_id", outcome.specialistID)
+            failure.add("error", error.message)
+            failure.add("error_kind", error.kind.rawValue)
+            failure.add("status", error.status)
+            failure.add("elapsed_ms", RoundEventCodec.milliseconds(outcome.elapsed))
+            errors.append(failure)
+        }
+    }
+
+    /// The document, once the round ended with `summary`.
+    public func document(summary: RoundSummary, at time: WallTime) -> JSONObjectWriter {
+        var document = JSONObjectWriter()
+        document.add("request_id", requestID)
+        document.add("responses", objects: responses)
+        document.add("moderation_mode", moderationMode)
+        document.add("timestamp", time.iso8601)
+        document.add("elapsed_time", summary.elapsed.seconds)
+        if let metadata { document.add("metadata", json: metadata) }
+        document.add("errors", objects: errors)
+        document.add("summary", object: RoundEventCodec.summary(summary, round: nil, interrupted: false, via: "gateway"))
+        return document
+    }
+}

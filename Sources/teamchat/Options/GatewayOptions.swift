@@ -1,0 +1,22 @@
+import ArgumentParser
+import TeamChatCore
+import TeamChatGateway
+
+/// Whether a command may use a running `teamchat serve` (DESIGN §7).
+struct GatewayOptions: ParsableArguments {
+    @Flag(name: .long, help: "Do not use a running 'teamchat serve': connect to the specialists from this process.")
+    var direct = false
+
+    /// The gateway serving `session`'s team, with that team, when one runs here; `nil` (at once, silently) when
+    /// `--direct`, when no gateway listens, or when it serves another team.
+    func connect(for session: TeamSession) async -> (GatewayClient, SpecialistCache.Team)? {
+        guard !direct, let path = ControlSocket.defaultPath(environment: session.configuration.environment),
+            let client = await GatewayClient.connect(path: path)
+        else { return nil }
+        guard let team = try? await client.team(source: session.source.description) else {
+            await client.close()
+            return nil
+        }
+        return (client, team)
+    }
+}

@@ -1,0 +1,229 @@
+import Foundation
+import TeamChatCore
+import TeamChatFleet
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `teamchat serve` run as the built binary, in a runtime directory of its own.
+final class ServeProcess {
+    let process = Process()
+    let port: Int
+    let runtime: String
+    private let errors: ErrorCollector
+
+    init(_ arguments: [String], runtime: String, environment: [String: String] = [:]) throws {
+        self.runtime = runtime
+        process.executableURL = BinaryRunner.binary
+        process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_RUNTIME_DIR"] = runtime
+        env["TEAMCHAT_CACHE"] = runtime + "/specialists.json"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        errors = ErrorCollector(err.fileHandleForReading)
+        // It says where it listens once it does (or exits: nothing to read).
+        var text = ""
+        var port: Int?
+        while port == nil {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+            if let range = text.range(of: "listening on http://127.0.0.1:") {
+                port = Int(text[range.upperBound...].prefix { $0.isNumber })
+            }
+        }
+        guard let port else {
+            process.waitUntilExit()
+            throw CocoaError(.executableLoad, userInfo: ["stderr": String(decoding: errors.wait(), as: UTF8.self)])
+        }
+        self.port = port
+    }
+
+    var socketPath: String { runtime + "/teamchat/serve.sock" }
+
+    /// SIGTERM, then its exit status and what it logged.
+    func stop() -> (status: Int32, stderr: String) {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: errors.wait(), as: UTF8.self))
+    }
+}
+
+@Suite("teamchat serve and the commands that use it")
+struct ServeCommandTests {
+    func withServe(
+        _ misbehaving: [Int: Misbehaviour] = [:],
+        _ body: (Fleet, String, ServeProcess) async throws -> Void
+    ) async throws {
+        var team = SimulatedSpecialistConfiguration.team(count: 3)
+        for (index, misbehaviour) in misbehaving { team[index].misbehaviour = misbehaviour }
+        try await Fleet.withRunning(team) { fleet in
+            let roster = try BinaryRunner.rosterFile(for: fleet)
+            let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-run-\(UUID())").path
+            try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true)
+            defer {
+                try? FileManager.default.removeItem(atPath: roster)
+                try? FileManager.default.removeItem(atPath: runtime)
+            }
+            let serve = try ServeProcess(["--roster", roster], runtime: runtime)
+            do {
+                try await body(fleet, roster, serve)
+            } catch {
+                _ = serve.stop()
+                throw error
+            }
+            let (status, stderr) = serve.stop()
+            #expect(status == 0, "\(stderr)")
+            #expect(!FileManager.default.fileExists(atPath: serve.socketPath))
+        }
+    }
+
+    /// The human output with its timings blanked, for comparing two runs.
+    func shape(_ text: String) -> String {
+        text.replacingOccurrences(of: #"[0-9.]+ (ms|s|µs)"#, with: "T", options: .regularExpression)
+    }
+
+    @Test("send goes through the gateway: the same output and status, 'via' in --json, its warm connections reused")
+    func sendThroughGateway() async throws {
+        try await withServe([2: .refuse]) { fleet, roster, serve in
+            let environment = ["XDG_RUNTIME_DIR": serve.runtime]
+            let cache = serve.runtime + "/client.json"
+            let viaGateway = try BinaryRunner.run(["send", "--roster", roster, "--cache", cache, "hello"], environment: environment)
+            let direct = try BinaryRunner.run(["send", "--roster", roster, "--cache", cache, "--direct", "hello"], environment: environment)
+            #expect(viaGateway.status == 75)
+            #expect(direct.status == viaGateway.status)
+            #expect(shape(viaGateway.stdout).split(separator: "\n").sorted() == shape(direct.stdout).split(separator: "\n").sorted())
+            #expect(viaGateway.stderr == direct.stderr)
+
+            let json = try BinaryRunner.run(["send", "--roster", roster, "--json", "--to", "engram", "hi"], environment: environment)
+            let events = try json.jsonObjects()
+            #expect(events.first?["content"] as? String == "engram-ai: hi")
+            #expect(events.first?["reused"] as? Bool == true)  // the gateway's pooled connection
+            #expect(events.last?["via"] as? String == "gateway")
+            let plain = try BinaryRunner.run(["send", "--roster", roster, "--json", "--to", "engram", "--direct", "hi"], environment: environment)
+            #expect(try plain.jsonObjects().last?["via"] == nil)
+
+            // Lines from standard input, over the same gateway connection.
+            let lines = try BinaryRunner.run(
+                ["send", "--roster", roster, "--json", "--to", "engram,hermes"], input: "one\ntwo\n", environment: environment)
+            let summaries = try lines.jsonObjects().filter { $0["type"] as? String == "summary" }
+            #expect(summaries.map { $0["round"] as? Int } == [1, 2])
+            #expect(summaries.allSatisfy { $0["via"] as? String == "gateway" && $0["replied"] as? Int == 2 })
+            // Usage errors are the command's own, whoever runs the round.
+            let unknown = try BinaryRunner.run(["send", "--roster", roster, "--to", "zeus", "x"], environment: environment)
+            #expect(unknown.status == 64)
+            #expect(unknown.stderr.contains("unknown specialist"))
+            // Four chats through the gateway, two direct: the gateway's one warm connection carried all of its own.
+            let engram = fleet.specialists[0].id
+            #expect(fleet.counters.requests(engram, type: "chat") == 6)
+            #expect(fleet.counters.connections(engram) == 1 + 2)
+        }
+    }
+
+    @Test("warm and stats through the gateway; a second serve for the same socket is refused")
+    func warmStatsAndSecondServe() async throws {
+        try await withServe { fleet, roster, serve in
+            let environment = ["XDG_RUNTIME_DIR": serve.runtime]
+            let warm = try BinaryRunner.run(["warm", "--roster", roster, "--json"], environment: environment)
+            #expect(warm.status == 0)
+            let rows = try warm.jsonObjects()
+            #expect(rows.filter { $0["type"] as? String == "warm" && $0["success"] as? Bool == true }.count == 3)
+            #expect(rows.last?["via"] as? String == "gateway")
+            _ = try BinaryRunner.run(["send", "--roster", roster, "x"], environment: environment)
+            // The gateway's live health, before it wrote anything to the cache.
+            let stats = try BinaryRunner.run(["stats", "--roster", roster, "--json"], environment: environment)
+            #expect(stats.status == 0)
+            let entries = try stats.jsonObjects().filter { $0["type"] as? String == "specialist_stats" }
+            #expect(entries.count == 3)
+            #expect(entries.allSatisfy { ($0["requests"] as? Int ?? 0) >= 2 })
+
+            let second = try BinaryRunner.run(["serve", "--roster", roster, "--listen", "127.0.0.1:0"], environment: environment)
+            #expect(second.status == 69)
+            #expect(second.stderr.contains("another teamchat serve is running on \(serve.socketPath)"))
+        }
+    }
+
+    @Test("a dead or missing control socket falls back to direct mode, silently")
+    func fallback() async throws {
+        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 2)) { fleet in
+            let roster = try BinaryRunner.rosterFile(for: fleet)
+            let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-dead-\(UUID())").path
+            try FileManager.default.createDirectory(atPath: runtime + "/teamchat", withIntermediateDirectories: true)
+            defer {
+                try? FileManager.default.removeItem(atPath: roster)
+                try? FileManager.default.removeItem(atPath: runtime)
+            }
+            let environment = ["XDG_RUNTIME_DIR": runtime]
+            let missing = try BinaryRunner.run(["send", "--roster", roster, "--json", "hi"], environment: environment)
+            #expect(missing.status == 0)
+            #expect(missing.stderr.isEmpty)
+            #expect(try missing.jsonObjects().last?["via"] == nil)
+            // A socket file nobody listens on (a gateway that died).
+            let path = runtime + "/teamchat/serve.sock"
+            let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+                for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+            }
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            close(descriptor)
+            #expect(bound == 0)
+            let dead = try BinaryRunner.run(["send", "--roster", roster, "--json", "hi"], environment: environment)
+            #expect(dead.status == 0)
+            #expect(dead.stderr.isEmpty)
+            #expect(try dead.jsonObjects().last?["replied"] as? Int == 2)
+        }
+    }
+
+    @Test("the gateway serves its own team only: another roster's send runs directly")
+    func otherTeam() async throws {
+        try await withServe { fleet, roster, serve in
+            let other = try BinaryRunner.rosterFile(for: fleet)  // the same specialists, another source
+            defer { try? FileManager.default.removeItem(atPath: other) }
+            let result = try BinaryRunner.run(["send", "--roster", other, "--json", "hi"], environment: ["XDG_RUNTIME_DIR": serve.runtime])
+            #expect(result.status == 0)
+            #expect(try result.jsonObjects().last?["via"] == nil)
+        }
+    }
+
+    @Test("listening beyond loopback needs a token; the token is never logged or written")
+    func token() async throws {
+        let refused = try BinaryRunner.run(["serve", "--tekton", "--listen", "0.0.0.0:0", "--no-control-socket"])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("needs --token or TEAMCHAT_TOKEN"))
+
+        let token = "planted-token-\(UUID().uuidString)"
+        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 1)) { fleet in
+            let roster = try BinaryRunner.rosterFile(for: fleet)
+            let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-tok-\(UUID())").path
+            try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true)
+            defer {
+                try? FileManager.default.removeItem(atPath: roster)
+                try? FileManager.default.removeItem(atPath: runtime)
+            }
+            let serve = try ServeProcess(
+                ["--roster", roster, "--log-level", "trace"], runtime: runtime, environment: ["TEAMCHAT_TOKEN": token])
+            // Through the control socket (the user's own) no token is needed; the round is logged at trace level.
+            let result = try BinaryRunner.run(["send", "--roster", roster, "--json", "hi"], environment: ["XDG_RUNTIME_DIR": runtime])
+            #expect(try result.jsonObjects().last?["via"] as? String == "gateway")
+            let (status, stderr) = serve.stop()
+            #expect(status == 0)
+            #expect(!stderr.contains(token))
+            for file in (try? FileManager.default.subpathsOfDirectory(atPath: runtime)) ?? [] {
+                let contents = (try? String(contentsOfFile: runtime + "/" + file, encoding: .utf8)) ?? ""
+                #expect(!contents.contains(token), "\(file)")
+            }
+        }
+    }
+}
