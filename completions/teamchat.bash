@@ -475,7 +475,7 @@ _teamchat_bench() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --json --csv --version -h --help)
     repeating_options=(--fail-if)
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file --fleet --latency --jitter --rounds --duration --warmup --concurrency --rate --message --timeout --connect-timeout --deadline --quorum --mode --save --report --baseline)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file --fleet --gateway --latency --jitter --rounds --duration --warmup --concurrency --rate --message --timeout --connect-timeout --deadline --quorum --mode --save --report --baseline)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -511,6 +511,9 @@ _teamchat_bench() {
         return
         ;;
     '--fleet')
+        return
+        ;;
+    '--gateway')
         return
         ;;
     '--latency')

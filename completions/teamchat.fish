@@ -33,7 +33,7 @@ function __teamchat_parse_tokens -S
         case 'serve'
             __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'timeout=' 'connect-timeout=' 'deadline=' 'listen=' 'control-socket=' 'no-control-socket' 'token=' 'max-connections=' 'request-timeout=' 'persist-interval=' 'connections=' 'log-level=' 'version' 'h/help'
         case 'bench'
-            __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'fleet=' 'latency=' 'jitter=' 'rounds=' 'duration=' 'warmup=' 'concurrency=' 'rate=' 'message=' 'timeout=' 'connect-timeout=' 'deadline=' 'quorum=' 'mode=' 'json' 'csv' 'save=' 'report=' 'baseline=' 'fail-if=+' 'version' 'h/help'
+            __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'fleet=' 'gateway=' 'latency=' 'jitter=' 'rounds=' 'duration=' 'warmup=' 'concurrency=' 'rate=' 'message=' 'timeout=' 'connect-timeout=' 'deadline=' 'quorum=' 'mode=' 'json' 'csv' 'save=' 'report=' 'baseline=' 'fail-if=+' 'version' 'h/help'
         case 'fleet'
             __teamchat_parse_subcommand 0 'count=' 'protocol=' 'base-port=' 'host=' 'latency=' 'jitter=' 'misbehave=+' 'late-delay=' 'write-roster=' 'version' 'h/help'
         case 'demo'
@@ -218,6 +218,7 @@ complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_opti
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat bench" max-reply' -l 'max-reply' -d 'The longest reply accepted.' -rfka ''
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat bench" ca-file' -l 'ca-file' -d 'Trust this CA certificate (PEM) for https:// specialists, besides the system\'s (default: $SSL_CERT_FILE).' -rF
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat bench" fleet' -l 'fleet' -d 'Benchmark N simulated specialists in this process instead of a team.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat bench" gateway' -l 'gateway' -d 'Benchmark a running \'teamchat serve\' over HTTP (POST /api/team-chat; token from $TEAMCHAT_TOKEN), e.g. http://127.0.0.1:8003.' -rfka ''
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat bench" latency' -l 'latency' -d 'Think time of the simulated specialists.' -rfka ''
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat bench" jitter' -l 'jitter' -d 'Random spread (±) of the simulated think time.' -rfka ''
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat bench" rounds' -l 'rounds' -d 'Measured rounds (default 200, unless --duration).' -rfka ''

@@ -17,6 +17,8 @@ import TeamChatCore
 public final class GatewayClient: Sendable {
     private let channel: any Channel
     private let handler: NIOLoopBound<GatewayClientHandler>
+    /// Sent as `Authorization: Bearer` with every request (a gateway reached over TCP may ask for it).
+    private let token: String?
 
     /// Why a gateway request failed.
     public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
@@ -25,9 +27,10 @@ public final class GatewayClient: Sendable {
         public var description: String { message }
     }
 
-    private init(channel: any Channel, handler: NIOLoopBound<GatewayClientHandler>) {
+    private init(channel: any Channel, handler: NIOLoopBound<GatewayClientHandler>, token: String?) {
         self.channel = channel
         self.handler = handler
+        self.token = token
     }
 
     /// Connects to the gateway listening on `path`, or returns `nil` when none does.
@@ -35,15 +38,31 @@ public final class GatewayClient: Sendable {
         path: String,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async -> GatewayClient? {
+        await connect(group: group, token: nil) { $0.connect(unixDomainSocketPath: path) }
+    }
+
+    /// Connects to a gateway's HTTP API (for `bench --gateway`), or returns `nil` when nothing answers there.
+    public static func connect(
+        host: String, port: Int, token: String?,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async -> GatewayClient? {
+        await connect(group: group, token: token) { $0.connect(host: host, port: port) }
+    }
+
+    private static func connect(
+        group: any EventLoopGroup, token: String?,
+        _ open: (ClientBootstrap) -> EventLoopFuture<any Channel>
+    ) async -> GatewayClient? {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.milliseconds(250))
+            .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(GatewayClientHandler())
                 }
             }
-        guard let channel = try? await bootstrap.connect(unixDomainSocketPath: path).get() else { return nil }
+        guard let channel = try? await open(bootstrap).get() else { return nil }
         guard let handler = try? await channel.eventLoop.submit({
             NIOLoopBound(try channel.pipeline.syncOperations.handler(type: GatewayClientHandler.self), eventLoop: channel.eventLoop)
         }).get()
@@ -51,13 +70,21 @@ public final class GatewayClient: Sendable {
             try? await channel.close()
             return nil
         }
-        return GatewayClient(channel: channel, handler: handler)
+        return GatewayClient(channel: channel, handler: handler, token: token)
+    }
+
+    /// Rhetor's `POST /api/team-chat` with `body`; the response document.
+    public func teamChat(_ body: [UInt8]) async throws(Failure) -> [UInt8] {
+        let (status, response) = try await document(.POST, "/api/team-chat", body: body)
+        guard status == .ok else { throw Self.failure(status, response) }
+        return response
     }
 
     /// The gateway's team, as the cache would hold it with the gateway's live health; `nil` when the gateway serves
     /// another source than `source`.
-    public func team(source: String) async throws(Failure) -> SpecialistCache.Team? {
-        let (status, body) = try await document(.GET, "/v1/team?source=\(Self.escape(source))", body: nil)
+    public func team(source: String?) async throws(Failure) -> SpecialistCache.Team? {
+        let uri = source.map { "/v1/team?source=\(Self.escape($0))" } ?? "/v1/team"
+        let (status, body) = try await document(.GET, uri, body: nil)
         if status == .conflict { return nil }
         guard status == .ok else { throw Self.failure(status, body) }
         guard let cache = try? SpecialistCache.decode(Data(body)), let team = cache.teams.first else {
@@ -85,15 +112,25 @@ public final class GatewayClient: Sendable {
     public func round(_ request: GatewayRoundRequest) async throws(Failure) -> RoundEvents {
         let (stream, continuation) = AsyncStream.makeStream(of: [RoundEvent].self)
         let channel = self.channel
+        let summarised = NIOLockedValueBox(false)
         continuation.onTermination = { reason in
-            if case .cancelled = reason { channel.close(promise: nil) }
+            // Stopping before the summary abandons the round: closing the connection cancels it on the gateway.
+            // A reader that stops at the summary leaves the connection for the next request.
+            if case .cancelled = reason, !summarised.withLockedValue({ $0 }) { channel.close(promise: nil) }
         }
         let started = channel.eventLoop.makePromise(of: Void.self)
         let handler = self.handler
         let body = request.json.utf8()
         channel.eventLoop.execute {
-            handler.value.start(.events(started: started, continuation: continuation))
-            Self.send(.POST, "/v1/rounds", body: body, on: channel)
+            // A connection the gateway closed while it idled takes no request: fail at once, never wait.
+            guard channel.isActive else {
+                started.fail(Failure(status: nil, message: "the gateway closed the connection"))
+                continuation.finish()
+                return
+            }
+            handler.value.start(.events(started: started, continuation: continuation, summarised: summarised)) {
+                Self.send(.POST, "/v1/rounds", body: body, token: self.token, on: channel)
+            }
         }
         do {
             try await started.futureResult.get()
@@ -104,6 +141,9 @@ public final class GatewayClient: Sendable {
         }
         return RoundEvents(batches: stream)
     }
+
+    /// Whether the connection is still open (a gateway closes connections that idle past its request timeout).
+    public var isOpen: Bool { channel.isActive }
 
     public func close() async {
         try? await channel.close()
@@ -116,8 +156,13 @@ public final class GatewayClient: Sendable {
         let channel = self.channel
         let handler = self.handler
         channel.eventLoop.execute {
-            handler.value.start(.document(promise))
-            Self.send(method, uri, body: body, on: channel)
+            guard channel.isActive else {
+                promise.fail(ChannelError.ioOnClosedChannel)
+                return
+            }
+            handler.value.start(.document(promise)) {
+                Self.send(method, uri, body: body, token: self.token, on: channel)
+            }
         }
         do {
             return try await promise.futureResult.get()
@@ -126,9 +171,10 @@ public final class GatewayClient: Sendable {
         }
     }
 
-    private static func send(_ method: HTTPMethod, _ uri: String, body: [UInt8]?, on channel: any Channel) {
+    private static func send(_ method: HTTPMethod, _ uri: String, body: [UInt8]?, token: String?, on channel: any Channel) {
         var headers = HTTPHeaders()
         headers.add(name: "host", value: "localhost")
+        if let token { headers.add(name: "authorization", value: "Bearer \(token)") }
         if let body {
             headers.add(name: "content-type", value: "application/json")
             headers.add(name: "content-length", value: String(body.count))
@@ -168,10 +214,15 @@ final class GatewayClientHandler: ChannelInboundHandler {
 
     enum Pending {
         case document(EventLoopPromise<(HTTPResponseStatus, [UInt8])>)
-        case events(started: EventLoopPromise<Void>, continuation: AsyncStream<[RoundEvent]>.Continuation)
+        case events(
+            started: EventLoopPromise<Void>, continuation: AsyncStream<[RoundEvent]>.Continuation,
+            summarised: NIOLockedValueBox<Bool>)
     }
 
     private var pending: Pending?
+    /// A request asked for while the last response is still being read (its reader stopped at the summary): sent
+    /// once that response ended, so that the two are never confused.
+    private var queued: (Pending, () -> Void)?
     /// Whether the pending round's start was already reported (a promise completes once).
     private var started = false
     private var status = HTTPResponseStatus.ok
@@ -180,27 +231,33 @@ final class GatewayClientHandler: ChannelInboundHandler {
     private var framer = LineFramer(maximumLineLength: 1 << 26)
     private var batch: [RoundEvent] = []
 
-    func start(_ pending: Pending) {
+    func start(_ pending: Pending, send: @escaping () -> Void) {
+        guard self.pending == nil else {
+            queued = (pending, send)
+            return
+        }
         self.pending = pending
         started = false
         body = []
         batch = []
         framer = LineFramer(maximumLineLength: 1 << 26)
+        send()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
             status = head.status
-            if case .events(let promise, _) = pending, status == .ok {
+            if case .events(let promise, _, _) = pending, status == .ok {
                 started = true
                 promise.succeed(())
             }
         case .body(let bytes):
-            if case .events(_, let continuation) = pending, status == .ok {
+            if case .events(_, let continuation, let summarised) = pending, status == .ok {
                 framer.append(bytes)
                 while let line = try? framer.nextLine() {
                     guard let decoded = try? line.withUnsafeReadableBytes({ try RoundEventCodec.decode($0) }) else { continue }
+                    if case .finished = decoded.event { summarised.withLockedValue { $0 = true } }
                     batch.append(decoded.event)
                 }
                 if !batch.isEmpty {
@@ -216,11 +273,15 @@ final class GatewayClientHandler: ChannelInboundHandler {
             switch finished {
             case .document(let promise)?:
                 promise.succeed((status, body))
-            case .events(let promise, let continuation)?:
+            case .events(let promise, let continuation, _)?:
                 if !started { promise.fail(GatewayClient.failure(status, body)) }
                 continuation.finish()
             case nil:
                 break
+            }
+            if let (next, send) = queued {
+                queued = nil
+                start(next, send: send)
             }
         }
     }
@@ -231,12 +292,20 @@ final class GatewayClientHandler: ChannelInboundHandler {
         switch finished {
         case .document(let promise)?:
             promise.fail(ChannelError.ioOnClosedChannel)
-        case .events(let promise, let continuation)?:
+        case .events(let promise, let continuation, _)?:
             if !started { promise.fail(GatewayClient.Failure(status: nil, message: "the gateway closed the connection")) }
             continuation.finish()
         case nil:
             break
         }
+        switch queued?.0 {
+        case .document(let promise)?: promise.fail(ChannelError.ioOnClosedChannel)
+        case .events(let promise, let continuation, _)?:
+            promise.fail(GatewayClient.Failure(status: nil, message: "the gateway closed the connection"))
+            continuation.finish()
+        case nil: break
+        }
+        queued = nil
         context.fireChannelInactive()
     }
 }

@@ -56,3 +56,39 @@ public struct RhetorResponse: Sendable {
         return document
     }
 }
+
+extension RhetorResponse {
+    /// A document read back: its answers and failures as outcomes (indexed by `team`'s order), and its summary.
+    /// For clients that measure the gateway (`bench --gateway`) and for tests.
+    public static func parse(_ bytes: [UInt8], team: [String]) -> (outcomes: [SpecialistOutcome], summary: RoundSummary?)? {
+        guard let root = (try? bytes.withUnsafeBytes { try JSONObjectReader.value(of: $0) })?.object else { return nil }
+        let index = Dictionary(team.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        func milliseconds(_ value: JSONObjectReader.Value?) -> Duration {
+            value?.number.flatMap { Duration(checkedSeconds: $0 / 1_000) } ?? .zero
+        }
+        var outcomes: [SpecialistOutcome] = []
+        for response in root["responses"]?.array ?? [] {
+            guard let object = response.object, let id = object["socket_id"]?.string else { continue }
+            let metadata = object["metadata"]?.object ?? [:]
+            outcomes.append(SpecialistOutcome(
+                index: index[id] ?? -1, specialistID: id,
+                result: .success(.answer(ChatAnswer(content: object["content"]?.string ?? "", model: metadata["model"]?.string))),
+                elapsed: milliseconds(metadata["elapsed_ms"]), reused: metadata["reused"]?.bool ?? false))
+        }
+        for failure in root["errors"]?.array ?? [] {
+            guard let object = failure.object, let id = object["socket_id"]?.string else { continue }
+            let kind = object["error_kind"]?.string.flatMap(ExchangeError.Kind.init(rawValue:)) ?? .protocolError
+            outcomes.append(SpecialistOutcome(
+                index: index[id] ?? -1, specialistID: id,
+                result: .failure(ExchangeError(kind, object["error"]?.string ?? "", status: object["status"]?.integer)),
+                elapsed: milliseconds(object["elapsed_ms"])))
+        }
+        var summary: RoundSummary?
+        if let object = root["summary"]?.object, let decoded = try? RoundEventCodec.decode(object: object),
+            case .finished(let finished) = decoded.event
+        {
+            summary = finished
+        }
+        return (outcomes, summary)
+    }
+}

@@ -297,3 +297,26 @@ func eventually(_ condition: () -> Bool) async -> Bool {
     }
     return true
 }
+
+@Suite("The gateway's own client")
+struct GatewayClientTests {
+    @Test("rounds as events; a connection the gateway closed for idling fails at once, never hangs")
+    func client() async throws {
+        try await GatewayHarness.with(
+            SimulatedSpecialistConfiguration.team(count: 2), configure: { $0.requestTimeout = .milliseconds(300) }
+        ) { harness in
+            let client = try #require(await GatewayClient.connect(host: "127.0.0.1", port: harness.port, token: nil))
+            var request = GatewayRoundRequest(message: "hi")
+            request.to = ["engram"]
+            var events: [RoundEvent] = []
+            for await event in try await client.round(request) { events.append(event) }
+            #expect(events.count == 2)
+            #expect(events.first.flatMap { if case .outcome(let outcome) = $0 { outcome.answer?.content } else { nil } } == "engram-ai: hi")
+            let team = try #require(try await client.team(source: nil))
+            #expect(team.roster.map(\.id) == harness.fleet.specialists.map(\.id))
+            #expect(await eventually { !client.isOpen })
+            await #expect(throws: GatewayClient.Failure.self) { _ = try await client.round(request) }
+            await #expect(throws: GatewayClient.Failure.self) { _ = try await client.team(source: nil) }
+        }
+    }
+}

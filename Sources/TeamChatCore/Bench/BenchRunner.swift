@@ -38,18 +38,22 @@ public struct BenchRunner: Sendable {
     public let workload: Workload
     /// Makes the transports of one engine: once for a pooled run, once per round for a cold one.
     public let makeTransports: @Sendable () -> [any SpecialistTransport]
+    /// Runs the rounds of `gateway` mode elsewhere (a running gateway), when set.
+    public let driver: (any BenchRoundDriver)?
 
     public init(
-        team: [Specialist], workload: Workload, makeTransports: @escaping @Sendable () -> [any SpecialistTransport]
+        team: [Specialist], workload: Workload, driver: (any BenchRoundDriver)? = nil,
+        makeTransports: @escaping @Sendable () -> [any SpecialistTransport]
     ) {
         self.team = team
         self.workload = workload
+        self.driver = driver
         self.makeTransports = makeTransports
     }
 
     /// Runs one mode. `progress` is called with the number of measured rounds done so far.
     public func run(_ mode: BenchMode, progress: @escaping @Sendable (Int) -> Void = { _ in }) async -> BenchRun {
-        let pooled = mode == .pooled ? RoundEngine(transports: makeTransports()) : nil
+        let pooled = mode != .cold ? RoundEngine(transports: makeTransports()) : nil
         for _ in 0..<workload.warmup {
             _ = await measure(round: -1, mode: mode, engine: pooled, scheduled: .now, runStart: .now)
         }
@@ -130,7 +134,27 @@ public struct BenchRunner: Sendable {
         var requests: [RequestSample] = []
         var successes: [Double] = []
         var all = Duration.zero
-        for await event in engine.round(.chat(workload.message), to: team, options: options) {
+        let events: [RoundEvent]
+        if mode == .gateway, let driver {
+            // The round as the gateway's client sees it: from sending the request to reading the whole answer.
+            var outcomes = await driver.round(index < 0 ? workload.message : "\(workload.message) #\(index)", options: options)
+            all = started.duration(to: .now)
+            for position in outcomes.indices where outcomes[position].isSuccess {
+                // An answer that is not to this round's message (for specialists that echo, as the fleet does) is
+                // a mixed answer: counted as a failure of its own kind.
+                if index >= 0, let content = outcomes[position].answer?.content,
+                    content.contains(workload.message), !content.hasSuffix("#\(index)")
+                {
+                    outcomes[position].result = .failure(ExchangeError(.protocolError, "mixed: answer to another round"))
+                }
+            }
+            events = outcomes.map(RoundEvent.outcome)
+        } else {
+            var collected: [RoundEvent] = []
+            for await event in engine.round(.chat(workload.message), to: team, options: options) { collected.append(event) }
+            events = collected
+        }
+        for event in events {
             switch event {
             case .outcome(let outcome):
                 let latency = outcome.elapsed.milliseconds
@@ -142,7 +166,7 @@ public struct BenchRunner: Sendable {
                         correctedMS: latency + late.milliseconds, connectMS: outcome.connect?.milliseconds,
                         reused: outcome.reused))
             case .finished(let summary):
-                all = summary.elapsed
+                if mode != .gateway { all = summary.elapsed }
             case .chunk:
                 break
             }
@@ -164,4 +188,10 @@ public struct BenchRunner: Sendable {
         }
         return (round, requests, opened)
     }
+}
+
+/// Runs one benchmark round somewhere other than this process's engine (a running gateway): the outcomes the
+/// round had. The runner times it from the outside.
+public protocol BenchRoundDriver: Sendable {
+    func round(_ message: String, options: RoundOptions) async -> [SpecialistOutcome]
 }

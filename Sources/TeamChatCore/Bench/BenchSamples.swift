@@ -4,6 +4,8 @@ public enum BenchMode: String, Codable, Sendable, CaseIterable {
     case pooled
     /// A fresh client every round: a new connection per specialist per round, the "before" of teamchat.
     case cold
+    /// Rounds through a running `teamchat serve`, over HTTP: its warm pools, plus the HTTP hop.
+    case gateway
 }
 
 /// One request of a benchmark round: the raw data every report is computed from (and `--save` keeps).

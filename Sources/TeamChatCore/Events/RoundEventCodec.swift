@@ -121,6 +121,15 @@ public enum RoundEventCodec {
         }
     }
 
+    /// Reads an event already parsed as a JSON object (one nested in another document).
+    public static func decode(object: [String: JSONObjectReader.Value]) throws(DecodeError) -> Decoded {
+        do {
+            return try decode(JSONFields(object))
+        } catch {
+            throw DecodeError(message: "not an event: \(error.message)")
+        }
+    }
+
     /// Reads one event line.
     public static func decode(_ line: String) throws(DecodeError) -> Decoded {
         var line = line

@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOPosix
 import TeamChatCore
 import TeamChatFleet
+import TeamChatGateway
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -34,6 +35,9 @@ struct Bench: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Benchmark N simulated specialists in this process instead of a team.", valueName: "n"))
     var fleet: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Benchmark a running 'teamchat serve' over HTTP (POST /api/team-chat; token from $TEAMCHAT_TOKEN), e.g. http://127.0.0.1:8003.", valueName: "url"))
+    var gateway: String?
 
     @Option(name: .long, help: ArgumentHelp("Think time of the simulated specialists.", valueName: "duration"))
     var latency = DurationArgument(.zero)
@@ -109,6 +113,10 @@ struct Bench: AsyncParsableCommand {
         if let fleet, !(1...10_000).contains(fleet) { throw ValidationError("--fleet must be between 1 and 10000") }
         if let quorum, quorum < 1 { throw ValidationError("--quorum must be at least 1") }
         if !failIf.isEmpty && baseline == nil { throw ValidationError("--fail-if needs --baseline") }
+        if let gateway {
+            guard gatewayAddress(gateway) != nil else { throw ValidationError("--gateway '\(gateway)' is not http://HOST:PORT") }
+            if fleet != nil || mode != .pooled { throw ValidationError("--gateway measures the gateway's own team: no --fleet or --mode") }
+        }
         for condition in failIf where RegressionGate(parsing: condition) == nil {
             throw ValidationError("--fail-if '\(condition)': expected METRIC>+N% or METRIC<-N%, METRIC one of p50 p90 p99 p99.9 max throughput")
         }
@@ -155,10 +163,33 @@ struct Bench: AsyncParsableCommand {
         try gate(result)
     }
 
+    /// `http://HOST:PORT` as host and port.
+    private func gatewayAddress(_ url: String) -> HostPort? {
+        guard url.hasPrefix("http://") else { return nil }
+        return HostPort(parsing: String(url.dropFirst(7).prefix { $0 != "/" }))
+    }
+
     private func measure() async throws -> (BenchSettings, [BenchRun]) {
         var simulated: (Fleet, MultiThreadedEventLoopGroup)?
+        var driver: GatewayBenchDriver?
         let team: [Specialist]
-        if let fleet {
+        if let gateway, let address = gatewayAddress(gateway) {
+            let token = discovery.environment["TEAMCHAT_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            guard let client = await GatewayClient.connect(host: address.host, port: address.port, token: token) else {
+                throw fail(ExitStatus.unavailable, "no gateway answers on \(gateway)")
+            }
+            let served: SpecialistCache.Team?
+            do {
+                served = try await client.team(source: nil)
+            } catch {
+                await client.close()
+                throw fail(ExitStatus.unavailable, error.message)
+            }
+            await client.close()
+            team = served?.roster ?? []
+            try TeamLoader.ensureMembers(team, source: .tekton)
+            driver = GatewayBenchDriver(host: address.host, port: address.port, token: token, team: team.map(\.id))
+        } else if let fleet {
             // The simulated team gets its own thread, as a team in other processes would have.
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let running = try await Fleet.start(
@@ -186,11 +217,12 @@ struct Bench: AsyncParsableCommand {
         )
         let discovery = self.discovery
         let connections = max(5, concurrency)
-        let runner = BenchRunner(team: team, workload: workload) {
-            discovery.transports(connectionsPerSpecialist: connections)
+        let viaGateway = driver != nil
+        let runner = BenchRunner(team: team, workload: workload, driver: driver) {
+            viaGateway ? [] : discovery.transports(connectionsPerSpecialist: connections)
         }
         var runs: [BenchRun] = []
-        for mode in self.mode.modes where !Task.isCancelled {
+        for mode in driver == nil ? self.mode.modes : [.gateway] where !Task.isCancelled {
             let progress = BenchProgress(mode: mode, total: workload.rounds, enabled: Console.stderrIsTerminal)
             runs.append(await runner.run(mode, progress: progress.update))
             progress.finish()
@@ -199,6 +231,7 @@ struct Bench: AsyncParsableCommand {
             await running.stop()
             try? await group.shutdownGracefully()
         }
+        await driver?.close()
         let settings = BenchSettings(
             addressed: team.count, quorum: workload.quorum, concurrency: concurrency, rate: rate, warmup: warmup,
             message: message, timeoutMS: budgets.timeout.duration.milliseconds)

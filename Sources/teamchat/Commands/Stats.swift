@@ -28,8 +28,8 @@ struct Stats: AsyncParsableCommand {
         // Only looks: a file it cannot use is left where it is (a newer teamchat's cache, say).
         let session = try discovery.makeSession(probe: RoundOptions(), readOnly: !reset)
         // A running gateway knows more than its last write to the cache: ask it (but a reset is the cache's).
-        if !reset, let (client, team) = await gateway.connect(for: session) {
-            await client.close()
+        if !reset, let (link, team) = await gateway.connect(for: session) {
+            await link.close()
             print(StatsReport(team: team, now: SystemWallClock().now))
             return
         }

@@ -36,7 +36,7 @@ struct Warm: AsyncParsableCommand {
         let rows: [(Specialist, WarmRow)]
         let interrupted: Bool
         var via: String?
-        if let (client, team) = await gateway.connect(for: session) {
+        if let (link, team) = await gateway.connect(for: session), let client = await link.client() {
             via = "gateway"
             // The gateway's own pools get warm: what later rounds through it will use.
             let warmed = await Interrupts.run { () async -> Result<[(Specialist, WarmRow)], ExitCode> in

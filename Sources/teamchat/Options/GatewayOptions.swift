@@ -9,7 +9,7 @@ struct GatewayOptions: ParsableArguments {
 
     /// The gateway serving `session`'s team, with that team, when one runs here; `nil` (at once, silently) when
     /// `--direct`, when no gateway listens, or when it serves another team.
-    func connect(for session: TeamSession) async -> (GatewayClient, SpecialistCache.Team)? {
+    func connect(for session: TeamSession) async -> (GatewayLink, SpecialistCache.Team)? {
         guard !direct, let path = ControlSocket.defaultPath(environment: session.configuration.environment),
             let client = await GatewayClient.connect(path: path)
         else { return nil }
@@ -17,6 +17,6 @@ struct GatewayOptions: ParsableArguments {
             await client.close()
             return nil
         }
-        return (client, team)
+        return (GatewayLink(path: path, client: client), team)
     }
 }

@@ -6,7 +6,7 @@ import TeamChatGateway
 /// way; only `--json` summaries say `"via":"gateway"`.
 enum TeamAccess: Sendable {
     case session(TeamSession)
-    case gateway(GatewayClient, source: String)
+    case gateway(GatewayLink, source: String)
 
     /// Who ran the rounds, for `--json` summaries.
     var via: String? {
@@ -20,7 +20,11 @@ enum TeamAccess: Sendable {
         switch self {
         case .session(let session):
             return session.round(request, to: team, options: options, breakers: breakers)
-        case .gateway(let client, _):
+        case .gateway(let link, _):
+            guard let client = await link.client() else {
+                Console.err("teamchat: the gateway on \(link.path) went away")
+                return nil
+            }
             var round = GatewayRoundRequest(message: nil)
             if case .chat(let chat) = request {
                 round.message = chat.message
@@ -51,8 +55,8 @@ enum TeamAccess: Sendable {
             return StatsReport(
                 source: session.source.description, team: session.cachedTeam, roster: roster,
                 health: session.health.snapshot(), now: SystemWallClock().now)
-        case .gateway(let client, let source):
-            guard let team = try? await client.team(source: source) else { return nil }
+        case .gateway(let link, let source):
+            guard let client = await link.client(), let team = try? await client.team(source: source) else { return nil }
             return StatsReport(source: source, team: team, roster: roster, health: team.health, now: SystemWallClock().now)
         }
     }
