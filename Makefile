@@ -16,8 +16,9 @@ MAN_DATE := 2026-11-25
 all: build
 
 ## System packages: libedit for the prompt; zsh, fish and man-db to check the generated completions and man page;
-## openssl (test certificates), python3 and python3-venv (the OpenAI-compatible peer) for the tests.
-PACKAGES := libedit-dev pkg-config zsh fish man-db openssl python3 python3-venv
+## openssl (test certificates), python3 and python3-venv (the OpenAI-compatible peer) and chromium (the page,
+## in a real headless browser) for the tests.
+PACKAGES := libedit-dev pkg-config zsh fish man-db openssl python3 python3-venv chromium
 
 ## Install the system packages that are missing.
 deps:
@@ -49,11 +50,15 @@ demo: release
 	$(RELEASE) demo
 
 ## The whole suite: the generated-files check, then unit, integration (real sockets on 127.0.0.1), CLI and
-## pseudo-terminal tests (all Swift Testing), then a short run of every fuzz target.
+## pseudo-terminal tests (all Swift Testing), the page in headless Chromium, then a short run of every fuzz target.
+## The browser tests run on their own: a browser starting beside the timing-sensitive tests starves them on a
+## small machine.
+BROWSER_TESTS := GatewayPageTests
 test: deps peers
 	$(SWIFT) build --build-tests
 	$(MAKE) check-generated
-	TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 $(SWIFT) test --skip-build --disable-xctest
+	TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 $(SWIFT) test --skip-build --disable-xctest --skip $(BROWSER_TESTS)
+	$(SWIFT) test --skip-build --disable-xctest --filter $(BROWSER_TESTS)
 	$(MAKE) fuzz FUZZ_SECONDS=3
 
 ## Fuzzing (libFuzzer, from the toolchain): every decoder that reads untrusted bytes, each for FUZZ_SECONDS,

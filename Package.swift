@@ -70,7 +70,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            // The browser page (`GET /`): plain files, embedded in the binary, so nothing is fetched from elsewhere.
+            resources: [.embedInCode("Page")]
         ),
         .target(
             name: "TeamChatTestSupport",

@@ -151,7 +151,12 @@ public final class Gateway: Service, Sendable {
             automaticErrorHandling: true,
             shouldUpgrade: { [self] channel, head in
                 let allowed = head.uri.hasPrefix("/api/team-chat/ws") && (!requiresToken || authorized(head.headers))
-                return channel.eventLoop.makeSucceededFuture(allowed ? HTTPHeaders() : nil)
+                // A browser that offers subprotocols drops a socket whose answer names none of them.
+                var answer = HTTPHeaders()
+                if Self.offeredSubprotocols(head.headers).contains(GatewayPage.subprotocol) {
+                    answer.add(name: "sec-websocket-protocol", value: GatewayPage.subprotocol)
+                }
+                return channel.eventLoop.makeSucceededFuture(allowed ? answer : nil)
             },
             upgradePipelineHandler: { [self] channel, _ in
                 channel.eventLoop.makeCompletedFuture {
@@ -383,9 +388,20 @@ public final class Gateway: Service, Sendable {
     /// Whether `headers` carry the gateway's bearer token (compared in constant time).
     func authorized(_ headers: HTTPHeaders) -> Bool {
         guard let token = configuration.token else { return true }
-        guard let value = headers.first(name: "authorization"), value.count > 7,
-            value.prefix(7).lowercased() == "bearer "
-        else { return false }
-        return BearerToken.equal(Array(value.utf8.dropFirst(7)), Array(token.utf8))
+        if let value = headers.first(name: "authorization"), value.count > 7, value.prefix(7).lowercased() == "bearer " {
+            return BearerToken.equal(Array(value.utf8.dropFirst(7)), Array(token.utf8))
+        }
+        // The page's WebSocket: the token as a subprotocol, base64url-encoded.
+        let prefix = GatewayPage.bearerSubprotocolPrefix
+        if let offered = Self.offeredSubprotocols(headers).first(where: { $0.hasPrefix(prefix) }),
+            let presented = BearerToken.base64URLDecoded(offered.dropFirst(prefix.count))
+        {
+            return BearerToken.equal(presented, Array(token.utf8))
+        }
+        return false
+    }
+
+    private static func offeredSubprotocols(_ headers: HTTPHeaders) -> [String] {
+        headers[canonicalForm: "sec-websocket-protocol"].map(String.init)
     }
 }

@@ -84,7 +84,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case (.head(let head), .waiting):
             // The request timer runs on until the request's end: a body may not trickle in for ever either.
             gateway.connection(context.channel, idle: false)
-            if requiresToken, !gateway.authorized(head.headers) {
+            if requiresToken, !GatewayRoute.isPublic(head.uri), !gateway.authorized(head.headers) {
                 state = .refusing(head, GatewayError(.unauthorized, "a bearer token is required"))
             } else if let length = head.headers.first(name: "content-length").flatMap(Int.init),
                 length > gateway.configuration.maximumBodyBytes
@@ -169,6 +169,12 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                      context: context)
         case .webSocket:
             answer(GatewayError(.badRequest, "this route takes a WebSocket upgrade"), head: head, context: context)
+        case .page:
+            let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+            guard let asset = GatewayPage.asset(path) else { return }
+            var headers = GatewayPage.headers
+            headers.add(name: "content-type", value: asset.contentType)
+            document(.ok, headers: headers, body: asset.bytes, head: head, route: route.name, context: context)
         case .teamChat:
             startRound(GatewayRoundRequest.decode(rhetor: body), route: route, head: head, context: context)
         case .stream:

@@ -21,6 +21,9 @@ public enum GatewayRoute: Sendable, Hashable {
     case metrics
     /// `GET /healthz`.
     case health
+    /// `GET /`, `/app.js`, `/app.css`: the team in a browser (``GatewayPage``); open without a token, since it
+    /// holds nothing but the page, which asks for the token itself.
+    case page
 
     /// The route for `method` and `uri`, or the error to answer: 404 for an unknown path, 405 (with `Allow`) for a
     /// known path asked with the wrong method.
@@ -37,12 +40,19 @@ public enum GatewayRoute: Sendable, Hashable {
         case "/v1/team": allowed = [(.GET, .team)]
         case "/metrics": allowed = [(.GET, .metrics)]
         case "/healthz": allowed = [(.GET, .health)]
+        case _ where GatewayPage.asset(path) != nil: allowed = [(.GET, .page)]
         default: return .failure(GatewayError(.notFound, "no route \(path)"))
         }
         if let match = allowed.first(where: { $0.method == method }) { return .success(match.route) }
         if method == .HEAD, let match = allowed.first(where: { $0.method == .GET }) { return .success(match.route) }
         let names = allowed.map(\.method.rawValue).sorted()
         return .failure(GatewayError(.methodNotAllowed, "\(path) takes \(names.joined(separator: ", "))", allow: names))
+    }
+
+    /// Whether `uri` may be asked without a token: the page's own files only.
+    public static func isPublic(_ uri: String) -> Bool {
+        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
+        return GatewayPage.asset(path) != nil
     }
 
     /// Its name in metrics and logs.
@@ -57,6 +67,7 @@ public enum GatewayRoute: Sendable, Hashable {
         case .team: "team"
         case .metrics: "metrics"
         case .health: "healthz"
+        case .page: "page"
         }
     }
 }

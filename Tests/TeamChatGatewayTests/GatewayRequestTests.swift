@@ -99,6 +99,19 @@ struct GatewayRequestTests {
         #expect(!BearerToken.equal([], token))
     }
 
+    @Test("the page's WebSocket token: base64url without padding, anything else refused")
+    func base64URL() {
+        // As the page's script encodes: btoa, then + → -, / → _, padding dropped.
+        #expect(BearerToken.base64URLDecoded("cGFnZS1zZWNyZXQ") == Array("page-secret".utf8))
+        #expect(BearerToken.base64URLDecoded("-_8") == [0xFB, 0xFF])
+        #expect(BearerToken.base64URLDecoded("w6k") == Array("é".utf8))
+        #expect(BearerToken.base64URLDecoded("") == [])
+        #expect(BearerToken.base64URLDecoded("cGFnZQ==") == nil)  // padding
+        #expect(BearerToken.base64URLDecoded("cG+n") == nil)  // plain base64's alphabet
+        #expect(BearerToken.base64URLDecoded("cGFnZ") == nil)  // a lone 6-bit character
+        #expect(BearerToken.base64URLDecoded("w6l") == nil)  // leftover bits not zero
+    }
+
     @Test("ISO 8601 timestamps, across a leap day and before 1970")
     func timestamps() {
         #expect(WallTime(secondsSince1970: 0).iso8601 == "1970-01-01T00:00:00.000Z")

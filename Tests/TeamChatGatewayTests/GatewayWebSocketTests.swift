@@ -18,21 +18,29 @@ final class TestWebSocket: Sendable {
         self.messages = messages
     }
 
-    static func connect(port: Int, headers: [(String, String)] = []) async throws -> TestWebSocket {
+    static func connect(
+        port: Int, path: String = "/api/team-chat/ws", headers: [(String, String)] = []
+    ) async throws -> TestWebSocket {
         let (messages, continuation) = AsyncStream.makeStream(of: String.self)
         let upgraded = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: Void.self)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
-                let upgrader = NIOWebSocketClientUpgrader(upgradePipelineHandler: { channel, _ in
+                // Large frames: the browser's DevTools answer a screenshot in one message.
+                let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: 1 << 26, upgradePipelineHandler: { channel, _ in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(Collector(continuation))
+                        try channel.pipeline.syncOperations.addHandlers([
+                            NIOWebSocketFrameAggregator(
+                                minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 100_000,
+                                maxAccumulatedFrameSize: 1 << 26),
+                            Collector(continuation),
+                        ])
                         upgraded.succeed(())
                     }
                 })
                 var headers = HTTPHeaders(headers)
                 headers.add(name: "host", value: "127.0.0.1")
                 headers.add(name: "content-length", value: "0")
-                let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/team-chat/ws", headers: headers)
+                let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
                 return channel.eventLoop.makeCompletedFuture {
                     let requester = Requester(head: head, failed: upgraded)
                     let bound = NIOLoopBound(requester, eventLoop: channel.eventLoop)

@@ -13,7 +13,8 @@ struct Serve: AsyncParsableCommand {
         discussion: """
             One long-lived session: connections stay open across requests, health and breakers are held in memory \
             (written to the cache every --persist-interval and on exit), and the team is re-discovered in the \
-            background before its TTL runs out. Routes: POST /api/team-chat (Rhetor's request and response, plus \
+            background before its TTL runs out. GET / is the team in a browser: a live page that streams every \
+            answer into its specialist's card. Routes: POST /api/team-chat (Rhetor's request and response, plus \
             errors and summary), GET or POST /api/team-chat/stream (server-sent events: connected, message, error, \
             complete), GET /api/team-chat/ws (WebSocket rounds), GET /api/team-chat/sockets, POST /v1/rounds \
             (NDJSON), GET /metrics (Prometheus), GET /healthz.

@@ -1,0 +1,425 @@
+// teamchat's page: the team as cards, each answer streamed into its card the moment it arrives.
+// Everything a specialist sends is set with textContent, never parsed as HTML; the page's CSP forbids inline
+// script as a second wall. Rounds go over one WebSocket (many at once); if it cannot open, over SSE (a fetch
+// stream, so that the token can ride in a header).
+"use strict";
+
+const HISTORY_KEY = "teamchat.history";
+const TOKEN_KEY = "teamchat.token";   // sessionStorage: asked once per tab, never written to disk by us
+const HISTORY_LIMIT = 50;
+const ANSWER_LIMIT = 4000;            // characters of each answer kept in the history
+const CHART_POINTS = 24;
+
+const page = {
+  team: [],                 // [{socket_id, model, transport, circuit, p50_ms, p95_ms, …}]
+  cards: new Map(),         // id -> {root, answer, latency, circuit, stats, chart, samples: [{ms, ok}]}
+  token: sessionStorage.getItem(TOKEN_KEY),
+  socket: null,
+  transport: null,          // "websocket" | "sse"
+  nextRound: 1,
+  rounds: new Map(),        // round -> {entry, addressed: Set}
+  history: loadHistory(),
+  params: new URLSearchParams(location.search),
+};
+
+const $ = (id) => document.getElementById(id);
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+function milliseconds(ms) {
+  if (ms === null || ms === undefined) return "";
+  return ms >= 1000 ? (ms / 1000).toFixed(2) + " s" : (ms >= 10 ? Math.round(ms) : ms.toFixed(1)) + " ms";
+}
+
+// MARK: the gateway's API
+
+function headers(extra) {
+  const result = Object.assign({}, extra || {});
+  if (page.token) result["Authorization"] = "Bearer " + page.token;
+  return result;
+}
+
+async function api(path, options) {
+  const response = await fetch(path, Object.assign({}, options || {}, { headers: headers((options || {}).headers) }));
+  if (response.status === 401) {
+    askForToken(page.token ? "that token was not accepted" : "");
+    throw new Error("unauthorized");
+  }
+  return response;
+}
+
+function askForToken(problem) {
+  $("token-form").hidden = false;
+  $("token-error").textContent = problem;
+  $("token").focus();
+}
+
+$("token-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  page.token = $("token").value;
+  $("token").value = "";
+  sessionStorage.setItem(TOKEN_KEY, page.token);
+  $("token-form").hidden = true;
+  if (page.socket) { page.socket.close(); page.socket = null; }
+  start();
+});
+
+// MARK: the team and its health
+
+async function loadTeam() {
+  const response = await api("/api/team-chat/sockets");
+  const document_ = await response.json();
+  page.team = document_.sockets || [];
+  $("team").textContent = page.team.length + " specialist" + (page.team.length === 1 ? "" : "s") +
+    " · " + (document_.source || "");
+  for (const socket of page.team) updateCard(socket);
+  for (const [id, card] of page.cards) {
+    if (!page.team.some((socket) => socket.socket_id === id)) { card.root.remove(); page.cards.delete(id); }
+  }
+}
+
+function card(id) {
+  let card = page.cards.get(id);
+  if (card) return card;
+  const root = element("article", "card idle");
+  root.dataset.id = id;
+  const top = element("div", "top");
+  top.append(element("span", "id", id));
+  const latency = element("span", "latency");
+  top.append(latency);
+  const meta = element("div", "meta");
+  const circuit = element("span", "circuit");
+  const stats = element("span", "stats");
+  const model = element("span", "model");
+  meta.append(circuit, stats, model);
+  const answer = element("div", "answer");
+  const chart = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  chart.setAttribute("viewBox", "0 0 100 28");
+  chart.setAttribute("preserveAspectRatio", "none");
+  chart.setAttribute("aria-label", "latency of recent rounds");
+  root.append(top, meta, answer, chart);
+  $("cards").append(root);
+  card = { root, answer, latency, circuit, stats, model, chart, samples: [] };
+  page.cards.set(id, card);
+  return card;
+}
+
+function updateCard(socket) {
+  const c = card(socket.socket_id);
+  const failing = socket.circuit === "closed" && socket.consecutive_failures > 0;
+  c.circuit.textContent = failing ? "● " + socket.consecutive_failures + " failed in a row"
+    : socket.circuit === "closed" ? "● healthy" : "● circuit " + socket.circuit.replace("_", "-");
+  c.circuit.className = "circuit circuit-" + (failing ? "failing" : socket.circuit);
+  c.circuit.title = socket.last_error || "";
+  c.stats.textContent = socket.p50_ms == null ? "" :
+    "p50 " + milliseconds(socket.p50_ms) + " · p95 " + milliseconds(socket.p95_ms);
+  c.model.textContent = [socket.transport, socket.model].filter(Boolean).join(" · ");
+}
+
+function drawChart(c) {
+  while (c.chart.firstChild) c.chart.firstChild.remove();
+  const samples = c.samples.slice(-CHART_POINTS);
+  if (samples.length === 0) return;
+  if (samples.length === 1) samples.unshift(samples[0]);  // one round: a level line
+  const top = Math.max(...samples.map((s) => s.ms), 1);
+  const x = (i) => samples.length === 1 ? 50 : (i * 100) / (samples.length - 1);
+  const y = (ms) => 26 - (ms / top) * 24;
+  const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+  line.setAttribute("points", samples.map((s, i) => x(i).toFixed(1) + "," + y(s.ms).toFixed(1)).join(" "));
+  c.chart.append(line);
+  samples.forEach((s, i) => {
+    if (s.ok) return;
+    const dot = document.createElementNS("http://www.w3.org/2000/svg", "circle");
+    dot.setAttribute("cx", x(i).toFixed(1));
+    dot.setAttribute("cy", y(s.ms).toFixed(1));
+    dot.setAttribute("r", "2");
+    dot.setAttribute("class", "failed");
+    c.chart.append(dot);
+  });
+  const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+  title.textContent = samples.map((s) => milliseconds(s.ms)).join(", ");
+  c.chart.append(title);
+}
+
+// MARK: addressing, as the prompt does it
+
+/// "@apollo @athena question" and "@apollo,athena question" address both; the rest is the message.
+function address(text) {
+  const to = [];
+  let rest = text.replace(/^\s+/, "");
+  for (;;) {
+    const match = /^@([^\s]+)\s*/.exec(rest);
+    if (!match) break;
+    for (const name of match[1].split(",")) if (name.replace(/^@/, "")) to.push(name.replace(/^@/, ""));
+    rest = rest.slice(match[0].length);
+  }
+  return { to, message: rest };
+}
+
+// MARK: rounds
+
+function send(text) {
+  const { to, message } = address(text);
+  if (!message.trim()) { $("summary").textContent = "the message is empty"; return; }
+  const round = page.nextRound++;
+  const request = { message, round, stream: $("stream").checked };
+  if (to.length) request.to = to;
+  const timeout = parseFloat($("timeout").value);
+  if (timeout > 0) request.timeout = timeout;
+  const quorum = parseInt($("quorum").value, 10);
+  if (quorum > 0) request.quorum = quorum;
+
+  const entry = { message: text, at: Date.now(), answers: {}, summary: "" };
+  page.history.push(entry);
+  page.history = page.history.slice(-HISTORY_LIMIT);
+  page.rounds.set(round, { entry });
+  for (const c of page.cards.values()) {
+    c.root.className = "card idle";
+    c.answer.textContent = "";
+    c.latency.textContent = "";
+  }
+  $("summary").textContent = "asking…";
+  saveHistory();
+  renderHistory();
+  if (page.transport === "sse") sendOverSSE(request); else sendOverSocket(request);
+}
+
+function handle(event) {
+  const round = page.rounds.get(event.round);
+  if (!round) return;
+  const id = event.specialist_id;
+  switch (event.type) {
+  case "chunk": {
+    const c = card(id);
+    c.root.className = "card pending";
+    c.answer.textContent += event.content;   // grows in place
+    break;
+  }
+  case "reply": {
+    const c = card(id);
+    const ok = event.success;
+    const skipped = event.error_kind === "breaker_open";
+    c.root.className = "card " + (ok ? "replied" : skipped ? "skipped" : "failed");
+    c.answer.textContent = ok ? event.content : event.error;
+    c.latency.textContent = milliseconds(event.elapsed_ms);
+    c.latency.title = event.reused ? "warm connection" : "new connection";
+    if (!skipped) { c.samples.push({ ms: event.elapsed_ms, ok }); c.samples = c.samples.slice(-CHART_POINTS); drawChart(c); }
+    round.entry.answers[id] = { text: (ok ? event.content : event.error).slice(0, ANSWER_LIMIT), ms: event.elapsed_ms,
+                                ok, skipped };
+    break;
+  }
+  case "summary": {
+    round.entry.summary = summaryLine(event);
+    $("summary").textContent = round.entry.summary;
+    page.rounds.delete(event.round);
+    saveHistory();
+    renderHistory();
+    loadTeam().catch(() => {});
+    break;
+  }
+  case "error":
+    $("summary").textContent = "error: " + event.error;
+    page.rounds.delete(event.round);
+    break;
+  }
+}
+
+/// Beginning a round: cards addressed wait; the others stay dim.
+function markAddressed(ids) {
+  for (const id of ids) { const c = card(id); c.root.className = "card pending"; }
+}
+
+/// `17/18 replied · slowest 212 ms · 1 timeout · 2.00 s`, as the CLI writes it.
+function summaryLine(s) {
+  const parts = [s.replied + "/" + s.addressed + " replied"];
+  if (s.slowest_ms != null) parts.push("slowest " + milliseconds(s.slowest_ms));
+  for (const kind of Object.keys(s.failures || {}).sort()) parts.push(s.failures[kind] + " " + kind.replace(/_/g, " "));
+  if (s.quorum < s.addressed) parts.push("quorum " + s.quorum + (s.quorum_met ? " met" : " not met"));
+  parts.push(milliseconds(s.elapsed_ms));
+  return parts.join(" · ");
+}
+
+function addressedIDs(request) {
+  if (!request.to) return page.team.map((s) => s.socket_id);
+  return page.team.map((s) => s.socket_id).filter((id) =>
+    request.to.some((name) => id === name || id === name + "-ai" || id.startsWith(name)));
+}
+
+function webSocketURL() {
+  return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/team-chat/ws";
+}
+
+/// The token rides in a subprotocol (a browser cannot set a WebSocket's headers): base64url, no padding.
+function protocols() {
+  if (!page.token) return undefined;
+  const bytes = new TextEncoder().encode(page.token);
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  const encoded = btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return ["teamchat", "teamchat.bearer." + encoded];
+}
+
+function openSocket() {
+  return new Promise((resolve, reject) => {
+    let socket;
+    try { socket = new WebSocket(webSocketURL(), protocols()); } catch (error) { reject(error); return; }
+    socket.onopen = () => resolve(socket);
+    socket.onerror = () => reject(new Error("the WebSocket did not open"));
+    socket.onmessage = (message) => { try { handle(JSON.parse(message.data)); } catch (_) { } };
+    socket.onclose = () => {
+      if (page.socket === socket) page.socket = null;
+      for (const [number] of page.rounds) handle({ type: "error", round: number, error: "the connection closed" });
+    };
+  });
+}
+
+async function sendOverSocket(request) {
+  try {
+    if (!page.socket || page.socket.readyState !== WebSocket.OPEN) page.socket = await openSocket();
+  } catch (_) {
+    useTransport("sse");
+    sendOverSSE(request);
+    return;
+  }
+  markAddressed(addressedIDs(request));
+  page.socket.send(JSON.stringify(request));
+}
+
+async function sendOverSSE(request) {
+  markAddressed(addressedIDs(request));
+  let response;
+  try {
+    response = await api("/api/team-chat/stream", {
+      method: "POST", body: JSON.stringify(request), headers: { "Content-Type": "application/json" },
+    });
+  } catch (error) {
+    handle({ type: "error", round: request.round, error: String(error.message || error) });
+    return;
+  }
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    handle({ type: "error", round: request.round, error: body.error || ("HTTP " + response.status) });
+    return;
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = block.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n");
+      if (!data) continue;
+      try {
+        const event = JSON.parse(data);
+        if (!event.type && "replied" in event) event.type = "summary";
+        event.round = request.round;
+        handle(event);
+      } catch (_) { }
+    }
+  }
+}
+
+function useTransport(name) {
+  page.transport = name;
+  $("transport").textContent = "· " + (name === "sse" ? "server-sent events" : "WebSocket");
+}
+
+// MARK: history (local storage: survives a reload)
+
+function loadHistory() {
+  try {
+    const value = JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]");
+    return Array.isArray(value) ? value.slice(-HISTORY_LIMIT) : [];
+  } catch (_) {
+    return [];
+  }
+}
+
+function saveHistory() {
+  try { localStorage.setItem(HISTORY_KEY, JSON.stringify(page.history)); } catch (_) { }
+}
+
+function renderHistory() {
+  const list = $("history");
+  while (list.firstChild) list.firstChild.remove();
+  for (const entry of page.history.slice().reverse()) {
+    const item = element("li", "", entry.message);
+    item.append(element("span", "when", entry.summary || ""));
+    item.title = new Date(entry.at).toLocaleString();
+    item.addEventListener("click", () => { $("message").value = entry.message; $("message").focus(); });
+    list.append(item);
+  }
+}
+
+/// After a reload: the last round's answers back in their cards, and the charts from the rounds kept.
+function restore() {
+  for (const entry of page.history) {
+    for (const [id, answer] of Object.entries(entry.answers || {})) {
+      if (!page.cards.has(id) || answer.skipped) continue;
+      page.cards.get(id).samples.push({ ms: answer.ms, ok: answer.ok });
+    }
+  }
+  for (const c of page.cards.values()) { c.samples = c.samples.slice(-CHART_POINTS); drawChart(c); }
+  const last = page.history[page.history.length - 1];
+  if (!last) return;
+  for (const [id, answer] of Object.entries(last.answers || {})) {
+    const c = page.cards.get(id);
+    if (!c) continue;
+    c.root.className = "card " + (answer.ok ? "replied" : answer.skipped ? "skipped" : "failed");
+    c.answer.textContent = answer.text;
+    c.latency.textContent = milliseconds(answer.ms);
+  }
+  $("summary").textContent = last.summary || "";
+}
+
+$("clear-history").addEventListener("click", () => { page.history = []; saveHistory(); renderHistory(); });
+
+// MARK: the composer
+
+$("composer").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = $("message").value;
+  if (!text.trim()) return;
+  $("message").value = "";
+  send(text);
+});
+
+$("message").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    $("composer").requestSubmit();
+  }
+});
+
+// MARK: start
+
+async function start() {
+  try {
+    await loadTeam();
+  } catch (error) {
+    if (String(error.message) !== "unauthorized") $("team").textContent = "the gateway did not answer: " + error.message;
+    return;
+  }
+  restore();
+  renderHistory();
+  useTransport(page.params.get("transport") === "sse" ? "sse" : "websocket");
+  if (!page.refreshing) page.refreshing = setInterval(() => loadTeam().catch(() => {}), 5000);
+  // `/?message=…` sends at once (links, bookmarks, tests); `to`, `timeout` and `quorum` may go with it.
+  if (page.params.has("timeout")) $("timeout").value = page.params.get("timeout");
+  if (page.params.has("quorum")) $("quorum").value = page.params.get("quorum");
+  if (page.params.get("stream") === "0") $("stream").checked = false;
+  const message = page.params.get("message");
+  if (message && !page.autosent) { page.autosent = true; send(message); }
+}
+
+start();

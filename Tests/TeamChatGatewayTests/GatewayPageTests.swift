@@ -1,0 +1,157 @@
+import Foundation
+import TeamChatFleet
+@testable import TeamChatGateway
+import Testing
+
+/// The page `serve` answers at `/`, in a real browser (headless Chromium over DevTools) against a simulated fleet.
+@Suite("The page in a real browser", .serialized)
+struct GatewayPageTests {
+    /// Four specialists; the third (ergon-ai) never answers.
+    static func team() -> [SimulatedSpecialistConfiguration] {
+        var team = SimulatedSpecialistConfiguration.team(count: 4)
+        team[2].misbehaviour = .hang
+        return team
+    }
+
+    @Test("answers arrive in their cards with latencies; the hung specialist's card says timeout; a summary line")
+    func answers() async throws {
+        try await GatewayHarness.with(Self.team()) { harness in
+            try await HeadlessChromium.with { browser in
+                var page = try await browser.page()
+                try await page.open("http://127.0.0.1:\(harness.port)/?message=hello%20team&timeout=0.5")
+                try await page.waitFor("document.getElementById('summary').textContent.includes('replied')")
+                #expect(try await page.text("#summary")?.hasPrefix("3/4 replied · slowest ") == true)
+                #expect(try await page.text("#summary")?.contains("1 timeout") == true)
+                for id in ["engram-ai", "hermes-ai", "rhetor-ai"] {
+                    #expect(try await page.text("[data-id='\(id)'] .answer") == "\(id): hello team")
+                    #expect(try await page.text("[data-id='\(id)'] .latency")?.hasSuffix(" ms") == true)
+                }
+                #expect(try await page.text("[data-id='ergon-ai'] .answer") == "timeout after 0.5s")
+                #expect(try await page.evaluate("document.querySelector(\"[data-id='ergon-ai']\").className") as? String
+                    == "card failed")
+                // Health from /api/team-chat/sockets, and a chart point from the round.
+                #expect(try await page.text("[data-id='engram-ai'] .circuit") == "● healthy")
+                try await page.waitFor("document.querySelector(\"[data-id='engram-ai'] .stats\").textContent.startsWith('p50 ')")
+                try await page.waitFor("document.querySelector(\"[data-id='ergon-ai'] .circuit\").textContent === '● 1 failed in a row'")
+                #expect(try await page.evaluate("document.querySelectorAll(\"[data-id='engram-ai'] svg circle, [data-id='engram-ai'] svg polyline\").length") as? Int == 1)
+                #expect(try await page.text("#transport") == "· WebSocket")
+
+                if let path = ProcessInfo.processInfo.environment["TEAMCHAT_PAGE_SCREENSHOT"] {
+                    try await page.screenshot().write(to: URL(fileURLWithPath: path))
+                }
+            }
+        }
+    }
+
+    @Test("whatever a specialist sends is shown as text: planted HTML and script never run")
+    func escaping() async throws {
+        try await GatewayHarness.with(SimulatedSpecialistConfiguration.team(count: 2)) { harness in
+            try await HeadlessChromium.with { browser in
+                var page = try await browser.page()
+                let planted = #"<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><b>bold</b>"#
+                let query = planted.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                try await page.open("http://127.0.0.1:\(harness.port)/?message=\(query)")
+                try await page.waitFor("document.getElementById('summary').textContent.startsWith('2/2 replied')")
+                #expect(try await page.text("[data-id='engram-ai'] .answer") == "engram-ai: \(planted)")
+                #expect(try await page.evaluate("document.querySelector('#history li').firstChild.textContent") as? String
+                    == planted)
+                #expect(try await page.evaluate("window.pwned === undefined") as? Bool == true)
+                #expect(try await page.evaluate("document.querySelectorAll('main img, main script, main b, #history img').length") as? Int == 0)
+            }
+        }
+    }
+
+    @Test("@-addressing, Enter sends and Shift+Enter is a new line; the history survives a reload")
+    func keyboardAndHistory() async throws {
+        try await GatewayHarness.with(Self.team()) { harness in
+            try await HeadlessChromium.with { browser in
+                var page = try await browser.page()
+                try await page.open("http://127.0.0.1:\(harness.port)/")
+                try await page.waitFor("document.querySelectorAll('.card').length === 4")
+                try await page.evaluate("document.getElementById('message').focus()")
+                try await page.type("@engram,hermes first line")
+                try await page.press("Enter", code: 13, text: "\r", modifiers: 8)
+                try await page.type("second line")
+                #expect(try await page.evaluate("document.getElementById('message').value") as? String
+                    == "@engram,hermes first line\nsecond line")
+                try await page.press("Enter", code: 13, text: "\r")
+                try await page.waitFor("document.getElementById('summary').textContent.startsWith('2/2 replied')")
+                #expect(try await page.evaluate("document.getElementById('message').value") as? String == "")
+                #expect(try await page.text("[data-id='hermes-ai'] .answer") == "hermes-ai: first line\nsecond line")
+                #expect(try await page.text("[data-id='rhetor-ai'] .answer") == "")
+                #expect(try await page.evaluate("document.querySelector(\"[data-id='rhetor-ai']\").className") as? String
+                    == "card idle")
+
+                try await page.call("Page.reload")
+                try await page.waitFor("document.querySelectorAll('#history li').length === 1 && document.querySelector(\"[data-id='hermes-ai'] .answer\").textContent !== ''")
+                #expect(try await page.evaluate("document.querySelector('#history li').firstChild.textContent") as? String
+                    == "@engram,hermes first line\nsecond line")
+                #expect(try await page.text("[data-id='hermes-ai'] .answer") == "hermes-ai: first line\nsecond line")
+                #expect(try await page.text("#summary")?.hasPrefix("2/2 replied") == true)
+            }
+        }
+    }
+
+    @Test("a streamed answer grows in place; over server-sent events too")
+    func streaming() async throws {
+        try await GatewayHarness.with(SimulatedSpecialistConfiguration.team(count: 2)) { harness in
+            try await HeadlessChromium.with { browser in
+                var page = try await browser.page()
+                for transport in ["", "?transport=sse"] {
+                    try await page.open("http://127.0.0.1:\(harness.port)/\(transport)")
+                    try await page.waitFor("document.querySelectorAll('.card').length === 2")
+                    // Every text the card held on the way, recorded as the page changed it.
+                    try await page.evaluate("""
+                        window.seen = [];
+                        new MutationObserver((records) => {
+                          for (const record of records) {
+                            if (record.target !== document.querySelector("[data-id='hermes-ai'] .answer")) continue;
+                            for (const node of record.addedNodes) window.seen.push(node.textContent);
+                          }
+                        }).observe(document.getElementById('cards'), { subtree: true, childList: true });
+                        """)
+                    try await page.evaluate("""
+                        document.getElementById('message').value = 'one two three four five six';
+                        document.getElementById('composer').requestSubmit();
+                        """)
+                    try await page.waitFor("document.getElementById('summary').textContent.startsWith('2/2 replied')")
+                    let seen = try await page.evaluate("window.seen") as? [String] ?? []
+                    let growing = Set(seen.filter { !$0.isEmpty && $0 != "hermes-ai: one two three four five six" })
+                    #expect(growing.count >= 2, "the answer appeared whole: \(seen)")
+                    #expect(growing.allSatisfy { "hermes-ai: one two three four five six".hasPrefix($0) })
+                    #expect(try await page.text("[data-id='hermes-ai'] .answer") == "hermes-ai: one two three four five six")
+                    #expect(try await page.text("#transport") == (transport.isEmpty ? "· WebSocket" : "· server-sent events"))
+                }
+            }
+        }
+    }
+
+    @Test("with a token the page asks for it once and sends it; without it the API answers 401")
+    func token() async throws {
+        let token = "page-secret-0123456789"
+        try await GatewayHarness.with(SimulatedSpecialistConfiguration.team(count: 2), configure: { $0.token = token }) {
+            harness in
+            #expect(try await TestHTTPConnection.request(port: harness.port, .GET, "/").status == .ok)
+            #expect(try await TestHTTPConnection.request(port: harness.port, .GET, "/api/team-chat/sockets").status
+                == .unauthorized)
+            try await HeadlessChromium.with { browser in
+                var page = try await browser.page()
+                try await page.open("http://127.0.0.1:\(harness.port)/?message=hi")
+                try await page.waitFor("!document.getElementById('token-form').hidden")
+                #expect(try await page.evaluate("document.querySelectorAll('.card').length") as? Int == 0)
+                try await page.evaluate("document.getElementById('token').focus()")
+                try await page.type(token)
+                try await page.press("Enter", code: 13, text: "\r")
+                try await page.waitFor("document.getElementById('summary').textContent.startsWith('2/2 replied')")
+                #expect(try await page.evaluate("document.getElementById('token-form').hidden") as? Bool == true)
+                #expect(try await page.text("#transport") == "· WebSocket")
+                // Asked once: a reload in the same tab goes straight to the team.
+                try await page.call("Page.reload")
+                try await page.waitFor("document.querySelectorAll('.card').length === 2")
+                #expect(try await page.evaluate("document.getElementById('token-form').hidden") as? Bool == true)
+                // Nothing of the token in the page's lasting storage.
+                #expect(try await page.evaluate("JSON.stringify(localStorage).includes('\(token)')") as? Bool == false)
+            }
+        }
+    }
+}
