@@ -1,7 +1,6 @@
 import ArgumentParser
 
-/// The `teamchat` command.
-@main
+/// The `teamchat` command (started by ``Entry``).
 struct TeamChat: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "teamchat",
