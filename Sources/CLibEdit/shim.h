@@ -4,23 +4,41 @@
 #define TEAMCHAT_CLIBEDIT_SHIM_H
 
 #include <stdio.h>
+#include <string.h>
 #include <histedit.h>
+
+/// The prompt's text, set with `teamchat_set_prompt` between reads (one editor per process).
+static char teamchat_prompt_text[256] = "teamchat> ";
 
 /// The prompt, a plain ASCII string so that libedit measures its width right on every terminal.
 static inline char *teamchat_prompt(EditLine *el) {
     (void)el;
-    return (char *)"teamchat> ";
+    return teamchat_prompt_text;
 }
 
-/// An editor on the process's standard streams, emacs key bindings, the teamchat prompt, libedit's own signal
-/// handling (window resizes, restoring the terminal on suspend).
+/// Sets the prompt (ASCII; cut at 255 bytes).
+static inline void teamchat_set_prompt(const char *text) {
+    strncpy(teamchat_prompt_text, text, sizeof teamchat_prompt_text - 1);
+    teamchat_prompt_text[sizeof teamchat_prompt_text - 1] = 0;
+}
+
+/// An editor on the process's standard streams, emacs key bindings, the teamchat prompt. libedit's own signal
+/// handling stays off: teamchat owns SIGINT and SIGTERM (Ctrl-C at the prompt ends the read through the editor's
+/// character function, see `teamchat_el_set_getc`), and libedit's handler would put the terminal in cooked mode
+/// and re-send the signal to the whole process group.
 static inline EditLine *teamchat_el_init(const char *program) {
     EditLine *el = el_init(program, stdin, stdout, stderr);
     if (el == NULL) return NULL;
     el_set(el, EL_EDITOR, "emacs");
-    el_set(el, EL_SIGNAL, 1);
+    el_set(el, EL_SIGNAL, 0);
     el_set(el, EL_PROMPT, teamchat_prompt);
     return el;
+}
+
+/// Reads characters with `getc` instead of libedit's own read: it returns 1 with a character, 0 at end of input,
+/// -1 to end the read (`el_gets` then returns NULL with a count of -1).
+static inline void teamchat_el_set_getc(EditLine *el, int (*getc)(EditLine *, wchar_t *)) {
+    el_set(el, EL_GETCFN, getc);
 }
 
 static inline void teamchat_el_set_history(EditLine *el, History *entries) {

@@ -1,15 +1,36 @@
+import ArgumentParser
+import TeamChatCore
+
 /// The process's entry point. `teamchat --version` is answered before the command tree is built: to parse anything,
 /// ArgumentParser reflects over every subcommand's properties, which costs more than the rest of the start-up of a
-/// command that does no I/O. Everything else goes to ``TeamChat``.
+/// command that does no I/O. Everything else is parsed here (not in `TeamChat.main()`) so that usage errors can say
+/// what would be right: ``UsageError``.
 @main
 enum Entry {
     static func main() async {
-        let arguments = CommandLine.arguments.dropFirst()
-        if arguments.count == 1, arguments.first == "--version", let version = TeamChat.version {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["--version"], let version = TeamChat.version {
             print(version)
             return
         }
-        await TeamChat.main()
+        if let problem = UsageError.beforeParsing(arguments) {
+            problem.split(separator: "\n").forEach { Console.err(String($0)) }
+            TeamChat.exit(withError: ExitCode(ExitStatus.usage))
+        }
+        do {
+            var command = try TeamChat.parseAsRoot(arguments)
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if let message = UsageError.rewritten(error) {
+                message.split(separator: "\n").forEach { Console.err(String($0)) }
+                TeamChat.exit(withError: ExitCode(ExitStatus.usage))
+            }
+            TeamChat.exit(withError: error)
+        }
     }
 }
 

@@ -79,6 +79,13 @@ struct PromptParsingTests {
     func parse() {
         #expect(PromptCommand.parse("  hello  ") == .message("hello", to: nil))
         #expect(PromptCommand.parse("@apollo-ai,athena what now") == .message("what now", to: ["apollo-ai", "athena"]))
+        #expect(PromptCommand.parse("@apollo @athena what now") == .message("what now", to: ["apollo", "athena"]))
+        #expect(PromptCommand.parse("@apollo, @athena,hermes what") == .message("what", to: ["apollo", "athena", "hermes"]))
+        #expect(PromptCommand.parse("@apollo") == .invalid("a message is missing after @apollo"))
+        #expect(PromptCommand.parse("/quorum 2") == .quorum(2))
+        #expect(PromptCommand.parse("/quorum") == .quorum(nil))
+        #expect(PromptCommand.parse("/quorum none") == .invalid("/quorum takes a number of specialists, at least 1 (/quorum alone: wait for all)"))
+        #expect(PromptCommand.parse("/timeout -1s") == .invalid("/timeout: must not be negative"))
         #expect(PromptCommand.parse("/to a, b") == .to(["a", "b"]))
         #expect(PromptCommand.parse("/to") == .to([]))
         #expect(PromptCommand.parse("/exclude numa") == .exclude(["numa"]))
@@ -103,5 +110,134 @@ struct PromptParsingTests {
         #expect(PromptCompletion.candidates(line: "/to her", ids: ids) == ["hermes-ai"])
         #expect(PromptCompletion.candidates(line: "plain wor", ids: ids) == [])
         #expect(PromptCompletion.commonPrefix(["@apollo-ai", "@athena-ai"]) == "@a")
+    }
+}
+
+/// The prompt as a person uses it: signals, pastes, messages of many lines, addressing, the standing filter.
+@Suite("The prompt's keys and signals, through a real pseudo-terminal")
+struct PromptKeysTests {
+    /// `teamchat send` on a terminal against `fleet`, with its own history directory.
+    static func start(_ fleet: Fleet, arguments: [String] = []) throws -> (PseudoTerminal, Process, URL) {
+        let roster = try BinaryRunner.rosterFile(for: fleet)
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-state-\(UUID())")
+        let terminal = try PseudoTerminal()
+        let process = Process()
+        process.executableURL = BinaryRunner.binary
+        process.arguments = ["send", "--roster", roster, "--no-cache"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm"
+        environment["NO_COLOR"] = "1"
+        environment["XDG_STATE_HOME"] = state.path
+        process.environment = environment
+        process.standardInput = terminal.terminal
+        process.standardOutput = terminal.terminal
+        process.standardError = terminal.terminal
+        try process.run()
+        return (terminal, process, state)
+    }
+
+    @Test("Ctrl-C drops the line being typed and gives a fresh prompt; Ctrl-D leaves on a line of its own")
+    func interruptAndEnd() async throws {
+        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 3)) { fleet in
+            let (terminal, process, state) = try Self.start(fleet)
+            defer { try? FileManager.default.removeItem(at: state) }
+            #expect(terminal.waitFor("teamchat> "))
+            terminal.type("half a thought")
+            #expect(terminal.waitFor("half a thought"))
+            kill(process.processIdentifier, SIGINT)  // what the terminal sends for Ctrl-C
+            #expect(terminal.waitFor("^C"))
+            #expect(terminal.waitFor("teamchat> ", times: 2))
+            terminal.type("hello\r")
+            #expect(terminal.waitFor("3/3 replied"))
+            #expect(terminal.screen.contains("engram-ai: hello"))
+            #expect(!terminal.screen.contains("half a thoughthello"))
+            #expect(fleet.counters.totalRequests(type: "chat") == 3)
+            #expect(process.isRunning)
+
+            #expect(terminal.waitFor("teamchat> ", times: 3))
+            terminal.type("\u{04}")  // Ctrl-D
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            let tail = terminal.screen.components(separatedBy: "teamchat> ").last ?? ""
+            #expect(tail.hasSuffix("\r\n"), "no new line after Ctrl-D: \(tail.debugDescription)")
+        }
+    }
+
+    @Test("SIGTERM at the prompt leaves at once")
+    func terminate() async throws {
+        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 2)) { fleet in
+            let (terminal, process, state) = try Self.start(fleet)
+            defer { try? FileManager.default.removeItem(at: state) }
+            #expect(terminal.waitFor("teamchat> "))
+            terminal.type("typing")
+            #expect(terminal.waitFor("typing"))
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 130)
+            #expect(fleet.counters.totalRequests(type: "chat") == 0)
+        }
+    }
+
+    @Test("a paste, a \"\"\" block and a line ending in \\ are each one message; @a @b addresses both")
+    func manyLines() async throws {
+        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 3)) { fleet in
+            let (terminal, process, state) = try Self.start(fleet)
+            defer { try? FileManager.default.removeItem(at: state) }
+            #expect(terminal.waitFor("teamchat> "))
+            // A bracketed paste of two lines (the terminal wraps what is pasted in these markers), then Enter.
+            terminal.type("\u{1B}[200~pasted one\npasted two\u{1B}[201~\r")
+            #expect(terminal.waitFor("3/3 replied"))
+            #expect(fleet.counters.totalRequests(type: "chat") == 3)
+            #expect(terminal.screen.contains("engram-ai: pasted one"))
+
+            terminal.type("\"\"\"\r")
+            #expect(terminal.waitFor("... "))
+            terminal.type("block one\r")
+            terminal.type("block two\r")
+            terminal.type("\"\"\"\r")
+            #expect(terminal.waitFor("3/3 replied", times: 2))
+            #expect(fleet.counters.totalRequests(type: "chat") == 6)
+            #expect(terminal.screen.contains("engram-ai: block one"))
+
+            terminal.type("first half \\\r")
+            terminal.type("second half\r")
+            #expect(terminal.waitFor("3/3 replied", times: 3))
+            #expect(fleet.counters.totalRequests(type: "chat") == 9)
+
+            terminal.type("@engram @hermes just you two\r")
+            #expect(terminal.waitFor("2/2 replied"))
+            #expect(fleet.counters.requests("engram-ai", type: "chat") == 4)
+            #expect(fleet.counters.requests("ergon-ai", type: "chat") == 3)
+
+            terminal.type("/quit\r")
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+    }
+
+    @Test("the prompt shows /to, /exclude and /quorum, each confirmed; --to with a comma list works as in one-shot")
+    func standingFilter() async throws {
+        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 4)) { fleet in
+            let (terminal, process, state) = try Self.start(fleet, arguments: ["--to", "engram,hermes,ergon"])
+            defer { try? FileManager.default.removeItem(at: state) }
+            #expect(terminal.waitFor("teamchat (to engram,hermes,ergon)> "))
+            terminal.type("/exclude ergon\r")
+            #expect(terminal.waitFor("teamchat: excluding ergon"))
+            #expect(terminal.waitFor("teamchat (to engram,hermes,ergon; not ergon)> "))
+            terminal.type("/quorum 1\r")
+            #expect(terminal.waitFor("teamchat: each round ends once 1 have answered"))
+            #expect(terminal.waitFor("teamchat (to engram,hermes,ergon; not ergon; quorum 1)> "))
+            terminal.type("/quorum\r")
+            #expect(terminal.waitFor("teamchat: waiting for everyone"))
+            terminal.type("/json on\r")
+            #expect(terminal.waitFor("teamchat: printing NDJSON events"))
+            terminal.type("hi\r")
+            #expect(terminal.waitFor(#""addressed":2"#))
+            #expect(fleet.counters.requests("rhetor-ai", type: "chat") == 0)
+            #expect(fleet.counters.requests("ergon-ai", type: "chat") == 0)
+            terminal.type("/quit\r")
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
     }
 }

@@ -12,16 +12,25 @@ struct SupportTests {
         "durations",
         arguments: [
             ("2", Duration.seconds(2)), ("2s", .seconds(2)), ("500ms", .milliseconds(500)), ("1.5s", .milliseconds(1_500)),
-            ("250us", .microseconds(250)), ("1m", .seconds(60)), ("0", .zero),
+            ("250us", .microseconds(250)), ("1m", .seconds(60)), ("0", .zero), ("1h", .seconds(3_600)),
+            ("1m30s", .seconds(90)), ("2h15m", .seconds(8_100)), ("1.5", .milliseconds(1_500)), ("1S", .seconds(1)),
+            ("1s500ms", .milliseconds(1_500)),
         ]
     )
     func durations(_ text: String, _ expected: Duration) {
         #expect(Duration(parsing: text) == expected)
     }
 
-    @Test("bad durations", arguments: ["", "s", "-1s", "1h", "abc", "1.2.3s", "ms5"])
+    @Test("bad durations", arguments: ["", "s", "-1s", "1d", "abc", "1.2.3s", "ms5", "1m30", "1 s", "1e3s"])
     func badDurations(_ text: String) {
         #expect(Duration(parsing: text) == nil)
+    }
+
+    @Test("what is wrong with a duration, in words")
+    func durationProblems() {
+        #expect(DurationSyntax.problem(with: "-1s") == "must not be negative")
+        #expect(DurationSyntax.problem(with: "soon") == "'soon' is not a duration (e.g. 2 (seconds), 1.5s, 250ms, 1m30s, 1h)")
+        #expect(DurationSyntax.problem(with: "").hasPrefix("a duration is missing"))
     }
 
     @Test("byte counts")

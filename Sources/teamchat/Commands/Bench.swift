@@ -39,16 +39,16 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Benchmark a running 'teamchat serve' over HTTP (POST /api/team-chat; token from $TEAMCHAT_TOKEN), e.g. http://127.0.0.1:8003.", valueName: "url"))
     var gateway: String?
 
-    @Option(name: .long, help: ArgumentHelp("Think time of the simulated specialists.", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Think time of the simulated specialists.", valueName: "duration"))
     var latency = DurationArgument(.zero)
 
-    @Option(name: .long, help: ArgumentHelp("Random spread (±) of the simulated think time.", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Random spread (±) of the simulated think time.", valueName: "duration"))
     var jitter = DurationArgument(.zero)
 
     @Option(name: .long, help: ArgumentHelp("Measured rounds (default 200, unless --duration).", valueName: "n"))
     var rounds: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Run for this long instead of a number of rounds.", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Run for this long instead of a number of rounds.", valueName: "duration"))
     var duration: DurationArgument?
 
     @Option(name: .long, help: ArgumentHelp("Rounds run first and left out of the results.", valueName: "n"))

@@ -17,10 +17,10 @@ struct Demo: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Think time of the simulated specialists.", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Think time of the simulated specialists.", valueName: "duration"))
     var latency = DurationArgument(.milliseconds(20))
 
-    @Option(name: .long, help: ArgumentHelp("Reply timeout of the rounds.", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Reply timeout of the rounds.", valueName: "duration"))
     var timeout = DurationArgument(.seconds(1))
 
     @Option(name: .long, help: "Rounds per mode in the cold vs warm comparison.")

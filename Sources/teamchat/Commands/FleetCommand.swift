@@ -38,16 +38,16 @@ struct FleetCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(name: .long, help: ArgumentHelp("Time before each reply.", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Time before each reply.", valueName: "duration"))
     var latency = DurationArgument(.zero)
 
-    @Option(name: .long, help: ArgumentHelp("Random spread (±) around the latency.", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Random spread (±) around the latency.", valueName: "duration"))
     var jitter = DurationArgument(.zero)
 
     @Option(name: .long, help: ArgumentHelp("Misbehaving specialists, as N:KIND or ID:KIND (N counts from 1), comma-separated.", valueName: "list"))
     var misbehave: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("How late a 'late' specialist answers its first chat.", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How late a 'late' specialist answers its first chat.", valueName: "duration"))
     var lateDelay = DurationArgument(.seconds(3))
 
     @Option(name: .long, help: ArgumentHelp("Also write the roster to this JSON file (for --roster).", valueName: "file"),

@@ -61,6 +61,10 @@ struct Send: AsyncParsableCommand {
         if let quorum, quorum < 1 { throw ValidationError("--quorum must be at least 1") }
         if !(0...100).contains(retries) { throw ValidationError("--retries must be between 0 and 100") }
         let text = message.joined(separator: " ")
+        if !message.isEmpty, text.allSatisfy(\.isWhitespace) {
+            // `send ""` is a slip (an empty variable, say), not a wish to read standard input.
+            throw ValidationError("the message is empty (with no message at all, send reads standard input)")
+        }
         if !text.isEmpty {
             do {
                 try ChatRequest(message: text).validate()
@@ -120,7 +124,7 @@ struct Send: AsyncParsableCommand {
                 let printer = RoundPrinter(
                     access: access, options: roundOptions, json: json, breakers: !noBreaker, stream: stream)
                 if text.isEmpty {
-                    return await rounds(lines: PlainLineReader().lines(), team: team, printer: printer)
+                    return await rounds(lines: PlainLineReader.lines(), team: team, printer: printer)
                 }
                 var renderer = printer.makeRenderer(for: team)
                 var tracker = RoundStatusTracker()
@@ -184,12 +188,13 @@ struct Send: AsyncParsableCommand {
         TeamLoader.ensureDescriptors(for: roster.count)
         var prompt = InteractiveSession(
             access: access, roster: roster, options: roundOptions, stream: stream,
-            breakers: !noBreaker, json: json, to: to, exclude: exclude)
+            breakers: !noBreaker, json: json, to: SpecialistSelector.names(to),
+            exclude: SpecialistSelector.names(exclude))
         let reader: any PromptReader
         if Console.stdinIsTerminal, Console.stdoutIsTerminal,
             let editor = LineEditor(
                 historyPath: InteractiveSession.historyPath(environment: discovery.environment),
-                ids: roster.map(\.id))
+                ids: roster.map(\.id), environment: discovery.environment)
         {
             Console.err("teamchat: \(team.count) specialists; /help for commands, Ctrl-D to leave")
             reader = editor

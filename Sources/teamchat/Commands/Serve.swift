@@ -47,10 +47,10 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Open client connections at most.", valueName: "n"))
     var maxConnections = 1_024
 
-    @Option(name: .long, help: ArgumentHelp("How long a client may take to send a complete request.", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How long a client may take to send a complete request.", valueName: "duration"))
     var requestTimeout = DurationArgument(.seconds(30))
 
-    @Option(name: .long, help: ArgumentHelp("How often health is written to the cache.", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How often health is written to the cache.", valueName: "duration"))
     var persistInterval = DurationArgument(.seconds(10))
 
     @Option(name: .long, help: ArgumentHelp("Connections kept to each specialist at most.", valueName: "n"))

@@ -38,7 +38,7 @@ struct DiscoveryOptions: ParsableArguments {
     @Flag(name: .long, help: "Neither read nor write the cache (so nothing is remembered between runs).")
     var noCache = false
 
-    @Option(name: .long, help: ArgumentHelp("How long a discovered roster stays fresh.", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How long a discovered roster stays fresh.", valueName: "duration"))
     var ttl = DurationArgument(.seconds(60))
 
     @Option(name: .long, help: ArgumentHelp("The longest reply accepted.", valueName: "size"))

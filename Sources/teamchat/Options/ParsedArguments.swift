@@ -1,7 +1,9 @@
 import ArgumentParser
 import TeamChatCore
 
-/// A duration flag value: `2`, `2s`, `500ms`, `1.5s`.
+/// A duration flag value: `2`, `2s`, `500ms`, `1.5s`, `1m30s`, `1h`. Options take it with
+/// `parsing: .unconditional`, so that `-1s` is a value (answered "must not be negative" by ``UsageError``) rather
+/// than taken for a flag and reported as a missing value.
 struct DurationArgument: ExpressibleByArgument, Sendable, CustomStringConvertible {
     var duration: Duration
 

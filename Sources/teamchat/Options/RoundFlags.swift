@@ -3,13 +3,13 @@ import TeamChatCore
 
 /// Budgets of a round: shared by `send` and the commands that probe.
 struct RoundFlags: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("How long each specialist may take to reply, from its own send.", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How long each specialist may take to reply, from its own send.", valueName: "duration"))
     var timeout = DurationArgument(.seconds(2))
 
-    @Option(name: .long, help: ArgumentHelp("How long a connection attempt may take.", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How long a connection attempt may take.", valueName: "duration"))
     var connectTimeout = DurationArgument(.milliseconds(500))
 
-    @Option(name: .long, help: ArgumentHelp("How long the whole round may take (default: timeout + connect timeout).", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How long the whole round may take (default: timeout + connect timeout).", valueName: "duration"))
     var deadline: DurationArgument?
 
     func validate() throws {

@@ -1,4 +1,3 @@
-import NIOConcurrencyHelpers
 import TeamChatCore
 
 #if canImport(FoundationEssentials)
@@ -16,7 +15,8 @@ import Darwin
 #endif
 
 /// The interactive team chat: each line is a round over the same warm pool, `@ids` address some, `/commands`
-/// change the session. Ctrl-C cancels the round in flight and keeps the prompt; Ctrl-D or `/quit` leaves.
+/// change the session; a line ending in `\`, a `"""` block or a paste is one message of many lines. Ctrl-C cancels
+/// the round in flight, or drops the line being typed, and keeps the prompt; Ctrl-D, `/quit` or SIGTERM leaves.
 struct InteractiveSession {
     let access: TeamAccess
     let roster: [Specialist]
@@ -35,67 +35,122 @@ struct InteractiveSession {
         return home + "/.local/state/teamchat/history"
     }
 
-    /// Runs until end of input or `/quit`; returns the exit status (0, or 130 after SIGTERM).
+    /// Runs until end of input, `/quit` or SIGTERM; returns the exit status (0, or 130 after SIGTERM).
     mutating func run(reader: any PromptReader) async -> Int32 {
-        let current = NIOLockedValueBox<Task<Void, Never>?>(nil)
-        let terminated = NIOLockedValueBox(false)
+        // The handlers are installed here, before the first read: no signal can slip in before they exist.
         let signals = Interrupts.signals()
-        let watcher = Task {
-            for await signal in signals {
-                if signal == SIGTERM { terminated.withLockedValue { $0 = true } }
-                current.withLockedValue { $0?.cancel() }
+        let control = PromptControl(reader: reader)
+        defer { reader.close() }
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await signal in signals { control.received(signal) }
             }
+            let status = await loop(control: control, reader: reader)
+            group.cancelAll()  // ends the watcher
+            return status
         }
-        defer {
-            watcher.cancel()
-            reader.close()
-        }
+    }
+
+    private mutating func loop(control: PromptControl, reader: any PromptReader) async -> Int32 {
         var number = 0
-        while !terminated.withLockedValue({ $0 }), let line = await reader.readLine() {
-            switch PromptCommand.parse(line) {
-            case .empty:
-                continue
-            case .quit:
-                return ExitStatus.ok
-            case .help:
-                Console.out(PromptCommand.helpText)
-            case .invalid(let message):
-                Console.err("teamchat: \(message)")
-            case .to(let names):
-                if select(include: names, exclude: exclude) != nil {
-                    to = names
-                    Console.err("teamchat: addressing \(names.isEmpty ? "everyone" : names.joined(separator: ", "))")
-                }
-            case .exclude(let names):
-                if select(include: to, exclude: names) != nil {
-                    exclude = names
-                    Console.err("teamchat: excluding \(names.isEmpty ? "nobody" : names.joined(separator: ", "))")
-                }
-            case .timeout(let duration):
-                options.timeout = duration
-                Console.err("teamchat: reply timeout \(duration.secondsText)")
-            case .json(let on):
-                json = on
-            case .stats:
-                await access.statsReport(roster: roster)?.humanLines(style: style).forEach(Console.out)
-            case .warm:
-                guard let team = select(include: to, exclude: exclude) else { continue }
-                number += 1
-                await runRound(.ping, team: team, number: number, current: current)
-            case .message(let text, let names):
-                guard let team = select(include: names ?? to, exclude: names == nil ? exclude : []) else { continue }
-                let chat = ChatRequest(message: text, stream: stream, requestID: stream ? "teamchat-\(number + 1)" : nil)
-                do {
-                    try chat.validate()
-                } catch {
-                    Console.err("teamchat: \(error.message)")
+        var pending: [String] = []  // lines of a message that goes on
+        var manyLines = false  // inside """ … """
+        while !control.terminated {
+            reader.setPrompt(manyLines || !pending.isEmpty ? "... " : promptText)
+            switch await control.read() {
+            case .end:
+                // Ctrl-D: leave on a line of our own, as shells do.
+                if Console.stdinIsTerminal, Console.stdoutIsTerminal { Console.outRaw("\n") }
+                return control.terminated ? ExitStatus.interrupted : ExitStatus.ok
+            case .interrupted:
+                pending = []
+                manyLines = false
+            case .line(let line):
+                if line.trimmed == "\"\"\"" {
+                    manyLines.toggle()
+                    if manyLines { continue }
+                } else if manyLines {
+                    pending.append(line)
                     continue
+                } else if line.hasSuffix("\\") {
+                    pending.append(String(line.dropLast()))
+                    continue
+                } else {
+                    pending.append(line)
                 }
-                number += 1
-                await runRound(.chat(chat), team: team, number: number, current: current)
+                let text = pending.joined(separator: "\n")
+                pending = []
+                if await perform(PromptCommand.parse(text), number: &number, control: control) == .quit {
+                    return ExitStatus.ok
+                }
             }
         }
-        return terminated.withLockedValue { $0 } ? ExitStatus.interrupted : ExitStatus.ok
+        return ExitStatus.interrupted
+    }
+
+    /// The prompt, with the standing filter and quorum: `teamchat (to engram-ai,hermes-ai; quorum 2)> `.
+    var promptText: String {
+        var parts: [String] = []
+        if !to.isEmpty { parts.append("to " + to.joined(separator: ",")) }
+        if !exclude.isEmpty { parts.append("not " + exclude.joined(separator: ",")) }
+        if let quorum = options.quorum { parts.append("quorum \(quorum)") }
+        return parts.isEmpty ? "teamchat> " : "teamchat (\(parts.joined(separator: "; ")))> "
+    }
+
+    private mutating func perform(_ command: PromptCommand, number: inout Int, control: PromptControl) async
+        -> PromptCommand?
+    {
+        switch command {
+        case .empty:
+            break
+        case .quit:
+            return .quit
+        case .help:
+            Console.out(PromptCommand.helpText)
+        case .invalid(let message):
+            Console.err("teamchat: \(message)")
+        case .to(let names):
+            if select(include: names, exclude: exclude) != nil {
+                to = names
+                Console.err("teamchat: addressing \(names.isEmpty ? "everyone" : names.joined(separator: ", "))")
+            }
+        case .exclude(let names):
+            if select(include: to, exclude: names) != nil {
+                exclude = names
+                Console.err("teamchat: excluding \(names.isEmpty ? "nobody" : names.joined(separator: ", "))")
+            }
+        case .timeout(let duration):
+            options.timeout = duration
+            Console.err("teamchat: reply timeout \(duration.secondsText)")
+        case .quorum(let quorum):
+            options.quorum = quorum
+            Console.err(quorum.map { "teamchat: each round ends once \($0) have answered" } ?? "teamchat: waiting for everyone")
+        case .json(let on):
+            json = on
+            Console.err(on ? "teamchat: printing NDJSON events" : "teamchat: printing text")
+        case .stats:
+            await access.statsReport(roster: roster)?.humanLines(style: style).forEach(Console.out)
+        case .warm:
+            guard let team = select(include: to, exclude: exclude) else { break }
+            number += 1
+            await runRound(.ping, team: team, number: number, control: control)
+        case .message(let text, let names):
+            guard let team = select(include: names ?? to, exclude: names == nil ? exclude : []) else { break }
+            let chat = ChatRequest(message: text, stream: stream, requestID: stream ? "teamchat-\(number + 1)" : nil)
+            do {
+                try chat.validate()
+            } catch {
+                Console.err("teamchat: \(error.message)")
+                break
+            }
+            if let quorum = options.quorum, quorum > team.count {
+                Console.err("teamchat: quorum \(quorum) is more than the \(team.count) specialists addressed")
+                break
+            }
+            number += 1
+            await runRound(.chat(chat), team: team, number: number, control: control)
+        }
+        return nil
     }
 
     private var style: Style { .detect(terminal: Console.stdoutIsTerminal) }
@@ -115,20 +170,12 @@ struct InteractiveSession {
         }
     }
 
-    /// One round in its own task, so that Ctrl-C cancels just the round.
-    private func runRound(
-        _ request: TeamRequest,
-        team: [Specialist],
-        number: Int,
-        current: NIOLockedValueBox<Task<Void, Never>?>
-    ) async {
+    /// One round, which Ctrl-C cancels (and only it).
+    private func runRound(_ request: TeamRequest, team: [Specialist], number: Int, control: PromptControl) async {
         let printer = RoundPrinter(access: access, options: options, json: json, breakers: breakers, stream: stream)
-        let task = Task {
+        await control.cancellable {
             var renderer = printer.makeRenderer(for: team)
             _ = await printer.round(request, to: team, number: number, message: nil, renderer: &renderer)
         }
-        current.withLockedValue { $0 = task }
-        await task.value
-        current.withLockedValue { $0 = nil }
     }
 }

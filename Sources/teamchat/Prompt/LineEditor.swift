@@ -18,21 +18,29 @@ import Darwin
 #endif
 
 /// Reads lines from a terminal with libedit: emacs-style editing, history kept across sessions, Tab completion
-/// of `@ids` and `/commands`.
+/// of `@ids` and `/commands`. libedit gets its characters from ``nextCharacter(_:)``, which waits on standard input
+/// and an ``InputWaker`` together: Ctrl-C at the prompt ends the read (the line is dropped), and a bracketed paste
+/// arrives as one line (``TerminalInputDecoder``).
 final class LineEditor: @unchecked Sendable {
-    // Safe: every libedit call (reads, the completion callback, history, teardown) runs on `queue`, a serial
-    // queue, so the two libedit objects are never used from two threads at once; `ids` is guarded by a lock.
+    // Safe: every libedit call (reads, the character and completion callbacks, history, teardown) and every use of
+    // `decoder` and `queued` runs on `queue`, a serial queue, so none of them is ever used from two threads at
+    // once; `ids` and `prompt` are guarded by locks; `waker` is thread-safe.
     private let editLine: OpaquePointer
     private let history: OpaquePointer
     private let historyPath: String?
     private let queue = DispatchQueue(label: "teamchat.prompt")
     private let ids: NIOLockedValueBox<[String]>
+    private let prompt = NIOLockedValueBox("teamchat> ")
+    private let waker: InputWaker
+    private let bracketedPaste: Bool
+    private var decoder = TerminalInputDecoder()
+    private var queued: [Unicode.Scalar] = []
 
     /// - Parameters:
     ///   - historyPath: where history is loaded from and saved to (mode 0600), or `nil` to keep none.
     ///   - ids: specialist ids for `@` completion.
-    init?(historyPath: String?, ids: [String]) {
-        guard let editLine = teamchat_el_init("teamchat") else { return nil }
+    init?(historyPath: String?, ids: [String], environment: [String: String]) {
+        guard let waker = InputWaker(), let editLine = teamchat_el_init("teamchat") else { return nil }
         guard let history = teamchat_history_init(1_000) else {
             el_end(editLine)
             return nil
@@ -41,6 +49,8 @@ final class LineEditor: @unchecked Sendable {
         self.history = history
         self.historyPath = historyPath
         self.ids = NIOLockedValueBox(ids)
+        self.waker = waker
+        self.bracketedPaste = environment["TERM"] != "dumb"
         teamchat_el_set_history(editLine, history)
         if let historyPath { _ = teamchat_history_load(history, historyPath) }
         teamchat_el_set_clientdata(editLine, Unmanaged.passUnretained(self).toOpaque())
@@ -48,23 +58,50 @@ final class LineEditor: @unchecked Sendable {
             guard let editLine, let data = teamchat_el_get_clientdata(editLine) else { return UInt8(CC_ERROR) }
             return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().complete(editLine)
         }
+        teamchat_el_set_getc(editLine) { editLine, character in
+            guard let editLine, let character, let data = teamchat_el_get_clientdata(editLine) else { return -1 }
+            return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().nextCharacter(character)
+        }
     }
 
-    /// The next line, without its newline; `nil` at end of input (Ctrl-D).
-    func readLine() async -> String? {
+    /// The next line, without its newline.
+    func readLine() async -> PromptInput {
         await withCheckedContinuation { continuation in
             queue.async {
+                let prompt = self.prompt.withLockedValue { $0 }
+                teamchat_set_prompt(prompt)
+                // Bracketed paste only while the prompt reads: what rounds print is never affected.
+                if self.bracketedPaste { Console.outRaw("\u{1B}[?2004h") }
                 var count: Int32 = 0
-                guard let line = el_gets(self.editLine, &count), count > 0 else {
-                    continuation.resume(returning: nil)
+                let line = el_gets(self.editLine, &count)
+                if self.bracketedPaste { Console.outRaw("\u{1B}[?2004l") }
+                guard let line, count > 0 else {
+                    self.decoder = TerminalInputDecoder()
+                    self.queued = []
+                    if count < 0 {
+                        Console.outRaw("^C\n")
+                        continuation.resume(returning: .interrupted)
+                    } else {
+                        continuation.resume(returning: .end)
+                    }
                     return
                 }
                 var text = String(cString: line)
                 while text.last == "\n" || text.last == "\r" { text.removeLast() }
                 if !text.allSatisfy(\.isWhitespace) { teamchat_history_enter(self.history, text) }
-                continuation.resume(returning: text)
+                continuation.resume(returning: .line(text))
             }
         }
+    }
+
+    func interrupt() {
+        waker.wake()
+    }
+
+    func setPrompt(_ prompt: String) {
+        // libedit measures the prompt as bytes: keep it to printable ASCII.
+        let ascii = String(prompt.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value != 0x7F ? Character($0) : "?" })
+        self.prompt.withLockedValue { $0 = ascii }
     }
 
     /// Saves the history (mode 0600) and releases libedit.
@@ -82,6 +119,30 @@ final class LineEditor: @unchecked Sendable {
             history_end(history)
             el_end(editLine)
         }
+    }
+
+    /// Called by libedit (on `queue`) for each character: 1 with one, 0 at end of input, -1 when woken (Ctrl-C).
+    private func nextCharacter(_ character: UnsafeMutablePointer<wchar_t>) -> Int32 {
+        while queued.isEmpty {
+            switch waker.wait(for: STDIN_FILENO, milliseconds: decoder.hasPartial ? 30 : -1) {
+            case .woken:
+                errno = EINTR
+                return -1
+            case .timedOut:
+                queued += decoder.flush()  // a lone Escape key, not the start of a sequence
+            case .readable:
+                var bytes = [UInt8](repeating: 0, count: 4_096)
+                let count = read(STDIN_FILENO, &bytes, bytes.count)
+                if count < 0 {
+                    if errno == EINTR || errno == EAGAIN { continue }
+                    return -1
+                }
+                if count == 0 { return 0 }
+                queued += decoder.feed(bytes.prefix(count))
+            }
+        }
+        character.pointee = wchar_t(bitPattern: queued.removeFirst().value)
+        return 1
     }
 
     /// Called by libedit (on `queue`) when Tab is pressed.
@@ -105,3 +166,5 @@ final class LineEditor: @unchecked Sendable {
         return UInt8(CC_REDISPLAY)
     }
 }
+
+extension LineEditor: PromptReader {}

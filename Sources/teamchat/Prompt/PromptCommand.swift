@@ -8,6 +8,8 @@ enum PromptCommand: Equatable {
     case to([String])
     case exclude([String])
     case timeout(Duration)
+    /// `/quorum K` (nil: everyone again).
+    case quorum(Int?)
     case stats
     case warm
     case json(Bool)
@@ -19,27 +21,39 @@ enum PromptCommand: Equatable {
     case invalid(String)
 
     /// The commands, for `/help` and Tab completion.
-    static let names = ["/to", "/exclude", "/timeout", "/stats", "/warm", "/json", "/help", "/quit"]
+    static let names = ["/to", "/exclude", "/timeout", "/quorum", "/stats", "/warm", "/json", "/help", "/quit"]
 
     static let helpText = """
-        a line is a message to the team; @apollo-ai,athena-ai message addresses some for that line
+        a line is a message to the team; @apollo @athena message (or @apollo,athena) addresses some, that line only
+        a line ending in \\ goes on on the next; \"\"\" alone starts and ends a message of many lines; a paste is one message
         /to ID[,ID…]       address only these from now on (/to alone: everyone again)
         /exclude ID[,ID…]  leave these out from now on (/exclude alone: nobody)
-        /timeout 1.5s      per-specialist reply timeout
+        /timeout 1.5s      per-specialist reply timeout (2, 1.5s, 250ms, 1m30s)
+        /quorum K          end each round once K have answered (/quorum alone: wait for all)
         /stats             health and latency of each specialist
         /warm              ping everyone now
         /json on|off       print NDJSON events instead of text
-        /help, /quit       this help; leave (Ctrl-D too). Ctrl-C cancels the round in flight.
+        /help, /quit       this help; leave (Ctrl-D too)
+        Ctrl-C cancels the round in flight, or drops the line being typed.
         """
 
     static func parse(_ line: String) -> PromptCommand {
         let text = line.trimmed
         if text.isEmpty { return .empty }
         if text.hasPrefix("@") {
-            let (head, rest) = split(text)
-            let names = SpecialistSelector.names([String(head.dropFirst())])
-            if names.isEmpty { return .invalid("name a specialist after @, e.g. @apollo-ai hello") }
-            if rest.isEmpty { return .invalid("a message is missing after \(head)") }
+            // `@apollo @athena question` and `@apollo,athena question` both address both.
+            var names: [String] = []
+            var rest = text
+            var heads: [String] = []
+            while rest.hasPrefix("@") {
+                let (head, after) = split(rest)
+                heads.append(head)
+                let named = SpecialistSelector.names([head.split(separator: ",").map { String($0.drop(while: { $0 == "@" })) }.joined(separator: ",")])
+                if named.isEmpty { return .invalid("name a specialist after @, e.g. @apollo-ai hello") }
+                names += named.filter { !names.contains($0) }
+                rest = after
+            }
+            if rest.isEmpty { return .invalid("a message is missing after \(heads.joined(separator: " "))") }
             return .message(rest, to: names)
         }
         guard text.hasPrefix("/") else { return .message(text, to: nil) }
@@ -48,10 +62,17 @@ enum PromptCommand: Equatable {
         case "/to": return .to(SpecialistSelector.names([argument]))
         case "/exclude": return .exclude(SpecialistSelector.names([argument]))
         case "/timeout":
-            guard let duration = Duration(parsing: argument), duration > .zero else {
-                return .invalid("/timeout needs a positive duration, e.g. /timeout 1.5s")
+            guard let duration = Duration(parsing: argument) else {
+                return .invalid("/timeout: \(DurationSyntax.problem(with: argument))")
             }
+            guard duration > .zero else { return .invalid("/timeout must be more than zero") }
             return .timeout(duration)
+        case "/quorum":
+            if argument.isEmpty { return .quorum(nil) }
+            guard let quorum = Int(argument), quorum >= 1 else {
+                return .invalid("/quorum takes a number of specialists, at least 1 (/quorum alone: wait for all)")
+            }
+            return .quorum(quorum)
         case "/stats": return .stats
         case "/warm": return .warm
         case "/json":

@@ -64,6 +64,13 @@ enum Interrupts {
             }
             source.resume()
             for number in [SIGINT, SIGTERM] { signal(number, forwardSignal) }
+            // A parent may have started us with these blocked (test runners, some supervisors): a handler for a
+            // signal that can never arrive would make Ctrl-C and SIGTERM do nothing. Unblocked in this thread,
+            // the kernel has a thread to deliver them to.
+            var unblock = sigset_t()
+            sigemptyset(&unblock)
+            for number in [SIGINT, SIGTERM] { sigaddset(&unblock, number) }
+            pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
             let held = ReadSource(source: source)
             continuation.onTermination = { _ in
                 for number in [SIGINT, SIGTERM] { signal(number, SIG_DFL) }
