@@ -433,7 +433,7 @@ public final class TeamSession: Sendable {
     /// Who is on the team by declaration: the roster file's or the preset's members.
     private func candidates() throws(RosterError) -> [Specialist] {
         switch source {
-        case .file(let path): try RosterFile.load(path: path)
+        case .file(let path): try RosterFile.load(path: path, warn: warn)
         case .tekton: try TektonPreset.roster(environment: configuration.environment)
         case .scan, .openAI: []
         }

@@ -88,7 +88,7 @@ struct Send: AsyncParsableCommand {
         if let (client, team) = await gateway.connect(for: session) {
             do {
                 try await run(access: .gateway(client, source: session.source.description), source: session.source) {
-                    team.roster
+                    TeamRoster(specialists: team.roster, origin: .fresh)
                 }
             } catch {
                 await client.close()
@@ -99,18 +99,18 @@ struct Send: AsyncParsableCommand {
         }
         try await session.withRunning { session in
             try await run(access: .session(session), source: session.source) {
-                try await TeamLoader.resolve(session).specialists
+                try await TeamLoader.resolve(session)
             }
         }
     }
 
     /// Runs the command's rounds through `access`, the team from `roster`.
     private func run(
-        access: TeamAccess, source: RosterSource, roster: @escaping @Sendable () async throws -> [Specialist]
+        access: TeamAccess, source: RosterSource, roster: @escaping @Sendable () async throws -> TeamRoster
     ) async throws {
         let text = message.joined(separator: " ")
         if text.isEmpty && (interactive || Console.stdinIsTerminal) {
-            let team = try await roster()
+            let team = try await roster().specialists
             try TeamLoader.ensureMembers(team, source: source)
             let status = try await prompt(access, roster: team)
             if status != ExitStatus.ok { throw ExitCode(status) }
@@ -118,7 +118,8 @@ struct Send: AsyncParsableCommand {
         }
         let finished = await Interrupts.run { () async -> Int32 in
             do {
-                let everyone = try await roster()
+                let resolved = try await roster()
+                let everyone = resolved.specialists
                 try TeamLoader.ensureMembers(everyone, source: source)
                 let team = try self.team(everyone)
                 let printer = RoundPrinter(
@@ -131,6 +132,15 @@ struct Send: AsyncParsableCommand {
                 let request = TeamRequest.chat(ChatRequest(message: text, stream: stream, requestID: requestID(1)))
                 guard let summary = await printer.round(request, to: team, number: 1, message: nil, renderer: &renderer)
                 else { return ExitStatus.interrupted }
+                if case .tekton = source, summary.replied == 0, summary.failures[.refused] == summary.addressed {
+                    Console.err("teamchat: " + TeamLoader.nobodyOnTektonPorts(team))
+                } else if summary.replied == 0, resolved.origin == .fresh || resolved.origin == .stale,
+                    source.isDiscovered
+                {
+                    // Everyone failed, and the team is a remembered one: perhaps it is not there any more.
+                    Console.err("teamchat: the team came from the cache; if it has changed, probe it again with: "
+                        + TeamLoader.rediscoverCommand(for: source))
+                }
                 tracker.add(summary)
                 return tracker.status
             } catch let exit as ExitCode {

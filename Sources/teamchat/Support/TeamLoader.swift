@@ -13,8 +13,44 @@ enum TeamLoader {
             throw fail(error)
         }
         try Task.checkCancellation()
+        if roster.specialists.isEmpty, roster.origin == .fresh || roster.origin == .stale {
+            // Never a silent instant failure: the empty team is a remembered one, and can be probed again.
+            let found = if case .scan(let range) = session.source { "no specialist answered on \(range)" } else {
+                "nobody answered"
+            }
+            throw fail(
+                ExitStatus.unavailable,
+                "\(found) when the team was last discovered (kept in the cache until its TTL runs out); "
+                    + "probe again now with: \(rediscoverCommand(for: session.source))")
+        }
         try ensureMembers(roster.specialists, source: session.source)
         return roster
+    }
+
+    /// The command that probes `source` again, in the user's own terms.
+    static func rediscoverCommand(for source: RosterSource) -> String {
+        switch source {
+        case .scan(let range): "teamchat discover --scan \(range)"
+        case .file(let path): "teamchat discover --roster \(path)"
+        case .openAI(let openAI):
+            "teamchat discover --openai \(openAI.origin)"
+                + (openAI.models.map { " --model '\($0)'" } ?? "")
+                + (openAI.apiKeyVariable.map { " --api-key-env \($0)" } ?? "")
+        case .tekton: "teamchat discover --tekton"
+        }
+    }
+
+    /// Said once when nobody listens on any of Tekton's ports: what was tried, and what to do next.
+    static func nobodyOnTektonPorts(_ team: [Specialist]) -> String {
+        let ports = team.compactMap { specialist -> (String, Int)? in
+            guard case .tekton(let host, let port) = specialist.address else { return nil }
+            return (host, port)
+        }
+        let tried = ports.isEmpty ? "Tekton's ports"
+            : "Tekton's ports (\(ports[0].0):\(ports.map(\.1).min() ?? 0)-\(ports.map(\.1).max() ?? 0); "
+                + "TEKTON_AI_PORT_BASE and <NAME>_AI_PORT move them)"
+        return "nobody is listening on \(tried). To try teamchat without a team: teamchat demo. To ask your own: "
+            + "--scan HOST:LOW-HIGH, --roster FILE, --openai URL, or TEAMCHAT_SCAN in the environment"
     }
 
     /// Fails (69) when a team has nobody in it.
@@ -46,6 +82,16 @@ enum TeamLoader {
             break
         case .insufficient(let needed, let hard):
             Warnings.warn(DescriptorLimit.warning(specialists: count, needed: needed, hardLimit: hard))
+        }
+    }
+}
+
+extension RosterSource {
+    /// Whether the team is found by probing (a scan, a model list), so that a remembered one may be out of date.
+    var isDiscovered: Bool {
+        switch self {
+        case .scan, .openAI: true
+        case .file, .tekton: false
         }
     }
 }

@@ -1,0 +1,61 @@
+import Foundation
+@testable import teamchat
+import Testing
+
+/// Usage errors say what would be right, and all end with status 64.
+@Suite("Usage errors that help")
+struct UsageTests {
+    @Test("a mistyped subcommand gets 'did you mean'; an unknown one the list of commands")
+    func didYouMean() throws {
+        let typo = try BinaryRunner.run(["sedn", "hello"])
+        #expect(typo.status == 64)
+        #expect(typo.stderr.contains("teamchat: 'sedn' is not a command; did you mean 'send'?"))
+        let prefix = try BinaryRunner.run(["disco"])
+        #expect(prefix.stderr.contains("did you mean 'discover'?"))
+        let unknown = try BinaryRunner.run(["xyzzy"])
+        #expect(unknown.status == 64)
+        #expect(!unknown.stderr.contains("did you mean"))
+        #expect(unknown.stderr.contains("commands: send, discover"))
+    }
+
+    @Test("help for a command that does not exist fails with 64; help for one that does still works")
+    func helpNoSuch() throws {
+        let missing = try BinaryRunner.run(["help", "nosuch"])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("no help for 'nosuch': it is not a command"))
+        #expect(missing.stdout.isEmpty)
+        let present = try BinaryRunner.run(["help", "send"])
+        #expect(present.status == 0)
+        #expect(present.stdout.contains("USAGE: teamchat send"))
+    }
+
+    @Test("durations: negative ones 'must not be negative', bad ones say what a duration looks like")
+    func durations() throws {
+        let negative = try BinaryRunner.run(["send", "--timeout", "-1s", "hi"])
+        #expect(negative.status == 64)
+        #expect(negative.stderr.contains("'--timeout <duration>': must not be negative"))
+        #expect(!negative.stderr.contains("Missing value"))
+        let bad = try BinaryRunner.run(["warm", "--ttl", "soon"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("'soon' is not a duration (e.g. 2 (seconds), 1.5s, 250ms, 1m30s, 1h)"))
+        let help = try BinaryRunner.run(["send", "--help"])
+        #expect(help.stdout.contains("(default: 2s)"))
+    }
+
+    @Test("an empty message is an error, not a wish to read standard input")
+    func emptyMessage() throws {
+        let result = try BinaryRunner.run(["send", "--no-cache", "--scan", "127.0.0.1:1-1", ""], input: "from stdin\n")
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("the message is empty"))
+    }
+
+    @Test("suggestions come only for near misses")
+    func suggestions() {
+        let commands = ["send", "discover", "warm", "stats", "serve", "bench", "fleet", "demo"]
+        #expect(UsageError.suggestion(for: "sned", among: commands) == "; did you mean 'send'?")
+        #expect(UsageError.suggestion(for: "wram", among: commands) == "; did you mean 'warm'?")
+        #expect(UsageError.suggestion(for: "benchmark", among: commands) == "")
+        #expect(UsageError.suggestion(for: "hello", among: commands) == "")
+        #expect(UsageError.editDistance("kitten", "sitting") == 3)
+    }
+}
