@@ -35,6 +35,13 @@ static inline EditLine *teamchat_el_init(const char *program) {
     return el;
 }
 
+/// Puts the terminal in the editor's raw mode now. libedit itself does so only at the first character it reads,
+/// after it has drawn the prompt: a key pressed as the prompt appears would otherwise meet the terminal still in
+/// cooked mode (a Ctrl-D there is taken by the terminal as end of input, and never reaches the editor).
+static inline void teamchat_el_prepare_terminal(EditLine *el) {
+    el_set(el, EL_PREP_TERM, 1);
+}
+
 /// Reads characters with `getc` instead of libedit's own read: it returns 1 with a character, 0 at end of input,
 /// -1 to end the read (`el_gets` then returns NULL with a count of -1).
 static inline void teamchat_el_set_getc(EditLine *el, int (*getc)(EditLine *, wchar_t *)) {

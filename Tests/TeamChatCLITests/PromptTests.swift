@@ -31,20 +31,23 @@ struct PromptTests {
             terminal.type("hello team\r")
             #expect(terminal.waitFor("3/3 replied"))
             #expect(terminal.screen.contains("engram-ai: hello team"))
+            #expect(terminal.waitFor("teamchat> ", after: "3/3 replied"))
 
             terminal.type("\u{1B}[A\r")  // up arrow recalls the last line
             #expect(terminal.waitFor("3/3 replied", times: 2))
             #expect(fleet.counters.totalRequests(type: "chat") == 6)
+            #expect(terminal.waitFor("teamchat> ", after: "3/3 replied"))
 
             terminal.type("@her\t")  // completes to @hermes-ai
             terminal.type("only you\r")
             #expect(terminal.waitFor("1/1 replied"))
             #expect(terminal.screen.contains("hermes-ai: only you"))
+            #expect(terminal.waitFor("teamchat> ", after: "1/1 replied"))
             #expect(fleet.counters.requests("hermes-ai", type: "chat") == 3)
             #expect(fleet.counters.requests("engram-ai", type: "chat") == 2)
 
             terminal.type("/quit\r")
-            process.waitUntilExit()
+            #expect(process.exits())
             #expect(process.terminationStatus == 0)
 
             let history = state.appendingPathComponent("teamchat/history").path
@@ -146,7 +149,7 @@ struct PromptKeysTests {
             #expect(terminal.waitFor("half a thought"))
             kill(process.processIdentifier, SIGINT)  // what the terminal sends for Ctrl-C
             #expect(terminal.waitFor("^C"))
-            #expect(terminal.waitFor("teamchat> ", times: 2))
+            #expect(terminal.waitFor("teamchat> ", after: "^C"))
             terminal.type("hello\r")
             #expect(terminal.waitFor("3/3 replied"))
             #expect(terminal.screen.contains("engram-ai: hello"))
@@ -154,9 +157,9 @@ struct PromptKeysTests {
             #expect(fleet.counters.totalRequests(type: "chat") == 3)
             #expect(process.isRunning)
 
-            #expect(terminal.waitFor("teamchat> ", times: 3))
+            #expect(terminal.waitFor("teamchat> ", after: "3/3 replied"))
             terminal.type("\u{04}")  // Ctrl-D
-            process.waitUntilExit()
+            #expect(process.exits())
             #expect(process.terminationStatus == 0)
             let tail = terminal.screen.components(separatedBy: "teamchat> ").last ?? ""
             #expect(tail.hasSuffix("\r\n"), "no new line after Ctrl-D: \(tail.debugDescription)")
@@ -172,7 +175,7 @@ struct PromptKeysTests {
             terminal.type("typing")
             #expect(terminal.waitFor("typing"))
             kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
+            #expect(process.exits())
             #expect(process.terminationStatus == 130)
             #expect(fleet.counters.totalRequests(type: "chat") == 0)
         }
@@ -189,6 +192,7 @@ struct PromptKeysTests {
             #expect(terminal.waitFor("3/3 replied"))
             #expect(fleet.counters.totalRequests(type: "chat") == 3)
             #expect(terminal.screen.contains("engram-ai: pasted one"))
+            #expect(terminal.waitFor("teamchat> ", after: "3/3 replied"))
 
             terminal.type("\"\"\"\r")
             #expect(terminal.waitFor("... "))
@@ -198,19 +202,22 @@ struct PromptKeysTests {
             #expect(terminal.waitFor("3/3 replied", times: 2))
             #expect(fleet.counters.totalRequests(type: "chat") == 6)
             #expect(terminal.screen.contains("engram-ai: block one"))
+            #expect(terminal.waitFor("teamchat> ", after: "3/3 replied"))
 
             terminal.type("first half \\\r")
             terminal.type("second half\r")
             #expect(terminal.waitFor("3/3 replied", times: 3))
             #expect(fleet.counters.totalRequests(type: "chat") == 9)
+            #expect(terminal.waitFor("teamchat> ", after: "3/3 replied"))
 
             terminal.type("@engram @hermes just you two\r")
             #expect(terminal.waitFor("2/2 replied"))
             #expect(fleet.counters.requests("engram-ai", type: "chat") == 4)
             #expect(fleet.counters.requests("ergon-ai", type: "chat") == 3)
+            #expect(terminal.waitFor("teamchat> ", after: "2/2 replied"))
 
             terminal.type("/quit\r")
-            process.waitUntilExit()
+            #expect(process.exits())
             #expect(process.terminationStatus == 0)
         }
     }
@@ -233,11 +240,93 @@ struct PromptKeysTests {
             #expect(terminal.waitFor("teamchat: printing NDJSON events"))
             terminal.type("hi\r")
             #expect(terminal.waitFor(#""addressed":2"#))
+            #expect(terminal.waitFor("> ", after: #""addressed":2"#))
             #expect(fleet.counters.requests("rhetor-ai", type: "chat") == 0)
             #expect(fleet.counters.requests("ergon-ai", type: "chat") == 0)
             terminal.type("/quit\r")
-            process.waitUntilExit()
+            #expect(process.exits())
             #expect(process.terminationStatus == 0)
         }
+    }
+}
+
+/// What a terminal shows while a round waits, and how long answers fit it.
+@Suite("Waiting and wrapping, through a real pseudo-terminal")
+struct WaitingTests {
+    @Test("a transient line says who is still pending and for how long, then is erased; never on a pipe")
+    func waitingLine() async throws {
+        var team = SimulatedSpecialistConfiguration.team(count: 3)
+        team[2].misbehaviour = .hang
+        try await Fleet.withRunning(team) { fleet in
+            let roster = try BinaryRunner.rosterFile(for: fleet)
+            let terminal = try PseudoTerminal()
+            let process = Process()
+            process.executableURL = BinaryRunner.binary
+            process.arguments = ["send", "--roster", roster, "--no-cache", "--direct", "--timeout", "700ms", "hello"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["TERM"] = "xterm"
+            environment["NO_COLOR"] = "1"
+            process.environment = environment
+            process.standardInput = terminal.terminal
+            process.standardOutput = terminal.terminal
+            process.standardError = terminal.terminal
+            try process.run()
+            #expect(terminal.waitFor("waiting for ergon-ai · 0."))
+            #expect(terminal.waitFor(" s of 0.7 s"))
+            #expect(terminal.waitFor("2/3 replied"))
+            #expect(process.exits())
+            // Erased before the summary: the last "waiting" is followed by the erase sequence.
+            let screen = terminal.screen
+            let afterLast = screen.components(separatedBy: "waiting for ergon-ai").last ?? ""
+            #expect(afterLast.contains("\r\u{1B}[K"))
+            #expect(!screen.contains("waiting for engram-ai"))  // the answered are never waited for
+
+            let piped = try BinaryRunner.run(
+                ["send", "--roster", roster, "--no-cache", "--direct", "--timeout", "300ms", "hello"])
+            #expect(!piped.stderr.contains("waiting for"))
+            #expect(!piped.stdout.contains("waiting for"))
+        }
+    }
+
+    @Test("long answers are wrapped to the terminal under a hanging indent; on a pipe, left whole")
+    func wrapping() async throws {
+        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 1)) { fleet in
+            let roster = try BinaryRunner.rosterFile(for: fleet)
+            let words = (1...60).map { "word\($0)" }.joined(separator: " ")
+            let terminal = try PseudoTerminal()  // 120 columns
+            let process = Process()
+            process.executableURL = BinaryRunner.binary
+            process.arguments = ["send", "--roster", roster, "--no-cache", "--direct", words]
+            var environment = ProcessInfo.processInfo.environment
+            environment["TERM"] = "xterm"
+            environment["NO_COLOR"] = "1"
+            process.environment = environment
+            process.standardInput = terminal.terminal
+            process.standardOutput = terminal.terminal
+            process.standardError = terminal.terminal
+            try process.run()
+            #expect(terminal.waitFor("1/1 replied"))
+            #expect(process.exits())
+            let lines = terminal.screen.components(separatedBy: "\r\n").filter { $0.contains("word") }
+            #expect(lines.count >= 4, "\(lines)")
+            #expect(lines.allSatisfy { $0.count <= 120 })
+            #expect(lines.dropFirst().allSatisfy { $0.hasPrefix(String(repeating: " ", count: 21)) })
+            #expect(lines.joined(separator: " ").contains("word59 word60"))
+
+            let piped = try BinaryRunner.run(["send", "--roster", roster, "--no-cache", "--direct", words])
+            #expect(piped.lines.count == 2)  // the answer on one line, and the summary
+            #expect(piped.lines[0].hasSuffix("word60"))
+        }
+    }
+
+    @Test("wrapping keeps line breaks and long words, and the waiting line lists what fits")
+    func units() {
+        #expect(TextWrapping.wrap("a b c d e", width: 3) == ["a b", "c d", "e"])
+        #expect(TextWrapping.wrap("short\nhttps://example.com/a/very/long/path x", width: 10)
+            == ["short", "https://example.com/a/very/long/path", "x"])
+        #expect(TextWrapping.wrap("", width: 5) == [""])
+        #expect(HumanRoundRenderer.names(["a", "b", "c"], room: 40) == "a, b, c")
+        #expect(HumanRoundRenderer.names(["alpha", "beta", "gamma", "delta"], room: 22) == "alpha, beta and 2 more")
+        #expect(HumanRoundRenderer.names(["alpha", "beta", "gamma", "delta"], room: 20) == "alpha and 3 more")
     }
 }

@@ -60,4 +60,36 @@ final class PseudoTerminal: @unchecked Sendable {
         }
         return true
     }
+
+    /// Waits until `text` appears after the last `marker` (a prompt after a round's summary, say: a prompt drawn
+    /// again while typing does not count).
+    @discardableResult
+    func waitFor(_ text: String, after marker: String, limit: TimeInterval = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(limit)
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            let screen = String(decoding: output, as: UTF8.self)
+            if let range = screen.range(of: marker, options: .backwards), screen[range.upperBound...].contains(text) {
+                return true
+            }
+            if !condition.wait(until: deadline) { return false }
+        }
+    }
+}
+
+extension Process {
+    /// Waits for the process to exit, for at most `limit` (a bound for a broken build, not a timing assumption);
+    /// past it the process is killed, so that a hung child fails its test instead of hanging the suite.
+    func exits(within limit: TimeInterval = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(limit)
+        while isRunning, Date() < deadline { usleep(5_000) }
+        guard isRunning else {
+            waitUntilExit()
+            return true
+        }
+        kill(processIdentifier, SIGKILL)
+        waitUntilExit()
+        return false
+    }
 }

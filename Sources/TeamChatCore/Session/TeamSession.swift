@@ -229,8 +229,11 @@ public final class TeamSession: Sendable {
     }
 
     /// Probes the team now (in parallel), writes the roster and what the probes learned to the cache, and reports.
-    /// A discovery in which nobody answered, or that was cut short, is written but never as fresh.
-    public func discover() async throws(RosterError) -> DiscoveryReport {
+    /// A discovery in which nobody answered, or that was cut short, is written but never as fresh. `progress` hears
+    /// how many candidates have been probed, of how many.
+    public func discover(
+        progress: @escaping @Sendable (_ probed: Int, _ of: Int) -> Void = { _, _ in }
+    ) async throws(RosterError) -> DiscoveryReport {
         let started = ContinuousClock.now
         let candidates: [Specialist]
         switch source {
@@ -257,6 +260,7 @@ public final class TeamSession: Sendable {
         var outcomes: [SpecialistOutcome?] = Array(repeating: nil, count: candidates.count)
         var interrupted = false
         var next = 0
+        var done = 0
         while next < candidates.count, !Task.isCancelled {
             let room = DescriptorLimit.available
             guard room > 0 else { break }
@@ -266,6 +270,8 @@ public final class TeamSession: Sendable {
                 switch event {
                 case .outcome(let outcome) where batch.indices.contains(outcome.index):
                     outcomes[next + outcome.index] = outcome
+                    done += 1
+                    progress(done, candidates.count)
                 case .finished(let summary):
                     interrupted = interrupted || summary.failures[.cancelled, default: 0] > 0
                 default:

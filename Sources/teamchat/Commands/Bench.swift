@@ -276,33 +276,24 @@ struct Bench: AsyncParsableCommand {
     }
 }
 
-/// Live one-line progress on standard error, a terminal only, at most ten updates a second.
-final class BenchProgress: Sendable {
-    private let mode: BenchMode
-    private let total: Int?
-    private let enabled: Bool
-    private let lastUpdate = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
+/// Bench's progress: rounds done of a mode, on a ``ProgressLine``.
+struct BenchProgress: Sendable {
+    let mode: BenchMode
+    let total: Int?
+    let line: ProgressLine
 
     init(mode: BenchMode, total: Int?, enabled: Bool) {
         self.mode = mode
         self.total = total
-        self.enabled = enabled
+        self.line = ProgressLine(enabled: enabled)
     }
 
     @Sendable
     func update(_ done: Int) {
-        guard enabled else { return }
-        let now = ContinuousClock.now
-        let due = lastUpdate.withLockedValue { last -> Bool in
-            guard last.map({ $0.duration(to: now) >= .milliseconds(100) }) ?? true else { return false }
-            last = now
-            return true
-        }
-        guard due else { return }
-        Console.errRaw("\r\u{1B}[K  \(mode.rawValue): \(done)\(total.map { "/\($0)" } ?? "") rounds")
+        line.show("  \(mode.rawValue): \(done)\(total.map { "/\($0)" } ?? "") rounds")
     }
 
     func finish() {
-        if enabled { Console.errRaw("\r\u{1B}[K") }
+        line.erase()
     }
 }

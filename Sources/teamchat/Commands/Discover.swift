@@ -19,15 +19,22 @@ struct Discover: AsyncParsableCommand {
 
     func run() async throws {
         let session = try discovery.makeSession(probe: budgets.options)
+        // A big scan takes a while: say how far it got (a terminal only, never with --json).
+        let line = ProgressLine(enabled: !json)
+        let source = session.source
         let finished = await session.withRunning { session in
             await Interrupts.run { () async -> Result<DiscoveryReport, RosterError> in
                 do throws(RosterError) {
-                    return .success(try await session.discover())
+                    return .success(try await session.discover { probed, total in
+                        guard total > 1 else { return }
+                        line.show("probing \(source): \(probed) of \(total)", force: probed == total)
+                    })
                 } catch {
                     return .failure(error)
                 }
             }
         }
+        line.erase()
         let (result, interrupted) = (finished.result, finished.interrupted)
         let report: DiscoveryReport
         switch result {

@@ -57,26 +57,29 @@ struct Warm: AsyncParsableCommand {
             await client.close()
             (rows, interrupted) = (try warmed.result.get(), warmed.interrupted)
         } else {
+            let line = ProgressLine(enabled: !json)
             let warmed = await session.withRunning { session in
-                await Interrupts.run { () async -> Result<[(Specialist, WarmRow)], ExitCode> in
-                    do {
-                        let team = try await TeamLoader.resolve(session).specialists
-                        TeamLoader.ensureDescriptors(for: team.count * connections)
-                        // The pool opens the connections; then one ping each, on a warm connection.
-                        let prewarmed = await session.prewarm(
-                            team, connections: connections, connectTimeout: options.connectTimeout)
-                        var pingOptions = options
-                        pingOptions.finishAtQuorum = false
-                        let (outcomes, _) = await session.engine.collect(
-                            .ping, to: team, options: pingOptions, health: session.health)
-                        let byID = Dictionary(outcomes.map { ($0.specialistID, $0) }, uniquingKeysWith: { a, _ in a })
-                        return .success(zip(team, prewarmed).map { specialist, prewarm in
-                            (specialist, WarmRow(specialistID: specialist.id, prewarm: prewarm, ping: byID[specialist.id]))
-                        })
-                    } catch let exit as ExitCode {
-                        return .failure(exit)
-                    } catch {
-                        return .failure(ExitCode(ExitStatus.interrupted))
+                await line.ticking({ "warming the team: opening connections and pinging · \($0.secondsText)" }) {
+                    await Interrupts.run { () async -> Result<[(Specialist, WarmRow)], ExitCode> in
+                        do {
+                            let team = try await TeamLoader.resolve(session).specialists
+                            TeamLoader.ensureDescriptors(for: team.count * connections)
+                            // The pool opens the connections; then one ping each, on a warm connection.
+                            let prewarmed = await session.prewarm(
+                                team, connections: connections, connectTimeout: options.connectTimeout)
+                            var pingOptions = options
+                            pingOptions.finishAtQuorum = false
+                            let (outcomes, _) = await session.engine.collect(
+                                .ping, to: team, options: pingOptions, health: session.health)
+                            let byID = Dictionary(outcomes.map { ($0.specialistID, $0) }, uniquingKeysWith: { a, _ in a })
+                            return .success(zip(team, prewarmed).map { specialist, prewarm in
+                                (specialist, WarmRow(specialistID: specialist.id, prewarm: prewarm, ping: byID[specialist.id]))
+                            })
+                        } catch let exit as ExitCode {
+                            return .failure(exit)
+                        } catch {
+                            return .failure(ExitCode(ExitStatus.interrupted))
+                        }
                     }
                 }
             }

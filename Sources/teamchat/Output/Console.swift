@@ -39,6 +39,13 @@ enum Console {
         return Int(size.ws_col)
     }
 
+    /// The terminal's width, when standard error is one.
+    static var errorTerminalWidth: Int? {
+        var size = winsize()
+        guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     /// Writes raw text to standard error (for progress lines that rewrite themselves).
     static func errRaw(_ text: String) {
         write(text, to: STDERR_FILENO)

@@ -5,19 +5,65 @@ import TeamChatCore
 ///
 /// Streamed chunks are shown on a terminal as a live board (``LiveBoard``) of the answers still growing, each
 /// finished answer printed whole above it; elsewhere only whole answers are printed (a pipe gets no fragments).
+///
+/// While a round waits, a transient line on standard error (a terminal only) says for whom and how long:
+/// `waiting for athena-ai, ergon-ai · 1.2 s of 2.0 s`; it is erased before each answer and when the round ends.
+/// On a terminal, answers are word-wrapped to its width under a hanging indent; elsewhere lines are left whole.
 struct HumanRoundRenderer: RoundRenderer {
     private let style: Style
     private let idWidth: Int
     private var board: LiveBoard?
+    private let ids: [String]
+    private var pending: [String] = []
+    private let waiting: ProgressLine?
+    private let timeout: Duration
+    private let wrapWidth: Int?
 
-    /// - Parameter live: draw streamed chunks on a live board (only on a terminal).
-    init(ids: [String], style: Style, live: Bool = false, width: Int = 80) {
+    /// - Parameters:
+    ///   - live: draw streamed chunks on a live board (only on a terminal).
+    ///   - waiting: where to say who the round still waits for (nil: nowhere).
+    ///   - wrapWidth: the terminal's width, to wrap answers to (nil: lines left whole).
+    init(
+        ids: [String], style: Style, live: Bool = false, width: Int = 80, waiting: ProgressLine? = nil,
+        timeout: Duration = .seconds(2), wrapWidth: Int? = nil
+    ) {
         self.style = style
+        self.ids = ids
         self.idWidth = min(24, ids.map { TerminalSanitizer.sanitizeLine($0).count }.max() ?? 0)
         self.board = live ? LiveBoard(width: width, labelWidth: idWidth, style: style) : nil
+        self.waiting = live ? nil : waiting
+        self.timeout = timeout
+        self.wrapWidth = wrapWidth
+    }
+
+    var wantsTicks: Bool { waiting != nil }
+
+    mutating func tick(elapsed: Duration) {
+        guard let waiting, !pending.isEmpty else { return }
+        let time = "\(Formatting.fixed(elapsed.seconds, 1)) s of \(Formatting.fixed(timeout.seconds, 1)) s"
+        waiting.show("waiting for " + Self.names(pending, room: max(20, (Console.errorTerminalWidth ?? 80) - time.count - 16))
+            + " · " + time)
+    }
+
+    /// As many of `names` as fit in `room` characters, then how many more.
+    static func names(_ names: [String], room: Int) -> String {
+        var shown: [String] = []
+        var length = 0
+        for (index, name) in names.enumerated() {
+            let clean = TerminalSanitizer.sanitizeLine(name)
+            let rest = names.count - index - 1
+            let tail = rest > 0 ? " and \(rest) more".count : 0
+            if !shown.isEmpty, length + 2 + clean.count + tail > room {
+                return shown.joined(separator: ", ") + " and \(names.count - shown.count) more"
+            }
+            shown.append(clean)
+            length += clean.count + (shown.count > 1 ? 2 : 0)
+        }
+        return shown.joined(separator: ", ")
     }
 
     mutating func begin(round: Int, message: String?) {
+        pending = ids
         guard let message else { return }
         if round > 1 { Console.out("") }
         Console.out(style.bold("» " + TerminalSanitizer.sanitize(message)))
@@ -28,6 +74,8 @@ struct HumanRoundRenderer: RoundRenderer {
         case .chunk(let id, let chunk):
             board?.add(chunk.content, for: id)
         case .outcome(let outcome):
+            waiting?.erase()
+            pending.removeAll { $0 == outcome.specialistID }
             if board != nil {
                 let text = line(for: outcome)
                 board?.remove(outcome.specialistID)
@@ -36,12 +84,16 @@ struct HumanRoundRenderer: RoundRenderer {
                 Console.out(line(for: outcome))
             }
         case .finished(let summary):
+            waiting?.erase()
+            pending = []
             board?.clear()
             Console.out(style.dim(KindWords.summary(summary)))
         }
     }
 
     mutating func interrupted(_ partial: RoundSummary) {
+        waiting?.erase()
+        pending = []
         board?.clear()
         Console.out(style.dim(KindWords.summary(partial, interrupted: true)))
     }
@@ -68,10 +120,17 @@ struct HumanRoundRenderer: RoundRenderer {
         }
     }
 
-    /// Continuation lines of a multi-line answer line up under its first line.
+    /// Continuation lines of a multi-line answer line up under its first line; on a terminal, long lines are
+    /// wrapped at word boundaries to fit beside that indent.
     private func indent(_ text: String) -> String {
-        guard text.contains("\n") else { return text }
-        let pad = String(repeating: " ", count: idWidth + 12)
-        return text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + pad)
+        let hanging = idWidth + 12
+        let lines: [String]
+        if let wrapWidth, wrapWidth - hanging >= 20 {
+            lines = TextWrapping.wrap(text, width: wrapWidth - hanging)
+        } else {
+            guard text.contains("\n") else { return text }
+            lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        }
+        return lines.joined(separator: "\n" + String(repeating: " ", count: hanging))
     }
 }

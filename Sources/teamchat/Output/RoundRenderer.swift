@@ -7,4 +7,13 @@ protocol RoundRenderer {
     mutating func render(_ event: RoundEvent)
     /// The round was interrupted: report what arrived so far (`partial` counts only what was rendered).
     mutating func interrupted(_ partial: RoundSummary)
+    /// Whether ``tick(elapsed:)`` should be called while the round waits (a live status line).
+    var wantsTicks: Bool { get }
+    /// About ten times a second while the round runs, when ``wantsTicks``.
+    mutating func tick(elapsed: Duration)
+}
+
+extension RoundRenderer {
+    var wantsTicks: Bool { false }
+    mutating func tick(elapsed: Duration) {}
 }

@@ -73,12 +73,15 @@ final class LineEditor: @unchecked Sendable {
                 // Bracketed paste only while the prompt reads: what rounds print is never affected.
                 if self.bracketedPaste { Console.outRaw("\u{1B}[?2004h") }
                 var count: Int32 = 0
+                teamchat_el_prepare_terminal(self.editLine)
                 let line = el_gets(self.editLine, &count)
                 if self.bracketedPaste { Console.outRaw("\u{1B}[?2004l") }
                 guard let line, count > 0 else {
                     self.decoder = TerminalInputDecoder()
                     self.queued = []
                     if count < 0 {
+                        // libedit keeps the line it was given so far; the next read must start empty.
+                        el_reset(self.editLine)
                         Console.outRaw("^C\n")
                         continuation.resume(returning: .interrupted)
                     } else {

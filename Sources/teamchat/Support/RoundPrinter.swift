@@ -23,20 +23,57 @@ struct RoundPrinter: Sendable {
         var partial = RoundSummary(addressed: team.count, quorum: min(options.quorum ?? team.count, team.count))
         let started = ContinuousClock.now
         let events = await access.round(request, to: team, options: options, breakers: breakers)
-        for await event in events ?? RoundEvents(batches: AsyncStream { $0.finish() }) {
-            if case .finished(let summary) = event {
-                // Cancellation ends the round with the exchanges in flight reported as cancelled: that is an
-                // interruption, not a result.
-                if Task.isCancelled { break }
+            ?? RoundEvents(batches: AsyncStream { $0.finish() })
+        guard renderer.wantsTicks else {
+            for await event in events {
+                if case .finished(let summary) = event {
+                    // Cancellation ends the round with the exchanges in flight reported as cancelled: that is an
+                    // interruption, not a result.
+                    if Task.isCancelled { break }
+                    renderer.render(event)
+                    return summary
+                }
                 renderer.render(event)
-                return summary
+                if case .outcome(let outcome) = event { partial.add(outcome) }
             }
-            renderer.render(event)
-            if case .outcome(let outcome) = event { partial.add(outcome) }
+            partial.elapsed = started.duration(to: .now)
+            renderer.interrupted(partial)
+            return nil
         }
-        partial.elapsed = started.duration(to: .now)
-        renderer.interrupted(partial)
-        return nil
+        // With a status line: the round's events and a tick every 100 ms, merged, all rendered here in turn.
+        let (steps, step) = AsyncStream.makeStream(of: RoundStep.self)
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in events { step.yield(.event(event)) }
+                step.finish()
+            }
+            group.addTask {
+                while (try? await Task.sleep(for: .milliseconds(100))) != nil { step.yield(.tick) }
+            }
+            defer { group.cancelAll() }
+            steps: for await next in steps {
+                switch next {
+                case .tick:
+                    renderer.tick(elapsed: started.duration(to: .now))
+                case .event(let event):
+                    if case .finished(let summary) = event {
+                        if Task.isCancelled { break steps }
+                        renderer.render(event)
+                        return summary
+                    }
+                    renderer.render(event)
+                    if case .outcome(let outcome) = event { partial.add(outcome) }
+                }
+            }
+            partial.elapsed = started.duration(to: .now)
+            renderer.interrupted(partial)
+            return nil
+        }
+    }
+
+    private enum RoundStep: Sendable {
+        case event(RoundEvent)
+        case tick
     }
 
     func makeRenderer(for team: [Specialist]) -> any RoundRenderer {
@@ -44,6 +81,7 @@ struct RoundPrinter: Sendable {
         let terminal = Console.stdoutIsTerminal
         return HumanRoundRenderer(
             ids: team.map(\.id), style: .detect(terminal: terminal), live: stream && terminal,
-            width: Console.terminalWidth ?? 80)
+            width: Console.terminalWidth ?? 80, waiting: ProgressLine(), timeout: options.timeout,
+            wrapWidth: terminal ? Console.terminalWidth : nil)
     }
 }
