@@ -115,7 +115,11 @@ public struct BenchRunner: Sendable {
         } else {
             scheduled = .now
         }
-        if let duration = workload.duration, runStart.duration(to: scheduled) >= duration { return nil }
+        if let duration = workload.duration {
+            // Over at the duration by the clock too: a schedule the client cannot keep up with must not stretch
+            // the run (the report then says the rate was not reached).
+            if runStart.duration(to: scheduled) >= duration || runStart.duration(to: .now) >= duration { return nil }
+        }
         return scheduled
     }
 

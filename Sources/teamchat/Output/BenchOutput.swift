@@ -49,10 +49,12 @@ enum BenchOutput {
             }
             Console.out("  histogram of round latency:")
             let most = mode.histogram.map(\.rounds).max() ?? 1
-            for bucket in mode.histogram {
+            let labels = histogramLabels(mode.histogram.map(\.upToMS))
+            let labelWidth = labels.map(\.count).max() ?? 0
+            for (bucket, label) in zip(mode.histogram, labels) {
                 let bar = String(repeating: "■", count: most == 0 ? 0 : Int((Double(bucket.rounds) / Double(most) * 40).rounded()))
                 Console.out(
-                    "    " + Formatting.leftPadded(millis(bucket.upToMS), to: 10) + " ["
+                    "    " + Formatting.leftPadded(label, to: labelWidth) + " ["
                         + Formatting.leftPadded(String(bucket.rounds), to: 6) + "] " + style.cyan(bar))
             }
             let failures = mode.outcomes.filter { $0.key != "succeeded" }.sorted { $0.key < $1.key }
@@ -72,9 +74,31 @@ enum BenchOutput {
         }
         if let speedup = report.speedupP50 {
             Console.out("")
-            Console.out(style.bold("pooled vs cold: round p50 \(Formatting.fixed(speedup, 1))× faster with pooled connections"))
+            Console.out(style.bold("pooled vs cold: " + comparison(speedup)))
         }
         Console.out(style.dim("percentiles: \(report.method)"))
+    }
+
+    /// The bucket ranges, `0.99–1.09 ms`, with as many decimals as it takes for no two labels to read the same.
+    static func histogramLabels(_ upperBounds: [Double]) -> [String] {
+        guard let first = upperBounds.first else { return [] }
+        let width = upperBounds.count > 1 ? upperBounds[1] - first : 0
+        let lowers = [max(0, first - width)] + upperBounds.dropLast()
+        for digits in 2...6 {
+            let labels = zip(lowers, upperBounds).map { low, high in
+                Formatting.fixed(low, digits) + "–" + Formatting.fixed(high, digits) + " ms"
+            }
+            if Set(labels).count == labels.count || digits == 6 { return labels }
+        }
+        return []
+    }
+
+    /// `2.8× faster with pooled connections`; within 5% either way, `no measurable difference`.
+    static func comparison(_ speedup: Double) -> String {
+        guard speedup.isFinite, speedup > 0 else { return "no measurable difference" }
+        if speedup >= 1.05 { return "round p50 \(Formatting.fixed(speedup, 1))× faster with pooled connections" }
+        if speedup <= 1 / 1.05 { return "round p50 \(Formatting.fixed(1 / speedup, 1))× faster with new connections" }
+        return "no measurable difference in round p50"
     }
 
     private static func ladder(_ title: String, _ ladder: LatencyDistribution.Ladder?) {
