@@ -7,7 +7,6 @@ DESTDIR  ?=
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBUG    := .build/debug/teamchat
 RELEASE  := .build/release/teamchat
-GENERATED_MAN := .build/plugins/GenerateManual/outputs/teamchat/teamchat.1
 # The man page's date: fixed so that regenerating it is reproducible; bump it with the CLI.
 MAN_DATE := 2026-11-25
 
@@ -101,12 +100,10 @@ completions: build
 	$(DEBUG) --generate-completion-script zsh > $(COMPLETIONS_DIR)/_teamchat
 	$(DEBUG) --generate-completion-script fish > $(COMPLETIONS_DIR)/teamchat.fish
 
-## The man page: swift-argument-parser's page for the commands (paragraph breaks as .Pp, which mandoc wants),
-## with its generic EXIT STATUS replaced by man/sections.mdoc (environment, files, exit status, examples).
-man: deps
-	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE) >/dev/null
-	sed -e 's/^$$/.Pp/' -e '/^\.Sh "EXIT STATUS"/,$$d' $(GENERATED_MAN) > $(MAN_PAGE)
-	cat man/sections.mdoc >> $(MAN_PAGE)
+## The man page: the commands' own help (from --experimental-dump-help, every character kept, defaults shown),
+## then man/sections.mdoc (environment, roster files, files, exit status, examples), by man/generate.py.
+man: build
+	$(DEBUG) --experimental-dump-help | python3 man/generate.py --date $(MAN_DATE) --sections man/sections.mdoc > $(MAN_PAGE)
 
 ## Fails when completions/ or man/teamchat.1 do not match the command definitions, when a completion script
 ## fails its shell's syntax check, or when the man page renders with warnings.

@@ -27,6 +27,10 @@ struct Bench: AsyncParsableCommand {
             histogram, specialists, outcomes; speedup_p50 when both modes ran). --csv prints one row per request. \
             --save keeps the raw results as NDJSON; --report re-reports such a file. --baseline with --fail-if \
             'p99>+10%' exits 1 when a metric got worse by more than the limit.
+
+            Examples:
+              teamchat bench --fleet 18 --mode both
+              teamchat bench --roster team.json --rate 100 --duration 30s --concurrency 8
             """
     )
 

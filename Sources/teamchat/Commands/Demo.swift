@@ -10,10 +10,15 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Tour teamchat on an in-process simulated team: nothing else needs to run.",
+        usage: "teamchat demo [<options>]",
         discussion: """
             Starts 18 simulated specialists (15 speaking Tekton's socket protocol, 3 serving OpenAI-compatible chat \
             completions over HTTP; one hangs, one is down), discovers them, runs a cold and a warm round, and \
             compares cold and pooled round times on instant specialists. Takes a few seconds.
+
+            Examples:
+              teamchat demo
+              teamchat demo --latency 50ms --rounds 5
             """
     )
 

@@ -5,7 +5,14 @@ import TeamChatCore
 struct Discover: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "discover",
-        abstract: "Probe the team now (parallel ping, then info), print the roster and write the cache."
+        abstract: "Probe the team now (parallel ping, then info), print the roster and write the cache.",
+        discussion: """
+            On a terminal, a big scan says how far it got.
+
+            Examples:
+              teamchat discover --scan 127.0.0.1:47000-47017
+              teamchat discover --openai http://127.0.0.1:11434/v1 --model 'llama*'
+            """
     )
 
     @OptionGroup(title: "Team")

@@ -13,6 +13,7 @@ struct FleetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet",
         abstract: "Run simulated specialists speaking the protocol, until interrupted.",
+        usage: "teamchat fleet [<options>]",
         discussion: """
             The first 18 are named after Tekton's chorus (engram-ai, hermes-ai, …), later ones specialist-19, …. \
             With --protocol openai each is an OpenAI-compatible server (POST /v1/chat/completions, streaming too, \
@@ -21,8 +22,9 @@ struct FleetCommand: AsyncParsableCommand {
             \(Misbehaviour.supported(by: .tekton).map(\.rawValue).joined(separator: ", ")); with --protocol openai \
             also http-500, http-429, no-done, null-deltas, error-mid-stream, idle-close and stall.
 
-            Example: teamchat fleet --count 18 --base-port 47000 --latency 100ms --misbehave 3:hang,7:garbage
-            then: teamchat send --scan 127.0.0.1:47000-47017 "hello"
+            Examples:
+              teamchat fleet --count 18 --base-port 47000 --misbehave 3:hang,7:garbage
+              teamchat send --scan 127.0.0.1:47000-47017 "hello"
             """
     )
 

@@ -10,12 +10,18 @@ struct Send: AsyncParsableCommand {
             With MESSAGE, one round. Without MESSAGE and with standard input not a terminal, each input line is one \
             round over the same warm connections (for pipelines). Without MESSAGE on a terminal (or with \
             --interactive), an interactive prompt: each line is a round; @apollo-ai,athena-ai addresses some; /to, \
-            /exclude, /timeout, /stats, /warm, /json on|off, /help, /quit. History is kept in \
-            $XDG_STATE_HOME/teamchat/history; Tab completes @ids and /commands.
+            /exclude, /timeout, /quorum, /stats, /warm, /json on|off, /help, /quit; a line ending in \\, a \"\"\" \
+            block or a paste is one message of many lines; Ctrl-C cancels the round in flight or drops the line \
+            being typed. History is kept in $XDG_STATE_HOME/teamchat/history; Tab completes @ids and /commands.
 
             Each specialist has its own reply timeout counted from its own send; the deadline bounds the whole round. \
             With --quorum K the round ends as soon as K specialists replied (the rest are cancelled) and succeeds \
-            when K replied.
+            when K replied. Durations are written 2 (seconds), 1.5s, 250ms, 1m30s or 1h.
+
+            Examples:
+              teamchat send "What should we build next?"
+              teamchat send --scan 127.0.0.1:47000-47017 --to apollo,athena --json hi
+              printf 'one\\ntwo\\n' | teamchat send --roster team.json
             """
     )
 

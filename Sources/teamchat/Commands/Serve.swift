@@ -23,6 +23,10 @@ struct Serve: AsyncParsableCommand {
             the gateway serves the same team; --direct bypasses it. Listening anywhere but loopback needs a token \
             (--token or TEAMCHAT_TOKEN): every request must then carry 'Authorization: Bearer <token>'. SIGTERM or \
             SIGINT: stop accepting, let the rounds in flight finish, write the cache, remove the socket, exit 0.
+
+            Examples:
+              teamchat serve --roster team.json
+              curl -d '{"message": "hi"}' http://localhost:8003/api/team-chat
             """
     )
 

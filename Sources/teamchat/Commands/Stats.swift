@@ -5,7 +5,14 @@ import TeamChatCore
 struct Stats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Show what the cache knows: roster, age, and each specialist's health, latency and circuit state."
+        abstract: "Show what the cache knows: roster, age, and each specialist's health, latency and circuit state.",
+        discussion: """
+            Reads the cache only: it never probes anyone.
+
+            Examples:
+              teamchat stats
+              teamchat stats --scan 127.0.0.1:47000-47017 --json
+            """
     )
 
     @OptionGroup(title: "Team")

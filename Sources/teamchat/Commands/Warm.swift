@@ -7,7 +7,13 @@ struct Warm: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warm",
         abstract: "Open connections to every specialist in parallel, ping them, and report connect and ping times.",
-        discussion: "Updates each specialist's health in the cache. With --connections N, opens N connections to each."
+        discussion: """
+            Updates each specialist's health in the cache. With --connections N, opens N connections to each.
+
+            Examples:
+              teamchat warm
+              teamchat warm --roster team.json --connections 4 --json
+            """
     )
 
     @OptionGroup(title: "Team")
