@@ -29,20 +29,13 @@ struct HintsTests {
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-hint-\(UUID()).json").path
         defer { try? FileManager.default.removeItem(atPath: cache) }
         // Two neighbouring ports below the kernel's ephemeral range (so no other test's fleet is in the scan).
-        var held: [ReservedPort] = []
-        for _ in 0..<50 where held.isEmpty {
-            let low = Int.random(in: 20_000...30_000)
-            if let a = try? ReservedPort(host: "127.0.0.1", port: low) {
-                if let b = try? ReservedPort(host: "127.0.0.1", port: low + 1) { held = [a, b] } else { a.release() }
-            }
-        }
-        try #require(held.count == 2)
+        let range = try #require(ReservedRange.hold(width: 2))
         var team = SimulatedSpecialistConfiguration.team(count: 2)
-        for (index, port) in held.enumerated() {
+        for (index, port) in range.ports.enumerated() {
             team[index].port = port.port
             port.release()
         }
-        let scan = "127.0.0.1:\(team[0].port)-\(team[1].port)"
+        let scan = range.scan
         try await Fleet.withRunning(team) { _ in
             let first = try BinaryRunner.run(["send", "--cache", cache, "--direct", "--scan", scan, "hi"])
             #expect(first.status == 0)

@@ -330,3 +330,34 @@ struct WaitingTests {
         #expect(HumanRoundRenderer.names(["alpha", "beta", "gamma", "delta"], room: 20) == "alpha and 3 more")
     }
 }
+
+@Suite("Progress of long commands, through a real pseudo-terminal")
+struct ProgressTests {
+    @Test("discover over a scan says how far it got on a terminal, then erases the line; never with --json")
+    func discoverProgress() async throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-progress-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        // Ports nobody listens on: each probe is refused at once.
+        let range = try #require(ReservedRange.hold(width: 41))
+        defer { range.release() }
+        let scan = range.scan
+        let terminal = try PseudoTerminal()
+        let process = Process()
+        process.executableURL = BinaryRunner.binary
+        process.arguments = ["discover", "--cache", cache.path, "--scan", scan]
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm"
+        process.environment = environment
+        process.standardInput = terminal.terminal
+        process.standardOutput = terminal.terminal
+        process.standardError = terminal.terminal
+        try process.run()
+        #expect(terminal.waitFor("probing scan:\(scan): 41 of 41"))
+        #expect(process.exits())
+        let after = terminal.screen.components(separatedBy: "41 of 41").last ?? ""
+        #expect(after.hasPrefix("\r\u{1B}[K"), "the progress line was not erased: \(after.debugDescription)")
+
+        let json = try BinaryRunner.run(["discover", "--cache", cache.path, "--scan", scan, "--json"])
+        #expect(!json.stderr.contains("probing"))
+    }
+}
