@@ -15,9 +15,9 @@ MAN_DATE := 2026-11-25
 all: build
 
 ## System packages: libedit for the prompt; zsh, fish and man-db to check the generated completions and man page;
-## openssl (test certificates), python3 and python3-venv (the OpenAI-compatible peer) and chromium (the page,
-## in a real headless browser) for the tests.
-PACKAGES := libedit-dev pkg-config zsh fish man-db openssl python3 python3-venv chromium
+## openssl (test certificates), python3 and python3-venv (the OpenAI-compatible peer), chromium (the page, in a
+## real headless browser) and redis-server (the bus's RESP3 client against the real server) for the tests.
+PACKAGES := libedit-dev pkg-config zsh fish man-db openssl python3 python3-venv chromium redis-server
 
 ## Install the system packages that are missing.
 deps:
@@ -68,7 +68,7 @@ test: deps peers
 ## starting from the seed corpus in Fuzz/Corpus (a copy: the seeds stay as committed). A crash leaves its input
 ## in Fuzz/.build/crashes and fails the target.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := json reply request cache roster events framer sse completion
+FUZZ_TARGETS := json reply request cache roster events framer sse completion resp
 FUZZ_BINARY := Fuzz/.build/debug/teamchat-fuzz
 fuzz: deps
 	cd Fuzz && $(SWIFT) build -Xswiftc -sanitize=fuzzer --product teamchat-fuzz

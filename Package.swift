@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TeamChatTekton", targets: ["TeamChatTekton"]),
         .library(name: "TeamChatOpenAI", targets: ["TeamChatOpenAI"]),
         .library(name: "TeamChatGateway", targets: ["TeamChatGateway"]),
+        .library(name: "TeamChatRedis", targets: ["TeamChatRedis"]),
         .library(name: "TeamChatFleet", targets: ["TeamChatFleet"]),
         .library(name: "TeamChatTestSupport", targets: ["TeamChatTestSupport"]),
     ],
@@ -43,6 +44,15 @@ let package = Package(
                 "TeamChatCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "TeamChatRedis",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         .target(
@@ -124,6 +134,14 @@ let package = Package(
                 "TeamChatTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "TeamChatRedisTests",
+            dependencies: [
+                "TeamChatRedis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -17,6 +17,7 @@ let package = Package(
                 .product(name: "TeamChatCore", package: "teamchat"),
                 .product(name: "TeamChatTekton", package: "teamchat"),
                 .product(name: "TeamChatOpenAI", package: "teamchat"),
+                .product(name: "TeamChatRedis", package: "teamchat"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         )

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import TeamChatCore
 import TeamChatOpenAI
+import TeamChatRedis
 import TeamChatTekton
 
 /// One decoder under the fuzzer, chosen by `TEAMCHAT_FUZZ`: each must take any bytes without trapping, and
@@ -27,6 +28,8 @@ enum FuzzTarget: String, CaseIterable {
     case sse
     /// An OpenAI-compatible response body: a completion, a model list, an error.
     case completion
+    /// RESP3 from a Redis server, split in two where its first byte says: the same values as read whole.
+    case resp
 
     static let current: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["TEAMCHAT_FUZZ"] ?? ""
@@ -104,6 +107,26 @@ enum FuzzTarget: String, CaseIterable {
             _ = ChatCompletionCodec.completion(bytes)
             _ = ChatCompletionCodec.models(bytes)
             _ = ChatCompletionCodec.errorText(bytes)
+        case .resp:
+            let decoder = RESPDecoder(maximumBulkBytes: 1 << 16, maximumElements: 1 << 10, maximumDepth: 8)
+            func values(_ pieces: [UnsafeRawBufferPointer.SubSequence]) -> [RESPValue]? {
+                var buffer = ByteBuffer()
+                var out: [RESPValue] = []
+                for piece in pieces {
+                    buffer.writeBytes(UnsafeRawBufferPointer(rebasing: piece))
+                    do {
+                        while let value = try decoder.decode(&buffer) { out.append(value) }
+                    } catch {
+                        return nil
+                    }
+                }
+                return out
+            }
+            let split = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
+            let whole = values([bytes[...]])
+            let pieces = values([bytes[..<split], bytes[split...]])
+            // Splitting never changes what is read (an error may come earlier or later, never a different value).
+            if let whole, let pieces { precondition(whole.count == pieces.count, "a split changed what was read") }
         }
     }
 }

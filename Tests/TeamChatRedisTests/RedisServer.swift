@@ -1,0 +1,95 @@
+import Foundation
+import NIOCore
+import TeamChatRedis
+import Testing
+
+/// A real `redis-server` for a test, on a Unix socket of its own, nothing saved to disk; stopped with SIGKILL (a
+/// test child inherits the runner's blocked SIGTERM). `make test` installs Debian's redis-server when missing;
+/// `TEAMCHAT_REDIS_SERVER` names another binary.
+final class RedisServer: Sendable {
+    let process: Process
+    let directory: URL
+    let socket: String
+    let password: String?
+
+    struct Missing: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private init(process: Process, directory: URL, socket: String, password: String?) {
+        self.process = process
+        self.directory = directory
+        self.socket = socket
+        self.password = password
+    }
+
+    static func executable() -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let named = environment["TEAMCHAT_REDIS_SERVER"] { return named }
+        for directory in (environment["PATH"] ?? "/usr/bin").split(separator: ":") + ["/usr/sbin", "/usr/bin"] {
+            let path = "\(directory)/redis-server"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    /// The URL of this server for `team`.
+    func url(team: String = "test", database: Int = 0, password: String? = nil) -> RedisURL {
+        RedisURL(endpoint: .unix(path: socket), team: team, password: password ?? self.password, database: database)
+    }
+
+    /// Runs `body` with a fresh server, then stops it.
+    static func with<Value: Sendable>(
+        password: String? = nil, _ body: (RedisServer) async throws -> Value
+    ) async throws -> Value {
+        let server = try await start(password: password)
+        defer { server.stop() }
+        return try await body(server)
+    }
+
+    static func start(password: String? = nil, directory existing: URL? = nil) async throws -> RedisServer {
+        guard let path = executable() else {
+            throw Missing(description: "redis-server is not installed (`make test` installs Debian's redis-server)")
+        }
+        let directory = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("tcr-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let socket = directory.appendingPathComponent("redis.sock").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        var arguments = [
+            "--port", "0", "--unixsocket", socket, "--unixsocketperm", "700", "--save", "", "--appendonly", "no",
+            "--dir", directory.path, "--daemonize", "no", "--loglevel", "warning",
+        ]
+        if let password { arguments += ["--requirepass", password] }
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let server = RedisServer(process: process, directory: directory, socket: socket, password: password)
+        // Ready when it answers (a bound for a broken install, not a timing assumption).
+        let giveUp = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < giveUp, process.isRunning {
+            if let connection = try? await RedisConnection.connect(to: server.url()) {
+                await connection.close()
+                return server
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        server.stop()
+        throw Missing(description: "redis-server did not start")
+    }
+
+    /// Kills the server at once (the socket file stays until the next start removes it).
+    func kill() {
+        if process.isRunning {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    func stop() {
+        kill()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
