@@ -1,0 +1,162 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// A connection to Redis that comes back: ``run()`` connects, and when the connection is lost (a restart, a network
+/// cut) reconnects with ``ReconnectBackoff`` and subscribes again to every channel it was asked for. Commands wait
+/// for a connection (up to their timeout); one in flight when the connection is lost fails with
+/// ``RedisError/closed`` — it is never sent twice. Pub/sub messages from every connection arrive on ``messages``.
+public final class RedisClient: Sendable {
+    /// A pub/sub message.
+    public struct Message: Sendable, Hashable {
+        public var channel: String
+        public var payload: [UInt8]
+
+        public init(channel: String, payload: [UInt8]) {
+            self.channel = channel
+            self.payload = payload
+        }
+    }
+
+    private struct State {
+        var connection: RedisConnection?
+        var waiters: [Int: CheckedContinuation<RedisConnection, any Error>] = [:]
+        var cancelledWaiters: Set<Int> = []
+        var nextWaiter = 0
+        var subscriptions: Set<String> = []
+        var connections = 0
+    }
+
+    public let url: RedisURL
+    private let name: String?
+    private let backoff: ReconnectBackoff
+    private let state = NIOLockedValueBox(State())
+    /// Messages on the subscribed channels, across reconnections; ends when ``run()`` ends.
+    public let messages: AsyncStream<Message>
+    private let deliver: AsyncStream<Message>.Continuation
+
+    public init(url: RedisURL, name: String? = nil, backoff: ReconnectBackoff = ReconnectBackoff()) {
+        self.url = url
+        self.name = name
+        self.backoff = backoff
+        (messages, deliver) = AsyncStream.makeStream(of: Message.self)
+    }
+
+    /// How many connections ``run()`` has made so far (for reports and tests).
+    public var connectionsMade: Int { state.withLockedValue { $0.connections } }
+
+    /// Keeps a connection until cancelled.
+    public func run() async {
+        var attempt = 0
+        while !Task.isCancelled {
+            if let connection = try? await RedisConnection.connect(to: url, name: name) {
+                attempt = 0
+                let channels = state.withLockedValue { Array($0.subscriptions).sorted() }
+                var subscribed = true
+                if !channels.isEmpty {
+                    subscribed = (try? await connection.send(RESPCommand(strings: ["SUBSCRIBE"] + channels))) != nil
+                }
+                if subscribed {
+                    install(connection)
+                    for await push in connection.pushes { forward(push) }
+                    uninstall(connection)
+                }
+                await connection.close()
+            }
+            guard !Task.isCancelled else { break }
+            try? await Task.sleep(for: backoff.delay(attempt: attempt, random: Double.random(in: 0..<1)))
+            attempt += 1
+        }
+        let (connection, waiters) = state.withLockedValue { state in
+            defer {
+                state.connection = nil
+                state.waiters = [:]
+            }
+            return (state.connection, Array(state.waiters.values))
+        }
+        for waiter in waiters { waiter.resume(throwing: RedisError.closed) }
+        await connection?.close()
+        deliver.finish()
+    }
+
+    /// Sends `command` on the current connection, waiting up to `timeout` for one.
+    @discardableResult
+    public func send(_ command: RESPCommand, timeout: Duration = .seconds(2)) async throws -> RESPValue {
+        try await connection(timeout: timeout).send(command)
+    }
+
+    /// Subscribes to `channels`, now if connected and again after every reconnection.
+    public func subscribe(_ channels: [String], timeout: Duration = .seconds(2)) async throws {
+        let new = state.withLockedValue { state in
+            let new = channels.filter { !state.subscriptions.contains($0) }
+            state.subscriptions.formUnion(new)
+            return new
+        }
+        guard !new.isEmpty else { return }
+        try await send(RESPCommand(strings: ["SUBSCRIBE"] + new), timeout: timeout)
+    }
+
+    private func forward(_ push: RESPValue) {
+        guard let elements = push.elements, elements.count == 3, elements[0].string == "message",
+            let channel = elements[1].string, case .bulkString(let payload?) = elements[2]
+        else { return }
+        deliver.yield(Message(channel: channel, payload: payload))
+    }
+
+    private func install(_ connection: RedisConnection) {
+        let waiters = state.withLockedValue { state in
+            state.connection = connection
+            state.connections += 1
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume(returning: connection) }
+    }
+
+    private func uninstall(_ connection: RedisConnection) {
+        state.withLockedValue { state in
+            if state.connection === connection { state.connection = nil }
+        }
+    }
+
+    private func connection(timeout: Duration) async throws -> RedisConnection {
+        if let current = state.withLockedValue({ $0.connection }), current.isActive { return current }
+        let url = self.url
+        return try await withThrowingTaskGroup(of: RedisConnection.self) { group in
+            group.addTask { try await self.waitForConnection() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw RedisError.connect("no connection to \(url) within \(timeout)")
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw RedisError.closed }
+            return first
+        }
+    }
+
+    private func waitForConnection() async throws -> RedisConnection {
+        let id = state.withLockedValue { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready = state.withLockedValue { state -> Result<RedisConnection, any Error>? in
+                    if state.cancelledWaiters.remove(id) != nil { return .failure(CancellationError()) }
+                    if let connection = state.connection, connection.isActive { return .success(connection) }
+                    state.waiters[id] = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
+        } onCancel: {
+            let waiter = state.withLockedValue { state in
+                guard let waiter = state.waiters.removeValue(forKey: id) else {
+                    state.cancelledWaiters.insert(id)  // not registered yet: it will see this
+                    return nil as CheckedContinuation<RedisConnection, any Error>?
+                }
+                return waiter
+            }
+            waiter?.resume(throwing: CancellationError())
+        }
+    }
+}
