@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "TeamChatOpenAI", targets: ["TeamChatOpenAI"]),
         .library(name: "TeamChatGateway", targets: ["TeamChatGateway"]),
         .library(name: "TeamChatRedis", targets: ["TeamChatRedis"]),
+        .library(name: "TeamChatBus", targets: ["TeamChatBus"]),
         .library(name: "TeamChatFleet", targets: ["TeamChatFleet"]),
         .library(name: "TeamChatTestSupport", targets: ["TeamChatTestSupport"]),
     ],
@@ -56,6 +57,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TeamChatBus",
+            dependencies: [
+                "TeamChatCore",
+                "TeamChatRedis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "TeamChatOpenAI",
             dependencies: [
                 "TeamChatCore",
@@ -88,6 +99,7 @@ let package = Package(
             name: "TeamChatTestSupport",
             dependencies: [
                 "TeamChatCore",
+                "TeamChatRedis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
@@ -140,8 +152,20 @@ let package = Package(
             name: "TeamChatRedisTests",
             dependencies: [
                 "TeamChatRedis",
+                "TeamChatTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "TeamChatBusTests",
+            dependencies: [
+                "TeamChatBus",
+                "TeamChatCore",
+                "TeamChatRedis",
+                "TeamChatTekton",
+                "TeamChatFleet",
+                "TeamChatTestSupport",
             ]
         ),
         .testTarget(

@@ -131,6 +131,7 @@ public final class Fleet: Sendable {
         switch specialists[index].address {
         case .tekton(_, let number): port = number
         case .openAI(let endpoint): port = endpoint.origin.port
+        case .bus: return  // a fleet serves sockets and HTTP only
         }
         _ = try await server.start(port: port)
     }

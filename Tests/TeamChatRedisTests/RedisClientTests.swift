@@ -1,5 +1,6 @@
 import Foundation
 import TeamChatRedis
+import TeamChatTestSupport
 import Testing
 
 @Suite("A Redis client that comes back", .serialized)

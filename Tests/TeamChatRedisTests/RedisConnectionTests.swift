@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import TeamChatRedis
+import TeamChatTestSupport
 import Testing
 
 @Suite("RESP3 against a real redis-server", .serialized)

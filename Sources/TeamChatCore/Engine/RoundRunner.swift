@@ -57,7 +57,7 @@ final class RoundRunner: ExchangeObserver, Sendable {
     ) {
         self.specialists = specialists
         self.transports = transports
-        self.request = ExchangeRequest(request, limits: ExchangeLimits(maximumReplyBytes: options.maximumReplyBytes))
+        self.request = ExchangeRequest(request, limits: ExchangeLimits(maximumReplyBytes: options.maximumReplyBytes, timeout: options.timeout))
         self.admissions = admissions
         self.health = health
         self.movesBreaker = movesBreaker

@@ -7,7 +7,7 @@ extension Specialist {
     /// The members a specialist entry may have.
     public static let jsonKeys: Set<String> = [
         "id", "transport", "host", "port", "model", "component", "description", "url", "api_key_env", "system",
-        "max_tokens", "temperature", "headers", "idle_timeout",
+        "max_tokens", "temperature", "headers", "idle_timeout", "bus", "bridge",
     ]
 
     /// Reads an entry. `defaultHost` stands in for a missing `host` (roster files allow leaving it out).
@@ -19,7 +19,8 @@ extension Specialist {
         }
         let transport =
             try fields.optionalString("transport")
-            ?? (fields.members["url"] != nil ? TransportKind.openAI.name : TransportKind.tekton.name)
+            ?? (fields.members["url"] != nil ? TransportKind.openAI.name
+                : fields.members["bus"] != nil ? TransportKind.bus.name : TransportKind.tekton.name)
         let address: SpecialistAddress
         let model = try fields.optionalString("model")
         switch transport {
@@ -64,6 +65,10 @@ extension Specialist {
             let host = try fields.optionalString("host") ?? defaultHost ?? ""
             guard !host.isEmpty else { throw JSONFields.Problem(message: "'host' is missing or empty") }
             address = .tekton(host: host, port: try fields.integer("port", in: 1...65535))
+        case TransportKind.bus.name:
+            let bus = try fields.string("bus")
+            guard !bus.isEmpty else { throw JSONFields.Problem(message: "'bus' is empty") }
+            address = .bus(BusAddress(bus: bus, bridge: try fields.optionalString("bridge") ?? ""))
         default:
             throw JSONFields.Problem(message: "unknown transport '\(transport)'")
         }
@@ -90,6 +95,11 @@ extension Specialist {
             object.add("transport", TransportKind.tekton.name)
             object.add("host", host)
             object.add("port", port)
+            object.add("model", model)
+        case .bus(let bus):
+            object.add("transport", TransportKind.bus.name)
+            object.add("bus", bus.bus)
+            object.add("bridge", bus.bridge)
             object.add("model", model)
         case .openAI(let endpoint):
             // The key's variable name only: the key itself is never written anywhere.

@@ -4,12 +4,15 @@ public enum SpecialistAddress: Hashable, Sendable, CustomStringConvertible {
     case tekton(host: String, port: Int)
     /// A model behind an OpenAI-compatible HTTP API.
     case openAI(OpenAIEndpoint)
+    /// A specialist a bridge publishes on a Redis bus.
+    case bus(BusAddress)
 
     /// The transport that reaches this address.
     public var transport: TransportKind {
         switch self {
         case .tekton: .tekton
         case .openAI: .openAI
+        case .bus: .bus
         }
     }
 
@@ -18,6 +21,7 @@ public enum SpecialistAddress: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .tekton(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         case .openAI(let endpoint): "\(endpoint.origin) \(endpoint.model)"
+        case .bus(let address): address.description
         }
     }
 }

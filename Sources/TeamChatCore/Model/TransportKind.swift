@@ -13,4 +13,6 @@ public struct TransportKind: Hashable, Sendable, CustomStringConvertible {
     public static let tekton = TransportKind("tekton")
     /// OpenAI-compatible chat completions over HTTP(S).
     public static let openAI = TransportKind("openai")
+    /// Specialists another machine's `teamchat bridge` publishes on a Redis bus (DESIGN §8).
+    public static let bus = TransportKind("bus")
 }

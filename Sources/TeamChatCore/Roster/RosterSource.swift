@@ -9,6 +9,8 @@ public enum RosterSource: Sendable, Hashable, CustomStringConvertible {
     case openAI(OpenAISource)
     /// The Tekton chorus on its well-known ports.
     case tekton
+    /// Whoever the bridges on a Redis bus publish (`--bus redis://HOST:PORT/TEAM`, named without its password).
+    case bus(String)
 
     /// Picks the source from flags and the environment; `nil` when none names one (then the source used last, else
     /// the Tekton preset).
@@ -43,6 +45,8 @@ public enum RosterSource: Sendable, Hashable, CustomStringConvertible {
             self = .scan(range)
         } else if name.hasPrefix("openai:"), let source = OpenAISource(name: String(name.dropFirst(7))) {
             self = .openAI(source)
+        } else if name.hasPrefix("bus:"), name.count > 4 {
+            self = .bus(String(name.dropFirst(4)))
         } else {
             return nil
         }
@@ -55,6 +59,7 @@ public enum RosterSource: Sendable, Hashable, CustomStringConvertible {
         case .scan(let range): "scan:\(range)"
         case .openAI(let source): "openai:\(source)"
         case .tekton: "tekton"
+        case .bus(let url): "bus:\(url)"
         }
     }
 
@@ -62,7 +67,7 @@ public enum RosterSource: Sendable, Hashable, CustomStringConvertible {
     public var hasDeclaredMembers: Bool {
         switch self {
         case .file, .tekton: true
-        case .scan, .openAI: false
+        case .scan, .openAI, .bus: false
         }
     }
 }

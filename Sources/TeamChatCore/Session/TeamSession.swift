@@ -148,6 +148,10 @@ public final class TeamSession: Sendable {
     /// ``Configuration/persistInterval``) until ``stop()``; returns once the work in hand is done.
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
+            for transport in engine.transports.values {
+                guard let running = transport as? any RunningTransport else { continue }
+                group.addTask { await running.run() }
+            }
             if let interval = configuration.persistInterval {
                 group.addTask {
                     while (try? await Task.sleep(for: interval)) != nil { self.persist() }
@@ -244,7 +248,7 @@ public final class TeamSession: Sendable {
                 let endpoint = SpecialistAddress.tekton(host: range.host, port: port)
                 return Specialist(id: endpoint.description, address: endpoint)
             }
-        case .openAI:
+        case .openAI, .bus:
             return try await catalogue(started: started)
         }
         var options = configuration.probeOptions
@@ -441,7 +445,7 @@ public final class TeamSession: Sendable {
         switch source {
         case .file(let path): try RosterFile.load(path: path, warn: warn)
         case .tekton: try TektonPreset.roster(environment: configuration.environment)
-        case .scan, .openAI: []
+        case .scan, .openAI, .bus: []
         }
     }
 

@@ -116,6 +116,7 @@ struct FleetCommand: AsyncParsableCommand {
             switch specialist.address {
             case .tekton(_, let port): port
             case .openAI(let endpoint): endpoint.origin.port
+            case .bus: 0  // a fleet serves sockets and HTTP only
             }
         }
         Console.err(

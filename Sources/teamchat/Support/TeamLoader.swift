@@ -37,6 +37,7 @@ enum TeamLoader {
                 + (openAI.models.map { " --model '\($0)'" } ?? "")
                 + (openAI.apiKeyVariable.map { " --api-key-env \($0)" } ?? "")
         case .tekton: "teamchat discover --tekton"
+        case .bus(let url): "teamchat discover --bus \(url)"
         }
     }
 
@@ -90,7 +91,7 @@ extension RosterSource {
     /// Whether the team is found by probing (a scan, a model list), so that a remembered one may be out of date.
     var isDiscovered: Bool {
         switch self {
-        case .scan, .openAI: true
+        case .scan, .openAI, .bus: true
         case .file, .tekton: false
         }
     }

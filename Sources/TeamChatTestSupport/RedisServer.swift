@@ -1,19 +1,17 @@
 import Foundation
-import NIOCore
 import TeamChatRedis
-import Testing
 
 /// A real `redis-server` for a test, on a Unix socket of its own, nothing saved to disk; stopped with SIGKILL (a
 /// test child inherits the runner's blocked SIGTERM). `make test` installs Debian's redis-server when missing;
 /// `TEAMCHAT_REDIS_SERVER` names another binary.
-final class RedisServer: Sendable {
-    let process: Process
-    let directory: URL
-    let socket: String
-    let password: String?
+public final class RedisServer: Sendable {
+    public let process: Process
+    public let directory: URL
+    public let socket: String
+    public let password: String?
 
-    struct Missing: Error, CustomStringConvertible {
-        var description: String
+    public struct Missing: Error, CustomStringConvertible {
+        public var description: String
     }
 
     private init(process: Process, directory: URL, socket: String, password: String?) {
@@ -23,7 +21,7 @@ final class RedisServer: Sendable {
         self.password = password
     }
 
-    static func executable() -> String? {
+    public static func executable() -> String? {
         let environment = ProcessInfo.processInfo.environment
         if let named = environment["TEAMCHAT_REDIS_SERVER"] { return named }
         for directory in (environment["PATH"] ?? "/usr/bin").split(separator: ":") + ["/usr/sbin", "/usr/bin"] {
@@ -34,12 +32,12 @@ final class RedisServer: Sendable {
     }
 
     /// The URL of this server for `team`.
-    func url(team: String = "test", database: Int = 0, password: String? = nil) -> RedisURL {
+    public func url(team: String = "test", database: Int = 0, password: String? = nil) -> RedisURL {
         RedisURL(endpoint: .unix(path: socket), team: team, password: password ?? self.password, database: database)
     }
 
     /// Runs `body` with a fresh server, then stops it.
-    static func with<Value: Sendable>(
+    public static func with<Value: Sendable>(
         password: String? = nil, _ body: (RedisServer) async throws -> Value
     ) async throws -> Value {
         let server = try await start(password: password)
@@ -47,7 +45,7 @@ final class RedisServer: Sendable {
         return try await body(server)
     }
 
-    static func start(password: String? = nil, directory existing: URL? = nil) async throws -> RedisServer {
+    public static func start(password: String? = nil, directory existing: URL? = nil) async throws -> RedisServer {
         guard let path = executable() else {
             throw Missing(description: "redis-server is not installed (`make test` installs Debian's redis-server)")
         }
@@ -81,14 +79,14 @@ final class RedisServer: Sendable {
     }
 
     /// Kills the server at once (the socket file stays until the next start removes it).
-    func kill() {
+    public func kill() {
         if process.isRunning {
             Foundation.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
 
-    func stop() {
+    public func stop() {
         kill()
         try? FileManager.default.removeItem(at: directory)
     }

@@ -1,0 +1,119 @@
+import NIOConcurrencyHelpers
+import TeamChatCore
+import TeamChatRedis
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `teamchat bridge`: fronts this machine's specialists (a session of any transports) on a Redis bus.
+///
+/// It announces them in the team's presence registry (a key with a TTL its heartbeat renews: it expires when the
+/// bridge dies, and is deleted when it stops), listens on the team's request channel, and answers every round that
+/// names its specialists — each round concurrently, under the requester's reply timeout, each answer published on
+/// the requester's reply channel the moment it arrives (chunks too, when the round streams). Requests for nobody
+/// it fronts are ignored.
+public final class BusBridge: Sendable {
+    public let url: RedisURL
+    public let bridgeID: String
+    private let session: TeamSession
+    private let team: [Specialist]
+    private let heartbeat: Duration
+    private let ttl: Duration
+    private let client: RedisClient
+    private let answered = NIOLockedValueBox(0)
+
+    /// - Parameters:
+    ///   - team: the specialists to front (already resolved through `session`).
+    ///   - heartbeat: how often the presence is renewed; it expires after `ttl` without one.
+    public init(
+        url: RedisURL, session: TeamSession, team: [Specialist], bridgeID: String? = nil,
+        heartbeat: Duration = .seconds(1), ttl: Duration = .seconds(3)
+    ) {
+        self.url = url
+        self.session = session
+        self.team = team
+        self.bridgeID = bridgeID ?? "\(BusTransport.hostName())-\(getpid())"
+        self.heartbeat = heartbeat
+        self.ttl = ttl
+        self.client = RedisClient(url: url, name: "teamchat-bridge-\(self.bridgeID)")
+    }
+
+    /// Exchanges answered so far (for reports and tests).
+    public var exchangesAnswered: Int { answered.withLockedValue { $0 } }
+
+    /// The presence this bridge announces.
+    public var presence: BusPresence {
+        BusPresence(
+            bridge: bridgeID, host: BusTransport.hostName(),
+            members: team.map { BusPresence.Member(id: $0.id, model: $0.model) })
+    }
+
+    /// Runs until cancelled; then withdraws the presence.
+    public func run() async {
+        let key = BusNames.presenceKey(team: url.team, bridge: bridgeID)
+        let announcement = presence.json
+        let requests = BusNames.requestChannel(team: url.team)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.client.run() }
+            group.addTask {
+                // The heartbeat: the presence set with its TTL, renewed; after a reconnection it is back at once.
+                while !Task.isCancelled {
+                    _ = try? await self.client.send(
+                        RESPCommand([Array("SET".utf8), Array(key.utf8), announcement, Array("PX".utf8),
+                                     Array(String(Int(self.ttl.milliseconds)).utf8)]),
+                        timeout: self.heartbeat)
+                    try? await Task.sleep(for: self.heartbeat)
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    if (try? await self.client.subscribe([requests], timeout: .seconds(5))) != nil { return }
+                }
+            }
+            group.addTask {
+                await withTaskGroup(of: Void.self) { rounds in
+                    for await message in self.client.messages where message.channel == requests {
+                        guard let request = BusRequest.decode(message.payload) else { continue }
+                        rounds.addTask { await self.answer(request) }
+                    }
+                }
+            }
+            // Every child runs until this task is cancelled (the subscription, once made, returns early).
+            await group.waitForAll()
+        }
+        // Withdrawn on a clean stop (a killed bridge's presence expires with its TTL instead).
+        if let connection = try? await RedisConnection.connect(to: url, timeout: .seconds(1)) {
+            _ = try? await connection.send(RESPCommand("DEL", key))
+            await connection.close()
+        }
+    }
+
+    private func answer(_ request: BusRequest) async {
+        let wanted = Set(request.to)
+        let mine = team.filter { wanted.contains($0.id) }
+        guard !mine.isEmpty else { return }
+        var options = session.configuration.probeOptions
+        options.timeout = request.timeout
+        options.deadline = nil
+        options.quorum = nil
+        options.finishAtQuorum = false
+        options.maximumReplyBytes = request.maximumReplyBytes
+        let streaming = if case .chat(let chat) = request.request { chat.stream } else { false }
+        for await event in session.round(request.request, to: mine, options: options) {
+            switch event {
+            case .chunk where streaming, .outcome:
+                answered.withLockedValue { if case .outcome = event { $0 += 1 } }
+                _ = try? await client.send(
+                    RESPCommand([Array("PUBLISH".utf8), Array(request.replyTo.utf8), BusReply.encode(event, round: request.round)]),
+                    timeout: request.timeout)
+            default:
+                continue
+            }
+        }
+    }
+}

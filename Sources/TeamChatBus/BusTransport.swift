@@ -1,0 +1,276 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import TeamChatCore
+import TeamChatRedis
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `bus` transport (DESIGN §8): specialists that bridges on other machines publish on a Redis bus.
+///
+/// It leases nothing (a lease is granted at once) and correlates by round: every exchange of one round shares one
+/// ``ExchangeRequest``, hence one bus round id, and the exchanges a round starts together are published together —
+/// once, on the team's request channel — after the transport's event loop has taken them all. Expected replies come
+/// from the presence registry: a specialist no live bridge fronts, or a round no bridge listens to, fails at once as
+/// `no_responders` and never costs the deadline. Replies arrive on this client's own reply channel and go to the
+/// exchange of their round and specialist; anything else (a late reply, another round's) is dropped. Deadlines are
+/// the engine's; a cancelled exchange is completed as cancelled at once.
+public final class BusTransport: RunningTransport, TeamCatalog {
+    public var kind: TransportKind { .bus }
+
+    public let url: RedisURL
+    private let client: RedisClient
+    private let clientID: String
+    private let replyChannel: String
+    private let loop: any EventLoop
+    private let state: NIOLoopBoundBox<State>
+    private let opened = NIOLockedValueBox(0)
+
+    private struct Exchange {
+        var specialistID: String
+        var observer: any ExchangeObserver
+        var started: NIODeadline
+    }
+
+    private struct State {
+        var exchanges: [ExchangeToken: Exchange] = [:]
+        /// (bus round, specialist) → token.
+        var routes: [String: [String: ExchangeToken]] = [:]
+        /// Exchanges taken but not published yet, by bus round.
+        var unpublished: [String: (request: ExchangeRequest, tokens: [ExchangeToken])] = [:]
+        var nextRound = 0
+    }
+
+    public init(url: RedisURL, clientID: String? = nil) {
+        self.url = url
+        let id = clientID ?? "\(BusTransport.hostName())-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        self.clientID = id
+        self.replyChannel = BusNames.replyChannel(team: url.team, client: id)
+        self.client = RedisClient(url: url, name: "teamchat-\(id)")
+        self.loop = MultiThreadedEventLoopGroup.singleton.next()
+        self.state = NIOLoopBoundBox.makeBoxSendingValue(State(), eventLoop: loop)
+    }
+
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "host" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    // MARK: Running
+
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.client.run() }
+            group.addTask {
+                for await message in self.client.messages where message.channel == self.replyChannel {
+                    guard let (round, event) = BusReply.decode(message.payload) else { continue }
+                    self.loop.execute { self.deliver(event, round: round) }
+                }
+            }
+            group.addTask {
+                // Subscribed as soon as connected; the client subscribes again after every reconnection.
+                while !Task.isCancelled {
+                    if (try? await self.client.subscribe([self.replyChannel], timeout: .seconds(5))) != nil { return }
+                }
+            }
+            // Every child runs until this task is cancelled (the subscription, once made, returns early).
+            await group.waitForAll()
+        }
+        loop.execute {
+            for (token, exchange) in self.state.value.exchanges {
+                exchange.observer.exchangeCompleted(token, result: .failure(ExchangeError(.closed, "the bus client stopped")))
+            }
+            self.state.value = State()
+        }
+    }
+
+    // MARK: The presence registry
+
+    /// Every live bridge's presence.
+    public func registry(timeout: Duration = .seconds(2)) async throws -> [BusPresence] {
+        var keys: [String] = []
+        var cursor = "0"
+        repeat {
+            let reply = try await client.send(
+                RESPCommand("SCAN", cursor, "MATCH", BusNames.presencePattern(team: url.team), "COUNT", "1000"),
+                timeout: timeout)
+            guard let parts = reply.elements, parts.count == 2, let next = parts[0].string else { break }
+            cursor = next
+            keys += parts[1].elements?.compactMap(\.string) ?? []
+        } while cursor != "0"
+        guard !keys.isEmpty else { return [] }
+        let values = try await client.send(RESPCommand(strings: ["MGET"] + keys.sorted()), timeout: timeout)
+        return (values.elements ?? []).compactMap { value in
+            guard case .bulkString(let bytes?) = value else { return nil }  // expired between SCAN and MGET
+            return BusPresence.decode(bytes)
+        }
+    }
+
+    public func members(of source: RosterSource, options: RoundOptions) async -> Result<[Specialist], ExchangeError>? {
+        guard case .bus(let name) = source, name == url.description else { return nil }
+        do {
+            let presences = try await registry(timeout: options.connectTimeout + options.timeout)
+            var seen: Set<String> = []
+            return .success(presences.sorted { $0.bridge < $1.bridge }.flatMap { presence in
+                presence.members.compactMap { member -> Specialist? in
+                    guard seen.insert(member.id).inserted else { return nil }  // the first bridge wins a shared id
+                    return Specialist(
+                        id: member.id, address: .bus(BusAddress(bus: url.description, bridge: presence.bridge)),
+                        model: member.model, component: nil, description: nil)
+                }
+            })
+        } catch {
+            return .failure(ExchangeError(.noResponders, "the bus \(url) did not answer: \(error)"))
+        }
+    }
+
+    // MARK: SpecialistTransport
+
+    public func lease(_ requests: [LeaseRequest], observer: any ExchangeObserver) {
+        for request in requests {
+            observer.leaseSucceeded(request.token, lease: BusLease(transport: self, specialistID: request.specialist.id))
+        }
+    }
+
+    public func cancelLease(_ token: ExchangeToken, for specialist: Specialist) {}
+
+    public func prewarm(_ specialist: Specialist, connections: Int, connectTimeout: Duration) async -> PrewarmResult {
+        let started = ContinuousClock.now
+        do {
+            _ = try await client.send(RESPCommand("PING"), timeout: connectTimeout)
+            return PrewarmResult(connectDurations: [started.duration(to: .now)], alreadyOpen: 0, error: nil)
+        } catch {
+            return PrewarmResult(connectDurations: [], alreadyOpen: 0, error: ExchangeError(.noResponders, "\(error)"))
+        }
+    }
+
+    public var statistics: TransportStatistics {
+        var statistics = TransportStatistics()
+        statistics.opened = client.connectionsMade
+        return statistics
+    }
+
+    public func statistics(for specialist: Specialist) -> TransportStatistics { TransportStatistics() }
+
+    public func shutdown() async {}
+
+    // MARK: Exchanges
+
+    fileprivate func start(_ request: ExchangeRequest, specialistID: String, token: ExchangeToken, observer: any ExchangeObserver) {
+        loop.execute {
+            var state = self.state.value
+            let round = request.memoized("bus-round") { () -> String in
+                defer { state.nextRound += 1 }
+                return "\(self.clientID):\(state.nextRound)"
+            }
+            state.exchanges[token] = Exchange(specialistID: specialistID, observer: observer, started: .now())
+            state.routes[round, default: [:]][specialistID] = token
+            let first = state.unpublished[round] == nil
+            state.unpublished[round, default: (request, [])].tokens.append(token)
+            self.state.value = state
+            // Published once the loop has taken every exchange the round started together.
+            if first { self.loop.execute { self.publish(round) } }
+        }
+    }
+
+    fileprivate func cancel(_ token: ExchangeToken) {
+        loop.execute {
+            guard let exchange = self.remove(token) else { return }
+            exchange.observer.exchangeCompleted(token, result: .failure(.cancelled()))
+        }
+    }
+
+    private func publish(_ round: String) {
+        guard let (request, tokens) = state.value.unpublished.removeValue(forKey: round) else { return }
+        let ids = tokens.compactMap { state.value.exchanges[$0]?.specialistID }
+        let message = BusRequest(
+            round: round, replyTo: replyChannel, to: ids, request: request.request, timeout: request.limits.timeout,
+            maximumReplyBytes: request.limits.maximumReplyBytes)
+        let client = self.client
+        let team = url.team
+        let loop = self.loop
+        // The registry says who can answer; the publish says whether any bridge heard it. Both off the loop.
+        let work = loop.makePromise(of: (live: Set<String>, heard: Int).self)
+        work.completeWithTask {
+            let presences = try await self.registry(timeout: request.limits.timeout)
+            let live = Set(presences.flatMap { $0.members.map(\.id) })
+            guard !live.isDisjoint(with: ids) else { return (live, 0) }
+            let heard = try await client.send(
+                RESPCommand([Array("PUBLISH".utf8), Array(BusNames.requestChannel(team: team).utf8), message.json]),
+                timeout: request.limits.timeout)
+            return (live, Int(heard.integer ?? 0))
+        }
+        work.futureResult.hop(to: loop).whenComplete { result in
+            switch result {
+            case .success(let (live, heard)):
+                for token in tokens {
+                    guard let exchange = self.state.value.exchanges[token] else { continue }
+                    if heard == 0 || !live.contains(exchange.specialistID) {
+                        self.fail(token, ExchangeError(.noResponders, "no bridge on \(self.url) fronts it"))
+                    }
+                }
+            case .failure(let error):
+                for token in tokens { self.fail(token, ExchangeError(.noResponders, "the bus: \(error)")) }
+            }
+        }
+    }
+
+    private func deliver(_ event: RoundEvent, round: String) {
+        switch event {
+        case .chunk(let id, let chunk):
+            guard let token = state.value.routes[round]?[id], let exchange = state.value.exchanges[token] else { return }
+            exchange.observer.exchangeReceived(token, chunk: chunk)
+        case .outcome(let outcome):
+            guard let token = state.value.routes[round]?[outcome.specialistID], let exchange = remove(token) else { return }
+            let firstByte = Duration.nanoseconds(Int64(NIODeadline.now().uptimeNanoseconds - exchange.started.uptimeNanoseconds))
+            exchange.observer.exchangeCompleted(token, result: ExchangeResult(outcome: outcome.result, firstByte: firstByte, reusable: true))
+        case .finished:
+            return
+        }
+    }
+
+    private func fail(_ token: ExchangeToken, _ error: ExchangeError) {
+        guard let exchange = remove(token) else { return }
+        exchange.observer.exchangeCompleted(token, result: .failure(error))
+    }
+
+    /// Forgets an exchange (its route too); nil when it already ended.
+    private func remove(_ token: ExchangeToken) -> Exchange? {
+        guard let exchange = state.value.exchanges.removeValue(forKey: token) else { return nil }
+        for (round, routes) in state.value.routes where routes[exchange.specialistID] == token {
+            state.value.routes[round]?[exchange.specialistID] = nil
+            if state.value.routes[round]?.isEmpty == true { state.value.routes[round] = nil }
+        }
+        return exchange
+    }
+}
+
+/// A bus exchange's "connection": nothing to hold, one exchange at a time.
+final class BusLease: ExchangeLease {
+    private let transport: BusTransport
+    private let specialistID: String
+
+    init(transport: BusTransport, specialistID: String) {
+        self.transport = transport
+        self.specialistID = specialistID
+    }
+
+    var info: LeaseInfo { LeaseInfo(reused: true, connectDuration: nil) }
+
+    func start(_ request: ExchangeRequest, token: ExchangeToken, observer: any ExchangeObserver) {
+        transport.start(request, specialistID: specialistID, token: token, observer: observer)
+    }
+
+    func cancel(_ token: ExchangeToken) {
+        transport.cancel(token)
+    }
+
+    func release(reusable: Bool) {}
+}

@@ -1,0 +1,182 @@
+import Foundation
+import TeamChatBus
+import TeamChatCore
+import TeamChatFleet
+import TeamChatRedis
+import TeamChatTekton
+import TeamChatTestSupport
+import Testing
+
+/// A bridge in this process: its own session over its own fleet, on the bus until `body` ends (or `stop`).
+struct RunningBridge {
+    let bridge: BusBridge
+    let fleet: Fleet
+}
+
+/// Teams across machines, in one process: bridges over simulated fleets, clients, a real redis-server between them.
+@Suite("The bus: bridges and clients on a real redis-server", .serialized)
+struct BusTests {
+    /// `count` simulated specialists named `prefix-1…`.
+    static func fleetTeam(_ prefix: String, _ count: Int, latency: Duration = .zero) -> [SimulatedSpecialistConfiguration] {
+        var team = SimulatedSpecialistConfiguration.team(count: count, latency: latency)
+        for index in team.indices { team[index].id = "\(prefix)-\(index + 1)" }
+        return team
+    }
+
+    /// Runs a bridge over `configurations` until `body` returns; the bridge's task is cancelled then (a clean stop).
+    static func withBridge<Value: Sendable>(
+        _ url: RedisURL, id: String, _ configurations: [SimulatedSpecialistConfiguration],
+        _ body: @escaping @Sendable (BusBridge) async throws -> Value
+    ) async throws -> Value {
+        try await Fleet.withRunning(configurations) { fleet in
+            let session = TeamSession(
+                configuration: .init(source: .tekton, store: nil),
+                transports: [TektonTransport.make(TektonProtocol())])
+            return try await session.withRunning { session in
+                let bridge = BusBridge(
+                    url: url, session: session, team: fleet.specialists, bridgeID: id,
+                    heartbeat: .milliseconds(100), ttl: .milliseconds(500))
+                return try await withThrowingTaskGroup(of: Value?.self) { group in
+                    group.addTask {
+                        await bridge.run()
+                        return nil
+                    }
+                    group.addTask { try await body(bridge) }
+                    var value: Value?
+                    while let next = try await group.next() {
+                        if let next {
+                            value = next
+                            group.cancelAll()
+                        }
+                    }
+                    guard let value else { throw CancellationError() }
+                    return value
+                }
+            }
+        }
+    }
+
+    /// A client session on the bus.
+    static func withClient<Value: Sendable>(
+        _ url: RedisURL, _ body: @escaping @Sendable (TeamSession) async throws -> Value
+    ) async throws -> Value {
+        let session = TeamSession(
+            configuration: .init(source: .bus(url.description), store: nil), transports: [BusTransport(url: url)])
+        return try await session.withRunning { session in try await body(session) }
+    }
+
+    /// Waits until the registry lists `count` specialists (bounded: a broken bridge fails the test, never hangs it).
+    static func waitForMembers(_ session: TeamSession, count: Int) async throws -> [Specialist] {
+        let giveUp = ContinuousClock.now + .seconds(15)
+        while ContinuousClock.now < giveUp {
+            let report = try await session.discover()
+            if report.roster.count == count { return report.roster }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw CancellationError()
+    }
+
+    @Test("discovery reads the presence registry; a round is answered by every bridge's specialists")
+    func round() async throws {
+        try await RedisServer.with { server in
+            let url = server.url(team: "blue")
+            try await Self.withBridge(url, id: "one", Self.fleetTeam("one", 3)) { first in
+                try await Self.withBridge(url, id: "two", Self.fleetTeam("two", 2)) { _ in
+                    try await Self.withClient(url) { client in
+                        let roster = try await Self.waitForMembers(client, count: 5)
+                        #expect(Set(roster.map(\.id)) == ["one-1", "one-2", "one-3", "two-1", "two-2"])
+                        #expect(roster.allSatisfy { $0.address.transport == .bus })
+                        #expect(roster.first { $0.id == "one-1" }?.address == .bus(BusAddress(bus: url.description, bridge: "one")))
+                        let (outcomes, summary) = await client.engine.collect(.chat("hello bus"), to: roster)
+                        #expect(summary.replied == 5)
+                        for outcome in outcomes {
+                            #expect(outcome.answer?.content == "\(outcome.specialistID): hello bus")
+                        }
+                        #expect(first.exchangesAnswered == 3)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a stopped bridge's specialists fail at once as no_responders, never costing the deadline; the rest answer")
+    func bridgeGone() async throws {
+        try await RedisServer.with { server in
+            let url = server.url(team: "red")
+            try await Self.withBridge(url, id: "stays", Self.fleetTeam("stays", 2)) { _ in
+                let roster = try await Self.withBridge(url, id: "goes", Self.fleetTeam("goes", 2)) { _ in
+                    try await Self.withClient(url) { client in try await Self.waitForMembers(client, count: 4) }
+                }
+                // "goes" has stopped (its presence withdrawn): its specialists, still in the roster, fail at once.
+                try await Self.withClient(url) { client in
+                    var options = RoundOptions()
+                    options.timeout = .seconds(5)
+                    let started = ContinuousClock.now
+                    let (outcomes, summary) = await client.engine.collect(.chat("anyone?"), to: roster, options: options)
+                    #expect(started.duration(to: .now) < .seconds(4))
+                    #expect(summary.replied == 2)
+                    for outcome in outcomes where outcome.specialistID.hasPrefix("goes") {
+                        #expect(outcome.error?.kind == .noResponders)
+                    }
+                    for outcome in outcomes where outcome.specialistID.hasPrefix("stays") {
+                        #expect(outcome.answer?.content == "\(outcome.specialistID): anyone?")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("many concurrent rounds from two clients: every reply reaches its own round, never another's")
+    func noCrossTalk() async throws {
+        try await RedisServer.with { server in
+            let url = server.url(team: "green")
+            try await Self.withBridge(url, id: "b", Self.fleetTeam("b", 3, latency: .milliseconds(2))) { _ in
+                try await withThrowingTaskGroup(of: Int.self) { clients in
+                    for client in 0..<2 {
+                        clients.addTask {
+                            try await Self.withClient(url) { session in
+                                let roster = try await Self.waitForMembers(session, count: 3)
+                                return await withTaskGroup(of: Int.self) { rounds in
+                                    for round in 0..<20 {
+                                        rounds.addTask {
+                                            let text = "client \(client) round \(round)"
+                                            let (outcomes, _) = await session.engine.collect(.chat(text), to: roster)
+                                            return outcomes.filter { $0.answer?.content == "\($0.specialistID): \(text)" }.count
+                                        }
+                                    }
+                                    return await rounds.reduce(0, +)
+                                }
+                            }
+                        }
+                    }
+                    let correct = try await clients.reduce(0, +)
+                    #expect(correct == 2 * 20 * 3)
+                }
+            }
+        }
+    }
+
+    @Test("redis-server restarted mid-session: bridge and client reconnect and the next round is answered in full")
+    func restart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tcb-\(UUID().uuidString.prefix(8))")
+        let first = try await RedisServer.start(directory: directory)
+        let url = first.url(team: "amber")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await Self.withBridge(url, id: "r", Self.fleetTeam("r", 2)) { _ in
+            try await Self.withClient(url) { client in
+                let roster = try await Self.waitForMembers(client, count: 2)
+                #expect(await client.engine.collect(.chat("before"), to: roster).summary.replied == 2)
+                first.kill()
+                // A round while the server is down fails within its deadline, never hangs.
+                var options = RoundOptions()
+                options.timeout = .milliseconds(300)
+                let down = await client.engine.collect(.chat("during"), to: roster, options: options)
+                #expect(down.summary.replied == 0)
+                let second = try await RedisServer.start(directory: directory)
+                defer { second.kill() }
+                _ = try await Self.waitForMembers(client, count: 2)  // the bridge is back in the registry
+                #expect(await client.engine.collect(.chat("after"), to: roster).summary.replied == 2)
+            }
+        }
+    }
+}
