@@ -130,6 +130,8 @@ let package = Package(
                 "TeamChatOpenAI",
                 "TeamChatGateway",
                 "TeamChatFleet",
+                "TeamChatBus",
+                "TeamChatRedis",
                 "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -223,7 +225,7 @@ let package = Package(
         .testTarget(
             name: "TeamChatCLITests",
             // Depends on the executable so that `swift build --build-tests` builds the binary these tests run.
-            dependencies: ["teamchat", "TeamChatFleet", "TeamChatCore", "CTestTerminal"]
+            dependencies: ["teamchat", "TeamChatFleet", "TeamChatCore", "TeamChatTestSupport", "CTestTerminal"]
         ),
     ],
     swiftLanguageModes: [.v6]

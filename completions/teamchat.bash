@@ -173,13 +173,13 @@ _teamchat() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|discover|warm|stats|serve|bench|fleet|demo|help)
+    send|discover|warm|stats|serve|bridge|bench|fleet|demo|help)
         # Offer subcommand argument completions
         "_teamchat_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'send discover warm stats serve bench fleet demo help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'send discover warm stats serve bridge bench fleet demo help' -- "${cur}"))
         ;;
     esac
 }
@@ -188,7 +188,7 @@ _teamchat_send() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --direct --version -h --help)
     repeating_options=(--to --exclude)
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries)
     __teamchat_offer_flags_options -1
 
     # Offer option value completions
@@ -207,6 +207,9 @@ _teamchat_send() {
         return
         ;;
     '--api-key-env')
+        return
+        ;;
+    '--bus')
         return
         ;;
     '--cache')
@@ -253,7 +256,7 @@ _teamchat_discover() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -272,6 +275,9 @@ _teamchat_discover() {
         return
         ;;
     '--api-key-env')
+        return
+        ;;
+    '--bus')
         return
         ;;
     '--cache')
@@ -304,7 +310,7 @@ _teamchat_warm() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --json --direct --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --connections)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --connections)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -323,6 +329,9 @@ _teamchat_warm() {
         return
         ;;
     '--api-key-env')
+        return
+        ;;
+    '--bus')
         return
         ;;
     '--cache')
@@ -358,7 +367,7 @@ _teamchat_stats() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --json --reset --direct --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -377,6 +386,9 @@ _teamchat_stats() {
         return
         ;;
     '--api-key-env')
+        return
+        ;;
+    '--bus')
         return
         ;;
     '--cache')
@@ -400,7 +412,7 @@ _teamchat_serve() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --no-control-socket --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --listen --control-socket --token --max-connections --request-timeout --persist-interval --connections --log-level)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --listen --control-socket --token --max-connections --request-timeout --persist-interval --connections --log-level)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -419,6 +431,9 @@ _teamchat_serve() {
         return
         ;;
     '--api-key-env')
+        return
+        ;;
+    '--bus')
         return
         ;;
     '--cache')
@@ -471,11 +486,11 @@ _teamchat_serve() {
     esac
 }
 
-_teamchat_bench() {
+_teamchat_bridge() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --json --csv --version -h --help)
-    repeating_options=(--fail-if)
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --cache --ttl --max-reply --ca-file --fleet --gateway --latency --jitter --rounds --duration --warmup --concurrency --rate --message --timeout --connect-timeout --deadline --quorum --mode --save --report --baseline)
+    non_repeating_flags=(--tekton --no-cache --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -494,6 +509,63 @@ _teamchat_bench() {
         return
         ;;
     '--api-key-env')
+        return
+        ;;
+    '--bus')
+        return
+        ;;
+    '--cache')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--ttl')
+        return
+        ;;
+    '--max-reply')
+        return
+        ;;
+    '--ca-file')
+        __teamchat_add_completions -f
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--deadline')
+        return
+        ;;
+    esac
+}
+
+_teamchat_bench() {
+    repeating_flags=()
+    non_repeating_flags=(--tekton --no-cache --json --csv --version -h --help)
+    repeating_options=(--fail-if)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --fleet --gateway --latency --jitter --rounds --duration --warmup --concurrency --rate --message --timeout --connect-timeout --deadline --quorum --mode --save --report --baseline)
+    __teamchat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--roster')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--scan')
+        return
+        ;;
+    '--openai')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--api-key-env')
+        return
+        ;;
+    '--bus')
         return
         ;;
     '--cache')

@@ -104,15 +104,19 @@ public final class BusBridge: Sendable {
         options.finishAtQuorum = false
         options.maximumReplyBytes = request.maximumReplyBytes
         let streaming = if case .chat(let chat) = request.request { chat.stream } else { false }
-        for await event in session.round(request.request, to: mine, options: options) {
-            switch event {
-            case .chunk where streaming, .outcome:
-                answered.withLockedValue { if case .outcome = event { $0 += 1 } }
-                _ = try? await client.send(
-                    RESPCommand([Array("PUBLISH".utf8), Array(request.replyTo.utf8), BusReply.encode(event, round: request.round)]),
-                    timeout: request.timeout)
-            default:
-                continue
+        // Each answer published the moment it arrives, without waiting for the previous publish's reply: the
+        // connection pipelines them, in order.
+        await withTaskGroup(of: Void.self) { publishes in
+            for await event in session.round(request.request, to: mine, options: options) {
+                switch event {
+                case .chunk where streaming, .outcome:
+                    answered.withLockedValue { if case .outcome = event { $0 += 1 } }
+                    let command = RESPCommand(
+                        [Array("PUBLISH".utf8), Array(request.replyTo.utf8), BusReply.encode(event, round: request.round)])
+                    publishes.addTask { _ = try? await self.client.send(command, timeout: request.timeout) }
+                default:
+                    continue
+                }
             }
         }
     }

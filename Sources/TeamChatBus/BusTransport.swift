@@ -30,7 +30,10 @@ public final class BusTransport: RunningTransport, TeamCatalog {
     private let replyChannel: String
     private let loop: any EventLoop
     private let state: NIOLoopBoundBox<State>
-    private let opened = NIOLockedValueBox(0)
+    /// The registry as last read, and when: rounds within ``registryLifetime`` of a read use it (a bridge that dies
+    /// is in the registry for up to its presence TTL anyway).
+    private let cachedRegistry = NIOLockedValueBox<(at: ContinuousClock.Instant, presences: [BusPresence])?>(nil)
+    private static let registryLifetime = Duration.milliseconds(250)
 
     private struct Exchange {
         var specialistID: String
@@ -111,6 +114,17 @@ public final class BusTransport: RunningTransport, TeamCatalog {
             guard case .bulkString(let bytes?) = value else { return nil }  // expired between SCAN and MGET
             return BusPresence.decode(bytes)
         }
+    }
+
+    /// The registry, read again only when the last read is older than ``registryLifetime``.
+    private func recentRegistry(timeout: Duration) async throws -> [BusPresence] {
+        let now = ContinuousClock.now
+        if let cached = cachedRegistry.withLockedValue({ $0 }), cached.at.duration(to: now) < Self.registryLifetime {
+            return cached.presences
+        }
+        let presences = try await registry(timeout: timeout)
+        cachedRegistry.withLockedValue { $0 = (now, presences) }
+        return presences
     }
 
     public func members(of source: RosterSource, options: RoundOptions) async -> Result<[Specialist], ExchangeError>? {
@@ -199,7 +213,7 @@ public final class BusTransport: RunningTransport, TeamCatalog {
         // The registry says who can answer; the publish says whether any bridge heard it. Both off the loop.
         let work = loop.makePromise(of: (live: Set<String>, heard: Int).self)
         work.completeWithTask {
-            let presences = try await self.registry(timeout: request.limits.timeout)
+            let presences = try await self.recentRegistry(timeout: request.limits.timeout)
             let live = Set(presences.flatMap { $0.members.map(\.id) })
             guard !live.isDisjoint(with: ids) else { return (live, 0) }
             let heard = try await client.send(

@@ -54,6 +54,27 @@ public struct BenchRunner: Sendable {
     /// Runs one mode. `progress` is called with the number of measured rounds done so far.
     public func run(_ mode: BenchMode, progress: @escaping @Sendable (Int) -> Void = { _ in }) async -> BenchRun {
         let pooled = mode != .cold ? RoundEngine(transports: makeTransports()) : nil
+        // Transports with work of their own (the bus's connection and reply reader) run beside the mode.
+        let running = pooled.map { $0.transports.values.compactMap { $0 as? any RunningTransport } } ?? []
+        guard !running.isEmpty else { return await measured(mode, pooled: pooled, progress: progress) }
+        return await withTaskGroup(of: BenchRun?.self) { group in
+            for transport in running { group.addTask { await transport.run(); return nil } }
+            group.addTask { await self.measured(mode, pooled: pooled, progress: progress) }
+            var result: BenchRun?
+            while let next = await group.next() {
+                if let next {
+                    result = next
+                    group.cancelAll()
+                }
+            }
+            guard let result else { preconditionFailure("the measured run always finishes") }
+            return result
+        }
+    }
+
+    private func measured(
+        _ mode: BenchMode, pooled: RoundEngine?, progress: @escaping @Sendable (Int) -> Void
+    ) async -> BenchRun {
         for _ in 0..<workload.warmup {
             _ = await measure(round: -1, mode: mode, engine: pooled, scheduled: .now, runStart: .now)
         }

@@ -417,6 +417,9 @@ public final class TeamSession: Sendable {
         let members: [Specialist]
         switch listed {
         case nil:
+            if case .bus(let name) = source {
+                throw RosterError(.badSetting, "the team is on the bus \(name): name it with --bus (a bus's password is never remembered)")
+            }
             throw RosterError(.badSetting, "no transport in this session can list \(source)")
         case .failure(let error):
             store([], complete: false)

@@ -1,7 +1,9 @@
 import ArgumentParser
 import NIOConcurrencyHelpers
+import TeamChatBus
 import TeamChatCore
 import TeamChatOpenAI
+import TeamChatRedis
 import TeamChatTekton
 
 #if canImport(FoundationEssentials)
@@ -28,6 +30,9 @@ struct DiscoveryOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("With --openai: the environment variable holding the API key (sent as a bearer token, never shown or stored).", valueName: "variable"))
     var apiKeyEnv: String?
 
+    @Option(name: .long, help: ArgumentHelp("The specialists the bridges on a Redis bus publish: redis://[user:password@]HOST:PORT/TEAM, rediss://… for TLS, redis+unix:///path/redis.sock?team=TEAM (teamchat bridge: where to publish).", valueName: "url"))
+    var bus: String?
+
     @Flag(name: .long, help: "Use the Tekton preset of 18 specialists (honours TEKTON_AI_PORT_BASE and <NAME>_AI_PORT; the default when no source was used before).")
     var tekton = false
 
@@ -49,8 +54,12 @@ struct DiscoveryOptions: ParsableArguments {
     var caFile: String?
 
     func validate() throws {
+        // --bus with another source is checked where it is read: for `bridge` it says where to publish that team.
         if [roster != nil, scan != nil, openai != nil, tekton].filter({ $0 }).count > 1 {
-            throw ValidationError("choose one of --roster, --scan, --openai and --tekton")
+            throw ValidationError("choose one of --roster, --scan, --openai, --bus and --tekton")
+        }
+        if let bus, case .failure(let problem) = RedisURL.parse(bus) {
+            throw ValidationError("--bus: \(problem)")
         }
         if let openai, HTTPOrigin(parsing: openai) == nil {
             throw ValidationError("--openai '\(openai)' is not an http:// or https:// URL")
@@ -68,9 +77,21 @@ struct DiscoveryOptions: ParsableArguments {
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
+    /// Set by `teamchat bridge`, for which `--bus` says where to publish the team, not where the team is.
+    var busIsTarget = false
+
+    /// `--bus`, parsed (validated already).
+    var busURL: RedisURL? { bus.flatMap { try? RedisURL.parse($0).get() } }
+
     /// The roster source these flags and the environment name, if any (roster files by absolute path, so that the
     /// same file from two directories is one source).
     func source(environment: [String: String]) throws -> RosterSource? {
+        if !busIsTarget, let busURL {
+            guard roster == nil, scan == nil, openai == nil, !tekton else {
+                throw fail(ExitStatus.usage, "choose one of --roster, --scan, --openai, --bus and --tekton")
+            }
+            return .bus(busURL.description)
+        }
         if tekton { return .tekton }
         do {
             let openAI = openai.flatMap(HTTPOrigin.init(parsing:)).map {
@@ -97,11 +118,13 @@ struct DiscoveryOptions: ParsableArguments {
     func transports(connectionsPerSpecialist: Int = 5) -> [any SpecialistTransport] {
         let connections = max(1, connectionsPerSpecialist)
         let caFile = caFile ?? environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
-        return [
+        var transports: [any SpecialistTransport] = [
             TektonTransport.make(
                 TektonProtocol(configuration: .init(maximumConnections: connections), maximumReplyBytes: maxReply.bytes)),
             OpenAITransport(OpenAIProtocol(maximumConnections: connections, caFile: caFile)),
         ]
+        if !busIsTarget, let busURL { transports.append(BusTransport(url: busURL)) }
+        return transports
     }
 
     /// A session for the team these flags select.
@@ -112,9 +135,15 @@ struct DiscoveryOptions: ParsableArguments {
         let environment = self.environment  // built from environ on every access: once is enough
         var probe = probe
         probe.maximumReplyBytes = maxReply.bytes
+        let source = try source(environment: environment)
+        var transports = transports(connectionsPerSpecialist: connectionsPerSpecialist)
+        // A bus remembered as the source used last, without --bus now: reached by its name (which has no password).
+        if bus == nil, case .bus(let name)? = source, let url = try? RedisURL.parse(name).get() {
+            transports.append(BusTransport(url: url))
+        }
         return TeamSession(
             configuration: .init(
-                source: try source(environment: environment),
+                source: source,
                 store: store(environment: environment),
                 ttl: ttl.duration,
                 probeOptions: probe,
@@ -122,7 +151,7 @@ struct DiscoveryOptions: ParsableArguments {
                 persistInterval: persistInterval,
                 readOnly: readOnly
             ),
-            transports: transports(connectionsPerSpecialist: connectionsPerSpecialist),
+            transports: transports,
             warn: warn
         )
     }

@@ -1,0 +1,77 @@
+import Foundation
+import TeamChatCore
+import TeamChatFleet
+import TeamChatTestSupport
+import Testing
+
+/// `teamchat bridge` and `--bus`, the built binary on both sides of a real redis-server.
+@Suite("Teams across machines, from the command line", .serialized)
+struct BusCommandTests {
+    @Test("a bridge puts a roster on the bus; discover, send and --to reach it; stopped, it is gone at once")
+    func bridgeAndSend() async throws {
+        try await RedisServer.with { server in
+            try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 3)) { fleet in
+                let roster = try BinaryRunner.rosterFile(for: fleet)
+                let bus = "redis+unix://\(server.socket)?team=cli"
+                let cache = FileManager.default.temporaryDirectory.appendingPathComponent("tc-bus-\(UUID()).json").path
+                defer { try? FileManager.default.removeItem(atPath: cache) }
+                let log = FileManager.default.temporaryDirectory.appendingPathComponent("tc-bridge-\(UUID()).log")
+                _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+                defer { try? FileManager.default.removeItem(at: log) }
+                let bridge = Process()
+                bridge.executableURL = BinaryRunner.binary
+                bridge.arguments = ["bridge", "--bus", bus, "--roster", roster, "--no-cache"]
+                bridge.standardOutput = FileHandle.nullDevice
+                bridge.standardError = try FileHandle(forWritingTo: log)
+                try bridge.run()
+                defer { if bridge.isRunning { kill(bridge.processIdentifier, SIGKILL) } }
+
+                // Discovery reads the registry: wait until the bridge is in it (bounded).
+                var found: [[String: Any]] = []
+                let giveUp = ContinuousClock.now + .seconds(20)
+                while found.count < 3, ContinuousClock.now < giveUp {
+                    let discover = try BinaryRunner.run(["discover", "--bus", bus, "--cache", cache, "--json"])
+                    found = try discover.jsonObjects().filter { $0["type"] as? String == "specialist" }
+                }
+                #expect(Set(found.compactMap { $0["specialist_id"] as? String }) == ["engram-ai", "hermes-ai", "ergon-ai"])
+                #expect(found.allSatisfy { $0["transport"] as? String == "bus" })
+
+                let send = try BinaryRunner.run(["send", "--bus", bus, "--cache", cache, "--direct", "--json", "over the bus"])
+                #expect(send.status == 0)
+                let replies = try send.jsonObjects().filter { $0["type"] as? String == "reply" }
+                #expect(replies.count == 3)
+                #expect(replies.allSatisfy { ($0["content"] as? String)?.hasSuffix(": over the bus") == true })
+
+                let one = try BinaryRunner.run(["send", "--bus", bus, "--cache", cache, "--direct", "--to", "hermes", "hi"])
+                #expect(one.status == 0)
+                #expect(one.stdout.contains("hermes-ai: hi"))
+                #expect(!one.stdout.contains("engram-ai"))
+
+                kill(bridge.processIdentifier, SIGINT)
+                #expect(bridge.exits())
+                #expect(bridge.terminationStatus == 0)
+                let said = try String(contentsOf: log, encoding: .utf8)
+                #expect(said.contains("presence withdrawn"))
+
+                let gone = try BinaryRunner.run(["send", "--bus", bus, "--cache", cache, "--direct", "--timeout", "5s", "anyone?"])
+                #expect(gone.status == 69)
+                #expect(gone.stdout.components(separatedBy: "no bridge on").count - 1 == 3)
+            }
+        }
+    }
+
+    @Test("a bad bus URL is a usage error that says what is wrong; the password is never shown")
+    func badURL() throws {
+        let noTeam = try BinaryRunner.run(["send", "--bus", "redis://127.0.0.1:6379", "hi"])
+        #expect(noTeam.status == 64)
+        #expect(noTeam.stderr.contains("the team is missing"))
+        let both = try BinaryRunner.run(["send", "--bus", "redis://h:1/t", "--scan", "127.0.0.1:1-2", "hi"])
+        #expect(both.status == 64)
+        let bridge = try BinaryRunner.run(["bridge", "--roster", "x.json"])
+        #expect(bridge.status == 64)
+        #expect(bridge.stderr.contains("--bus names the bus"))
+        let secret = try BinaryRunner.run(["discover", "--bus", "redis://u:hunter2-secret@127.0.0.1:1/t", "--no-cache"])
+        #expect(!secret.stdout.contains("hunter2-secret"))
+        #expect(!secret.stderr.contains("hunter2-secret"))
+    }
+}
