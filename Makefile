@@ -16,8 +16,9 @@ all: build
 
 ## System packages: libedit for the prompt; zsh, fish and man-db to check the generated completions and man page;
 ## openssl (test certificates), python3 and python3-venv (the OpenAI-compatible peer), chromium (the page, in a
-## real headless browser) and redis-server (the bus's RESP3 client against the real server) for the tests.
-PACKAGES := libedit-dev pkg-config zsh fish man-db openssl python3 python3-venv chromium redis-server
+## real headless browser), redis-server (the bus against the real server) and iproute2 (network namespaces: the bus
+## across hosts) for the tests.
+PACKAGES := libedit-dev pkg-config zsh fish man-db openssl python3 python3-venv chromium redis-server iproute2
 
 ## Install the system packages that are missing.
 deps:
@@ -53,7 +54,8 @@ demo: release
 	$(RELEASE) demo
 
 ## The whole suite: the generated-files check, then unit, integration (real sockets on 127.0.0.1), CLI and
-## pseudo-terminal tests (all Swift Testing), the page in headless Chromium, then a short run of every fuzz target.
+## pseudo-terminal tests (all Swift Testing), the page in headless Chromium, the bus across network namespaces
+## (Tests/Across: root, which CI has), then a short run of every fuzz target.
 ## The browser tests run on their own: a browser starting beside the timing-sensitive tests starves them on a
 ## small machine.
 BROWSER_TESTS := GatewayPageTests
@@ -62,6 +64,7 @@ test: deps peers
 	$(MAKE) check-generated
 	TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 $(SWIFT) test --skip-build --disable-xctest --skip $(BROWSER_TESTS)
 	$(SWIFT) test --skip-build --disable-xctest --filter $(BROWSER_TESTS)
+	$(SUDO) Tests/Across/bus-across-namespaces.sh $(DEBUG)
 	$(MAKE) fuzz FUZZ_SECONDS=3
 
 ## Fuzzing (libFuzzer, from the toolchain): every decoder that reads untrusted bytes, each for FUZZ_SECONDS,
