@@ -173,20 +173,20 @@ _teamchat() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|discover|warm|stats|serve|bridge|bench|fleet|demo|help)
+    send|discover|warm|stats|serve|bridge|collect|bench|fleet|demo|help)
         # Offer subcommand argument completions
         "_teamchat_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'send discover warm stats serve bridge bench fleet demo help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'send discover warm stats serve bridge collect bench fleet demo help' -- "${cur}"))
         ;;
     esac
 }
 
 _teamchat_send() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --direct --version -h --help)
+    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --async --direct --version -h --help)
     repeating_options=(--to --exclude)
     non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries)
     __teamchat_offer_flags_options -1
@@ -535,6 +535,54 @@ _teamchat_bridge() {
         return
         ;;
     '--deadline')
+        return
+        ;;
+    esac
+}
+
+_teamchat_collect() {
+    repeating_flags=()
+    non_repeating_flags=(--tekton --no-cache --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --wait)
+    __teamchat_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--roster')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--scan')
+        return
+        ;;
+    '--openai')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--api-key-env')
+        return
+        ;;
+    '--bus')
+        return
+        ;;
+    '--cache')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--ttl')
+        return
+        ;;
+    '--max-reply')
+        return
+        ;;
+    '--ca-file')
+        __teamchat_add_completions -f
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac

@@ -2,6 +2,12 @@ import NIOConcurrencyHelpers
 import TeamChatCore
 import TeamChatRedis
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -25,6 +31,8 @@ public final class BusBridge: Sendable {
     private let heartbeat: Duration
     private let ttl: Duration
     private let client: RedisClient
+    /// A second connection for the inbox: a blocking stream read holds its connection while it waits.
+    private let inboxClient: RedisClient
     private let answered = NIOLockedValueBox(0)
 
     /// - Parameters:
@@ -41,6 +49,7 @@ public final class BusBridge: Sendable {
         self.heartbeat = heartbeat
         self.ttl = ttl
         self.client = RedisClient(url: url, name: "teamchat-bridge-\(self.bridgeID)")
+        self.inboxClient = RedisClient(url: url, name: "teamchat-bridge-\(self.bridgeID)-inbox")
     }
 
     /// Exchanges answered so far (for reports and tests).
@@ -60,6 +69,8 @@ public final class BusBridge: Sendable {
         let requests = BusNames.requestChannel(team: url.team)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.client.run() }
+            group.addTask { await self.inboxClient.run() }
+            group.addTask { await self.readInbox() }
             group.addTask {
                 // The heartbeat: the presence set with its TTL, renewed; after a reconnection it is back at once.
                 while !Task.isCancelled {
@@ -119,5 +130,80 @@ public final class BusBridge: Sendable {
                 }
             }
         }
+    }
+
+    // MARK: Posted rounds (send --async)
+
+    /// Reads the team's inbox in this bridge's own consumer group and answers what names its specialists. The group
+    /// is made once, at the start of the stream (a bridge new to the team answers whatever is still within its
+    /// TTL); after that Redis remembers how far it got, also while the bridge is down.
+    private func readInbox() async {
+        let inbox = BusNames.inbox(team: url.team)
+        var created = false
+        var ownPendingFirst = true  // entries read before a crash but never acknowledged
+        await withTaskGroup(of: Void.self) { answers in
+            while !Task.isCancelled {
+                if !created {
+                    do {
+                        try await inboxClient.send(RESPCommand("XGROUP", "CREATE", inbox, bridgeID, "0", "MKSTREAM"))
+                        created = true
+                    } catch let error as RedisError where "\(error)".contains("BUSYGROUP") {
+                        created = true
+                    } catch {
+                        try? await Task.sleep(for: .milliseconds(200))
+                        continue
+                    }
+                }
+                let from = ownPendingFirst ? "0" : ">"
+                guard let reply = try? await inboxClient.send(
+                    RESPCommand("XREADGROUP", "GROUP", bridgeID, bridgeID, "COUNT", "16", "BLOCK", "500", "STREAMS",
+                                inbox, from),
+                    timeout: .seconds(3))
+                else {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    continue
+                }
+                ownPendingFirst = false
+                for (id, fields) in BusMailbox.entries(reply) {
+                    answers.addTask { await self.answerPosted(id: id, fields: fields, inbox: inbox) }
+                }
+            }
+        }
+    }
+
+    /// Answers one posted round (if it is still within its TTL and names someone here) into its answers stream,
+    /// then acknowledges it; anything else is acknowledged at once.
+    private func answerPosted(id: String, fields: [String: [UInt8]], inbox: String) async {
+        func text(_ key: String) -> String? { fields[key].map { String(decoding: $0, as: UTF8.self) } }
+        let acknowledge = RESPCommand("XACK", inbox, bridgeID, id)
+        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        guard let round = text("round"), let message = text("message"), let expires = text("expires_ms").flatMap(Int64.init),
+            expires > now
+        else {
+            _ = try? await client.send(acknowledge)
+            return
+        }
+        let wanted = Set(BusMailbox.ids(text("to") ?? ""))
+        let mine = team.filter { wanted.contains($0.id) }
+        guard !mine.isEmpty else {
+            _ = try? await client.send(acknowledge)
+            return
+        }
+        var options = session.configuration.probeOptions
+        options.timeout = text("timeout_ms").flatMap(Double.init).flatMap { Duration(checkedSeconds: $0 / 1_000) } ?? options.timeout
+        options.deadline = nil
+        options.quorum = nil
+        options.finishAtQuorum = false
+        let answers = BusNames.answers(team: url.team, round: round)
+        let keep = String(max(1, expires - now) + 3_600_000)
+        for await event in session.round(.chat(message), to: mine, options: options) {
+            guard case .outcome = event else { continue }
+            answered.withLockedValue { $0 += 1 }
+            _ = try? await client.send(RESPCommand(
+                [Array("XADD".utf8), Array(answers.utf8), Array("*".utf8), Array("event".utf8),
+                 BusReply.encode(event, round: round)]))
+        }
+        _ = try? await client.send(RESPCommand("PEXPIRE", answers, keep))
+        _ = try? await client.send(acknowledge)
     }
 }

@@ -179,4 +179,29 @@ struct BusTests {
             }
         }
     }
+
+    @Test("send --async: posted while no bridge runs, answered when one comes back; collect waits for the rest")
+    func asynchronous() async throws {
+        try await RedisServer.with { server in
+            let url = server.url(team: "violet")
+            let poster = try await RedisConnection.connect(to: url)
+            let round = try await BusMailbox.post(
+                on: poster, team: url.team, message: "while you were out", expected: ["late-1", "late-2"],
+                timeout: .seconds(2), ttl: .seconds(60))
+            let before = try #require(try await BusMailbox.collect(on: poster, team: url.team, round: round))
+            #expect(before.outcomes.isEmpty && before.missing == ["late-1", "late-2"])
+            #expect(try await BusMailbox.collect(on: poster, team: url.team, round: "no-such-round") == nil)
+            await poster.close()
+            // The bridge comes up after the post, and answers it.
+            try await Self.withBridge(url, id: "late", Self.fleetTeam("late", 2)) { bridge in
+                let collector = try await RedisConnection.connect(to: url)
+                let after = try #require(
+                    try await BusMailbox.collect(on: collector, team: url.team, round: round, wait: .seconds(10)))
+                #expect(after.missing.isEmpty)
+                #expect(after.outcomes.map { $0.answer?.content } == ["late-1: while you were out", "late-2: while you were out"])
+                await collector.close()
+                #expect(bridge.exchangesAnswered == 2)
+            }
+        }
+    }
 }

@@ -60,6 +60,60 @@ struct BusCommandTests {
         }
     }
 
+    @Test("send --async posts for whoever the bus had, even with every bridge down; collect --wait gathers them later")
+    func asynchronous() async throws {
+        try await RedisServer.with { server in
+            try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 2)) { fleet in
+                let roster = try BinaryRunner.rosterFile(for: fleet)
+                let bus = "redis+unix://\(server.socket)?team=later"
+                let cache = FileManager.default.temporaryDirectory.appendingPathComponent("tc-async-\(UUID()).json").path
+                defer { try? FileManager.default.removeItem(atPath: cache) }
+                func startBridge() throws -> Process {
+                    let bridge = Process()
+                    bridge.executableURL = BinaryRunner.binary
+                    bridge.arguments = ["bridge", "--bus", bus, "--roster", roster, "--no-cache"]
+                    bridge.standardOutput = FileHandle.nullDevice
+                    bridge.standardError = FileHandle.nullDevice
+                    try bridge.run()
+                    return bridge
+                }
+                // The client learns the team once, then the bridge goes away.
+                let first = try startBridge()
+                var known = 0
+                let giveUp = ContinuousClock.now + .seconds(20)
+                while known < 2, ContinuousClock.now < giveUp {
+                    known = try BinaryRunner.run(["discover", "--bus", bus, "--cache", cache, "--json"])
+                        .jsonObjects().filter { $0["type"] as? String == "specialist" }.count
+                }
+                #expect(known == 2)
+                kill(first.processIdentifier, SIGINT)
+                #expect(first.exits())
+
+                let posted = try BinaryRunner.run(["send", "--bus", bus, "--cache", cache, "--async", "--json", "while away"])
+                #expect(posted.status == 0)
+                let line = try #require(try posted.jsonObjects().first)
+                let round = try #require(line["round"] as? String)
+                #expect((line["expected"] as? [String])?.sorted() == ["engram-ai", "hermes-ai"])
+                let early = try BinaryRunner.run(["collect", round, "--bus", bus])
+                #expect(early.status == 75)
+                #expect(early.stdout.contains("no answer yet"))
+
+                let second = try startBridge()
+                defer { if second.isRunning { kill(second.processIdentifier, SIGKILL) } }
+                let late = try BinaryRunner.run(["collect", round, "--bus", bus, "--wait", "15s", "--json"])
+                #expect(late.status == 0)
+                let replies = try late.jsonObjects().filter { $0["type"] as? String == "reply" }
+                #expect(replies.compactMap { $0["content"] as? String }.sorted()
+                    == ["engram-ai: while away", "hermes-ai: while away"])
+                kill(second.processIdentifier, SIGINT)
+                #expect(second.exits())
+
+                let unknown = try BinaryRunner.run(["collect", "no-such-round", "--bus", bus])
+                #expect(unknown.status == 69)
+            }
+        }
+    }
+
     @Test("a bad bus URL is a usage error that says what is wrong; the password is never shown")
     func badURL() throws {
         let noTeam = try BinaryRunner.run(["send", "--bus", "redis://127.0.0.1:6379", "hi"])

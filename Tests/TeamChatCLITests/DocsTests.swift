@@ -4,7 +4,7 @@ import Testing
 /// One source of truth for help, man page and README: what each says is checked against the others.
 @Suite("Help and the man page")
 struct DocsTests {
-    static let commands = ["send", "discover", "warm", "stats", "serve", "bench", "fleet", "demo"]
+    static let commands = ["send", "discover", "warm", "stats", "serve", "bridge", "collect", "bench", "fleet", "demo"]
 
     static var manPage: String {
         get throws {

@@ -1,5 +1,7 @@
 import ArgumentParser
+import TeamChatBus
 import TeamChatCore
+import TeamChatRedis
 
 /// `teamchat send`: one team-chat round per message.
 struct Send: AsyncParsableCommand {
@@ -60,6 +62,9 @@ struct Send: AsyncParsableCommand {
     @Flag(name: .long, help: "The interactive loop (@ids, /commands) even when standard input is not a terminal.")
     var interactive = false
 
+    @Flag(name: .customLong("async"), help: "With --bus: post the message on the bus's stream, print its round id and leave; 'teamchat collect ID' gathers the answers. A bridge that is down answers when it comes back, within --ttl.")
+    var post = false
+
     @OptionGroup(title: "Gateway")
     var gateway: GatewayOptions
 
@@ -67,6 +72,8 @@ struct Send: AsyncParsableCommand {
         if let quorum, quorum < 1 { throw ValidationError("--quorum must be at least 1") }
         if !(0...100).contains(retries) { throw ValidationError("--retries must be between 0 and 100") }
         let text = message.joined(separator: " ")
+        if post, discovery.bus == nil { throw ValidationError("--async posts on a bus: give --bus") }
+        if post, text.isEmpty { throw ValidationError("--async needs the message on the command line") }
         if !message.isEmpty, text.allSatisfy(\.isWhitespace) {
             // `send ""` is a slip (an empty variable, say), not a wish to read standard input.
             throw ValidationError("the message is empty (with no message at all, send reads standard input)")
@@ -89,6 +96,7 @@ struct Send: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if post { return try await postAsync() }
         let session = try discovery.makeSession(probe: budgets.options)
         // A running `teamchat serve` for the same team has the warm connections: use it, unless told not to.
         if let (client, team) = await gateway.connect(for: session) {
@@ -218,6 +226,50 @@ struct Send: AsyncParsableCommand {
             reader = PlainLineReader()
         }
         return await prompt.run(reader: reader)
+    }
+
+    /// `--async`: the round posted on the bus's stream for whoever the bus has (its registry now, and what this
+    /// machine remembers of it: a bridge that is down is still expected, and answers when it comes back).
+    private func postAsync() async throws {
+        guard let url = discovery.busURL else { throw ExitCode(ExitStatus.usage) }
+        let text = message.joined(separator: " ")
+        let session = try discovery.makeSession(probe: budgets.options)
+        let (round, expected) = try await session.withRunning { session -> (String, [String]) in
+            let remembered = session.cachedTeam?.roster ?? []
+            let live = (try? await TeamLoader.resolve(session).specialists) ?? []
+            var everyone = live
+            for specialist in remembered where !everyone.contains(where: { $0.id == specialist.id }) {
+                everyone.append(specialist)
+            }
+            try TeamLoader.ensureMembers(everyone, source: session.source)
+            let team = try self.team(everyone)
+            let connection: RedisConnection
+            do {
+                connection = try await RedisConnection.connect(to: url)
+            } catch {
+                throw fail(ExitStatus.unavailable, "\(error)")
+            }
+            let round: String
+            do {
+                round = try await BusMailbox.post(
+                    on: connection, team: url.team, message: text, expected: team.map(\.id),
+                    timeout: budgets.timeout.duration, ttl: discovery.ttl.duration)
+            } catch {
+                await connection.close()
+                throw fail(ExitStatus.unavailable, "\(error)")
+            }
+            await connection.close()
+            return (round, team.map(\.id))
+        }
+        if json {
+            var line = JSONObjectWriter(type: "posted")
+            line.add("round", round)
+            line.add("expected", strings: expected)
+            line.write()
+        } else {
+            Console.out(round)
+            Console.err("teamchat: posted for \(expected.count) specialists; gather the answers with: teamchat collect \(round) --bus \(url)")
+        }
     }
 
     /// Streamed rounds carry an id a specialist may echo in its chunks.

@@ -1,0 +1,122 @@
+import TeamChatCore
+import TeamChatRedis
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Asynchronous rounds on Redis Streams (`send --async`, `teamchat collect`): a round is posted on the team's inbox
+/// with who is expected; bridges answer it when they read it (also after coming back from being down, while it is
+/// within its TTL) into the round's answers stream; collecting reads them, and may wait for the rest.
+public enum BusMailbox {
+    /// A posted round, as its record says.
+    public struct Posted: Sendable, Hashable {
+        public var round: String
+        public var expected: [String]
+        public var message: String
+    }
+
+    /// What a collection found: the answers so far (one outcome per specialist), and who is still missing.
+    public struct Collected: Sendable {
+        public var posted: Posted
+        public var outcomes: [SpecialistOutcome]
+        public var missing: [String]
+    }
+
+    /// Posts `message` for `expected`; returns the round id.
+    public static func post(
+        on connection: RedisConnection, team: String, message: String, expected: [String], timeout: Duration,
+        ttl: Duration
+    ) async throws -> String {
+        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        let round = "\(now)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        var list = JSONObjectWriter()
+        list.add("to", strings: expected)
+        let expectedJSON = String(decoding: list.utf8(), as: UTF8.self)
+        let keep = Int64((ttl + .seconds(3_600)).milliseconds)
+        let record = BusNames.asyncRecord(team: team, round: round)
+        try await connection.send(RESPCommand(
+            "HSET", record, "expected", expectedJSON, "message", message, "posted_ms", String(now),
+            "ttl_ms", String(Int64(ttl.milliseconds))))
+        try await connection.send(RESPCommand("PEXPIRE", record, String(keep)))
+        try await connection.send(RESPCommand(
+            "XADD", BusNames.inbox(team: team), "MAXLEN", "~", "10000", "*", "round", round, "to", expectedJSON,
+            "message", message, "timeout_ms", String(Int64(timeout.milliseconds)),
+            "expires_ms", String(now + Int64(ttl.milliseconds))))
+        return round
+    }
+
+    /// The answers of `round` so far; with `wait`, waits up to that long for the missing ones.
+    public static func collect(
+        on connection: RedisConnection, team: String, round: String, wait: Duration = .zero
+    ) async throws -> Collected? {
+        let record = try await connection.send(RESPCommand("HGETALL", BusNames.asyncRecord(team: team, round: round)))
+        var fields: [String: String] = [:]
+        for pair in record.pairs ?? [] { if let key = pair.key.string { fields[key] = pair.value.string } }
+        guard let expectedJSON = fields["expected"], let message = fields["message"] else { return nil }
+        let expected = BusMailbox.ids(expectedJSON)
+        let posted = Posted(round: round, expected: expected, message: message)
+        let stream = BusNames.answers(team: team, round: round)
+        var outcomes: [String: SpecialistOutcome] = [:]
+        var last = "0"
+        func read(_ reply: RESPValue) {
+            for (id, fields) in entries(reply) {
+                last = id
+                guard let bytes = fields["event"], let (_, event) = BusReply.decode(bytes),
+                    case .outcome(let outcome) = event
+                else { continue }
+                outcomes[outcome.specialistID] = outcome
+            }
+        }
+        read(try await connection.send(RESPCommand("XRANGE", stream, "-", "+")))
+        let giveUp = ContinuousClock.now + wait
+        while Set(expected).subtracting(outcomes.keys).count > 0 {
+            let left = ContinuousClock.now.duration(to: giveUp)
+            guard left > .milliseconds(1) else { break }
+            read(try await connection.send(RESPCommand(
+                "XREAD", "BLOCK", String(max(1, Int64(left.milliseconds))), "STREAMS", stream, last)))
+        }
+        return Collected(
+            posted: posted, outcomes: expected.compactMap { outcomes[$0] },
+            missing: expected.filter { outcomes[$0] == nil })
+    }
+
+    /// The ids of a `{"to":[…]}` list (records and inbox entries carry them so).
+    static func ids(_ json: String) -> [String] {
+        let object = try? Array(json.utf8).withUnsafeBytes { try JSONObjectReader.value(of: $0) }.object
+        guard case .array(let values)? = object?["to"] else { return [] }
+        return values.compactMap { if case .string(let id) = $0 { id } else { nil } }
+    }
+
+    /// The entries of an XRANGE reply, or of an XREAD/XREADGROUP reply (RESP3: a map of stream → entries; RESP2: a
+    /// list of [stream, entries]), each with its fields.
+    public static func entries(_ reply: RESPValue) -> [(id: String, fields: [String: [UInt8]])] {
+        var lists: [RESPValue] = []
+        switch reply {
+        case .map:
+            lists = (reply.pairs ?? []).map(\.value)
+        case .array(let items) where items.first?.elements?.first?.string?.hasPrefix("teamchat:") == true:
+            lists = items.compactMap { $0.elements?.last }
+        case .array:
+            lists = [reply]
+        default:
+            return []
+        }
+        var result: [(id: String, fields: [String: [UInt8]])] = []
+        for list in lists {
+            for entry in list.elements ?? [] {
+                guard let parts = entry.elements, parts.count == 2, let id = parts[0].string else { continue }
+                let flat = parts[1].elements ?? parts[1].pairs?.flatMap { [$0.key, $0.value] } ?? []
+                var fields: [String: [UInt8]] = [:]
+                for index in stride(from: 0, to: flat.count - 1, by: 2) {
+                    guard let key = flat[index].string, case .bulkString(let value?) = flat[index + 1] else { continue }
+                    fields[key] = value
+                }
+                result.append((id, fields))
+            }
+        }
+        return result
+    }
+}
