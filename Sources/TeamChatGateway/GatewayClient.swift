@@ -38,7 +38,8 @@ public final class GatewayClient: Sendable {
         path: String,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async -> GatewayClient? {
-        await connect(group: group, token: nil) { $0.connect(unixDomainSocketPath: path) }
+        // A missing or dead control socket must mean "go direct" at once.
+        await connect(group: group, token: nil, timeout: .milliseconds(250)) { $0.connect(unixDomainSocketPath: path) }
     }
 
     /// Connects to a gateway's HTTP API (for `bench --gateway`), or returns `nil` when nothing answers there.
@@ -46,15 +47,15 @@ public final class GatewayClient: Sendable {
         host: String, port: Int, token: String?,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async -> GatewayClient? {
-        await connect(group: group, token: token) { $0.connect(host: host, port: port) }
+        await connect(group: group, token: token, timeout: .seconds(2)) { $0.connect(host: host, port: port) }
     }
 
     private static func connect(
-        group: any EventLoopGroup, token: String?,
+        group: any EventLoopGroup, token: String?, timeout: TimeAmount,
         _ open: (ClientBootstrap) -> EventLoopFuture<any Channel>
     ) async -> GatewayClient? {
         let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(.milliseconds(250))
+            .connectTimeout(timeout)
             .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -53,8 +53,8 @@ PIDS+=($!); disown $!
 
 # A fleet and a bridge in each host namespace; the fleets' ids told apart (one-…, two-…).
 start_host() {
-    local ns=$1 name=$2
-    ip netns exec "$ns" "$TEAMCHAT" fleet --count 3 --base-port 47100 --write-roster "$WORK/$name.json" \
+    local ns=$1 name=$2 latency=$3
+    ip netns exec "$ns" "$TEAMCHAT" fleet --count 3 --base-port 47100 --latency "$latency" --write-roster "$WORK/$name.json" \
         >"$WORK/$name-fleet.log" 2>&1 &
     PIDS+=($!); disown $!
     for _ in $(seq 100); do [ -s "$WORK/$name.json" ] && break; sleep 0.1; done
@@ -72,8 +72,9 @@ PY
     BRIDGE_PID=$!
     PIDS+=($BRIDGE_PID); disown $BRIDGE_PID
 }
-start_host "$NS_ONE" one; ONE_BRIDGE=$BRIDGE_PID
-start_host "$NS_TWO" two
+# Host one's specialists think for 400 ms, so that the bridge can be killed while a round is in flight there.
+start_host "$NS_ONE" one 400ms; ONE_BRIDGE=$BRIDGE_PID
+start_host "$NS_TWO" two 0ms
 
 client() { TEAMCHAT_CACHE="$WORK/client-cache.json" XDG_RUNTIME_DIR="$WORK" "$TEAMCHAT" "$@"; }
 
@@ -95,21 +96,25 @@ own=$(echo "$replies" | grep -c '"content":"[a-z_]*-ai: hello across hosts"' || 
 [ "$own" = 6 ] || fail "an answer is not to this round's message: $replies"
 say "a round: 6 of 6 answered"
 
-# A bridge killed (no clean stop): the other bridge's answers arrive; the dead one's specialists fail, by the round's
-# deadline at the latest, and once its presence expires at once.
-kill -9 "$ONE_BRIDGE"
+# A bridge killed mid-round (no clean stop): the other bridge's answers arrive; the dead one's specialists fail by
+# the round's deadline at the latest — and, once its presence has expired, at once.
 start=$(date +%s%N)
+client send --bus "$BUS" --json --timeout 2s --connect-timeout 500ms "mid-round" >"$WORK/mid-round.out" 2>&1 &
+SEND=$!
+sleep 0.15  # inside host one's 400 ms of thinking (the checks below hold whenever the kill lands)
+kill -9 "$ONE_BRIDGE"
 set +e
-after=$(client send --bus "$BUS" --json --timeout 2s --connect-timeout 500ms "after the kill")
+wait "$SEND"
 status=$?
 set -e
+after=$(cat "$WORK/mid-round.out")
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
 ok=$(echo "$after" | grep '"type":"reply"' | grep -c '"success":true' || true)
 bad=$(echo "$after" | grep '"type":"reply"' | grep -c '"success":false' || true)
-[ "$ok" = 3 ] && [ "$bad" = 3 ] || fail "after the kill: $ok answered, $bad failed (want 3 and 3): $after"
-[ "$status" = 75 ] || fail "after the kill: exit $status, want 75 (quorum not met)"
-[ "$elapsed" -lt 4000 ] || fail "after the kill the round took $elapsed ms, more than its deadline"
-say "bridge killed: 3 answered, 3 failed in $elapsed ms"
+[ "$ok" = 3 ] && [ "$bad" = 3 ] || fail "bridge killed mid-round: $ok answered, $bad failed (want 3 and 3): $after"
+[ "$status" = 75 ] || fail "bridge killed mid-round: exit $status, want 75 (quorum not met)"
+[ "$elapsed" -lt 4000 ] || fail "bridge killed mid-round: the round took $elapsed ms, more than its deadline"
+say "bridge killed mid-round: the other bridge's 3 answered, the dead one's 3 failed, in $elapsed ms"
 expired=no
 for _ in $(seq 100); do  # the presence TTL (3 s) runs out; --no-cache keeps the client's remembered team of 6
     listed=$(client discover --bus "$BUS" --json --no-cache 2>&1 || true)

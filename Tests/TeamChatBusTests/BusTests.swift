@@ -205,3 +205,37 @@ struct BusTests {
         }
     }
 }
+
+@Suite("A roster that mixes the bus with sockets", .serialized)
+struct BusRosterTests {
+    @Test("{\"bus\":…} entries beside a Tekton socket: one round reaches both")
+    func mixed() async throws {
+        try await RedisServer.with { server in
+            let url = server.url(team: "mixed")
+            try await BusTests.withBridge(url, id: "far", BusTests.fleetTeam("far", 1)) { _ in
+                try await Fleet.withRunning(BusTests.fleetTeam("near", 1)) { near in
+                    var roster = near.specialists
+                    roster.append(Specialist(
+                        id: "far-1", address: .bus(BusAddress(bus: url.description, bridge: "")), model: nil,
+                        component: nil, description: nil))
+                    let bus = BusTransport(url: url)
+                    let session = TeamSession(
+                        configuration: .init(source: .tekton, store: nil),
+                        transports: [TektonTransport.make(TektonProtocol()), bus])
+                    await session.withRunning { session in
+                        // Wait until the bridge is on the bus (bounded), then one round to both.
+                        let giveUp = ContinuousClock.now + .seconds(15)
+                        while ContinuousClock.now < giveUp,
+                            (try? await bus.registry())?.contains(where: { $0.bridge == "far" }) != true
+                        {
+                            await Task.yield()
+                        }
+                        let (outcomes, summary) = await session.engine.collect(.chat("both"), to: roster)
+                        #expect(summary.replied == 2)
+                        #expect(Set(outcomes.compactMap { $0.answer?.content }) == ["near-1: both", "far-1: both"])
+                    }
+                }
+            }
+        }
+    }
+}

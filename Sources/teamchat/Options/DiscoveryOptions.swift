@@ -127,6 +127,20 @@ struct DiscoveryOptions: ParsableArguments {
         return transports
     }
 
+    /// The bus a roster file's `{"bus": …}` entries name, if any (read only when the file mentions one).
+    static func rosterBus(_ path: String) -> RedisURL? {
+        guard let data = FileManager.default.contents(atPath: path), data.count < 16 << 20,
+            String(decoding: data, as: UTF8.self).contains("\"bus\"")
+        else { return nil }
+        let specialists = (try? RosterFile.load(path: path)) ?? []
+        for specialist in specialists {
+            if case .bus(let address) = specialist.address, let url = try? RedisURL.parse(address.bus).get() {
+                return url
+            }
+        }
+        return nil
+    }
+
     /// A session for the team these flags select.
     func makeSession(
         probe: RoundOptions, connectionsPerSpecialist: Int = 5, readOnly: Bool = false, persistInterval: Duration? = nil,
@@ -139,6 +153,10 @@ struct DiscoveryOptions: ParsableArguments {
         var transports = transports(connectionsPerSpecialist: connectionsPerSpecialist)
         // A bus remembered as the source used last, without --bus now: reached by its name (which has no password).
         if bus == nil, case .bus(let name)? = source, let url = try? RedisURL.parse(name).get() {
+            transports.append(BusTransport(url: url))
+        }
+        // A roster file with {"bus": …} entries beside sockets and APIs: the bus they name (one per session).
+        if bus == nil, case .file(let path)? = source, let url = Self.rosterBus(path) {
             transports.append(BusTransport(url: url))
         }
         return TeamSession(
