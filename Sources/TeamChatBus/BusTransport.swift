@@ -34,6 +34,9 @@ public final class BusTransport: RunningTransport, TeamCatalog {
     /// is in the registry for up to its presence TTL anyway).
     private let cachedRegistry = NIOLockedValueBox<(at: ContinuousClock.Instant, presences: [BusPresence])?>(nil)
     private static let registryLifetime = Duration.milliseconds(250)
+    /// Work off the loop (reading the registry, publishing), done by ``run()``'s children.
+    private let jobs: AsyncStream<@Sendable () async -> Void>
+    private let jobQueue: AsyncStream<@Sendable () async -> Void>.Continuation
 
     private struct Exchange {
         var specialistID: String
@@ -57,6 +60,7 @@ public final class BusTransport: RunningTransport, TeamCatalog {
         self.replyChannel = BusNames.replyChannel(team: url.team, client: id)
         self.client = RedisClient(url: url, name: "teamchat-\(id)")
         self.loop = MultiThreadedEventLoopGroup.singleton.next()
+        (jobs, jobQueue) = AsyncStream.makeStream(of: (@Sendable () async -> Void).self)
         self.state = NIOLoopBoundBox.makeBoxSendingValue(State(), eventLoop: loop)
     }
 
@@ -75,6 +79,11 @@ public final class BusTransport: RunningTransport, TeamCatalog {
                 for await message in self.client.messages where message.channel == self.replyChannel {
                     guard let (round, event) = BusReply.decode(message.payload) else { continue }
                     self.loop.execute { self.deliver(event, round: round) }
+                }
+            }
+            group.addTask {
+                await withTaskGroup(of: Void.self) { work in
+                    for await job in self.jobs { work.addTask { await job() } }
                 }
             }
             group.addTask {
@@ -209,30 +218,40 @@ public final class BusTransport: RunningTransport, TeamCatalog {
             maximumReplyBytes: request.limits.maximumReplyBytes)
         let client = self.client
         let team = url.team
-        let loop = self.loop
-        // The registry says who can answer; the publish says whether any bridge heard it. Both off the loop.
-        let work = loop.makePromise(of: (live: Set<String>, heard: Int).self)
-        work.completeWithTask {
-            let presences = try await self.recentRegistry(timeout: request.limits.timeout)
-            let live = Set(presences.flatMap { $0.members.map(\.id) })
-            guard !live.isDisjoint(with: ids) else { return (live, 0) }
-            let heard = try await client.send(
-                RESPCommand([Array("PUBLISH".utf8), Array(BusNames.requestChannel(team: team).utf8), message.json]),
-                timeout: request.limits.timeout)
-            return (live, Int(heard.integer ?? 0))
-        }
-        work.futureResult.hop(to: loop).whenComplete { result in
-            switch result {
-            case .success(let (live, heard)):
-                for token in tokens {
-                    guard let exchange = self.state.value.exchanges[token] else { continue }
-                    if heard == 0 || !live.contains(exchange.specialistID) {
-                        self.fail(token, ExchangeError(.noResponders, "no bridge on \(self.url) fronts it"))
-                    }
+        // The registry says who can answer; the publish says whether any bridge heard it. Both off the loop, as
+        // work of ``run()``.
+        jobQueue.yield {
+            let outcome: Result<(live: Set<String>, heard: Int), any Error>
+            do {
+                let presences = try await self.recentRegistry(timeout: request.limits.timeout)
+                let live = Set(presences.flatMap { $0.members.map(\.id) })
+                if live.isDisjoint(with: ids) {
+                    outcome = .success((live, 0))
+                } else {
+                    let heard = try await client.send(
+                        RESPCommand([Array("PUBLISH".utf8), Array(BusNames.requestChannel(team: team).utf8), message.json]),
+                        timeout: request.limits.timeout)
+                    outcome = .success((live, Int(heard.integer ?? 0)))
                 }
-            case .failure(let error):
-                for token in tokens { self.fail(token, ExchangeError(.noResponders, "the bus: \(error)")) }
+            } catch {
+                outcome = .failure(error)
             }
+            self.loop.execute { self.published(tokens, outcome) }
+        }
+    }
+
+    /// Fails, at once, the exchanges of a round nobody can answer.
+    private func published(_ tokens: [ExchangeToken], _ outcome: Result<(live: Set<String>, heard: Int), any Error>) {
+        switch outcome {
+        case .success(let (live, heard)):
+            for token in tokens {
+                guard let exchange = state.value.exchanges[token] else { continue }
+                if heard == 0 || !live.contains(exchange.specialistID) {
+                    fail(token, ExchangeError(.noResponders, "no bridge on \(url) fronts it"))
+                }
+            }
+        case .failure(let error):
+            for token in tokens { fail(token, ExchangeError(.noResponders, "the bus: \(error)")) }
         }
     }
 
