@@ -31,7 +31,8 @@ struct HumanRoundRenderer: RoundRenderer {
         self.ids = ids
         self.idWidth = min(24, ids.map { TerminalSanitizer.sanitizeLine($0).count }.max() ?? 0)
         self.board = live ? LiveBoard(width: width, labelWidth: idWidth, style: style) : nil
-        self.waiting = live ? nil : waiting
+        // No ticking at all when nothing would be drawn (a pipe, a log): rounds then read their events directly.
+        self.waiting = live || waiting?.isEnabled != true ? nil : waiting
         self.timeout = timeout
         self.wrapWidth = wrapWidth
     }

@@ -19,6 +19,9 @@ final class ProgressLine: Sendable {
         self.enabled = enabled && Console.stderrIsTerminal && environment["TERM"] != "dumb"
     }
 
+    /// Whether anything will be drawn (standard error is a terminal, and it was asked for).
+    var isEnabled: Bool { enabled }
+
     /// Shows `text`, unless the line was drawn less than 100 ms ago (`force`: draw anyway).
     @Sendable
     func show(_ text: String, force: Bool = false) {
