@@ -303,7 +303,9 @@ struct GatewayClientTests {
     @Test("rounds as events; a connection the gateway closed for idling fails at once, never hangs")
     func client() async throws {
         try await GatewayHarness.with(
-            SimulatedSpecialistConfiguration.team(count: 2), configure: { $0.requestTimeout = .milliseconds(300) }
+            // Long enough that a loaded machine gets from connecting to the first request inside it (the gateway
+            // closes a connection that sends nothing for this long), short enough to wait for.
+            SimulatedSpecialistConfiguration.team(count: 2), configure: { $0.requestTimeout = .seconds(2) }
         ) { harness in
             let client = try #require(await GatewayClient.connect(host: "127.0.0.1", port: harness.port, token: nil))
             var request = GatewayRoundRequest(message: "hi")
