@@ -101,17 +101,7 @@ struct OpenAICommandTests {
         team[0].latency = .milliseconds(20)
         try await withFleet(team) { fleet, roster, _ in
             let terminal = try PseudoTerminal()
-            let process = Process()
-            process.executableURL = BinaryRunner.binary
-            process.arguments = ["send", "--roster", roster, "--no-cache", "--stream", "alpha beta gamma"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["NO_COLOR"] = "1"
-            environment["TERM"] = "xterm"
-            process.environment = environment
-            process.standardInput = terminal.terminal
-            process.standardOutput = terminal.terminal
-            process.standardError = terminal.terminal
-            try process.run()
+            let process = try terminal.launch(["send", "--roster", roster, "--no-cache", "--stream", "alpha beta gamma"])
             #expect(terminal.waitFor("2/2 replied"))
             process.waitUntilExit()
             let screen = terminal.screen

@@ -14,18 +14,8 @@ struct PromptTests {
             defer { try? FileManager.default.removeItem(at: state) }
 
             let terminal = try PseudoTerminal()
-            let process = Process()
-            process.executableURL = BinaryRunner.binary
-            process.arguments = ["send", "--roster", roster, "--no-cache"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["TERM"] = "xterm"
-            environment["NO_COLOR"] = "1"
-            environment["XDG_STATE_HOME"] = state.path
-            process.environment = environment
-            process.standardInput = terminal.terminal
-            process.standardOutput = terminal.terminal
-            process.standardError = terminal.terminal
-            try process.run()
+            let process = try terminal.launch(
+                ["send", "--roster", roster, "--no-cache"], environment: ["XDG_STATE_HOME": state.path])
 
             #expect(terminal.waitFor("teamchat> "))
             terminal.type("hello team\r")
@@ -124,18 +114,8 @@ struct PromptKeysTests {
         let roster = try BinaryRunner.rosterFile(for: fleet)
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-state-\(UUID())")
         let terminal = try PseudoTerminal()
-        let process = Process()
-        process.executableURL = BinaryRunner.binary
-        process.arguments = ["send", "--roster", roster, "--no-cache"] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["TERM"] = "xterm"
-        environment["NO_COLOR"] = "1"
-        environment["XDG_STATE_HOME"] = state.path
-        process.environment = environment
-        process.standardInput = terminal.terminal
-        process.standardOutput = terminal.terminal
-        process.standardError = terminal.terminal
-        try process.run()
+        let process = try terminal.launch(
+            ["send", "--roster", roster, "--no-cache"] + arguments, environment: ["XDG_STATE_HOME": state.path])
         return (terminal, process, state)
     }
 
@@ -260,17 +240,7 @@ struct WaitingTests {
         try await Fleet.withRunning(team) { fleet in
             let roster = try BinaryRunner.rosterFile(for: fleet)
             let terminal = try PseudoTerminal()
-            let process = Process()
-            process.executableURL = BinaryRunner.binary
-            process.arguments = ["send", "--roster", roster, "--no-cache", "--direct", "--timeout", "700ms", "hello"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["TERM"] = "xterm"
-            environment["NO_COLOR"] = "1"
-            process.environment = environment
-            process.standardInput = terminal.terminal
-            process.standardOutput = terminal.terminal
-            process.standardError = terminal.terminal
-            try process.run()
+            let process = try terminal.launch(["send", "--roster", roster, "--no-cache", "--direct", "--timeout", "700ms", "hello"])
             #expect(terminal.waitFor("waiting for ergon-ai · 0."))
             #expect(terminal.waitFor(" s of 0.7 s"))
             #expect(terminal.waitFor("2/3 replied"))
@@ -294,17 +264,7 @@ struct WaitingTests {
             let roster = try BinaryRunner.rosterFile(for: fleet)
             let words = (1...60).map { "word\($0)" }.joined(separator: " ")
             let terminal = try PseudoTerminal()  // 120 columns
-            let process = Process()
-            process.executableURL = BinaryRunner.binary
-            process.arguments = ["send", "--roster", roster, "--no-cache", "--direct", words]
-            var environment = ProcessInfo.processInfo.environment
-            environment["TERM"] = "xterm"
-            environment["NO_COLOR"] = "1"
-            process.environment = environment
-            process.standardInput = terminal.terminal
-            process.standardOutput = terminal.terminal
-            process.standardError = terminal.terminal
-            try process.run()
+            let process = try terminal.launch(["send", "--roster", roster, "--no-cache", "--direct", words])
             #expect(terminal.waitFor("1/1 replied"))
             #expect(process.exits())
             let lines = terminal.screen.components(separatedBy: "\r\n").filter { $0.contains("word") }
@@ -342,16 +302,7 @@ struct ProgressTests {
         defer { range.release() }
         let scan = range.scan
         let terminal = try PseudoTerminal()
-        let process = Process()
-        process.executableURL = BinaryRunner.binary
-        process.arguments = ["discover", "--cache", cache.path, "--scan", scan]
-        var environment = ProcessInfo.processInfo.environment
-        environment["TERM"] = "xterm"
-        process.environment = environment
-        process.standardInput = terminal.terminal
-        process.standardOutput = terminal.terminal
-        process.standardError = terminal.terminal
-        try process.run()
+        let process = try terminal.launch(["discover", "--cache", cache.path, "--scan", scan])
         #expect(terminal.waitFor("probing scan:\(scan): 41 of 41"))
         #expect(process.exits())
         let after = terminal.screen.components(separatedBy: "41 of 41").last ?? ""

@@ -36,6 +36,24 @@ final class PseudoTerminal: @unchecked Sendable {
         }
     }
 
+    /// Starts the built teamchat with `arguments` on this terminal as its three standard streams, as a person
+    /// would at an xterm (colour off, so that the tests read plain text), with `environment` added.
+    func launch(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = BinaryRunner.binary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm"
+        environment["NO_COLOR"] = "1"
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        process.standardInput = terminal
+        process.standardOutput = terminal
+        process.standardError = terminal
+        try process.run()
+        return process
+    }
+
     /// Types `text` as if on a keyboard.
     func type(_ text: String) {
         _ = text.utf8CString.withUnsafeBufferPointer { write(controller, $0.baseAddress, $0.count - 1) }
