@@ -48,7 +48,8 @@ public final class BusBridge: Sendable {
         self.bridgeID = bridgeID ?? "\(BusTransport.hostName())-\(getpid())"
         self.heartbeat = heartbeat
         self.ttl = ttl
-        self.client = RedisClient(url: url, name: "teamchat-bridge-\(self.bridgeID)")
+        self.client = RedisClient(
+            url: url, name: "teamchat-bridge-\(self.bridgeID)", channels: [BusNames.requestChannel(team: url.team)])
         self.inboxClient = RedisClient(url: url, name: "teamchat-bridge-\(self.bridgeID)-inbox")
     }
 
@@ -82,11 +83,6 @@ public final class BusBridge: Sendable {
                 }
             }
             group.addTask {
-                while !Task.isCancelled {
-                    if (try? await self.client.subscribe([requests], timeout: .seconds(5))) != nil { return }
-                }
-            }
-            group.addTask {
                 await withTaskGroup(of: Void.self) { rounds in
                     for await message in self.client.messages where message.channel == requests {
                         guard let request = BusRequest.decode(message.payload) else { continue }
@@ -94,7 +90,7 @@ public final class BusBridge: Sendable {
                     }
                 }
             }
-            // Every child runs until this task is cancelled (the subscription, once made, returns early).
+            // Every child runs until this task is cancelled.
             await group.waitForAll()
         }
         // Withdrawn on a clean stop (a killed bridge's presence expires with its TTL instead).
@@ -108,12 +104,7 @@ public final class BusBridge: Sendable {
         let wanted = Set(request.to)
         let mine = team.filter { wanted.contains($0.id) }
         guard !mine.isEmpty else { return }
-        var options = session.configuration.probeOptions
-        options.timeout = request.timeout
-        options.deadline = nil
-        options.quorum = nil
-        options.finishAtQuorum = false
-        options.maximumReplyBytes = request.maximumReplyBytes
+        let options = roundOptions(timeout: request.timeout, maximumReplyBytes: request.maximumReplyBytes)
         let streaming = if case .chat(let chat) = request.request { chat.stream } else { false }
         // Each answer published the moment it arrives, without waiting for the previous publish's reply: the
         // connection pipelines them, in order.
@@ -130,6 +121,18 @@ public final class BusBridge: Sendable {
                 }
             }
         }
+    }
+
+    /// A round for a requester: its reply timeout (the session's when it gave none), every answer awaited (the
+    /// requester keeps its own deadline and quorum).
+    private func roundOptions(timeout: Duration?, maximumReplyBytes: Int?) -> RoundOptions {
+        var options = session.configuration.probeOptions
+        options.timeout = timeout ?? options.timeout
+        options.deadline = nil
+        options.quorum = nil
+        options.finishAtQuorum = false
+        if let maximumReplyBytes { options.maximumReplyBytes = maximumReplyBytes }
+        return options
     }
 
     // MARK: Posted rounds (send --async)
@@ -189,11 +192,8 @@ public final class BusBridge: Sendable {
             _ = try? await client.send(acknowledge)
             return
         }
-        var options = session.configuration.probeOptions
-        options.timeout = text("timeout_ms").flatMap(Double.init).flatMap { Duration(checkedSeconds: $0 / 1_000) } ?? options.timeout
-        options.deadline = nil
-        options.quorum = nil
-        options.finishAtQuorum = false
+        let timeout = text("timeout_ms").flatMap(Double.init).flatMap { Duration(checkedSeconds: $0 / 1_000) }
+        let options = roundOptions(timeout: timeout, maximumReplyBytes: nil)
         let answers = BusNames.answers(team: url.team, round: round)
         let keep = String(max(1, expires - now) + 3_600_000)
         for await event in session.round(.chat(message), to: mine, options: options) {

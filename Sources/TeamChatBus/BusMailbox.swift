@@ -85,8 +85,7 @@ public enum BusMailbox {
 
     /// The ids of a `{"to":[…]}` list (records and inbox entries carry them so).
     static func ids(_ json: String) -> [String] {
-        let object = try? Array(json.utf8).withUnsafeBytes { try JSONObjectReader.value(of: $0) }.object
-        guard case .array(let values)? = object?["to"] else { return [] }
+        guard case .array(let values)? = jsonObject(Array(json.utf8))?["to"] else { return [] }
         return values.compactMap { if case .string(let id) = $0 { id } else { nil } }
     }
 

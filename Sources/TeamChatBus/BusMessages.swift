@@ -26,11 +26,12 @@ public struct BusPresence: Sendable, Hashable {
     }
 
     public static func decode(_ bytes: [UInt8]) -> BusPresence? {
-        guard let object = try? bytes.withUnsafeBytes({ try JSONObjectReader.value(of: $0) }).object else { return nil }
+        guard let object = jsonObject(bytes) else { return nil }
         let fields = JSONFields(object)
-        guard let bridge = try? fields.string("bridge"), let host = try? fields.optionalString("host"),
-            let entries = try? fields.objects("specialists")
-        else { return nil }
+        guard let bridge = try? fields.string("bridge"), let entries = try? fields.objects("specialists") else {
+            return nil
+        }
+        let host = (try? fields.optionalString("host")) ?? nil
         let members = entries.compactMap { entry -> Member? in
             guard let id = try? entry.string("id"), !id.isEmpty else { return nil }
             return Member(id: id, model: try? entry.optionalString("model"))
@@ -69,10 +70,10 @@ public struct BusRequest: Sendable, Hashable {
     }
 
     public static func decode(_ bytes: [UInt8]) -> BusRequest? {
-        guard let object = try? bytes.withUnsafeBytes({ try JSONObjectReader.value(of: $0) }).object else { return nil }
+        guard let object = jsonObject(bytes) else { return nil }
         let fields = JSONFields(object)
         guard let round = try? fields.string("bus_round"), let replyTo = try? fields.string("reply_to"),
-            let to = try? fields.optionalStrings("to"), let kind = try? fields.string("kind"),
+            let to = try? fields.optionalStrings("to") ?? [], let kind = try? fields.string("kind"),
             let milliseconds = try? fields.number("timeout_ms", in: 0...86_400_000),
             let timeout = Duration(checkedSeconds: milliseconds / 1_000)
         else { return nil }
@@ -88,7 +89,7 @@ public struct BusRequest: Sendable, Hashable {
         }
         let maximum = (try? fields.optionalInteger("max_reply_bytes", in: 1...(1 << 30))) ?? nil
         return BusRequest(
-            round: round, replyTo: replyTo, to: to ?? [], request: request, timeout: timeout,
+            round: round, replyTo: replyTo, to: to, request: request, timeout: timeout,
             maximumReplyBytes: maximum ?? (16 << 20))
     }
 }
@@ -104,10 +105,15 @@ public enum BusReply {
 
     /// The bus round and the event, or nil for anything else.
     public static func decode(_ bytes: [UInt8]) -> (round: String, event: RoundEvent)? {
-        guard let object = try? bytes.withUnsafeBytes({ try JSONObjectReader.value(of: $0) }).object,
+        guard let object = jsonObject(bytes),
             case .string(let round)? = object["bus_round"],
             let decoded = try? RoundEventCodec.decode(object: object)
         else { return nil }
         return (round, decoded.event)
     }
+}
+
+/// The JSON object `bytes` hold, or nil for anything else (bus messages come from other machines: never trusted).
+func jsonObject(_ bytes: [UInt8]) -> [String: JSONObjectReader.Value]? {
+    (try? bytes.withUnsafeBytes { try JSONObjectReader.value(of: $0) })?.object
 }

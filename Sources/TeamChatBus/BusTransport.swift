@@ -58,7 +58,7 @@ public final class BusTransport: RunningTransport, TeamCatalog {
         let id = clientID ?? "\(BusTransport.hostName())-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         self.clientID = id
         self.replyChannel = BusNames.replyChannel(team: url.team, client: id)
-        self.client = RedisClient(url: url, name: "teamchat-\(id)")
+        self.client = RedisClient(url: url, name: "teamchat-\(id)", channels: [replyChannel])
         self.loop = MultiThreadedEventLoopGroup.singleton.next()
         (jobs, jobQueue) = AsyncStream.makeStream(of: (@Sendable () async -> Void).self)
         self.state = NIOLoopBoundBox.makeBoxSendingValue(State(), eventLoop: loop)
@@ -86,13 +86,7 @@ public final class BusTransport: RunningTransport, TeamCatalog {
                     for await job in self.jobs { work.addTask { await job() } }
                 }
             }
-            group.addTask {
-                // Subscribed as soon as connected; the client subscribes again after every reconnection.
-                while !Task.isCancelled {
-                    if (try? await self.client.subscribe([self.replyChannel], timeout: .seconds(5))) != nil { return }
-                }
-            }
-            // Every child runs until this task is cancelled (the subscription, once made, returns early).
+            // Every child runs until this task is cancelled.
             await group.waitForAll()
         }
         loop.execute {

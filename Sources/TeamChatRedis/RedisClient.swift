@@ -34,10 +34,14 @@ public final class RedisClient: Sendable {
     public let messages: AsyncStream<Message>
     private let deliver: AsyncStream<Message>.Continuation
 
-    public init(url: RedisURL, name: String? = nil, backoff: ReconnectBackoff = ReconnectBackoff()) {
+    /// - Parameter channels: subscribed on every connection, from the first (more with ``subscribe(_:timeout:)``).
+    public init(
+        url: RedisURL, name: String? = nil, backoff: ReconnectBackoff = ReconnectBackoff(), channels: [String] = []
+    ) {
         self.url = url
         self.name = name
         self.backoff = backoff
+        state.withLockedValue { $0.subscriptions = Set(channels) }
         (messages, deliver) = AsyncStream.makeStream(of: Message.self)
     }
 

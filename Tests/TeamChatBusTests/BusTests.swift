@@ -239,3 +239,18 @@ struct BusRosterTests {
         }
     }
 }
+
+@Suite("Bus messages")
+struct BusMessageTests {
+    @Test("what other machines send is read leniently where a member may be missing, and refused when it is wrong")
+    func decoding() {
+        let presence = BusPresence.decode(Array(#"{"bridge":"b","specialists":[{"id":"x"},{"id":""}]}"#.utf8))
+        #expect(presence?.bridge == "b" && presence?.host == "")
+        #expect(presence?.members.map(\.id) == ["x"])
+        #expect(BusPresence.decode(Array(#"{"specialists":[]}"#.utf8)) == nil)
+        let request = BusRequest.decode(Array(#"{"bus_round":"r","reply_to":"c","kind":"ping","timeout_ms":500}"#.utf8))
+        #expect(request?.to == [] && request?.request == .ping && request?.timeout == .milliseconds(500))
+        #expect(BusRequest.decode(Array(#"{"bus_round":"r","reply_to":"c","to":5,"kind":"ping","timeout_ms":1}"#.utf8)) == nil)
+        #expect(BusRequest.decode(Array("not json".utf8)) == nil)
+    }
+}
