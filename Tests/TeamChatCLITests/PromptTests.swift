@@ -249,7 +249,15 @@ struct WaitingTests {
             let screen = terminal.screen
             let afterLast = screen.components(separatedBy: "waiting for ergon-ai").last ?? ""
             #expect(afterLast.contains("\r\u{1B}[K"))
-            #expect(!screen.contains("waiting for engram-ai"))  // the answered are never waited for
+            // Once a specialist has answered, no later line waits for it (before it answers, one may: a loaded
+            // machine can take longer than the first tick).
+            for id in ["engram-ai", "hermes-ai"] {
+                let afterAnswer = screen.components(separatedBy: "\(id): hello").dropFirst().joined()
+                let waitedFor = afterAnswer.components(separatedBy: "waiting for ").dropFirst()
+                    .map { $0.components(separatedBy: " · ").first ?? "" }
+                #expect(screen.contains("\(id): hello"))
+                #expect(!waitedFor.contains { $0.contains(id) }, "\(id) was waited for after it answered")
+            }
 
             let piped = try BinaryRunner.run(
                 ["send", "--roster", roster, "--no-cache", "--direct", "--timeout", "300ms", "hello"])
