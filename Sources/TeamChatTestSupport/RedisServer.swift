@@ -22,13 +22,7 @@ public final class RedisServer: Sendable {
     }
 
     public static func executable() -> String? {
-        let environment = ProcessInfo.processInfo.environment
-        if let named = environment["TEAMCHAT_REDIS_SERVER"] { return named }
-        for directory in (environment["PATH"] ?? "/usr/bin").split(separator: ":") + ["/usr/sbin", "/usr/bin"] {
-            let path = "\(directory)/redis-server"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
+        installedExecutable(["redis-server"], overriddenBy: "TEAMCHAT_REDIS_SERVER")
     }
 
     /// The URL of this server for `team`.

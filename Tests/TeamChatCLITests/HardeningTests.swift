@@ -272,24 +272,10 @@ struct HardeningTests {
         // ports, so the range is taken below the kernel's ephemeral range, every port of it held, and three of
         // them handed to the fleet.
         let width = 300
-        let ephemeralLow = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
-            .flatMap { $0.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } } ?? 32_768
-        let ceiling = max(ephemeralLow, 10_000 + 2 * width) - width
-        var held: [ReservedPort] = []
-        var low = 0
-        for _ in 0..<20 where held.isEmpty {
-            low = Int.random(in: 10_000...ceiling)
-            for port in low..<(low + width) {
-                guard let reserved = try? ReservedPort(host: "127.0.0.1", port: port) else {
-                    held.forEach { $0.release() }
-                    held = []
-                    break
-                }
-                held.append(reserved)
-            }
-        }
-        try #require(held.count == width, "no free range of \(width) ports below \(ephemeralLow)")
-        defer { held.forEach { $0.release() } }
+        let range = try #require(ReservedRange.hold(width: width), "no free range of \(width) ports")
+        defer { range.release() }
+        let held = range.ports
+        let low = range.low
         let positions = [17, 150, width - 1]
         var team = SimulatedSpecialistConfiguration.team(count: positions.count)
         for (index, position) in positions.enumerated() {
@@ -303,7 +289,7 @@ struct HardeningTests {
             sh.executableURL = URL(fileURLWithPath: "/bin/sh")
             sh.arguments = [
                 "-c", "ulimit -n 150 && exec \"$0\" discover --scan \"$1\" --cache \"$2\" --json", BinaryRunner.binary.path,
-                "127.0.0.1:\(low)-\(low + width - 1)", cache,
+                range.scan, cache,
             ]
             let out = Pipe()
             let err = Pipe()

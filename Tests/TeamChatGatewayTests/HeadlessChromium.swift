@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import TeamChatTestSupport
 import Testing
 
 /// Debian's `chromium`, headless, driven over the DevTools protocol: a real browser for the gateway's page.
@@ -21,15 +22,7 @@ final class HeadlessChromium: Sendable {
 
     /// The browser's path, or nil when none is installed.
     static func executable() -> String? {
-        let environment = ProcessInfo.processInfo.environment
-        if let named = environment["TEAMCHAT_CHROMIUM"] { return named }
-        for directory in (environment["PATH"] ?? "/usr/bin").split(separator: ":") {
-            for name in ["chromium", "chromium-browser"] {
-                let path = "\(directory)/\(name)"
-                if FileManager.default.isExecutableFile(atPath: path) { return path }
-            }
-        }
-        return nil
+        installedExecutable(["chromium", "chromium-browser"], overriddenBy: "TEAMCHAT_CHROMIUM")
     }
 
     /// Runs `body` with a fresh browser (its own profile, so no storage leaks between tests), then closes it.
