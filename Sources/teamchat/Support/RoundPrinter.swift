@@ -25,20 +25,14 @@ struct RoundPrinter: Sendable {
         let events = await access.round(request, to: team, options: options, breakers: breakers)
             ?? RoundEvents(batches: AsyncStream { $0.finish() })
         guard renderer.wantsTicks else {
-            for await event in events {
-                if case .finished(let summary) = event {
-                    // Cancellation ends the round with the exchanges in flight reported as cancelled: that is an
-                    // interruption, not a result.
-                    if Task.isCancelled { break }
-                    renderer.render(event)
-                    return summary
+            events: for await event in events {
+                switch Self.take(event, renderer: &renderer, partial: &partial) {
+                case .more: continue
+                case .finished(let summary): return summary
+                case .interrupted: break events
                 }
-                renderer.render(event)
-                if case .outcome(let outcome) = event { partial.add(outcome) }
             }
-            partial.elapsed = started.duration(to: .now)
-            renderer.interrupted(partial)
-            return nil
+            return Self.interrupted(partial, since: started, renderer: &renderer)
         }
         // With a status line: the round's events and a tick every 100 ms, merged, all rendered here in turn.
         let (steps, step) = AsyncStream.makeStream(of: RoundStep.self)
@@ -56,24 +50,52 @@ struct RoundPrinter: Sendable {
                 case .tick:
                     renderer.tick(elapsed: started.duration(to: .now))
                 case .event(let event):
-                    if case .finished(let summary) = event {
-                        if Task.isCancelled { break steps }
-                        renderer.render(event)
-                        return summary
+                    switch Self.take(event, renderer: &renderer, partial: &partial) {
+                    case .more: continue
+                    case .finished(let summary): return summary
+                    case .interrupted: break steps
                     }
-                    renderer.render(event)
-                    if case .outcome(let outcome) = event { partial.add(outcome) }
                 }
             }
-            partial.elapsed = started.duration(to: .now)
-            renderer.interrupted(partial)
-            return nil
+            return Self.interrupted(partial, since: started, renderer: &renderer)
         }
     }
 
     private enum RoundStep: Sendable {
         case event(RoundEvent)
         case tick
+    }
+
+    private enum Taken {
+        case more
+        case finished(RoundSummary)
+        case interrupted
+    }
+
+    /// Renders one event, counting outcomes in `partial`; says whether the round goes on, ended, or was
+    /// interrupted (cancellation ends the round with the exchanges in flight reported as cancelled: that is an
+    /// interruption, not a result).
+    private static func take(
+        _ event: RoundEvent, renderer: inout any RoundRenderer, partial: inout RoundSummary
+    ) -> Taken {
+        if case .finished(let summary) = event {
+            if Task.isCancelled { return .interrupted }
+            renderer.render(event)
+            return .finished(summary)
+        }
+        renderer.render(event)
+        if case .outcome(let outcome) = event { partial.add(outcome) }
+        return .more
+    }
+
+    /// Reports an interrupted round: what arrived so far.
+    private static func interrupted(
+        _ partial: RoundSummary, since started: ContinuousClock.Instant, renderer: inout any RoundRenderer
+    ) -> RoundSummary? {
+        var partial = partial
+        partial.elapsed = started.duration(to: .now)
+        renderer.interrupted(partial)
+        return nil
     }
 
     func makeRenderer(for team: [Specialist]) -> any RoundRenderer {
