@@ -64,13 +64,6 @@ enum Interrupts {
             }
             source.resume()
             for number in [SIGINT, SIGTERM] { signal(number, forwardSignal) }
-            // A parent may have started us with these blocked (test runners, some supervisors): a handler for a
-            // signal that can never arrive would make Ctrl-C and SIGTERM do nothing. Unblocked in this thread,
-            // the kernel has a thread to deliver them to.
-            var unblock = sigset_t()
-            sigemptyset(&unblock)
-            for number in [SIGINT, SIGTERM] { sigaddset(&unblock, number) }
-            pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
             let held = ReadSource(source: source)
             continuation.onTermination = { _ in
                 for number in [SIGINT, SIGTERM] { signal(number, SIG_DFL) }
@@ -90,6 +83,19 @@ private struct SignalPipe: Sendable {
         guard pipe(&ends) == 0 else { fatalError("teamchat: cannot create a pipe for signals") }
         for end in ends { _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK) }
         signalWriteEnd = ends[1]
+        // A parent may have started us with SIGINT and SIGTERM blocked (test runners, some supervisors), and every
+        // thread inherits that: the handlers would never run. One thread of our own, alive as long as the process,
+        // unblocks them and waits, so the kernel always has a thread to deliver them to (unblocking them in a pool
+        // thread was not enough: the pool retires idle threads, and the signal then stayed pending for ever).
+        var thread = pthread_t()
+        _ = pthread_create(&thread, nil, { _ in
+            var unblock = sigset_t()
+            sigemptyset(&unblock)
+            sigaddset(&unblock, SIGINT)
+            sigaddset(&unblock, SIGTERM)
+            pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+            while true { pause() }
+        }, nil)
         return SignalPipe(readEnd: ends[0], writeEnd: ends[1])
     }()
 }
