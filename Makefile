@@ -57,12 +57,15 @@ demo: release
 ## pseudo-terminal tests (all Swift Testing), the page in headless Chromium, the bus across network namespaces
 ## (Tests/Across: root, which CI has), then a short run of every fuzz target.
 ## The browser tests run on their own: a browser starting beside the timing-sensitive tests starves them on a
-## small machine.
+## small machine. So do the tests of the built binary: they wait for their children on threads of the shared
+## cooperative pool, which the in-process servers of the other tests (bridges, gateways) need.
 BROWSER_TESTS := GatewayPageTests
+BINARY_TESTS := TeamChatCLITests
 test: deps peers
 	$(SWIFT) build --build-tests
 	$(MAKE) check-generated
-	TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 $(SWIFT) test --skip-build --disable-xctest --skip $(BROWSER_TESTS)
+	$(SWIFT) test --skip-build --disable-xctest --skip $(BROWSER_TESTS) --skip $(BINARY_TESTS)
+	TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 $(SWIFT) test --skip-build --disable-xctest --filter $(BINARY_TESTS)
 	$(SWIFT) test --skip-build --disable-xctest --filter $(BROWSER_TESTS)
 	$(SUDO) Tests/Across/bus-across-namespaces.sh $(DEBUG)
 	$(MAKE) fuzz FUZZ_SECONDS=3
