@@ -21,6 +21,24 @@ struct SupportTests {
         #expect(Duration(parsing: text) == expected)
     }
 
+    @Test("UTF-8 validation agrees with the standard library, wherever the first non-ASCII byte falls")
+    func utf8Validation() {
+        let tails: [[UInt8]] = [
+            [], [0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80],  // valid: é, €, 😀
+            [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF],  // invalid
+        ]
+        for length in 0...17 {
+            for tail in tails {
+                for suffix in [[], Array("ok\"}".utf8)] {
+                    let bytes = Array(repeating: UInt8(ascii: "a"), count: length) + tail + suffix
+                    let expected = String(validating: bytes, as: UTF8.self) != nil
+                    #expect(UTF8Validation.isValid(bytes) == expected, "\(bytes)")
+                    #expect(UTF8Validation.isValid(bytes.lazy.map { $0 }) == expected, "not contiguous: \(bytes)")
+                }
+            }
+        }
+    }
+
     @Test("bad durations", arguments: ["", "s", "-1s", "1d", "abc", "1.2.3s", "ms5", "1m30", "1 s", "1e3s"])
     func badDurations(_ text: String) {
         #expect(Duration(parsing: text) == nil)

@@ -1,4 +1,6 @@
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 
 /// Runs a benchmark workload against a team: rounds closed-loop (as fast as `concurrency` allows) or open-loop
 /// (`rate` rounds per second on a schedule), pooled or cold, and records every round and request.
@@ -40,20 +42,33 @@ public struct BenchRunner: Sendable {
     public let makeTransports: @Sendable () -> [any SpecialistTransport]
     /// Runs the rounds of `gateway` mode elsewhere (a running gateway), when set.
     public let driver: (any BenchRoundDriver)?
+    /// Where the engines run their rounds, and the rounds are consumed.
+    public let eventLoopGroup: any EventLoopGroup
 
     public init(
         team: [Specialist], workload: Workload, driver: (any BenchRoundDriver)? = nil,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         makeTransports: @escaping @Sendable () -> [any SpecialistTransport]
     ) {
         self.team = team
         self.workload = workload
         self.driver = driver
+        self.eventLoopGroup = eventLoopGroup
         self.makeTransports = makeTransports
     }
 
     /// Runs one mode. `progress` is called with the number of measured rounds done so far.
+    ///
+    /// The rounds are consumed on an event loop of the group: with a group of one loop (a client process), a round
+    /// goes from its first write to its consumer's next round without leaving that thread.
     public func run(_ mode: BenchMode, progress: @escaping @Sendable (Int) -> Void = { _ in }) async -> BenchRun {
-        let pooled = mode != .cold ? RoundEngine(transports: makeTransports()) : nil
+        await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoopGroup.next())) {
+            await run(mode, consumedOnLoop: progress)
+        }
+    }
+
+    private func run(_ mode: BenchMode, consumedOnLoop progress: @escaping @Sendable (Int) -> Void) async -> BenchRun {
+        let pooled = mode != .cold ? RoundEngine(transports: makeTransports(), eventLoopGroup: eventLoopGroup) : nil
         // Transports with work of their own (the bus's connection and reply reader) run beside the mode.
         let running = pooled.map { $0.transports.values.compactMap { $0 as? any RunningTransport } } ?? []
         guard !running.isEmpty else { return await measured(mode, pooled: pooled, progress: progress) }
@@ -151,7 +166,7 @@ public struct BenchRunner: Sendable {
         scheduled: ContinuousClock.Instant,
         runStart: ContinuousClock.Instant
     ) async -> (RoundSample, [RequestSample], opened: [String: Int]) {
-        let engine = pooled ?? RoundEngine(transports: makeTransports())
+        let engine = pooled ?? RoundEngine(transports: makeTransports(), eventLoopGroup: eventLoopGroup)
         var options = workload.options
         options.finishAtQuorum = false
         let started = ContinuousClock.now

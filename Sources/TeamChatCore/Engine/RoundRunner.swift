@@ -115,7 +115,6 @@ final class RoundRunner: ExchangeObserver, Sendable {
                 state.timer = try? loop.scheduleCallback(at: at.deadline, handler: self)
             }
             let actions = event(&state.machine, now)
-            var rest: [Machine.Action] = []
             var finished = false
             for action in actions {
                 switch action {
@@ -137,7 +136,7 @@ final class RoundRunner: ExchangeObserver, Sendable {
                 case .finish:
                     finished = true
                 default:
-                    rest.append(action)
+                    break  // performed outside the lock
                 }
             }
             state.performing += 1
@@ -148,11 +147,11 @@ final class RoundRunner: ExchangeObserver, Sendable {
                 // Taken out of `pending` under the lock, so a flush still scheduled finds nothing to overtake it.
                 state.last = state.pending
                 state.pending.removeAll()
-                return (rest, false)
+                return (actions, false)
             }
-            guard !state.pending.isEmpty, !state.flushScheduled else { return (rest, false) }
+            guard !state.pending.isEmpty, !state.flushScheduled else { return (actions, false) }
             state.flushScheduled = true
-            return (rest, true)
+            return (actions, true)
         }
         perform(actions)
         // The summary goes out only once every handler has performed its actions (releases above all): a consumer
@@ -205,7 +204,7 @@ final class RoundRunner: ExchangeObserver, Sendable {
             case .cancelExchange(let token, let lease):
                 lease.cancel(token)
             case .emit, .scheduleTimer, .finish:
-                break  // handled under the lock
+                break  // done under the lock, in `handle`
             }
         }
         for (transport, requests) in leases {

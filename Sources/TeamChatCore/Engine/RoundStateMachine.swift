@@ -162,7 +162,9 @@ where Instant.Duration == Duration {
             lease: lease, info: info, sentAt: now, deadline: min(own, roundDeadline), ownDeadline: own <= roundDeadline,
             heard: false)
         slots[token.index] = .exchanging(attempt, exchange)
-        var actions: [Action] = [.exchange(index: token.index, token: token, lease: lease)]
+        var actions: [Action] = []
+        actions.reserveCapacity(2)  // this path runs once per specialist per round: one allocation, no growth
+        actions.append(.exchange(index: token.index, token: token, lease: lease))
         schedule(exchange.deadline, into: &actions)
         return actions
     }
@@ -208,7 +210,9 @@ where Instant.Duration == Duration {
             guard let lease = abandoned.removeValue(forKey: token) else { return [] }
             return [.release(lease, reusable: result.reusable)]
         }
-        var actions: [Action] = [.release(exchange.lease, reusable: result.reusable)]
+        var actions: [Action] = []
+        actions.reserveCapacity(4)  // release, outcome, and for the last one summary and finish
+        actions.append(.release(exchange.lease, reusable: result.reusable))
         if case .failure = result.outcome, result.nothingReceived, exchange.info.reused, !attempt.staleRetried {
             // The pooled connection had been closed by its peer while idle: the request reached nobody. Once, at
             // once, on a new connection.

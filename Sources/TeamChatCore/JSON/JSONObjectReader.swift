@@ -69,6 +69,7 @@ public enum JSONObjectReader {
             throw .notAnObject
         }
         var members: [(key: String, value: Value)] = []
+        members.reserveCapacity(8)  // a reply has a handful: one allocation instead of one per doubling
         try parser.object(depth: 0) { key, value in members.append((key, value)) }
         try parser.expectEnd()
         return members

@@ -4,7 +4,7 @@ import TeamChatCore
 import TeamChatRedis
 
 /// `teamchat bridge`: this machine's specialists on a Redis bus, for teams across machines (DESIGN §8).
-struct Bridge: AsyncParsableCommand {
+struct Bridge: AsyncParsableCommand, ServerCommand {
     static let configuration = CommandConfiguration(
         commandName: "bridge",
         abstract: "Put this machine's specialists on a Redis bus, so that a team spans machines.",

@@ -9,7 +9,7 @@ import Foundation
 #endif
 
 /// `teamchat fleet`: simulated specialists to try teamchat on, until Ctrl-C.
-struct FleetCommand: AsyncParsableCommand {
+struct FleetCommand: AsyncParsableCommand, ServerCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet",
         abstract: "Run simulated specialists speaking the protocol, until interrupted.",

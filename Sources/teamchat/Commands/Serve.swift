@@ -6,7 +6,7 @@ import TeamChatCore
 import TeamChatGateway
 
 /// `teamchat serve`: the warm gateway.
-struct Serve: AsyncParsableCommand {
+struct Serve: AsyncParsableCommand, ServerCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the team over HTTP, SSE, WebSocket and a local control socket, over warm connections.",
