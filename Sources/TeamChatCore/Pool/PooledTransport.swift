@@ -93,7 +93,10 @@ public final class PooledTransport: SpecialistTransport {
             defer { state.pools.removeAll() }
             return Array(state.pools.values)
         }
-        for pool in all { try? await pool.shutdown().get() }
+        // Every pool starts closing at once, then all are waited for: one at a time, a one-shot `send` to 18 spent
+        // more on its goodbyes than on its round.
+        let closed = all.map { $0.shutdown() }
+        for future in closed { try? await future.get() }
     }
 
     /// The pool for `specialist`, created on first use (nothing is resolved or opened until a lease needs it).
