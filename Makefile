@@ -10,7 +10,7 @@ RELEASE  := .build/release/teamchat
 # The man page's date: fixed so that regenerating it is reproducible; bump it with the CLI.
 MAN_DATE := 2026-11-25
 
-.PHONY: all deps peers build release demo test bench-floor benchmark fuzz completions man check-generated install uninstall clean
+.PHONY: all deps peers build release demo test bench-floor benchmark benchmark-check benchmark-thresholds fuzz completions man check-generated install uninstall clean
 
 all: build
 
@@ -95,6 +95,23 @@ bench-floor: release
 ## The benchmark suite (its own package: the first run builds ordo-one/benchmark, a few minutes).
 benchmark: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+## Mallocs per round against the thresholds in Benchmarks/Thresholds (the tolerances are in the benchmarks' code):
+## fails on a regression; says so when every change is an improvement (then store them with benchmark-thresholds).
+benchmark-check: deps
+	@cd Benchmarks && { $(SWIFT) package benchmark thresholds check --no-progress; status=$$?; \
+		if [ $$status = 4 ]; then echo "benchmark-check: only improvements: 'make benchmark-thresholds' stores them"; status=0; fi; \
+		exit $$status; }
+
+## Stores this machine's mallocs per round as the thresholds (wall-clock figures are left out: they are the machine's).
+benchmark-thresholds: deps
+	cd Benchmarks && rm -rf Thresholds && \
+		$(SWIFT) package --allow-writing-to-package-directory benchmark thresholds update --no-progress \
+			--skip '.*-baseline' && \
+		for f in Thresholds/*.json; do \
+			python3 -c 'import json, sys; print(json.dumps({"mallocCountTotal": json.load(sys.stdin)["mallocCountTotal"]}, indent=2))' \
+				<"$$f" >"$$f.new" && mv "$$f.new" "$$f" || exit 1; \
+		done
 
 COMPLETIONS_DIR ?= completions
 MAN_PAGE ?= man/teamchat.1

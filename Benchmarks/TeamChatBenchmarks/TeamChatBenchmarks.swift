@@ -13,15 +13,26 @@ import TeamChatTekton
 /// - a warm round to 1,000 specialists (wall clock and resident memory);
 /// - decoding one reply (baseline: JSONDecoder on the same line);
 /// - `teamchat bench`'s own bookkeeping per request (HdrHistogram recording and report building).
+///
+/// Mallocs per round are the one figure checked against stored thresholds (`Thresholds/`, written by
+/// `make benchmark-thresholds`, checked by `make benchmark-check`): unlike times, they do not depend on how busy the
+/// machine is, so a regression in them is a change in the code. They count every thread of the process, the
+/// simulated specialists' too. (Benchmark names have no spaces: ordo-one/benchmark 1.38 writes a threshold file
+/// under a name with spaces replaced, and looks for it under the name as it is.)
 let benchmarks: @Sendable () -> Void = {
+    let mallocsPerRound: [BenchmarkMetric: BenchmarkThresholds] = [
+        // A few percent: the fleet's and NIO's own allocations vary a little with timing (how replies batch per read).
+        .mallocCountTotal: BenchmarkThresholds(relative: [.p50: 5.0, .p90: 10.0], absolute: [.p50: 8, .p90: 16])
+    ]
     let rounds = Benchmark.Configuration(
         metrics: [.wallClock, .throughput, .mallocCountTotal],
         warmupIterations: 50,
         maxDuration: .seconds(5),
-        maxIterations: 5_000
+        maxIterations: 5_000,
+        thresholds: mallocsPerRound
     )
 
-    Benchmark("Warm round, 18 instant specialists", configuration: rounds) { benchmark in
+    Benchmark("warm-round-18", configuration: rounds) { benchmark in
         let team = Teams.shared.team(18)
         for _ in benchmark.scaledIterations {
             blackHole(await Teams.shared.pooled.collect(.chat("ping"), to: team).summary.replied)
@@ -30,7 +41,7 @@ let benchmarks: @Sendable () -> Void = {
         try await Teams.shared.start(18)
     }
 
-    Benchmark("Cold round, 18 instant specialists (baseline)", configuration: rounds) { benchmark in
+    Benchmark("cold-round-18-baseline", configuration: rounds) { benchmark in
         let team = Teams.shared.team(18)
         for _ in benchmark.scaledIterations {
             let engine = RoundEngine(transports: [TektonTransport.make()])
@@ -42,12 +53,15 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark(
-        "Warm round, 1000 instant specialists",
+        "warm-round-1000",
         configuration: .init(
             metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal],
             warmupIterations: 3,
             maxDuration: .seconds(10),
-            maxIterations: 200
+            maxIterations: 200,
+            thresholds: [
+                .mallocCountTotal: BenchmarkThresholds(relative: [.p50: 5.0, .p90: 10.0], absolute: [.p50: 400, .p90: 800])
+            ]
         )
     ) { benchmark in
         let team = Teams.shared.team(1_000)
@@ -61,15 +75,16 @@ let benchmarks: @Sendable () -> Void = {
     let line = ByteBuffer(
         string: #"{"type":"response","content":"apollo-ai: the team should build a faster client","model":"llama3","ai_id":"apollo-ai"}"#)
     let codec = Benchmark.Configuration(
-        metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(2), maxIterations: 100_000)
+        metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(2), maxIterations: 100_000,
+        thresholds: [.mallocCountTotal: BenchmarkThresholds(absolute: [.p50: 0, .p90: 0])])
 
-    Benchmark("Decode a reply", configuration: codec) { benchmark in
+    Benchmark("decode-reply", configuration: codec) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try? WireReply.decode(line))
         }
     }
 
-    Benchmark("Decode a reply with JSONDecoder (baseline)", configuration: codec) { benchmark in
+    Benchmark("decode-reply-jsondecoder-baseline", configuration: codec) { benchmark in
         struct Reply: Decodable {
             var type: String
             var content: String?
@@ -83,7 +98,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark(
-        "Bench bookkeeping, 18,000 requests (1,000 rounds of 18)",
+        "bench-bookkeeping-18000-requests",
         configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxDuration: .seconds(3), maxIterations: 200)
     ) { benchmark in
         for _ in benchmark.scaledIterations {
