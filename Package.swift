@@ -122,6 +122,7 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        .systemLibrary(name: "CMalloc"),
         .executableTarget(
             name: "teamchat",
             dependencies: [
@@ -133,6 +134,7 @@ let package = Package(
                 "TeamChatBus",
                 "TeamChatRedis",
                 "CLibEdit",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -19,7 +19,7 @@ enum Entry {
         }
         do {
             var command = try TeamChat.parseAsRoot(arguments)
-            EventLoops.configure(for: command)
+            ClientProcess.configure(for: command)
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {

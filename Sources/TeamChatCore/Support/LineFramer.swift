@@ -56,6 +56,14 @@ public struct LineFramer: Sendable {
         let line = buffer.getSlice(at: buffer.readerIndex, length: length)!
         buffer.moveReaderIndex(forwardBy: lineEnd)
         scanned = 0
+        if buffer.readableBytes == 0 {
+            // Let go of the read's buffer once it is consumed: NIO reuses a receive buffer that nobody else holds,
+            // and one held here until the next read made every read allocate a new one (and every idle connection
+            // keep one).
+            buffer = Self.empty
+        }
         return line
     }
+
+    private static let empty = ByteBuffer()
 }
