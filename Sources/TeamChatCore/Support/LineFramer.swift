@@ -57,9 +57,8 @@ public struct LineFramer: Sendable {
         buffer.moveReaderIndex(forwardBy: lineEnd)
         scanned = 0
         if buffer.readableBytes == 0 {
-            // Let go of the read's buffer once it is consumed: NIO reuses a receive buffer that nobody else holds,
-            // and one held here until the next read made every read allocate a new one (and every idle connection
-            // keep one).
+            // Let go of the read's buffer once it is consumed: an idle connection then holds no copy of its last
+            // reply, and the receive buffer is NIO's alone to reuse.
             buffer = Self.empty
         }
         return line
