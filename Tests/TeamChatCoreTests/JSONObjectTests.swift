@@ -28,6 +28,30 @@ struct JSONObjectTests {
         #expect(try members("{}").isEmpty)
     }
 
+    @Test("numbers read exactly as the C library reads them, those it reads itself and those it hands over")
+    func numbersAgreeWithStrtod() throws {
+        var texts = [
+            "0", "-0", "0.5", "-0.5", "10.25", "123.497", "999999999999999", "0.000000000000001", "1234567890.12345",
+            "9007199254740993", "1795663817.4179115", "0.1", "0.3", "2.675", "1e3", "-12.5E-2", "5e-324", "1.7976931348623157e308",
+            "0.100000000000000005551", "123456789012345678901234567890",
+        ]
+        // Deterministic pseudo-random decimals of 1 to 18 digits, split anywhere by a point.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<5_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let digits = String(state >> 4).prefix(Int(state % 18) + 1)
+            let point = Int((state >> 32) % UInt64(digits.count + 1))
+            var text = point == 0 || point == digits.count ? String(digits) : digits.prefix(point) + "." + digits.dropFirst(point)
+            if text.hasPrefix("0"), text.count > 1, !text.hasPrefix("0.") { text = "1" + text }
+            texts.append(state & 1 == 0 ? text : "-" + text)
+        }
+        for text in texts {
+            let parsed = try members(#"{"n":\#(text)}"#)
+            let expected = try #require(Double(text))
+            #expect(parsed[0].value.number?.bitPattern == expected.bitPattern, "\(text)")
+        }
+    }
+
     @Test("JSON that is not an object is told apart from what is not JSON")
     func notAnObject() {
         for text in ["[1,2]", "\"x\"", "42", "true", "null"] {

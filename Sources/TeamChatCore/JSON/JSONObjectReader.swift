@@ -144,6 +144,7 @@ public enum JSONObjectReader {
                 position += 1
                 return elements
             }
+            elements.reserveCapacity(16)  // a cache file's arrays are mostly recent latencies: a dozen or two
             while true {
                 skipWhitespace()
                 elements.append(try value(depth: depth + 1))
@@ -162,8 +163,12 @@ public enum JSONObjectReader {
             case UInt8(ascii: "\"")?:
                 return .string(try string())
             case UInt8(ascii: "{")?:
-                var members: [String: Value] = [:]
-                try object(depth: depth) { key, value in members[key] = value }
+                // Gathered first, so that the dictionary is made once at its size instead of regrown as it fills.
+                var pairs: [(key: String, value: Value)] = []
+                pairs.reserveCapacity(8)
+                try object(depth: depth) { key, value in pairs.append((key, value)) }
+                var members = [String: Value](minimumCapacity: pairs.count)
+                for (key, value) in pairs { members[key] = value }  // a repeated key keeps its last value
                 return .object(members)
             case UInt8(ascii: "[")?:
                 return .array(try array(depth: depth))
@@ -194,34 +199,61 @@ public enum JSONObjectReader {
         }
 
         /// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+        ///
+        /// A number of at most 15 digits and no exponent (a latency, a count, a port: most numbers in a cache file of
+        /// recent latencies) is computed here: its digits as an integer and a power of ten are both exact doubles,
+        /// so their quotient is the correctly rounded value, as the C library's conversion would give. Others go
+        /// through that conversion.
         mutating func number() throws(Failure) -> Double {
             let start = position
-            func digits(_ parser: inout Parser) -> Int {
-                var count = 0
+            var mantissa: UInt64 = 0
+            var digitCount = 0
+            var fractionDigits = 0
+            func digits(_ parser: inout Parser, into mantissa: inout UInt64, count: inout Int) -> Int {
+                var run = 0
                 while let byte = parser.peek, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
                     parser.position += 1
+                    run += 1
                     count += 1
+                    if count <= Self.exactDigits { mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0")) }
                 }
-                return count
+                return run
             }
-            if peek == UInt8(ascii: "-") { position += 1 }
+            let negative = peek == UInt8(ascii: "-")
+            if negative { position += 1 }
             if peek == UInt8(ascii: "0") {
                 position += 1
-            } else if digits(&self) == 0 {
+                digitCount = 1
+            } else if digits(&self, into: &mantissa, count: &digitCount) == 0 {
                 throw error("invalid number")
             }
             if peek == UInt8(ascii: ".") {
                 position += 1
-                guard digits(&self) > 0 else { throw error("invalid number") }
+                fractionDigits = digits(&self, into: &mantissa, count: &digitCount)
+                guard fractionDigits > 0 else { throw error("invalid number") }
             }
+            var exponent = false
             if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
+                exponent = true
                 position += 1
                 if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { position += 1 }
-                guard digits(&self) > 0 else { throw error("invalid number") }
+                var ignored: UInt64 = 0
+                var ignoredCount = 0
+                guard digits(&self, into: &ignored, count: &ignoredCount) > 0 else { throw error("invalid number") }
+            }
+            if !exponent, digitCount <= Self.exactDigits {
+                let magnitude = Double(mantissa) / Self.powersOfTen[fractionDigits]
+                return negative ? -magnitude : magnitude
             }
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
             guard let value = Double(text) else { throw error("invalid number") }
             return value
+        }
+
+        /// Up to this many decimal digits, an integer is exact as a double (10^15 < 2^53), and so is 10^digits.
+        static let exactDigits = 15
+        static let powersOfTen: [Double] = (0...exactDigits).map { exponent in
+            (0..<exponent).reduce(1.0) { value, _ in value * 10 }
         }
 
         /// A string; the bytes are known to be valid UTF-8 (the caller checks the whole line first).

@@ -6,12 +6,18 @@
 /// JSONEncoder's generic machinery costs more than the network, and because JSONEncoder's key order is unspecified.
 public struct JSONObjectWriter: Sendable {
     /// The UTF-8 bytes so far, without the closing brace.
-    private var bytes: [UInt8] = [UInt8(ascii: "{")]
+    private var bytes: [UInt8]
 
-    public init() {}
+    public init() {
+        // Room for a typical object at once, instead of growing from one byte through a reallocation per doubling.
+        bytes = []
+        bytes.reserveCapacity(128)
+        bytes.append(UInt8(ascii: "{"))
+    }
 
     /// Starts an object with `"type"` as its first member.
     public init(type: String) {
+        self.init()
         add("type", type)
     }
 
@@ -49,7 +55,7 @@ public struct JSONObjectWriter: Sendable {
     /// A nested object.
     public mutating func add(_ key: String, object: JSONObjectWriter) {
         appendKey(key)
-        bytes.append(contentsOf: object.utf8())
+        append(object)
     }
 
     /// An array of objects.
@@ -58,7 +64,7 @@ public struct JSONObjectWriter: Sendable {
         bytes.append(UInt8(ascii: "["))
         for (index, object) in objects.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(contentsOf: object.utf8())
+            append(object)
         }
         bytes.append(UInt8(ascii: "]"))
     }
@@ -113,8 +119,10 @@ public struct JSONObjectWriter: Sendable {
     public mutating func add(_ key: String, numbers: [Double]) {
         appendKey(key)
         bytes.append(UInt8(ascii: "["))
-        for (index, number) in numbers.filter(\.isFinite).enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+        var first = true
+        for number in numbers where number.isFinite {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
             bytes.append(contentsOf: String(number).utf8)
         }
         bytes.append(UInt8(ascii: "]"))
@@ -143,6 +151,13 @@ public struct JSONObjectWriter: Sendable {
 
     /// The finished object.
     public var string: String { String(decoding: utf8(), as: UTF8.self) }
+
+    /// A nested object, closed, copied once (``utf8(terminator:)`` would copy it twice: a cache file of 1,000
+    /// specialists nests objects five deep).
+    private mutating func append(_ object: JSONObjectWriter) {
+        bytes.append(contentsOf: object.bytes)
+        bytes.append(UInt8(ascii: "}"))
+    }
 
     private mutating func appendKey(_ key: String) {
         if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }

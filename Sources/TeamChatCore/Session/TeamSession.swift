@@ -174,11 +174,18 @@ public final class TeamSession: Sendable {
         jobQueue.finish()
     }
 
-    /// Closes every connection and persists health (after ``stop()`` and the end of ``run()``). Connections first:
-    /// when a round used up the descriptors, writing the cache needs one back.
+    /// Closes every connection and persists health (after ``stop()`` and the end of ``run()``).
     public func close() async {
-        await engine.shutdown()
+        // The connections close on their event loops while the cache is written here: a one-shot `send` waited for
+        // one, then the other. When a round left no descriptor free for the cache file, the connections go first.
+        guard DescriptorLimit.available > 2 else {
+            await engine.shutdown()
+            persist()
+            return
+        }
+        async let closed: Void = engine.shutdown()
         persist()
+        await closed
     }
 
     /// Writes what the session learned to the cache, merged with what other processes wrote meanwhile.
