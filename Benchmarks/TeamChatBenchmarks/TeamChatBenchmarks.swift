@@ -97,6 +97,26 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // A cache file holding a team of 1,000 with a full window of recent latencies each (about 0.5 MB): every
+    // one-shot `send` reads it twice and writes it once, whichever team it asks.
+    let cacheFile = Synthetic.cacheFile(specialists: 1_000)
+    let cacheConfiguration = Benchmark.Configuration(
+        metrics: [.wallClock, .mallocCountTotal], maxDuration: .seconds(3), maxIterations: 200)
+
+    Benchmark("cache-decode-1000", configuration: cacheConfiguration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try? SpecialistCache.decode(cacheFile))
+        }
+    }
+
+    Benchmark("cache-encode-1000", configuration: cacheConfiguration) { benchmark in
+        let cache = try SpecialistCache.decode(cacheFile)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(cache.encoded())
+        }
+    }
+
     Benchmark(
         "bench-bookkeeping-18000-requests",
         configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxDuration: .seconds(3), maxIterations: 200)
@@ -134,6 +154,24 @@ final class Teams: Sendable {
 enum Synthetic {
     static let settings = BenchSettings(
         addressed: 18, quorum: 18, concurrency: 1, rate: nil, warmup: 0, message: "ping", timeoutMS: 2_000)
+
+    /// A cache file (DESIGN §4) of one team of `specialists`, each with 23 recent latencies.
+    static func cacheFile(specialists: Int) -> Data {
+        var entries: [String] = []
+        for index in 0..<specialists {
+            let latencies = (0..<23).map { String(Double((index * 37 + $0 * 101) % 17_000) / 100 + 0.017) }
+            entries.append(
+                #"{"id":"s\#(index)","transport":"tekton","host":"127.0.0.1","port":\#(62_000 + index),"#
+                    + #""model":"instant","component":"c\#(index)","description":"instant specialist","#
+                    + #""health":{"requests":23,"successes":23,"failures":{},"recent_latencies_ms":["#
+                    + latencies.joined(separator: ",") + #"],"consecutive_failures":0,"#
+                    + #""last_seen":1795663817.4179115,"breaker":{"state":{"closed":{"failures":0}},"trips":0}}}"#)
+        }
+        let team =
+            #"{"source":"file:/tmp/r1k.json","discovered_at":1795663800.5,"ttl_seconds":60,"used_at":1795663817.4,"#
+            + #""specialists":["# + entries.joined(separator: ",") + "]}"
+        return Data((#"{"schema_version":2,"last_source":"file:/tmp/r1k.json","teams":["# + team + "]}\n").utf8)
+    }
 
     static let run: BenchRun = {
         var rounds: [RoundSample] = []
