@@ -29,6 +29,30 @@ struct SpecialistCacheTests {
         return cache
     }
 
+    @Test("a write merges into what is on disk: what another process wrote since this one read is never lost")
+    func writesMergeWhatOthersWrote() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-store-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/cache.json"
+        let mine = CacheStore(path: path)
+        let theirs = CacheStore(path: path)
+        #expect(mine.update { $0.lastSource = "first" } == nil)
+        guard case .cache(let read) = mine.load() else { Issue.record("no cache read"); return }
+        #expect(read.lastSource == "first")
+
+        // Nobody else wrote: the write starts from what was read.
+        var seen: String?
+        #expect(mine.update { cache in seen = cache.lastSource; cache.lastSource = "second" } == nil)
+        #expect(seen == "first")
+
+        // Another process wrote after this one last read: the write starts from that.
+        #expect(theirs.update { $0.lastSource = "theirs" } == nil)
+        #expect(mine.update { cache in seen = cache.lastSource } == nil)
+        #expect(seen == "theirs")
+        guard case .cache(let final) = CacheStore(path: path).load() else { Issue.record("no cache read"); return }
+        #expect(final.lastSource == "theirs")
+    }
+
     @Test("round-trips through its JSON encoding")
     func roundTrip() throws {
         let cache = sample()
