@@ -3,6 +3,11 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TeamChatCore
 import Testing
 
@@ -37,6 +42,23 @@ struct SupportTests {
                 }
             }
         }
+    }
+
+    @Test("a descriptor gets every byte, or the error of the write that failed")
+    func descriptorWriter() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-write-\(UUID())").path
+        defer { unlink(path) }
+        let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let file = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(file >= 0)
+        #expect(bytes.withUnsafeBytes { DescriptorWriter.write($0, to: file) } == nil)
+        close(file)
+        #expect(FileManager.default.contents(atPath: path).map(Array.init) == bytes)
+
+        let readOnly = open(path, O_RDONLY)
+        try #require(readOnly >= 0)
+        defer { close(readOnly) }
+        #expect(bytes.withUnsafeBytes { DescriptorWriter.write($0, to: readOnly) } == EBADF)
     }
 
     @Test("bad durations", arguments: ["", "s", "-1s", "1d", "abc", "1.2.3s", "ms5", "1m30", "1 s", "1e3s"])

@@ -77,6 +77,12 @@ public struct CacheStore: Sendable {
     /// Reads the cache. A corrupt or future-version file is moved to `<path>.bad` unless `readOnly` (completion and
     /// `stats` only look: they never move a newer teamchat's file aside).
     public func load(readOnly: Bool = false) -> Loaded {
+        read(readOnly: readOnly, remember: true)
+    }
+
+    /// Reads the cache, taking what the last read decoded when the bytes are the same. `remember`: keep what this
+    /// read decodes for the next (a write's own read does not: the next read finds the bytes it wrote).
+    private func read(readOnly: Bool, remember: Bool) -> Loaded {
         guard let kind = FileKind(path: path) else { return .missing }
         guard kind.isRegularFile else { return .unusable(notAFile) }
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -90,7 +96,7 @@ public struct CacheStore: Sendable {
         if let seen, seen.data == data { return .cache(seen.cache) }
         do {
             let cache = try SpecialistCache.decode(data)
-            lastSeen.withLockedValue { $0 = (data, cache) }
+            if remember { lastSeen.withLockedValue { $0 = (data, cache) } }
             return .cache(cache)
         } catch {
             if readOnly { return .unusable(Problem("cache \(path) is \(error)")) }
@@ -124,7 +130,7 @@ public struct CacheStore: Sendable {
 
         var problem: Problem?
         var cache: SpecialistCache
-        switch load() {
+        switch read(readOnly: false, remember: false) {
         case .missing:
             cache = SpecialistCache()
         case .cache(let current):
@@ -162,12 +168,11 @@ public struct CacheStore: Sendable {
         let temporary = "\(path).\(getpid()).tmp"
         let file = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard file >= 0 else { return Problem("cannot write cache \(path): \(Self.errnoText())") }
-        let written = data.withUnsafeBytes { writeAll(file, $0) }
-        let text = written ? "" : Self.errnoText()
+        let failure = data.withUnsafeBytes { DescriptorWriter.write($0, to: file) }
         close(file)
-        guard written else {
+        if let failure {
             unlink(temporary)
-            return Problem("cannot write cache \(path): \(text)")
+            return Problem("cannot write cache \(path): \(String(cString: strerror(failure)))")
         }
         guard rename(temporary, path) == 0 else {
             let text = Self.errnoText()
@@ -194,18 +199,4 @@ public struct CacheStore: Sendable {
 private func directory(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     return slash == path.startIndex ? "/" : String(path[..<slash])
-}
-
-/// Writes all of `bytes` to `file`, through interruptions and short writes.
-private func writeAll(_ file: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-    guard var next = bytes.baseAddress else { return true }
-    var left = bytes.count
-    while left > 0 {
-        let count = write(file, next, left)
-        if count < 0, errno == EINTR { continue }
-        guard count > 0 else { return false }
-        next += count
-        left -= count
-    }
-    return true
 }

@@ -53,22 +53,8 @@ enum Console {
 
     private static func write(_ text: String, to descriptor: Int32) {
         var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                #if canImport(Darwin)
-                let written = Darwin.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                #else
-                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                #endif
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    if errno == EPIPE { readerWentAway() }
-                    return  // anything else: nothing useful to do
-                }
-                offset += written
-            }
-        }
+        let failure = text.withUTF8 { DescriptorWriter.write(UnsafeRawBufferPointer($0), to: descriptor) }
+        if failure == EPIPE { readerWentAway() }  // anything else: nothing useful to do
     }
 
     /// Ends the process the way a Unix tool ends when its reader is gone.
