@@ -16,6 +16,10 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
     private let lateUsed: NIOLockedValueBox<Bool>
     /// When the last scheduled reply goes out; later replies never overtake it.
     private var lastReplyAt = NIODeadline.uptimeNanoseconds(0)
+    /// Replies scheduled and not yet written. While there are any, a reply due now is scheduled too (the loop runs
+    /// tasks in deadline order, ties in order of scheduling) rather than written at once: one that is overdue but
+    /// has not run yet would be overtaken.
+    private var scheduledReplies = 0
 
     init(configuration: SimulatedSpecialistConfiguration, counters: FleetCounters, lateUsed: NIOLockedValueBox<Bool>) {
         self.configuration = configuration
@@ -167,13 +171,16 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         let now = NIODeadline.now()
         let at = max(now + TimeAmount(configuration.thinkTime() + extraDelay), lastReplyAt)
         lastReplyAt = at
-        if at <= now {
+        if at <= now, scheduledReplies == 0 {
             context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
             return
         }
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        scheduledReplies += 1
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         context.eventLoop.scheduleTask(deadline: at) {
-            loopBound.value.writeAndFlush(NIOAny(bytes), promise: nil)
+            let (handler, context) = loopBound.value
+            handler.scheduledReplies -= 1
+            context.writeAndFlush(NIOAny(bytes), promise: nil)
         }
     }
 

@@ -18,7 +18,7 @@ struct ConnectionPoolStateMachineTests {
     func firstLeaseCreates() {
         var pool = machine()
         let deadline = soon
-        #expect(pool.leaseConnection(1, deadline: deadline) == .init(request: .scheduleTimeout(1, deadline: deadline), create: [0]))
+        #expect(pool.leaseConnection(1, deadline: deadline) == .init(request: .scheduleTimeout(1, deadline: deadline), create: [.init(0, for: 1)]))
         #expect(pool.connectionEstablished(0) == .init(request: .lease(0, to: 1, reused: false)))
         #expect(pool.connectionCount == 1)
         #expect(pool.waiterCount == 0)
@@ -49,8 +49,8 @@ struct ConnectionPoolStateMachineTests {
     @Test("never more connections than the limit; extra requests wait in order")
     func limit() {
         var pool = machine(maximum: 2)
-        #expect(pool.leaseConnection(1, deadline: soon).create == [0])
-        #expect(pool.leaseConnection(2, deadline: soon).create == [1])
+        #expect(pool.leaseConnection(1, deadline: soon).create == [.init(0, for: 1)])
+        #expect(pool.leaseConnection(2, deadline: soon).create == [.init(1, for: 2)])
         #expect(pool.leaseConnection(3, deadline: soon).create == [])
         #expect(pool.connectionCount == 2)
         #expect(pool.waiterCount == 3)
@@ -87,20 +87,46 @@ struct ConnectionPoolStateMachineTests {
         _ = pool.leaseConnection(1, deadline: soon)
         _ = pool.connectionEstablished(0)
         _ = pool.leaseConnection(2, deadline: soon)
-        #expect(pool.releaseConnection(0, reusable: false) == .init(close: [0], create: [1]))
+        #expect(pool.releaseConnection(0, reusable: false) == .init(close: [0], create: [.init(1, for: 2)]))
         #expect(pool.connectionEstablished(1).request == .lease(1, to: 2, reused: false))
     }
 
-    @Test("a connect failure fails the oldest waiter at once")
+    @Test("a connect failure fails the request the connection was opened for, at once")
     func connectFailure() {
         var pool = machine(maximum: 1)
         _ = pool.leaseConnection(1, deadline: soon)
         _ = pool.leaseConnection(2, deadline: soon)
         let refused = ExchangeError(.refused, "connection refused")
         // Request 2 still waits and gets its own attempt.
-        #expect(pool.connectionFailed(0, error: refused) == .init(request: .fail(1, .connectFailed(refused)), create: [1]))
+        #expect(pool.connectionFailed(0, error: refused) == .init(request: .fail(1, .connectFailed(refused)), create: [.init(1, for: 2)]))
         #expect(pool.connectionFailed(1, error: refused) == .init(request: .fail(2, .connectFailed(refused))))
         #expect(pool.connectionCount == 0)
+    }
+
+    @Test("a connect failure for a request that has gone fails nobody: the next waiter gets an attempt of its own")
+    func connectFailureForGoneRequest() {
+        var pool = machine(maximum: 2)
+        let timedOut = ExchangeError(.timeout, "connect timeout after 0.0s")
+        // Opened for request 1 (with what was left of its round), which is then cancelled; request 2 comes while
+        // that connect still runs, and is counted against it.
+        #expect(pool.leaseConnection(1, deadline: soon).create == [.init(0, for: 1)])
+        #expect(pool.cancelRequest(1) == .init(request: .fail(1, .cancelled)))
+        #expect(pool.leaseConnection(2, deadline: soon).create == [])
+        #expect(pool.connectionFailed(0, error: timedOut) == .init(create: [.init(1, for: 2)]))
+        #expect(pool.waiterCount == 1)
+        #expect(pool.connectionEstablished(1).request == .lease(1, to: 2, reused: false))
+    }
+
+    @Test("a connection opened for one request may serve an older one; a failure then falls on nobody")
+    func connectFailureAfterServedElsewhere() {
+        var pool = machine(maximum: 2)
+        _ = pool.leaseConnection(1, deadline: soon)  // opens 0 for 1
+        _ = pool.leaseConnection(2, deadline: soon)  // opens 1 for 2
+        #expect(pool.connectionEstablished(1).request == .lease(1, to: 1, reused: false))  // the oldest is served
+        let refused = ExchangeError(.refused, "connection refused")
+        // Connection 0 was opened for request 1, served already: request 2 is not failed, and gets its own attempt.
+        #expect(pool.connectionFailed(0, error: refused) == .init(create: [.init(2, for: 2)]))
+        #expect(pool.connectionFailed(2, error: refused) == .init(request: .fail(2, .connectFailed(refused))))
     }
 
     @Test("an idle connection closed by its peer is dropped before anyone leases it")
@@ -110,7 +136,7 @@ struct ConnectionPoolStateMachineTests {
         _ = pool.connectionEstablished(0)
         _ = pool.releaseConnection(0, reusable: true)
         #expect(pool.connectionClosed(0) == .none)
-        #expect(pool.leaseConnection(2, deadline: soon).create == [1])
+        #expect(pool.leaseConnection(2, deadline: soon).create == [.init(1, for: 2)])
     }
 
     @Test("an idle connection that receives bytes is closed and never leased")
@@ -130,7 +156,7 @@ struct ConnectionPoolStateMachineTests {
         _ = pool.leaseConnection(1, deadline: soon)
         _ = pool.connectionEstablished(0)
         _ = pool.leaseConnection(2, deadline: soon)
-        #expect(pool.connectionClosed(0) == .init(create: [1]))
+        #expect(pool.connectionClosed(0) == .init(create: [.init(1, for: 2)]))
         #expect(pool.releaseConnection(0, reusable: true) == .none)  // already gone: nothing to do
     }
 
@@ -141,7 +167,7 @@ struct ConnectionPoolStateMachineTests {
         _ = pool.connectionEstablished(0)
         _ = pool.releaseConnection(0, reusable: true)
         clock.advance(by: .seconds(11))
-        #expect(pool.leaseConnection(2, deadline: soon) == .init(request: .scheduleTimeout(2, deadline: soon), close: [0], create: [1]))
+        #expect(pool.leaseConnection(2, deadline: soon) == .init(request: .scheduleTimeout(2, deadline: soon), close: [0], create: [.init(1, for: 2)]))
     }
 
     @Test("the most recently released connection is leased first")
@@ -194,9 +220,9 @@ struct ConnectionPoolStateMachineTests {
     @Test("prewarm opens connections up to the count (and the limit), idle and never 'reused' on first lease")
     func prewarm() {
         var pool = machine(maximum: 3)
-        #expect(pool.prewarm(2) == .init(create: [0, 1]))
+        #expect(pool.prewarm(2) == .init(create: [.init(0, for: nil), .init(1, for: nil)]))
         #expect(pool.prewarm(2) == .none)
-        #expect(pool.prewarm(9) == .init(create: [2]))
+        #expect(pool.prewarm(9) == .init(create: [.init(2, for: nil)]))
         _ = pool.connectionEstablished(0)
         #expect(pool.leaseConnection(1, deadline: soon).request == .lease(0, to: 1, reused: false))
     }

@@ -46,8 +46,6 @@ public final class ConnectionPool: Sendable {
         var waiters: [ExchangeToken: Waiter] = [:]
         /// Prewarms waiting for connections they asked for.
         var prewarms: [Machine.ConnectionID: EventLoopPromise<Result<Duration, ExchangeError>>] = [:]
-        /// The connect timeout of the latest request, for connections opened on behalf of waiters.
-        var connectTimeout: Duration = .milliseconds(500)
         var sweep: Scheduled<Void>?
     }
 
@@ -57,7 +55,8 @@ public final class ConnectionPool: Sendable {
         var leased: (Waiter, Lease)?
         var failed: [(Waiter, Machine.PoolError)] = []
         var closing: [any PooledConnection] = []
-        var connectTimeout: Duration
+        /// Connections to open, each within the connect timeout of the request it is opened for.
+        var opening: [(id: Machine.ConnectionID, timeout: Duration)] = []
     }
 
     public init(configuration: ConnectionPoolConfiguration, eventLoop: any EventLoop, connect: @escaping Connect) {
@@ -78,7 +77,6 @@ public final class ConnectionPool: Sendable {
         completion: @escaping LeaseCompletion
     ) {
         run { state in
-            state.connectTimeout = connectTimeout
             state.waiters[token] = Waiter(
                 completion: completion, connectTimeout: connectTimeout, timeoutError: timeoutError)
             return state.machine.leaseConnection(token, deadline: UptimeClock.Instant(deadline))
@@ -100,11 +98,10 @@ public final class ConnectionPool: Sendable {
     public func prewarm(_ count: Int, connectTimeout: Duration) async -> PrewarmResult {
         var promises: [EventLoopPromise<Result<Duration, ExchangeError>>] = []
         var existing = 0
-        run { state in
+        run(connectTimeout: connectTimeout) { state in
             existing = state.machine.connectionCount
-            state.connectTimeout = connectTimeout
             let action = state.machine.prewarm(count)
-            for id in action.create {
+            for id in action.create.map(\.connection) {
                 let promise = eventLoop.makePromise(of: Result<Duration, ExchangeError>.self)
                 state.prewarms[id] = promise
                 promises.append(promise)
@@ -152,11 +149,19 @@ public final class ConnectionPool: Sendable {
     // MARK: Running the machine
 
     /// Feeds one event to the machine under the lock, then performs the resulting action outside it. `opened` names
-    /// the connection the event established, so that a lease of it counts its connect time.
-    private func run(opened: Machine.ConnectionID? = nil, _ event: (inout State) -> Machine.Action) {
+    /// the connection the event established, so that a lease of it counts its connect time; `connectTimeout` is for
+    /// connections opened for no request (a prewarm).
+    private func run(
+        opened: Machine.ConnectionID? = nil, connectTimeout: Duration = .milliseconds(500),
+        _ event: (inout State) -> Machine.Action
+    ) {
         let work = state.withLockedValue { state -> Work in
             let action = event(&state)
-            var work = Work(action: action, connectTimeout: state.connectTimeout)
+            var work = Work(action: action)
+            // Looked up before the request's waiter can leave: a connection is opened for a request still waiting.
+            work.opening = action.create.map { opening in
+                (opening.connection, opening.request.flatMap { state.waiters[$0]?.connectTimeout } ?? connectTimeout)
+            }
             switch action.request {
             case .none, .scheduleTimeout:
                 break
@@ -199,8 +204,8 @@ public final class ConnectionPool: Sendable {
             scheduleTimeout(token, at: deadline.deadline)
         }
         for connection in work.closing { connection.close() }
-        for connectionID in work.action.create {
-            open(connectionID, timeout: work.connectTimeout)
+        for (connectionID, timeout) in work.opening {
+            open(connectionID, timeout: timeout)
         }
     }
 

@@ -11,7 +11,10 @@ import DequeModule
 /// - a connection released as not reusable (abandoned exchange, protocol error) is closed, never leased again;
 /// - an idle connection that received bytes, was closed by its peer or idled past the idle timeout is dropped
 ///   before anyone can lease it, and idle connections are swept once they pass the idle timeout;
-/// - a request that cannot be served at once waits in FIFO order until its deadline.
+/// - a request that cannot be served at once waits in FIFO order until its deadline;
+/// - a connection is opened for one waiting request, and failing to connect fails that request only: an attempt
+///   opened for a request that has since gone (cancelled, timed out, served by a released connection) fails nobody,
+///   and whoever still waits gets an attempt of its own.
 public struct ConnectionPoolStateMachine<Clock: _Concurrency.Clock, RequestID: Hashable & Sendable>: Sendable
 where Clock.Duration == Duration, Clock: Sendable {
     public typealias ConnectionID = Int
@@ -48,13 +51,13 @@ where Clock.Duration == Duration, Clock: Sendable {
         public var request: RequestAction
         /// Connections to close, in order.
         public var close: [ConnectionID]
-        /// Connections to open, with these ids.
-        public var create: [ConnectionID]
+        /// Connections to open.
+        public var create: [Opening]
         /// Call ``sweepIdle()`` at this instant.
         public var sweepAt: Instant?
 
         public init(
-            request: RequestAction = .none, close: [ConnectionID] = [], create: [ConnectionID] = [],
+            request: RequestAction = .none, close: [ConnectionID] = [], create: [Opening] = [],
             sweepAt: Instant? = nil
         ) {
             self.request = request
@@ -64,6 +67,18 @@ where Clock.Duration == Duration, Clock: Sendable {
         }
 
         public static var none: Action { Action() }
+    }
+
+    /// A connection to open: its id, and the waiting request it is opened for (`nil` for a prewarm). The shell
+    /// connects within that request's connect timeout; if the connect fails, that request fails with the error.
+    public struct Opening: Hashable, Sendable {
+        public var connection: ConnectionID
+        public var request: RequestID?
+
+        public init(_ connection: ConnectionID, for request: RequestID?) {
+            self.connection = connection
+            self.request = request
+        }
     }
 
     /// What happens to requests.
@@ -101,6 +116,8 @@ where Clock.Duration == Duration, Clock: Sendable {
     /// Idle connections, most recently released last.
     private var idle: [ConnectionID] = []
     private var waiters: Deque<Waiter> = []
+    /// The request each connecting connection was opened for (prewarmed ones have none).
+    private var openedFor: [ConnectionID: RequestID] = [:]
     private var nextConnectionID: ConnectionID = 0
     private var isShutDown = false
     private var sweepScheduled = false
@@ -152,15 +169,16 @@ where Clock.Duration == Duration, Clock: Sendable {
     /// Opens connections until `count` are open or opening (within the limit), whether or not anyone waits.
     public mutating func prewarm(_ count: Int) -> Action {
         guard !isShutDown else { return .none }
-        var created: [ConnectionID] = []
+        var created: [Opening] = []
         while connections.count < min(count, configuration.maximumConnections) {
-            created.append(newConnection())
+            created.append(newConnection(for: nil))
         }
         return Action(create: created)
     }
 
     /// A connection opened by a `create` action is established.
     public mutating func connectionEstablished(_ connection: ConnectionID) -> Action {
+        openedFor[connection] = nil
         guard connections[connection] == .connecting, !isShutDown else {
             connections[connection] = nil
             return Action(close: [connection])
@@ -172,12 +190,15 @@ where Clock.Duration == Duration, Clock: Sendable {
         return makeIdle(connection, used: false)
     }
 
-    /// A connection opened by a `create` action could not be established. The oldest waiter fails with the error:
-    /// each attempt was started for one waiter, and failing fast beats making everyone wait for a retry.
+    /// A connection opened by a `create` action could not be established. The request it was opened for fails with
+    /// the error if it still waits (failing fast beats making it wait for a retry); nobody else does: the error may
+    /// be of that request's own making (its connect timeout was what was left of a round about to end), and whoever
+    /// else waits gets an attempt of its own.
     public mutating func connectionFailed(_ connection: ConnectionID, error: ExchangeError) -> Action {
+        let owner = openedFor.removeValue(forKey: connection)
         guard connections.removeValue(forKey: connection) == .connecting else { return .none }
-        guard let waiter = waiters.popFirst() else { return .none }
-        return Action(request: .fail(waiter.id, .connectFailed(error)), create: createIfNeeded())
+        guard let owner, removeWaiter(owner) else { return Action(create: createIfNeeded()) }
+        return Action(request: .fail(owner, .connectFailed(error)), create: createIfNeeded())
     }
 
     /// The holder of a leased connection gives it back. `reusable` is false when the exchange was abandoned or
@@ -274,18 +295,23 @@ where Clock.Duration == Duration, Clock: Sendable {
         return Action(sweepAt: now.advanced(by: configuration.idleTimeout))
     }
 
-    /// Opens one more connection when waiters outnumber connections being established and there is room.
-    private mutating func createIfNeeded() -> [ConnectionID] {
+    /// Opens one more connection, for the oldest waiter none is being opened for, when waiters outnumber connections
+    /// being established and there is room.
+    private mutating func createIfNeeded() -> [Opening] {
         guard !isShutDown, waiters.count > connectingCount, connections.count < configuration.maximumConnections
         else { return [] }
-        return [newConnection()]
+        // Waiters outnumber connecting connections, and each of those was opened for one request at most: some
+        // waiter has none opened for it. A linear look: an endpoint has a handful of waiters.
+        let waiter = waiters.first { waiter in !openedFor.values.contains(waiter.id) }
+        return [newConnection(for: waiter?.id)]
     }
 
-    private mutating func newConnection() -> ConnectionID {
+    private mutating func newConnection(for request: RequestID?) -> Opening {
         let id = nextConnectionID
         nextConnectionID += 1
         connections[id] = .connecting
-        return id
+        if let request { openedFor[id] = request }
+        return Opening(id, for: request)
     }
 
     private mutating func removeIdle(_ connection: ConnectionID) {
