@@ -24,9 +24,10 @@ struct SimulatedFleetTests {
                 let types = try lines.map { try WireReply.decode($0).typeName }
                 try #require(types == expected(1))
             }
-            let lines = try await LineCollector.collect(2_000, from: host, port: port, sending: Self.requests(1_000))
+            // A busy one: a hundred pairs at once (more would hold an event loop that every other suite shares).
+            let lines = try await LineCollector.collect(200, from: host, port: port, sending: Self.requests(100))
             let types = try lines.map { try WireReply.decode($0).typeName }
-            #expect(types == expected(1_000), "first out of order at \(types.indices.first { types[$0] != expected(1_000)[$0] } ?? -1)")
+            #expect(types == expected(100), "first out of order at \(types.indices.first { types[$0] != expected(100)[$0] } ?? -1)")
         }
     }
 
