@@ -117,11 +117,8 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
-        .systemLibrary(
-            name: "CLibEdit",
-            pkgConfig: "libedit",
-            providers: [.apt(["libedit-dev"])]
-        ),
+        // libedit, loaded at the prompt's first use (dlopen): its header comes from libedit-dev.
+        .target(name: "CLibEdit", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CMalloc"),
         .executableTarget(
             name: "teamchat",

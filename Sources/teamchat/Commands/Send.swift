@@ -223,6 +223,9 @@ struct Send: AsyncParsableCommand {
             Console.err("teamchat: \(team.count) specialists; /help for commands, Ctrl-D to leave")
             reader = editor
         } else {
+            if Console.stdinIsTerminal, Console.stdoutIsTerminal, !LineEditor.isAvailable {
+                Console.err("teamchat: no line editing: libedit (libedit.so.2) is not installed; reading plain lines")
+            }
             reader = PlainLineReader()
         }
         return await prompt.run(reader: reader)

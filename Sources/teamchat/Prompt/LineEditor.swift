@@ -36,13 +36,18 @@ final class LineEditor: @unchecked Sendable {
     private var decoder = TerminalInputDecoder()
     private var queued: [Unicode.Scalar] = []
 
+    /// Whether libedit is installed (it is loaded at the first look, not at the process's start).
+    static var isAvailable: Bool { teamchat_libedit_available() }
+
+    /// `nil` when libedit is not installed or cannot start on this terminal.
+    ///
     /// - Parameters:
     ///   - historyPath: where history is loaded from and saved to (mode 0600), or `nil` to keep none.
     ///   - ids: specialist ids for `@` completion.
     init?(historyPath: String?, ids: [String], environment: [String: String]) {
         guard let waker = InputWaker(), let editLine = teamchat_el_init("teamchat") else { return nil }
         guard let history = teamchat_history_init(1_000) else {
-            el_end(editLine)
+            teamchat_el_end(editLine)
             return nil
         }
         self.editLine = editLine
@@ -74,14 +79,14 @@ final class LineEditor: @unchecked Sendable {
                 if self.bracketedPaste { Console.outRaw("\u{1B}[?2004h") }
                 var count: Int32 = 0
                 teamchat_el_prepare_terminal(self.editLine)
-                let line = el_gets(self.editLine, &count)
+                let line = teamchat_el_gets(self.editLine, &count)
                 if self.bracketedPaste { Console.outRaw("\u{1B}[?2004l") }
                 guard let line, count > 0 else {
                     self.decoder = TerminalInputDecoder()
                     self.queued = []
                     if count < 0 {
                         // libedit keeps the line it was given so far; the next read must start empty.
-                        el_reset(self.editLine)
+                        teamchat_el_reset(self.editLine)
                         Console.outRaw("^C\n")
                         continuation.resume(returning: .interrupted)
                     } else {
@@ -119,8 +124,8 @@ final class LineEditor: @unchecked Sendable {
                 umask(previous)
                 chmod(historyPath, 0o600)
             }
-            history_end(history)
-            el_end(editLine)
+            teamchat_history_end(history)
+            teamchat_el_end(editLine)
         }
     }
 
@@ -150,7 +155,7 @@ final class LineEditor: @unchecked Sendable {
 
     /// Called by libedit (on `queue`) when Tab is pressed.
     private func complete(_ editLine: OpaquePointer) -> UInt8 {
-        guard let info = el_line(editLine)?.pointee else { return UInt8(CC_ERROR) }
+        guard let info = teamchat_el_line(editLine)?.pointee else { return UInt8(CC_ERROR) }
         let length = info.cursor - info.buffer
         let typed = UnsafeRawBufferPointer(start: info.buffer, count: length)
         let line = String(decoding: typed, as: UTF8.self)
@@ -161,7 +166,7 @@ final class LineEditor: @unchecked Sendable {
         var insertion = String(common.dropFirst(word.count))
         if candidates.count == 1 { insertion += " " }
         if !insertion.isEmpty {
-            _ = el_insertstr(editLine, insertion)
+            _ = teamchat_el_insertstr(editLine, insertion)
             return UInt8(CC_REFRESH)
         }
         // Several candidates and nothing more in common: show them under the line.
