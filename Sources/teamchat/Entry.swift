@@ -26,7 +26,10 @@ enum Entry {
                 try command.run()
             }
         } catch {
-            if let message = UsageError.rewritten(error) {
+            // A request for help is no usage error: its text is rendered once, by `exit`, not also for a look here
+            // (rendering it twice made a fifth of `teamchat --help`).
+            let asksForHelp = arguments.first == "help" || arguments.contains { $0 == "--help" || $0 == "-h" }
+            if !asksForHelp, let message = UsageError.rewritten(error) {
                 message.split(separator: "\n").forEach { Console.err(String($0)) }
                 TeamChat.exit(withError: ExitCode(ExitStatus.usage))
             }
