@@ -3,14 +3,19 @@ import TeamChatCore
 
 /// The process's entry point. `teamchat --version` is answered before the command tree is built: to parse anything,
 /// ArgumentParser reflects over every subcommand's properties, which costs more than the rest of the start-up of a
-/// command that does no I/O. Everything else is parsed here (not in `TeamChat.main()`) so that usage errors can say
-/// what would be right: ``UsageError``.
+/// command that does no I/O. A request for help and nothing else (``helpOnly(_:)``) is rendered without a parse too.
+/// Everything else is parsed here (not in `TeamChat.main()`) so that usage errors can say what would be right:
+/// ``UsageError``.
 @main
 enum Entry {
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments == ["--version"], let version = TeamChat.version {
             print(version)
+            return
+        }
+        if let help = helpOnly(arguments) {
+            print(help)
             return
         }
         if let problem = UsageError.beforeParsing(arguments) {
@@ -34,6 +39,28 @@ enum Entry {
                 TeamChat.exit(withError: ExitCode(ExitStatus.usage))
             }
             TeamChat.exit(withError: error)
+        }
+    }
+}
+
+extension Entry {
+    /// The help screen when `arguments` ask for help and nothing else (`--help`, `-h`, `help`, each alone or with one
+    /// command), rendered by ArgumentParser without parsing: the parse reflects over the command's properties and
+    /// checks for a completion-script request first, half of what `teamchat --help` cost. The same text as a parse
+    /// that meets `--help` among other arguments prints (a test holds the two to it). Otherwise nil.
+    static func helpOnly(_ arguments: [String]) -> String? {
+        let asksForHelp: (String) -> Bool = { $0 == "--help" || $0 == "-h" }
+        switch arguments.count {
+        case 1 where asksForHelp(arguments[0]) || arguments[0] == "help":
+            return TeamChat.helpMessage()
+        case 2:
+            let name = arguments[0] == "help" ? arguments[1] : asksForHelp(arguments[1]) ? arguments[0] : nil
+            guard let name, let command = TeamChat.configuration.subcommands.first(where: {
+                $0.configuration.commandName == name
+            }) else { return nil }
+            return TeamChat.helpMessage(for: command)
+        default:
+            return nil
         }
     }
 }

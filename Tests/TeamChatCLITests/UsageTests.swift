@@ -29,6 +29,23 @@ struct UsageTests {
         #expect(present.stdout.contains("USAGE: teamchat send"))
     }
 
+    @Test("help asked for alone is rendered without a parse, and says exactly what a parse that meets --help says")
+    func helpWithoutParse() throws {
+        // Which forms take the short way, and which are left to the parse (the comparison below is between the two).
+        #expect(Entry.helpOnly(["--help"]) != nil && Entry.helpOnly(["help", "send"]) != nil)
+        #expect(Entry.helpOnly(["send", "-h"]) != nil)
+        #expect(Entry.helpOnly(["send", "--json", "--help"]) == nil && Entry.helpOnly(["help", "nosuch"]) == nil)
+        #expect(Entry.helpOnly(["nosuch", "--help"]) == nil && Entry.helpOnly(["send", "hello"]) == nil)
+        for command in [[], ["send"], ["serve"], ["fleet"], ["bench"]] {
+            let short = try BinaryRunner.run(command + ["--help"])
+            let parsed = try BinaryRunner.run(command + ["--help", "--help"])
+            #expect(short.status == 0 && parsed.status == 0)
+            #expect(short.stdout == parsed.stdout, "teamchat \(command.joined(separator: " ")) --help")
+            #expect(short.stdout.contains("USAGE: teamchat"))
+        }
+        #expect(try BinaryRunner.run(["help", "send"]).stdout == BinaryRunner.run(["send", "-h"]).stdout)
+    }
+
     @Test("durations: negative ones 'must not be negative', bad ones say what a duration looks like")
     func durations() throws {
         let negative = try BinaryRunner.run(["send", "--timeout", "-1s", "hi"])
