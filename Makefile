@@ -51,9 +51,11 @@ build: deps
 ## - libstdc++ (the Swift runtime's C++ library) linked in rather than loaded and bound at every start: the linker
 ##   looks in $(STATIC_CXX) first, where the archive is linked from the C++ toolchain. Without the archive the
 ##   linker falls back to the shared library.
+## - no $ORIGIN run path: nothing is looked for beside the binary, where the loader tried a dozen directories for
+##   each of libc, libm and libgcc_s first.
 STATIC_CXX := .build/static-cxx
 PIE ?= 0
-RELEASE_FLAGS := --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
+RELEASE_FLAGS := --static-swift-stdlib --disable-local-rpath -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
 	-Xlinker --no-export-dynamic -Xlinker -s -Xswiftc -Xclang-linker -Xswiftc -L$(CURDIR)/$(STATIC_CXX) \
 	$(if $(filter 0,$(PIE)),-Xswiftc -Xclang-linker -Xswiftc -no-pie)
 release: deps
