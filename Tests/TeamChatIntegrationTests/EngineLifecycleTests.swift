@@ -38,12 +38,14 @@ struct EngineLifecycleTests {
                 }
                 if round % 10 == 9 { await fullRound("full \(round)") }
             }
-            // Abandoned exchanges report back on their own loops; wait for the last of them, not for a time.
-            var statistics = engine.statistics
-            while statistics.leased > 0 || statistics.waiting > 0 || statistics.connecting > 0 {
-                await Task.yield()
-                statistics = engine.statistics
+            // Abandoned exchanges report back on their own loops; wait for the last of them, not for a time (a leak
+            // fails the test after 10 s instead of hanging it).
+            let settled = await eventually {
+                let statistics = engine.statistics
+                return statistics.leased == 0 && statistics.waiting == 0 && statistics.connecting == 0
             }
+            let statistics = engine.statistics
+            #expect(settled, "\(statistics)")
             #expect(statistics.leased == 0)
             #expect(statistics.waiting == 0)
             for specialist in fleet.specialists {

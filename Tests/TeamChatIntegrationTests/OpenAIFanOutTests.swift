@@ -79,10 +79,9 @@ struct OpenAIFanOutTests {
             for round in 0..<3 {
                 let (outcomes, summary) = await engine.collect(.chat("r\(round)"), to: fleet.specialists)
                 #expect(summary.replied == 2, "round \(round): \(outcomes.compactMap(\.error))")
-                // Wait for the server to have closed the connections this round left idle (an event, not a time).
-                while fleet.specialists.contains(where: { fleet.counters.idleClosed($0.id) < round + 1 }) {
-                    await Task.yield()
-                }
+                // Wait for the server to have closed the connections this round left idle (an event, not a time;
+                // bounded, so that a server that never does fails the test instead of hanging it).
+                #expect(await eventually { fleet.specialists.allSatisfy { fleet.counters.idleClosed($0.id) >= round + 1 } })
             }
         }
     }

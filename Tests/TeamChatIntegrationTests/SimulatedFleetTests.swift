@@ -67,7 +67,12 @@ private final class LineCollector: ChannelInboundHandler, Sendable {
             .channelInitializer { channel in channel.pipeline.addHandler(collector) }
             .connect(host: host, port: port).get()
         try await channel.writeAndFlush(bytes)
-        defer { channel.close(promise: nil) }
+        // A specialist that stops answering fails the test rather than hanging it.
+        let giveUp = loop.scheduleTask(in: .seconds(10)) { collector.end(ChannelError.ioOnClosedChannel) }
+        defer {
+            giveUp.cancel()
+            channel.close(promise: nil)
+        }
         return try await promise.futureResult.get()
     }
 
@@ -87,10 +92,15 @@ private final class LineCollector: ChannelInboundHandler, Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        end(ChannelError.eof)
+    }
+
+    /// Fails the collection with `error` unless it already ended.
+    func end(_ error: any Error) {
         let unfinished = state.withLockedValue { state in
             defer { state.finished = true }
             return !state.finished
         }
-        if unfinished { promise.fail(ChannelError.eof) }
+        if unfinished { promise.fail(error) }
     }
 }
