@@ -23,13 +23,18 @@ public final class ReservedPort: Sendable {
     /// Binds `port` (an ephemeral one when 0) on `host`; throws when it is taken.
     public init(host: String, port: Int = 0) throws {
         let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+        // Close-on-exec: a process started meanwhile (the tests start many) would otherwise inherit the socket and
+        // keep the port bound after `release()`, and a server meant to take the port over fails with "address in use".
         #if canImport(Darwin)
         let kind = SOCK_STREAM
         #else
-        let kind = Int32(SOCK_STREAM.rawValue)
+        let kind = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         #endif
         let socketDescriptor = socket(Int32(address.protocol.rawValue), kind, 0)
         guard socketDescriptor >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
+        #if canImport(Darwin)
+        _ = fcntl(socketDescriptor, F_SETFD, FD_CLOEXEC)
+        #endif
         let bound = address.withSockAddr { pointer, size in bind(socketDescriptor, pointer, socklen_t(size)) }
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)

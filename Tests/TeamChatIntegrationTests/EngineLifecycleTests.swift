@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import TeamChatCore
@@ -53,6 +54,45 @@ struct EngineLifecycleTests {
             }
             await fullRound("after")
         }
+    }
+
+    @Test("a consumer cancelled while answers stream in ends its round every time; the two never wait for each other")
+    func cancelWhileStreaming() async throws {
+        var configurations = team(8)
+        for index in configurations.indices { configurations[index].jitter = .microseconds(300) }
+        let fleet = try await Fleet.start(configurations)
+        let engine = RoundEngine(transports: [TektonTransport.make(TektonProtocol(configuration: .init()))])
+        // The task is cancelled after a varying number of events, while more are being handed to it: the round's
+        // cancellation and its deliveries meet. A deadlock between them stops an event loop for good, so the rounds
+        // run in a task of their own, the test waits for them with a bound, and a stuck run is reported (and its
+        // fleet and engine left as they are: stopping them needs the stuck loop).
+        let rounds = 600
+        let completed = NIOLockedValueBox(0)
+        let work = Task {
+            for round in 0..<rounds {
+                let seen = NIOLockedValueBox(0)
+                let consumer = Task {
+                    for await _ in engine.round(.chat("r\(round) a b c d", stream: true), to: fleet.specialists) {
+                        seen.withLockedValue { $0 += 1 }
+                    }
+                }
+                while seen.withLockedValue({ $0 }) < 1 + round % 5 { await Task.yield() }
+                consumer.cancel()
+                await consumer.value
+                completed.withLockedValue { $0 += 1 }
+            }
+        }
+        let giveUp = ContinuousClock.now + .seconds(60)
+        while completed.withLockedValue({ $0 }) < rounds, ContinuousClock.now < giveUp {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        guard completed.withLockedValue({ $0 }) == rounds else {
+            Issue.record("stuck after \(completed.withLockedValue { $0 }) of \(rounds) rounds")
+            return
+        }
+        await work.value
+        await engine.shutdown()
+        await fleet.stop()
     }
 
     @Test("dozens of concurrent rounds over the same pools each get only their own answers")

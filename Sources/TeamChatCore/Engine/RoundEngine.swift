@@ -33,7 +33,7 @@ public struct RoundEngine: Sendable {
         let runner = makeRunner(
             request, to: team, options: options, health: health, breakers: breakers,
             output: RoundOutput(deliver: { continuation.yield($0) }, finish: { continuation.finish() }))
-        continuation.onTermination = { _ in runner.cancel() }
+        continuation.onTermination = { _ in runner.cancelFromTermination() }
         runner.start()
         return RoundEvents(batches: stream)
     }
