@@ -33,7 +33,7 @@ enum Entry {
         } catch {
             // A request for help is no usage error: its text is rendered once, by `exit`, not also for a look here
             // (rendering it twice made a fifth of `teamchat --help`).
-            let asksForHelp = arguments.first == "help" || arguments.contains { $0 == "--help" || $0 == "-h" }
+            let asksForHelp = arguments.first == "help" || arguments.contains(where: isHelpFlag)
             if !asksForHelp, let message = UsageError.rewritten(error) {
                 message.split(separator: "\n").forEach { Console.err(String($0)) }
                 TeamChat.exit(withError: ExitCode(ExitStatus.usage))
@@ -49,12 +49,11 @@ extension Entry {
     /// checks for a completion-script request first, half of what `teamchat --help` cost. The same text as a parse
     /// that meets `--help` among other arguments prints (a test holds the two to it). Otherwise nil.
     static func helpOnly(_ arguments: [String]) -> String? {
-        let asksForHelp: (String) -> Bool = { $0 == "--help" || $0 == "-h" }
         switch arguments.count {
-        case 1 where asksForHelp(arguments[0]) || arguments[0] == "help":
+        case 1 where isHelpFlag(arguments[0]) || arguments[0] == "help":
             return TeamChat.helpMessage()
         case 2:
-            let name = arguments[0] == "help" ? arguments[1] : asksForHelp(arguments[1]) ? arguments[0] : nil
+            let name = arguments[0] == "help" ? arguments[1] : isHelpFlag(arguments[1]) ? arguments[0] : nil
             guard let name, let command = TeamChat.configuration.subcommands.first(where: {
                 $0.configuration.commandName == name
             }) else { return nil }
@@ -62,6 +61,11 @@ extension Entry {
         default:
             return nil
         }
+    }
+
+    /// ArgumentParser's help flags.
+    static func isHelpFlag(_ argument: String) -> Bool {
+        argument == "--help" || argument == "-h"
     }
 }
 

@@ -172,7 +172,7 @@ public struct CacheStore: Sendable {
         close(file)
         if let failure {
             unlink(temporary)
-            return Problem("cannot write cache \(path): \(String(cString: strerror(failure)))")
+            return Problem("cannot write cache \(path): \(Self.errnoText(failure))")
         }
         guard rename(temporary, path) == 0 else {
             let text = Self.errnoText()
@@ -190,8 +190,9 @@ public struct CacheStore: Sendable {
         return Problem("cache \(path) is \(error) and cannot be moved aside: \(Self.errnoText())")
     }
 
-    private static func errnoText() -> String {
-        String(cString: strerror(errno))
+    /// The C library's words for `code` (by default, the last call's error).
+    private static func errnoText(_ code: Int32 = errno) -> String {
+        String(cString: strerror(code))
     }
 }
 
