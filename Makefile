@@ -75,11 +75,15 @@ demo: release
 ## cooperative pool, which the in-process servers of the other tests (bridges, gateways) need.
 BROWSER_TESTS := GatewayPageTests
 BINARY_TESTS := TeamChatCLITests
+## The Swift tests write their caches, rosters, sockets and browser profiles under a scratch TMPDIR of their own,
+## removed when they end, pass or fail: a run leaves nothing behind in /tmp.
 test: deps peers
 	$(SWIFT) build --build-tests
 	$(MAKE) check-generated
-	$(SWIFT) test --skip-build --disable-xctest --skip $(BROWSER_TESTS) --skip $(BINARY_TESTS)
-	TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 $(SWIFT) test --skip-build --disable-xctest --filter $(BINARY_TESTS)
+	@scratch=$$(mktemp -d /tmp/teamchat-tests.XXXXXX) && trap 'rm -rf "$$scratch"' EXIT && export TMPDIR=$$scratch && \
+	set -x && \
+	$(SWIFT) test --skip-build --disable-xctest --skip $(BROWSER_TESTS) --skip $(BINARY_TESTS) && \
+	TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 $(SWIFT) test --skip-build --disable-xctest --filter $(BINARY_TESTS) && \
 	$(SWIFT) test --skip-build --disable-xctest --filter $(BROWSER_TESTS)
 	$(SUDO) Tests/Across/bus-across-namespaces.sh $(DEBUG)
 	$(MAKE) fuzz FUZZ_SECONDS=3

@@ -35,9 +35,10 @@ struct BinaryRunner {
         env["NO_COLOR"] = "1"
         env.removeValue(forKey: "TEAMCHAT_ROSTER")
         env.removeValue(forKey: "TEAMCHAT_SCAN")
-        // Never touch the user's cache: each run gets its own unless the test names one.
-        env["TEAMCHAT_CACHE"] = FileManager.default.temporaryDirectory
-            .appendingPathComponent("teamchat-test-\(UUID())/specialists.json").path
+        // Never touch the user's cache: each run gets its own, removed afterwards, unless the test names one.
+        let ownCache = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-test-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: ownCache) }
+        env["TEAMCHAT_CACHE"] = ownCache.appendingPathComponent("specialists.json").path
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe()
