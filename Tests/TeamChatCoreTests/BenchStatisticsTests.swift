@@ -39,6 +39,31 @@ struct BenchStatisticsTests {
         #expect(low.ladder == all.ladder)
     }
 
+    @Test("a distribution made from all its values at once equals one recorded value by value")
+    func madeAtOnce() throws {
+        // Unsorted, with values that are clamped (negative, not finite, beyond the maximum) and a spread that makes
+        // a distribution grown value by value resize several times.
+        var values: [Double] = [-3, .nan, .infinity, 0, 0.0004, 2e9, LatencyDistribution.maximumMilliseconds]
+        var seed: UInt64 = 7
+        for _ in 0..<2_000 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            values.append(Double(seed >> 40) / 1_000)
+        }
+        var recorded = LatencyDistribution()
+        for value in values { recorded.record(milliseconds: value) }
+        let made = LatencyDistribution(milliseconds: values)
+        #expect(made.count == values.count)
+        #expect(made.count == recorded.count)
+        #expect(made.ladder == recorded.ladder)
+        for percentile in stride(from: 0.0, through: 100, by: 2.5) {
+            #expect(made.percentile(percentile) == recorded.percentile(percentile))
+        }
+        // The largest value is the clamped maximum, to 3 significant digits.
+        let maximum = try #require(made.maximum)
+        #expect(abs(maximum - LatencyDistribution.maximumMilliseconds) <= LatencyDistribution.maximumMilliseconds / 1_000)
+        #expect(LatencyDistribution(milliseconds: []).ladder == nil)
+    }
+
     func settings(rate: Double?) -> BenchSettings {
         BenchSettings(addressed: 2, quorum: 1, concurrency: 1, rate: rate, warmup: 0, message: "m", timeoutMS: 2_000)
     }

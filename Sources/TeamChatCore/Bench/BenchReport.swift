@@ -90,33 +90,34 @@ public struct BenchReport: Codable, Hashable, Sendable {
     }
 
     static func report(_ run: BenchRun, settings: BenchSettings) -> ModeReport {
-        var all = LatencyDistribution()
-        var corrected = LatencyDistribution()
-        var first = LatencyDistribution()
-        var quorum = LatencyDistribution()
-        for round in run.rounds {
-            all.record(milliseconds: round.allMS)
-            corrected.record(milliseconds: round.allMS + round.lateMS)
-            if let firstMS = round.firstMS { first.record(milliseconds: firstMS) }
-            if let quorumMS = round.quorumMS { quorum.record(milliseconds: quorumMS) }
-        }
+        // Values are gathered first and each distribution is made from all of its values at once (see
+        // ``LatencyDistribution/init(milliseconds:)``).
+        let all = LatencyDistribution(milliseconds: run.rounds.map(\.allMS))
+        let corrected = LatencyDistribution(milliseconds: run.rounds.map { $0.allMS + $0.lateMS })
+        let first = LatencyDistribution(milliseconds: run.rounds.compactMap(\.firstMS))
+        let quorum = LatencyDistribution(milliseconds: run.rounds.compactMap(\.quorumMS))
         var outcomes: [String: Int] = [:]
-        var bySpecialist: [String: (latencies: LatencyDistribution, requests: Int, errors: [String: Int], opened: Int)] = [:]
-        var order: [String] = []
+        // One row per specialist, in order of first appearance.
+        var rows: [(id: String, latencies: [Double], requests: Int, errors: [String: Int], opened: Int)] = []
+        var rowIndex: [String: Int] = [:]
         for request in run.requests {
-            if bySpecialist[request.specialistID] == nil {
-                bySpecialist[request.specialistID] = (LatencyDistribution(), 0, [:], 0)
-                order.append(request.specialistID)
+            let index: Int
+            if let known = rowIndex[request.specialistID] {
+                index = known
+            } else {
+                index = rows.count
+                rowIndex[request.specialistID] = index
+                rows.append((request.specialistID, [], 0, [:], 0))
             }
-            bySpecialist[request.specialistID]!.requests += 1
-            if request.connectMS != nil { bySpecialist[request.specialistID]!.opened += 1 }
+            rows[index].requests += 1
+            if request.connectMS != nil { rows[index].opened += 1 }
             if request.success {
                 outcomes["succeeded", default: 0] += 1
-                bySpecialist[request.specialistID]!.latencies.record(milliseconds: request.latencyMS)
+                rows[index].latencies.append(request.latencyMS)
             } else {
                 let kind = request.errorKind ?? "unknown"
                 outcomes[kind, default: 0] += 1
-                bySpecialist[request.specialistID]!.errors[kind, default: 0] += 1
+                rows[index].errors[kind, default: 0] += 1
             }
         }
         let seconds = max(run.elapsedMS / 1_000, 1e-9)
@@ -132,12 +133,12 @@ public struct BenchReport: Codable, Hashable, Sendable {
             firstAnswer: first.ladder,
             quorumAnswer: quorum.ladder,
             histogram: histogram(run.rounds.map(\.allMS)),
-            specialists: order.map { id in
-                let row = bySpecialist[id]!
+            specialists: rows.map { row in
+                let latencies = LatencyDistribution(milliseconds: row.latencies)
                 return SpecialistRow(
-                    specialistID: id, requests: row.requests, p50MS: row.latencies.percentile(50),
-                    p99MS: row.latencies.percentile(99), maxMS: row.latencies.maximum, errors: row.errors,
-                    connectionsOpened: run.connectionsOpened?[id] ?? row.opened)
+                    specialistID: row.id, requests: row.requests, p50MS: latencies.percentile(50),
+                    p99MS: latencies.percentile(99), maxMS: latencies.maximum, errors: row.errors,
+                    connectionsOpened: run.connectionsOpened?[row.id] ?? row.opened)
             },
             outcomes: outcomes
         )

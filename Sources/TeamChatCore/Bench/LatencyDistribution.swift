@@ -7,6 +7,16 @@ public struct LatencyDistribution: Sendable {
 
     public init() {}
 
+    /// The distribution of `values` (milliseconds), sized once to the largest. Grown value by value, an HdrHistogram
+    /// copies its counts through the library's unspecialised generic code at every growth (about half a
+    /// millisecond each): a report of 1,000 specialists spent 0.7 s in it, sized once a sixth of that.
+    public init(milliseconds values: [Double]) {
+        let microseconds = values.map(Self.microseconds)
+        histogram = Histogram(highestTrackableValue: max(2, microseconds.max() ?? 2), numberOfSignificantValueDigits: .three)
+        histogram.autoResize = true
+        for value in microseconds { _ = histogram.record(value) }
+    }
+
     /// How the percentiles are computed, for reports.
     public static let method = "HdrHistogram, 3 significant digits, microsecond resolution"
 
@@ -21,8 +31,13 @@ public struct LatencyDistribution: Sendable {
 
     /// Records a latency; values out of range (negative, not finite, beyond ``maximumMilliseconds``) are clamped.
     public mutating func record(milliseconds: Double) {
-        let clamped = milliseconds.isFinite ? min(max(milliseconds, 0), Self.maximumMilliseconds) : Self.maximumMilliseconds
-        _ = histogram.record(max(1, UInt64((clamped * 1_000).rounded())))
+        _ = histogram.record(Self.microseconds(milliseconds))
+    }
+
+    /// What is recorded for `milliseconds`: whole microseconds, at least 1, clamped to the range.
+    private static func microseconds(_ milliseconds: Double) -> UInt64 {
+        let clamped = milliseconds.isFinite ? min(max(milliseconds, 0), maximumMilliseconds) : maximumMilliseconds
+        return max(1, UInt64((clamped * 1_000).rounded()))
     }
 
     /// Adds every value recorded in `other`.
