@@ -5,6 +5,7 @@ import NIOPosix
 import TeamChatCore
 import TeamChatFleet
 @testable import TeamChatGateway
+import TeamChatTestSupport
 import Testing
 
 @Suite("The gateway over real sockets: routes, SSE, rounds, limits, lifecycle")
@@ -286,16 +287,6 @@ struct GatewayHTTPTests {
             #expect(response.text.contains(#""replied":2"#))
         }
     }
-}
-
-/// Waits until `condition` holds (yielding between looks, for at most 10 s).
-func eventually(_ condition: () -> Bool) async -> Bool {
-    let giveUp = ContinuousClock.now + .seconds(10)
-    while !condition() {
-        guard ContinuousClock.now < giveUp else { return false }
-        try? await Task.sleep(for: .milliseconds(1))
-    }
-    return true
 }
 
 @Suite("The gateway's own client")

@@ -6,6 +6,7 @@ import NIOWebSocket
 import TeamChatCore
 import TeamChatFleet
 @testable import TeamChatGateway
+import TeamChatTestSupport
 import Testing
 
 /// A WebSocket client for the tests: text frames out (masked, as a client must), text frames in as a stream.

@@ -4,6 +4,7 @@ import NIOPosix
 import TeamChatCore
 import TeamChatFleet
 import TeamChatTekton
+import TeamChatTestSupport
 import Testing
 
 @Suite("The engine over real sockets: leases, concurrency, names")
@@ -82,11 +83,7 @@ struct EngineLifecycleTests {
                 completed.withLockedValue { $0 += 1 }
             }
         }
-        let giveUp = ContinuousClock.now + .seconds(60)
-        while completed.withLockedValue({ $0 }) < rounds, ContinuousClock.now < giveUp {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        guard completed.withLockedValue({ $0 }) == rounds else {
+        guard await eventually(within: .seconds(60), { completed.withLockedValue { $0 } == rounds }) else {
             Issue.record("stuck after \(completed.withLockedValue { $0 }) of \(rounds) rounds")
             return
         }

@@ -30,18 +30,6 @@ func withFleet<Result>(
     }
 }
 
-/// Waits until `condition` holds, for counts that the fleet's event loops update a moment after the client saw its
-/// side of the same event (a connect completes before the server has run its accept). Yields between looks; gives
-/// up after 10 s, returning false, so that a count that never comes fails the test rather than hanging it.
-func eventually(_ condition: () -> Bool) async -> Bool {
-    let giveUp = ContinuousClock.now + .seconds(10)
-    while !condition() {
-        guard ContinuousClock.now < giveUp else { return false }
-        await Task.yield()
-    }
-    return true
-}
-
 /// A healthy team of `count` instant specialists, with the given misbehaviours by position.
 func team(
     _ count: Int,

@@ -1,6 +1,7 @@
 import Foundation
 import TeamChatCore
 import TeamChatFleet
+import TeamChatTestSupport
 import Testing
 
 @Suite("OpenAI-compatible specialists against a simulated fleet")

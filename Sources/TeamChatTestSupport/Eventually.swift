@@ -1,0 +1,12 @@
+/// Waits until `condition` holds, looking again every millisecond, for at most `limit`: for what another event loop
+/// updates a moment after the test saw its own side of the same event (a server's accept after the client's
+/// connect, a count after a close). Returns false when the time is up, so that a condition that never comes fails
+/// its test rather than hanging the suite.
+public func eventually(within limit: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+    let giveUp = ContinuousClock.now + limit
+    while !condition() {
+        guard ContinuousClock.now < giveUp else { return false }
+        try? await Task.sleep(for: .milliseconds(1))
+    }
+    return true
+}
