@@ -106,7 +106,8 @@ fuzz: deps
 	done
 
 ## teamchat against the C floor (Benchmarks/Floor): warm rounds to 18 and 1,000, start-up, one-shot send, each
-## as a ratio measured in the same run.
+## as a ratio measured in the same run; the warm rounds also against nio-floor (Benchmarks/NIOFloor, the floor's
+## client in SwiftNIO alone: what is NIO's and what is teamchat's).
 bench-floor: release
 	python3 Benchmarks/Floor/bench_floor.py --teamchat $(RELEASE)
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """teamchat against the physical floor (DESIGN §5), every figure a ratio measured in the same run.
 
-Builds the two C yardsticks (cfleet: instant specialists in one epoll loop; cfloor: a minimal epoll client), starts
-cfleet with 18 and with 1,000 specialists, and alternates floor and teamchat pair by pair:
+Builds the two C yardsticks (cfleet: instant specialists in one epoll loop; cfloor: a minimal epoll client) and
+nio-floor (cfloor's client written with SwiftNIO, ../NIOFloor: what SwiftNIO itself costs, before any of teamchat's
+code), starts cfleet with 18 and with 1,000 specialists, and alternates floor and teamchat pair by pair:
 
-  warm round to 18     cfloor p50   vs  teamchat bench --roster (pooled) p50
-  warm round to 1,000  cfloor p50   vs  teamchat bench p50; cold round and resident memory reported
+  warm round to 18     cfloor p50   vs  teamchat bench --roster (pooled) p50, and nio-floor p50
+  warm round to 1,000  cfloor p50   vs  teamchat bench p50, and nio-floor p50; cold round reported
   start-up             /bin/true    vs  teamchat --version, teamchat --help
   one-shot send        /bin/true    vs  teamchat send --direct to 18 (and its peak RSS)
 
@@ -45,9 +46,17 @@ def start_fleet(directory, base, count):
     return process, roster
 
 
-def floor_p50(directory, base, count, rounds):
-    out = subprocess.run([os.path.join(directory, "cfloor"), str(base), str(count), str(rounds)],
-                         capture_output=True, text=True, check=True).stdout
+def build_nio_floor():
+    """Builds nio-floor (a package of its own, SwiftNIO only) and returns its path."""
+    package = os.path.join(HERE, "..", "NIOFloor")
+    subprocess.run(["swift", "build", "-c", "release", "--package-path", package, "--product", "nio-floor"],
+                   check=True, stdout=subprocess.DEVNULL)
+    return os.path.join(package, ".build", "release", "nio-floor")
+
+
+def floor_p50(client, base, count, rounds):
+    out = subprocess.run([client, str(base), str(count), str(rounds)], capture_output=True, text=True,
+                         check=True).stdout
     return json.loads(out)["p50_us"]
 
 
@@ -73,16 +82,23 @@ def wall(command, runs, environment=None):
     return statistics.median(times), peak
 
 
-def paired(label, pairs, a, b, unit):
-    """Runs a() and b() alternately; prints medians and the median of the pair-by-pair ratios."""
-    ratios, xs, ys = [], [], []
+def paired(label, pairs, a, b, unit, nio=None):
+    """Runs a() and b() (and nio(), when given) in turn; prints medians and the median of the pair-by-pair ratios."""
+    ratios, xs, ys, ns, nio_ratios = [], [], [], [], []
     for _ in range(pairs):
         x, y = a(), b()
         xs.append(x)
         ys.append(y)
         ratios.append(y / x)
-    print(f"{label:<34} floor {statistics.median(xs):9.1f} {unit}   teamchat {statistics.median(ys):9.1f} {unit}"
-          f"   ratio {statistics.median(ratios):5.2f}x  (pairs {min(ratios):.2f}-{max(ratios):.2f})", flush=True)
+        if nio is not None:
+            n = nio()
+            ns.append(n)
+            nio_ratios.append(n / x)
+    line = (f"{label:<34} floor {statistics.median(xs):9.1f} {unit}   teamchat {statistics.median(ys):9.1f} {unit}"
+            f"   ratio {statistics.median(ratios):5.2f}x  (pairs {min(ratios):.2f}-{max(ratios):.2f})")
+    if ns:
+        line += f"   nio-floor {statistics.median(ns):.1f} {unit} ({statistics.median(nio_ratios):.2f}x)"
+    print(line, flush=True)
     return statistics.median(ratios)
 
 
@@ -99,6 +115,8 @@ def main():
     true = shutil.which("true") or "/bin/true"
     directory = tempfile.mkdtemp(prefix="teamchat-floor-")
     build_yardsticks(directory)
+    cfloor = os.path.join(directory, "cfloor")
+    nio_floor = build_nio_floor()
     fleets = []
     try:
         fleet18, roster18 = start_fleet(directory, arguments.port_18, 18)
@@ -110,11 +128,13 @@ def main():
               f" ({size:.0f} MiB), {os.cpu_count()} cores, pairs {arguments.pairs}", flush=True)
 
         paired("warm round, 18 (p50)", arguments.pairs,
-               lambda: floor_p50(directory, arguments.port_18, 18, 3000),
-               lambda: teamchat_bench(teamchat, roster18, 3000, 200)["pooled"], "us")
+               lambda: floor_p50(cfloor, arguments.port_18, 18, 3000),
+               lambda: teamchat_bench(teamchat, roster18, 3000, 200)["pooled"], "us",
+               nio=lambda: floor_p50(nio_floor, arguments.port_18, 18, 3000))
         paired("warm round, 1,000 (p50)", max(2, arguments.pairs // 2),
-               lambda: floor_p50(directory, arguments.port_1k, 1000, 300),
-               lambda: teamchat_bench(teamchat, roster1k, 300, 20)["pooled"], "us")
+               lambda: floor_p50(cfloor, arguments.port_1k, 1000, 300),
+               lambda: teamchat_bench(teamchat, roster1k, 300, 20)["pooled"], "us",
+               nio=lambda: floor_p50(nio_floor, arguments.port_1k, 1000, 300))
         cold = teamchat_bench(teamchat, roster1k, 20, 2, mode="cold").get("cold")
         if cold is not None:
             print(f"{'cold round, 1,000 (p50)':<34} teamchat {cold / 1000:9.1f} ms (new connections every round)")
