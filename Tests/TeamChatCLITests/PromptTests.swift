@@ -49,6 +49,32 @@ struct PromptTests {
         }
     }
 
+    @Test(
+        "on a terminal without libedit, the prompt says so once and reads plain lines",
+        .enabled(if: LibeditHider.launcher != nil, "needs root and a mount namespace to hide libedit from dlopen")
+    )
+    func withoutLibedit() async throws {
+        let launcher = try #require(LibeditHider.launcher)
+        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 3)) { fleet in
+            let roster = try BinaryRunner.rosterFile(for: fleet)
+            let terminal = try PseudoTerminal()
+            let process = try terminal.launch(["send", "--roster", roster, "--no-cache"], launcher: launcher)
+
+            #expect(terminal.waitFor("no line editing: libedit (libedit.so.2) is not installed; reading plain lines"))
+            terminal.type("hello team\r")
+            #expect(terminal.waitFor("3/3 replied"))
+            #expect(terminal.screen.contains("engram-ai: hello team"))
+            terminal.type("@hermes only you\r")
+            #expect(terminal.waitFor("1/1 replied"))
+            #expect(terminal.screen.contains("hermes-ai: only you"))
+            terminal.type("/quit\r")
+            #expect(process.exits())
+            #expect(process.terminationStatus == 0)
+            #expect(!terminal.screen.contains("teamchat> "))
+            #expect(fleet.counters.totalRequests(type: "chat") == 4)
+        }
+    }
+
     @Test("without a terminal, --interactive reads plain lines: @ids and /commands work, no prompt")
     func plainLines() async throws {
         try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 2)) { fleet in
@@ -318,5 +344,33 @@ struct ProgressTests {
 
         let json = try BinaryRunner.run(["discover", "--cache", cache.path, "--scan", scan, "--json"])
         #expect(!json.stderr.contains("probing"))
+    }
+}
+
+/// Runs a program where libedit cannot be loaded: in a mount namespace of its own (`unshare --mount`, private
+/// propagation, so nothing leaks to the machine), with an empty file mounted over the library every name of it
+/// resolves to. Needs root; `launcher` is nil where that cannot be done.
+enum LibeditHider {
+    static let launcher: [String]? = {
+        guard geteuid() == 0, let library = installedLibrary,
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")
+        else { return nil }
+        // The shell gets the library as $0 and the program with its arguments as "$@".
+        let launcher = ["/usr/bin/unshare", "--mount", "/bin/sh", "-c", #"mount --bind /dev/null "$0" && exec "$@""#, library]
+        let arguments = Array(launcher.dropFirst()) + ["/bin/true"]
+        guard let probe = try? Process.run(URL(fileURLWithPath: launcher[0]), arguments: arguments) else { return nil }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0 ? launcher : nil
+    }()
+
+    /// The file libedit.so.2 resolves to, where Debian and the other common layouts keep it.
+    private static var installedLibrary: String? {
+        for directory in ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64"] {
+            let path = directory + "/libedit.so.2"
+            if FileManager.default.fileExists(atPath: path) {
+                return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            }
+        }
+        return nil
     }
 }

@@ -37,11 +37,19 @@ final class PseudoTerminal: @unchecked Sendable {
     }
 
     /// Starts the built teamchat with `arguments` on this terminal as its three standard streams, as a person
-    /// would at an xterm (colour off, so that the tests read plain text), with `environment` added.
-    func launch(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
+    /// would at an xterm (colour off, so that the tests read plain text), with `environment` added. With `launcher`
+    /// (a program and its arguments), that program is started instead, with the binary and `arguments` after its own.
+    func launch(
+        _ arguments: [String], environment extra: [String: String] = [:], launcher: [String] = []
+    ) throws -> Process {
         let process = Process()
-        process.executableURL = BinaryRunner.binary
-        process.arguments = arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = launcher.dropFirst() + [BinaryRunner.binary.path] + arguments
+        } else {
+            process.executableURL = BinaryRunner.binary
+            process.arguments = arguments
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["TERM"] = "xterm"
         environment["NO_COLOR"] = "1"
