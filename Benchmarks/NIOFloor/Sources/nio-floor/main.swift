@@ -16,7 +16,7 @@ final class FanOut: @unchecked Sendable {
     let request: ByteBuffer
     let rounds: Int
     let done: EventLoopPromise<[Double]>
-    var channels: [Channel] = []
+    var channels: [any Channel] = []
     var left = 0
     var round = -50  // warm-up rounds, as cfloor's
     var started = NIODeadline.now()
