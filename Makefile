@@ -76,11 +76,13 @@ demo: release
 BROWSER_TESTS := GatewayPageTests
 BINARY_TESTS := TeamChatCLITests
 ## The Swift tests write their caches, rosters, sockets and browser profiles under a scratch TMPDIR of their own,
-## removed when they end, pass or fail: a run leaves nothing behind in /tmp.
+## removed when they end, pass, fail or Ctrl-C (dash runs an EXIT trap on `exit`, not when a signal ends it): a run
+## leaves nothing behind in /tmp.
 test: deps peers
 	$(SWIFT) build --build-tests
 	$(MAKE) check-generated
-	@scratch=$$(mktemp -d /tmp/teamchat-tests.XXXXXX) && trap 'rm -rf "$$scratch"' EXIT && export TMPDIR=$$scratch && \
+	@scratch=$$(mktemp -d /tmp/teamchat-tests.XXXXXX) && trap 'rm -rf "$$scratch"' EXIT && trap 'exit 130' INT TERM && \
+	export TMPDIR=$$scratch && \
 	set -x && \
 	$(SWIFT) test --skip-build --disable-xctest --skip $(BROWSER_TESTS) --skip $(BINARY_TESTS) && \
 	TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 $(SWIFT) test --skip-build --disable-xctest --filter $(BINARY_TESTS) && \
