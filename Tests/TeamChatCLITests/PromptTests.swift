@@ -71,6 +71,7 @@ struct PromptTests {
             #expect(process.exits())
             #expect(process.terminationStatus == 0)
             #expect(!terminal.screen.contains("teamchat> "))
+            #expect(terminal.screen.components(separatedBy: "no line editing").count == 2)  // said once
             #expect(fleet.counters.totalRequests(type: "chat") == 4)
         }
     }
