@@ -39,7 +39,7 @@ struct BenchStatisticsTests {
         #expect(low.ladder == all.ladder)
     }
 
-    @Test("a distribution made from all its values at once equals one recorded value by value")
+    @Test("a distribution sized at the start (to its largest value, or smaller) equals one grown value by value")
     func madeAtOnce() throws {
         // Unsorted, with values that are clamped (negative, not finite, beyond the maximum) and a spread that makes
         // a distribution grown value by value resize several times.
@@ -62,6 +62,12 @@ struct BenchStatisticsTests {
         let maximum = try #require(made.maximum)
         #expect(abs(maximum - LatencyDistribution.maximumMilliseconds) <= LatencyDistribution.maximumMilliseconds / 1_000)
         #expect(LatencyDistribution(milliseconds: []).ladder == nil)
+
+        // Sized for less than it is given, it still records everything (growing for it).
+        var small = LatencyDistribution(largestMilliseconds: 1)
+        for value in values { small.record(milliseconds: value) }
+        #expect(small.ladder == recorded.ladder)
+        #expect(small.count == recorded.count)
     }
 
     func settings(rate: Double?) -> BenchSettings {

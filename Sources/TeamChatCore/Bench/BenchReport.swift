@@ -90,15 +90,16 @@ public struct BenchReport: Codable, Hashable, Sendable {
     }
 
     static func report(_ run: BenchRun, settings: BenchSettings) -> ModeReport {
-        // Values are gathered first and each distribution is made from all of its values at once (see
-        // ``LatencyDistribution/init(milliseconds:)``).
-        let all = LatencyDistribution(milliseconds: run.rounds.map(\.allMS))
-        let corrected = LatencyDistribution(milliseconds: run.rounds.map { $0.allMS + $0.lateMS })
-        let first = LatencyDistribution(milliseconds: run.rounds.compactMap(\.firstMS))
-        let quorum = LatencyDistribution(milliseconds: run.rounds.compactMap(\.quorumMS))
-        var outcomes: [String: Int] = [:]
-        // One row per specialist, in order of first appearance.
-        var rows: [(id: String, latencies: [Double], requests: Int, errors: [String: Int], opened: Int)] = []
+        // Each distribution is made at the size of its largest value (see
+        // ``LatencyDistribution/init(largestMilliseconds:)``): the rounds' from the rounds, each specialist's from a
+        // first pass over the requests.
+        let all = LatencyDistribution(milliseconds: run.rounds.lazy.map(\.allMS))
+        let corrected = LatencyDistribution(milliseconds: run.rounds.lazy.map { $0.allMS + $0.lateMS })
+        let first = LatencyDistribution(milliseconds: run.rounds.lazy.compactMap(\.firstMS))
+        let quorum = LatencyDistribution(milliseconds: run.rounds.lazy.compactMap(\.quorumMS))
+        // One row per specialist, in order of first appearance; its distribution is made once a first pass has
+        // found its largest latency.
+        var rows: [(id: String, largestMS: Double, latencies: LatencyDistribution?, requests: Int, errors: [String: Int], opened: Int)] = []
         var rowIndex: [String: Int] = [:]
         for request in run.requests {
             let index: Int
@@ -107,13 +108,21 @@ public struct BenchReport: Codable, Hashable, Sendable {
             } else {
                 index = rows.count
                 rowIndex[request.specialistID] = index
-                rows.append((request.specialistID, [], 0, [:], 0))
+                rows.append((request.specialistID, 0, nil, 0, [:], 0))
             }
+            if request.success { rows[index].largestMS = max(rows[index].largestMS, request.latencyMS) }
+        }
+        for index in rows.indices {
+            rows[index].latencies = LatencyDistribution(largestMilliseconds: rows[index].largestMS)
+        }
+        var outcomes: [String: Int] = [:]
+        for request in run.requests {
+            guard let index = rowIndex[request.specialistID] else { continue }
             rows[index].requests += 1
             if request.connectMS != nil { rows[index].opened += 1 }
             if request.success {
                 outcomes["succeeded", default: 0] += 1
-                rows[index].latencies.append(request.latencyMS)
+                rows[index].latencies?.record(milliseconds: request.latencyMS)
             } else {
                 let kind = request.errorKind ?? "unknown"
                 outcomes[kind, default: 0] += 1
@@ -134,10 +143,9 @@ public struct BenchReport: Codable, Hashable, Sendable {
             quorumAnswer: quorum.ladder,
             histogram: histogram(run.rounds.map(\.allMS)),
             specialists: rows.map { row in
-                let latencies = LatencyDistribution(milliseconds: row.latencies)
-                return SpecialistRow(
-                    specialistID: row.id, requests: row.requests, p50MS: latencies.percentile(50),
-                    p99MS: latencies.percentile(99), maxMS: latencies.maximum, errors: row.errors,
+                SpecialistRow(
+                    specialistID: row.id, requests: row.requests, p50MS: row.latencies?.percentile(50),
+                    p99MS: row.latencies?.percentile(99), maxMS: row.latencies?.maximum, errors: row.errors,
                     connectionsOpened: run.connectionsOpened?[row.id] ?? row.opened)
             },
             outcomes: outcomes

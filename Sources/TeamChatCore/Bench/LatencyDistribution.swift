@@ -3,18 +3,26 @@ import Histogram
 /// Latencies recorded into an HdrHistogram at microsecond resolution with 3 significant digits: the percentile
 /// method every report states. Mergeable, so per-worker or per-mode distributions add up exactly.
 public struct LatencyDistribution: Sendable {
-    private var histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+    private var histogram: Histogram<UInt64>
 
-    public init() {}
+    public init() {
+        histogram = Histogram(numberOfSignificantValueDigits: .three)
+    }
 
-    /// The distribution of `values` (milliseconds), sized once to the largest. Grown value by value, an HdrHistogram
-    /// copies its counts through the library's unspecialised generic code at every growth (about half a
-    /// millisecond each): a report of 1,000 specialists spent 0.7 s in it, sized once a sixth of that.
-    public init(milliseconds values: [Double]) {
-        let microseconds = values.map(Self.microseconds)
-        histogram = Histogram(highestTrackableValue: max(2, microseconds.max() ?? 2), numberOfSignificantValueDigits: .three)
+    /// An empty distribution sized for values up to `largestMilliseconds`, which then grows for none of them.
+    /// Grown value by value, an HdrHistogram copies its counts through the library's unspecialised generic code at
+    /// every growth (about half a millisecond each): a report of 1,000 specialists spent 0.7 s in it, sized at the
+    /// start a sixth of that. Larger values are still recorded (it grows for them).
+    public init(largestMilliseconds: Double) {
+        histogram = Histogram(
+            highestTrackableValue: max(2, Self.microseconds(largestMilliseconds)), numberOfSignificantValueDigits: .three)
         histogram.autoResize = true
-        for value in microseconds { _ = histogram.record(value) }
+    }
+
+    /// The distribution of `values` (milliseconds), sized at the start to the largest of them.
+    public init(milliseconds values: some Collection<Double>) {
+        self.init(largestMilliseconds: values.max { Self.microseconds($0) < Self.microseconds($1) } ?? 0)
+        for value in values { record(milliseconds: value) }
     }
 
     /// How the percentiles are computed, for reports.
