@@ -89,6 +89,28 @@ struct RoundStateMachineTests {
                 == [.exchange(index: 1, token: token(1), lease: other)])
     }
 
+    @Test("leases granted together start their exchanges in one list, with one timer; a stale grant is released")
+    func grantsTogether() {
+        var round = machine()
+        _ = started(&round)
+        clock.advance(by: .milliseconds(10))
+        let leases = [MockLease("a"), MockLease("b"), MockLease("c")]
+        let grants = [
+            (token: token(0), lease: leases[0], info: leases[0].info),
+            (token: token(2, 2), lease: leases[2], info: leases[2].info),  // an attempt this round never made
+            (token: token(1), lease: leases[1], info: leases[1].info),
+        ]
+        #expect(
+            round.leasesSucceeded(grants, now: now) == [
+                .exchange(index: 0, token: token(0), lease: leases[0]), .scheduleTimer(now.advanced(by: .seconds(2))),
+                .release(leases[2], reusable: true), .exchange(index: 1, token: token(1), lease: leases[1]),
+            ])
+        // The same as one by one: c is still waiting for its lease.
+        #expect(
+            round.leaseSucceeded(token(2), lease: leases[2], info: leases[2].info, now: now)
+                == [.exchange(index: 2, token: token(2), lease: leases[2])])
+    }
+
     @Test("each reply releases its connection and is delivered; the last one ends the round with the summary")
     func replies() {
         var round = machine(count: 2)

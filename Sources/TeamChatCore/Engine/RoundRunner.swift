@@ -94,6 +94,12 @@ final class RoundRunner: ExchangeObserver, Sendable {
         handle { machine, now in machine.leaseSucceeded(token, lease: lease, info: info, now: now) }
     }
 
+    /// One transition, one lock and one pass of actions for a loop's worth of warm leases.
+    func leasesSucceeded(_ grants: [LeaseGrant]) {
+        let reported = grants.map { (token: $0.token, lease: $0.lease, info: $0.lease.info) }
+        handle { machine, now in machine.leasesSucceeded(reported, now: now) }
+    }
+
     func leaseFailed(_ token: ExchangeToken, error: ExchangeError) {
         handle { machine, now in machine.leaseFailed(token, error: error, now: now) }
     }

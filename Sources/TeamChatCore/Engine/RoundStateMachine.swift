@@ -152,21 +152,41 @@ where Instant.Duration == Duration {
 
     /// The transport leased a connection for `token`.
     public mutating func leaseSucceeded(_ token: ExchangeToken, lease: Lease, info: LeaseInfo, now: Instant) -> [Action] {
+        var actions: [Action] = []
+        actions.reserveCapacity(2)  // this path runs once per specialist per round: one allocation, no growth
+        leaseSucceeded(token, lease: lease, info: info, now: now, into: &actions)
+        return actions
+    }
+
+    /// The transport leased several connections at once: the same as reporting each with
+    /// ``leaseSucceeded(_:lease:info:now:)``, in one list of actions.
+    public mutating func leasesSucceeded(
+        _ grants: some Collection<(token: ExchangeToken, lease: Lease, info: LeaseInfo)>, now: Instant
+    ) -> [Action] {
+        var actions: [Action] = []
+        actions.reserveCapacity(grants.count + 1)  // an exchange each, and at most one timer: they share `now`
+        for grant in grants {
+            leaseSucceeded(grant.token, lease: grant.lease, info: grant.info, now: now, into: &actions)
+        }
+        return actions
+    }
+
+    private mutating func leaseSucceeded(
+        _ token: ExchangeToken, lease: Lease, info: LeaseInfo, now: Instant, into actions: inout [Action]
+    ) {
         guard case .running = phase, case .leasing(let attempt) = slot(token), attempt.token == token,
             let roundDeadline
         else {
-            return [.release(lease, reusable: true)]  // its specialist is done: nothing was written on it
+            actions.append(.release(lease, reusable: true))  // its specialist is done: nothing was written on it
+            return
         }
         let own = now.advanced(by: options.timeout)
         let exchange = Exchange(
             lease: lease, info: info, sentAt: now, deadline: min(own, roundDeadline), ownDeadline: own <= roundDeadline,
             heard: false)
         slots[token.index] = .exchanging(attempt, exchange)
-        var actions: [Action] = []
-        actions.reserveCapacity(2)  // this path runs once per specialist per round: one allocation, no growth
         actions.append(.exchange(index: token.index, token: token, lease: lease))
         schedule(exchange.deadline, into: &actions)
-        return actions
     }
 
     /// The transport could not lease a connection for `token` (connect failure, pool deadline, shutdown).

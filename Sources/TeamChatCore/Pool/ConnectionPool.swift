@@ -83,6 +83,21 @@ public final class ConnectionPool: Sendable {
         }
     }
 
+    /// A fresh idle connection, leased at once, or `nil` when a request would have to wait (then ask with
+    /// ``lease(_:deadline:connectTimeout:timeoutError:completion:)``). Every warm exchange takes this path: one
+    /// lock, no waiter, no completion to call.
+    public func leaseIdle() -> Lease? {
+        state.withLockedValue { state in
+            guard let (id, reused) = state.machine.leaseIdleConnection() else { return nil }
+            // Every connection the machine holds as established is in `connections`: it was put there (under this
+            // lock) before the machine heard that it was established.
+            guard let connection = state.connections[id] else {
+                preconditionFailure("the machine leased connection \(id), which the pool does not hold")
+            }
+            return Lease(connection: connection, id: id, reused: reused, opened: false)
+        }
+    }
+
     /// Withdraws a request that is still waiting; one already served is not affected.
     public func cancel(_ token: ExchangeToken) {
         run { $0.machine.cancelRequest(token) }

@@ -22,28 +22,43 @@ public final class PooledTransport: SpecialistTransport {
 
     public func lease(_ requests: [LeaseRequest], observer: any ExchangeObserver) {
         // Grouped by event loop and started there in one hop per loop: a lease granted from an idle connection then
-        // starts its exchange on the connection's own loop, with no further hop.
-        var byLoop: [(loop: any EventLoop, work: [(Pool, LeaseRequest)])] = []
-        for request in requests {
-            guard let pool = pool(for: request.specialist) else {
-                observer.leaseFailed(request.token, error: unreachable(request.specialist))
+        // starts its exchange on the connection's own loop, with no further hop. Positions, not copies: a request
+        // carries its specialist.
+        var byLoop: [(loop: any EventLoop, work: [(pool: Pool, request: Int)])] = []
+        for position in requests.indices {
+            guard let pool = pool(for: requests[position].specialist) else {
+                observer.leaseFailed(requests[position].token, error: unreachable(requests[position].specialist))
                 continue
             }
             if let index = byLoop.firstIndex(where: { $0.loop === pool.eventLoop }) {
-                byLoop[index].work.append((pool, request))
+                byLoop[index].work.append((pool, position))
             } else {
-                byLoop.append((pool.eventLoop, [(pool, request)]))
+                byLoop.append((pool.eventLoop, [(pool, position)]))
             }
         }
         for (loop, work) in byLoop {
             if loop.inEventLoop {
-                for (pool, request) in work { lease(request, from: pool, observer: observer) }
+                lease(work, of: requests, observer: observer)
             } else {
-                loop.execute {
-                    for (pool, request) in work { self.lease(request, from: pool, observer: observer) }
-                }
+                loop.execute { self.lease(work, of: requests, observer: observer) }
             }
         }
+    }
+
+    /// On the pools' event loop: idle connections are granted at once and reported together (their exchanges then
+    /// start in one go); the rest wait in their pools.
+    private func lease(_ work: [(pool: Pool, request: Int)], of requests: [LeaseRequest], observer: any ExchangeObserver) {
+        var grants: [LeaseGrant] = []
+        grants.reserveCapacity(work.count)
+        for (pool, position) in work {
+            if let lease = pool.leaseIdle() {
+                let request = requests[position]
+                grants.append(LeaseGrant(token: request.token, lease: PooledLease(lease, pool: pool, specialist: request.specialist)))
+            } else {
+                lease(requests[position], from: pool, observer: observer)
+            }
+        }
+        if !grants.isEmpty { observer.leasesSucceeded(grants) }
     }
 
     private func lease(_ request: LeaseRequest, from pool: Pool, observer: any ExchangeObserver) {
