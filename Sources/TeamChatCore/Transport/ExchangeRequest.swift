@@ -6,7 +6,9 @@ import NIOConcurrencyHelpers
 public final class ExchangeRequest: Sendable {
     public let request: TeamRequest
     public let limits: ExchangeLimits
-    private let encodings = NIOLockedValueBox<[String: any AnyObject & Sendable]>([:])
+    /// By key, in the order made: a round has one or two (one per transport kind in the team), so a look along a
+    /// short array beats hashing the key, which every specialist of every round asks for.
+    private let encodings = NIOLockedValueBox<[(key: String, box: any AnyObject & Sendable)]>([])
 
     public init(_ request: TeamRequest, limits: ExchangeLimits) {
         self.request = request
@@ -18,11 +20,12 @@ public final class ExchangeRequest: Sendable {
         encodings.withLockedValue { encodings in
             // Asked once per specialist per round: a comparison of types, where a dynamic cast of an existential
             // was a few percent of a warm round.
-            if let box = encodings[key], type(of: box) == Box<Value>.self {
+            if let box = encodings.first(where: { $0.key == key })?.box, type(of: box) == Box<Value>.self {
                 return unsafeDowncast(box, to: Box<Value>.self).value
             }
             let value = encode()
-            encodings[key] = Box(value)
+            encodings.removeAll { $0.key == key }
+            encodings.append((key, Box(value)))
             return value
         }
     }
