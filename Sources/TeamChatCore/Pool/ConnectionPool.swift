@@ -42,7 +42,7 @@ public final class ConnectionPool: Sendable {
 
     private struct State {
         var machine: Machine
-        var connections: [Machine.ConnectionID: any PooledConnection] = [:]
+        var connections = ConnectionTable<any PooledConnection>()
         var waiters: [ExchangeToken: Waiter] = [:]
         /// Prewarms waiting for connections they asked for.
         var prewarms: [Machine.ConnectionID: EventLoopPromise<Result<Duration, ExchangeError>>] = [:]

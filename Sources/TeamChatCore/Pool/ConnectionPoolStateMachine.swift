@@ -112,7 +112,7 @@ where Clock.Duration == Duration, Clock: Sendable {
 
     public let configuration: Configuration
     private let clock: Clock
-    private(set) var connections: [ConnectionID: ConnectionState] = [:]
+    private(set) var connections = ConnectionTable<ConnectionState>()
     /// Idle connections, most recently released last.
     private var idle: [ConnectionID] = []
     private var waiters: Deque<Waiter> = []
