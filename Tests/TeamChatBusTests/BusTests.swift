@@ -67,13 +67,13 @@ struct BusTests {
 
     /// Waits until the registry lists `count` specialists (bounded: a broken bridge fails the test, never hangs it).
     static func waitForMembers(_ session: TeamSession, count: Int) async throws -> [Specialist] {
-        let giveUp = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < giveUp {
-            let report = try await session.discover()
-            if report.roster.count == count { return report.roster }
-            try await Task.sleep(for: .milliseconds(20))
+        var roster: [Specialist] = []
+        let listed = try await eventually(within: .seconds(15)) {
+            roster = try await session.discover().roster
+            return roster.count == count
         }
-        throw CancellationError()
+        guard listed else { throw CancellationError() }
+        return roster
     }
 
     @Test("discovery reads the presence registry; a round is answered by every bridge's specialists")
@@ -224,12 +224,10 @@ struct BusRosterTests {
                         transports: [TektonTransport.make(TektonProtocol()), bus])
                     await session.withRunning { session in
                         // Wait until the bridge is on the bus (bounded), then one round to both.
-                        let giveUp = ContinuousClock.now + .seconds(15)
-                        while ContinuousClock.now < giveUp,
-                            (try? await bus.registry())?.contains(where: { $0.bridge == "far" }) != true
-                        {
-                            await Task.yield()
+                        let listed = await eventually(within: .seconds(15)) {
+                            (try? await bus.registry())?.contains(where: { $0.bridge == "far" }) == true
                         }
+                        #expect(listed)
                         let (outcomes, summary) = await session.engine.collect(.chat("both"), to: roster)
                         #expect(summary.replied == 2)
                         #expect(Set(outcomes.compactMap { $0.answer?.content }) == ["near-1: both", "far-1: both"])

@@ -28,10 +28,10 @@ struct BusCommandTests {
 
                 // Discovery reads the registry: wait until the bridge is in it (bounded).
                 var found: [[String: Any]] = []
-                let giveUp = ContinuousClock.now + .seconds(20)
-                while found.count < 3, ContinuousClock.now < giveUp {
+                _ = try await eventually(within: .seconds(20)) {
                     let discover = try BinaryRunner.run(["discover", "--bus", bus, "--cache", cache, "--json"])
                     found = try discover.jsonObjects().filter { $0["type"] as? String == "specialist" }
+                    return found.count >= 3
                 }
                 #expect(Set(found.compactMap { $0["specialist_id"] as? String }) == ["engram-ai", "hermes-ai", "ergon-ai"])
                 #expect(found.allSatisfy { $0["transport"] as? String == "bus" })
@@ -80,10 +80,10 @@ struct BusCommandTests {
                 // The client learns the team once, then the bridge goes away.
                 let first = try startBridge()
                 var known = 0
-                let giveUp = ContinuousClock.now + .seconds(20)
-                while known < 2, ContinuousClock.now < giveUp {
+                _ = try await eventually(within: .seconds(20)) {
                     known = try BinaryRunner.run(["discover", "--bus", bus, "--cache", cache, "--json"])
                         .jsonObjects().filter { $0["type"] as? String == "specialist" }.count
+                    return known >= 2
                 }
                 #expect(known == 2)
                 kill(first.processIdentifier, SIGINT)
