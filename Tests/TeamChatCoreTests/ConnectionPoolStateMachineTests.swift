@@ -182,29 +182,31 @@ struct ConnectionPoolStateMachineTests {
         #expect(pool.leaseConnection(3, deadline: soon).request == .lease(1, to: 3, reused: true))
     }
 
-    @Test("a lease at once takes the freshest idle connection, and declines (changing nothing) when it would wait")
+    @Test("a lease at once takes the freshest idle connection, and declines (changing nothing) when it would wait or fail")
     func leaseAtOnce() {
         var pool = machine(maximum: 2, idleTimeout: .seconds(10))
-        #expect(pool.leaseIdleConnection() == nil)  // nothing open: the request must wait for a connect
+        #expect(pool.leaseIdleConnection(deadline: soon) == nil)  // nothing open: the request must wait for a connect
         #expect(pool.connectionCount == 0)
         _ = pool.leaseConnection(1, deadline: soon)
         _ = pool.leaseConnection(2, deadline: soon)
         _ = pool.connectionEstablished(0)
         _ = pool.connectionEstablished(1)
-        #expect(pool.leaseIdleConnection() == nil)  // both leased
+        #expect(pool.leaseIdleConnection(deadline: soon) == nil)  // both leased
         _ = pool.releaseConnection(0, reusable: true)
         _ = pool.releaseConnection(1, reusable: true)
-        #expect(pool.leaseIdleConnection().map { [$0.connection: $0.reused] } == [1: true])
+        #expect(pool.leaseIdleConnection(deadline: clock.now) == nil)  // its deadline is already here: it fails
+        #expect(pool.idleCount == 2)
+        #expect(pool.leaseIdleConnection(deadline: soon).map { [$0.connection: $0.reused] } == [1: true])
         #expect(pool.idleCount == 1)
         #expect(pool.leasedCount == 1)
         clock.advance(by: .seconds(11))
         // Connection 0 is past the idle timeout: declined, and left for the waiting path to close.
-        #expect(pool.leaseIdleConnection() == nil)
+        #expect(pool.leaseIdleConnection(deadline: soon) == nil)
         #expect(pool.idleCount == 1)
         #expect(pool.leaseConnection(3, deadline: soon).close == [0])
         _ = pool.releaseConnection(1, reusable: true)
         _ = pool.shutdown()
-        #expect(pool.leaseIdleConnection() == nil)
+        #expect(pool.leaseIdleConnection(deadline: soon) == nil)
     }
 
     @Test("shutdown fails waiters, closes idle connections, and closes the rest as they come back")

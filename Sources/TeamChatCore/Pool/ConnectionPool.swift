@@ -83,12 +83,14 @@ public final class ConnectionPool: Sendable {
         }
     }
 
-    /// A fresh idle connection, leased at once, or `nil` when a request would have to wait (then ask with
-    /// ``lease(_:deadline:connectTimeout:timeoutError:completion:)``). Every warm exchange takes this path: one
-    /// lock, no waiter, no completion to call.
-    public func leaseIdle() -> Lease? {
+    /// A fresh idle connection, leased at once for a request that wants one until `deadline`, or `nil` when the
+    /// request would have to wait (then it asks with ``lease(_:deadline:connectTimeout:timeoutError:completion:)``).
+    /// Every warm exchange takes this path: one lock, no waiter, no completion to call.
+    public func leaseIdle(deadline: NIODeadline) -> Lease? {
         state.withLockedValue { state in
-            guard let (id, reused) = state.machine.leaseIdleConnection() else { return nil }
+            guard let (id, reused) = state.machine.leaseIdleConnection(deadline: UptimeClock.Instant(deadline)) else {
+                return nil
+            }
             // Every connection the machine holds as established is in `connections`: it was put there (under this
             // lock) before the machine heard that it was established.
             guard let connection = state.connections[id] else {

@@ -166,12 +166,15 @@ where Clock.Duration == Duration, Clock: Sendable {
         return Action(request: .scheduleTimeout(request, deadline: deadline), close: expired, create: createIfNeeded())
     }
 
-    /// A request wants a connection now: the most recently released idle connection if it is fresh, or `nil` (and
-    /// nothing changed) when the request would have to wait or expire connections first; then it goes through
-    /// ``leaseConnection(_:deadline:)``. The warm path of every round: no waiter, no timer, nothing to close.
-    public mutating func leaseIdleConnection() -> (connection: ConnectionID, reused: Bool)? {
-        guard !isShutDown, let candidate = idle.last, case .idle(let since, let used) = connections[candidate],
-            since.duration(to: clock.now) < configuration.idleTimeout
+    /// A request wants a connection until `deadline`, and one is free now: the most recently released idle
+    /// connection if it is fresh, or `nil` (and nothing changed) when the request would have to wait, expire
+    /// connections first or fail; then it goes through ``leaseConnection(_:deadline:)``. The warm path of every
+    /// round: no waiter, no timer, nothing to close.
+    public mutating func leaseIdleConnection(deadline: Instant) -> (connection: ConnectionID, reused: Bool)? {
+        let now = clock.now
+        guard !isShutDown, deadline > now, let candidate = idle.last,
+            case .idle(let since, let used) = connections[candidate],
+            since.duration(to: now) < configuration.idleTimeout
         else { return nil }
         idle.removeLast()
         connections[candidate] = .leased

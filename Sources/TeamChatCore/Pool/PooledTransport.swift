@@ -47,13 +47,16 @@ public final class PooledTransport: SpecialistTransport {
 
     /// On the pools' event loop: idle connections are granted at once and reported together (their exchanges then
     /// start in one go); the rest wait in their pools.
-    private func lease(_ work: [(pool: Pool, request: Int)], of requests: [LeaseRequest], observer: any ExchangeObserver) {
+    private func lease(
+        _ work: [(pool: Pool, request: Int)], of requests: [LeaseRequest], observer: any ExchangeObserver
+    ) {
         var grants: [LeaseGrant] = []
         grants.reserveCapacity(work.count)
         for (pool, position) in work {
-            if let lease = pool.leaseIdle() {
+            if let lease = pool.leaseIdle(deadline: requests[position].deadline) {
                 let request = requests[position]
-                grants.append(LeaseGrant(token: request.token, lease: PooledLease(lease, pool: pool, specialist: request.specialist)))
+                let pooled = PooledLease(lease, pool: pool, specialist: request.specialist)
+                grants.append(LeaseGrant(token: request.token, lease: pooled))
             } else {
                 lease(requests[position], from: pool, observer: observer)
             }
