@@ -152,7 +152,7 @@ public final class BusTransport: RunningTransport, TeamCatalog {
 
     public func lease(_ requests: [LeaseRequest], observer: any ExchangeObserver) {
         for request in requests {
-            observer.leaseSucceeded(request.token, lease: BusLease(transport: self, specialistID: request.specialist.id))
+            observer.leaseSucceeded(request.token, lease: BusLease(transport: self))
         }
     }
 
@@ -282,17 +282,17 @@ public final class BusTransport: RunningTransport, TeamCatalog {
 /// A bus exchange's "connection": nothing to hold, one exchange at a time.
 final class BusLease: ExchangeLease {
     private let transport: BusTransport
-    private let specialistID: String
 
-    init(transport: BusTransport, specialistID: String) {
+    init(transport: BusTransport) {
         self.transport = transport
-        self.specialistID = specialistID
     }
 
     var info: LeaseInfo { LeaseInfo(reused: true, connectDuration: nil) }
 
-    func start(_ request: ExchangeRequest, token: ExchangeToken, observer: any ExchangeObserver) {
-        transport.start(request, specialistID: specialistID, token: token, observer: observer)
+    func start(
+        _ request: ExchangeRequest, for specialist: Specialist, token: ExchangeToken, observer: any ExchangeObserver
+    ) {
+        transport.start(request, specialistID: specialist.id, token: token, observer: observer)
     }
 
     func cancel(_ token: ExchangeToken) {

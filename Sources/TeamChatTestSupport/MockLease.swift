@@ -27,7 +27,9 @@ public final class MockLease: ExchangeLease, Hashable, CustomStringConvertible {
         events.compactMap { if case .released(let reusable) = $0 { reusable } else { nil } }
     }
 
-    public func start(_ request: ExchangeRequest, token: ExchangeToken, observer: any ExchangeObserver) {
+    public func start(
+        _ request: ExchangeRequest, for specialist: Specialist, token: ExchangeToken, observer: any ExchangeObserver
+    ) {
         observers.withLockedValue { $0[token] = observer }
         recorded.withLockedValue { $0.append(.started(token)) }
     }

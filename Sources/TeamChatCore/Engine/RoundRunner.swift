@@ -210,8 +210,8 @@ final class RoundRunner: ExchangeObserver, Sendable {
                 } else {
                     leases.append((transport, [request]))
                 }
-            case .exchange(_, let token, let lease):
-                lease.start(request, token: token, observer: self)
+            case .exchange(let index, let token, let lease):
+                lease.start(request, for: specialists[index], token: token, observer: self)
             case .release(let lease, let reusable):
                 lease.release(reusable: reusable)
             case .cancelLease(let index, let token):

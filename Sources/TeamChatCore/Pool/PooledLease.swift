@@ -2,19 +2,19 @@
 final class PooledLease: ExchangeLease {
     private let lease: ConnectionPool.Lease
     private let pool: ConnectionPool
-    private let specialist: Specialist
 
-    init(_ lease: ConnectionPool.Lease, pool: ConnectionPool, specialist: Specialist) {
+    init(_ lease: ConnectionPool.Lease, pool: ConnectionPool) {
         self.lease = lease
         self.pool = pool
-        self.specialist = specialist
     }
 
     var info: LeaseInfo {
         LeaseInfo(reused: lease.reused, connectDuration: lease.opened ? lease.connection.connectDuration : nil)
     }
 
-    func start(_ request: ExchangeRequest, token: ExchangeToken, observer: any ExchangeObserver) {
+    func start(
+        _ request: ExchangeRequest, for specialist: Specialist, token: ExchangeToken, observer: any ExchangeObserver
+    ) {
         lease.connection.start(request, for: specialist, token: token, observer: observer)
     }
 

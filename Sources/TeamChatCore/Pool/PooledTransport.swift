@@ -23,7 +23,7 @@ public final class PooledTransport: SpecialistTransport {
     public func lease(_ requests: [LeaseRequest], observer: any ExchangeObserver) {
         // Grouped by event loop and started there in one hop per loop: a lease granted from an idle connection then
         // starts its exchange on the connection's own loop, with no further hop. Positions, not copies: a request
-        // carries its specialist.
+        // is a few hundred bytes (its specialist).
         var byLoop: [(loop: any EventLoop, work: [(pool: Pool, request: Int)])] = []
         for position in requests.indices {
             guard let pool = pool(for: requests[position].specialist) else {
@@ -54,9 +54,7 @@ public final class PooledTransport: SpecialistTransport {
         grants.reserveCapacity(work.count)
         for (pool, position) in work {
             if let lease = pool.leaseIdle(deadline: requests[position].deadline) {
-                let request = requests[position]
-                let pooled = PooledLease(lease, pool: pool, specialist: request.specialist)
-                grants.append(LeaseGrant(token: request.token, lease: pooled))
+                grants.append(LeaseGrant(token: requests[position].token, lease: PooledLease(lease, pool: pool)))
             } else {
                 lease(requests[position], from: pool, observer: observer)
             }
@@ -66,7 +64,6 @@ public final class PooledTransport: SpecialistTransport {
 
     private func lease(_ request: LeaseRequest, from pool: Pool, observer: any ExchangeObserver) {
         let token = request.token
-        let specialist = request.specialist
         pool.lease(
             token,
             deadline: request.deadline,
@@ -75,7 +72,7 @@ public final class PooledTransport: SpecialistTransport {
         ) { result in
             switch result {
             case .success(let lease):
-                observer.leaseSucceeded(token, lease: PooledLease(lease, pool: pool, specialist: specialist))
+                observer.leaseSucceeded(token, lease: PooledLease(lease, pool: pool))
             case .failure(let error):
                 observer.leaseFailed(token, error: error)
             }

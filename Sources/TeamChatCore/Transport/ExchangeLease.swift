@@ -3,9 +3,11 @@
 public protocol ExchangeLease: AnyObject, Sendable {
     var info: LeaseInfo { get }
 
-    /// Sends `request` and reports chunks and the completion for `token` to `observer`. The completion comes exactly
-    /// once, also when the exchange is cancelled.
-    func start(_ request: ExchangeRequest, token: ExchangeToken, observer: any ExchangeObserver)
+    /// Sends `request` to `specialist` and reports chunks and the completion for `token` to `observer`. The
+    /// completion comes exactly once, also when the exchange is cancelled. The specialist comes with each exchange
+    /// rather than with the lease: the round holds it already, and a lease is made for every exchange.
+    func start(
+        _ request: ExchangeRequest, for specialist: Specialist, token: ExchangeToken, observer: any ExchangeObserver)
 
     /// Abandons the exchange `token` if it is the one running (closing its connection: a late reply must never be
     /// read as the answer to another request); otherwise does nothing.
