@@ -131,8 +131,9 @@ final class RoundRunner: ExchangeObserver, Sendable {
             }
             let actions = event(&state.machine, now)
             var finished = false
-            for action in actions {
-                switch action {
+            // By position, so that each action is looked at where it lies rather than copied out (they are large).
+            for position in actions.indices {
+                switch actions[position] {
                 case .emit(let event):
                     // Recorded before anyone can see it: a consumer that reads the summary and persists health
                     // finds every outcome of the round already counted.
@@ -193,8 +194,8 @@ final class RoundRunner: ExchangeObserver, Sendable {
 
     private func perform(_ actions: [Machine.Action]) {
         var leases: [(transport: any SpecialistTransport, requests: [LeaseRequest])] = []
-        for action in actions {
-            switch action {
+        for position in actions.indices {
+            switch actions[position] {
             case .lease(let index, let token, let connectTimeout, let deadline):
                 guard let transport = transports[index] else {
                     let kind = specialists[index].address.transport
