@@ -32,6 +32,13 @@ public final class ControlSocket: Sendable {
         return home + "/.cache/teamchat/serve.sock"
     }
 
+    /// Whether a socket file is at `path`: none means no gateway, and asking costs one `stat` instead of setting up a
+    /// channel whose connect fails.
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFSOCK
+    }
+
     /// The longest path a Unix socket address holds (`sun_path`, less its terminating zero).
     public static let maximumPathLength = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
 

@@ -70,7 +70,7 @@ public struct BenchRunner: Sendable {
     private func run(_ mode: BenchMode, consumedOnLoop progress: @escaping @Sendable (Int) -> Void) async -> BenchRun {
         let pooled = mode != .cold ? RoundEngine(transports: makeTransports(), eventLoopGroup: eventLoopGroup) : nil
         // Transports with work of their own (the bus's connection and reply reader) run beside the mode.
-        let running = pooled.map { $0.transports.values.compactMap { $0 as? any RunningTransport } } ?? []
+        let running = pooled.map { $0.transports.values.compactMap(\.running) } ?? []
         guard !running.isEmpty else { return await measured(mode, pooled: pooled, progress: progress) }
         return await withTaskGroup(of: BenchRun?.self) { group in
             for transport in running { group.addTask { await transport.run(); return nil } }

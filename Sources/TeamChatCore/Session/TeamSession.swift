@@ -149,7 +149,7 @@ public final class TeamSession: Sendable {
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             for transport in engine.transports.values {
-                guard let running = transport as? any RunningTransport else { continue }
+                guard let running = transport.running else { continue }
                 group.addTask { await running.run() }
             }
             if let interval = configuration.persistInterval {

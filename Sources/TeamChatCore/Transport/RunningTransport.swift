@@ -4,3 +4,7 @@ public protocol RunningTransport: SpecialistTransport {
     /// Does the transport's work until cancelled.
     func run() async
 }
+
+extension RunningTransport {
+    public var running: (any RunningTransport)? { self }
+}
