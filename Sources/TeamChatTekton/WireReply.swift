@@ -45,12 +45,17 @@ public enum WireReply: Sendable, Hashable {
     public static func decode(_ line: ByteBuffer) throws(ExchangeError) -> WireReply {
         // Checked first and separately so that the error says what is wrong rather than a parser's generic words.
         guard UTF8Validation.isValid(line.readableBytesView) else { throw .invalidReply("invalid UTF-8") }
+        // The fields are taken as the parser meets them: no list of members is made and dropped for every reply.
+        var fields = Fields()
         let parsed = line.withUnsafeReadableBytes { bytes in
-            Result { () throws(JSONObjectReader.Failure) in try JSONObjectReader.members(of: bytes) }
+            Result { () throws(JSONObjectReader.Failure) in
+                try JSONObjectReader.forEachMember(of: bytes) { key, value in fields.take(key, value) }
+            }
         }
         switch parsed {
-        case .success(let members):
-            return try Fields(members).reply()
+        case .success:
+            if let key = fields.mistyped { throw .invalidReply("field '\(key)' has the wrong type") }
+            return try fields.reply()
         case .failure(.notAnObject):
             throw .invalidReply("not a JSON object")
         case .failure(.malformed):
@@ -76,34 +81,37 @@ public enum WireReply: Sendable, Hashable {
         var chunkIndex: Int?
         var status: String?
 
-        init(_ members: [(key: String, value: JSONObjectReader.Value)]) throws(ExchangeError) {
-            for (key, value) in members {
-                switch key {
-                // The fields that decide what the reply means must have the right type.
-                case "type": type = try Self.text(value, key)
-                case "content": content = try Self.text(value, key)
-                case "error": error = try Self.text(value, key)
-                // Descriptive fields are kept when they have the expected type and ignored otherwise.
-                case "model": model = value.string
-                case "ai_id": info.aiID = value.string
-                case "component": info.component = value.string
-                case "description": info.description = value.string
-                case "model_provider": info.modelProvider = value.string
-                case "model_name": info.modelName = value.string
-                case "port": info.port = value.integer
-                case "request_id": requestID = value.string
-                case "chunk_index": chunkIndex = value.integer
-                case "status": status = value.string
-                default: continue
-                }
+        /// The first of the fields that decide what the reply means to have the wrong type.
+        var mistyped: String?
+
+        mutating func take(_ key: String, _ value: JSONObjectReader.Value) {
+            switch key {
+            // The fields that decide what the reply means must have the right type.
+            case "type": type = text(value, key)
+            case "content": content = text(value, key)
+            case "error": error = text(value, key)
+            // Descriptive fields are kept when they have the expected type and ignored otherwise.
+            case "model": model = value.string
+            case "ai_id": info.aiID = value.string
+            case "component": info.component = value.string
+            case "description": info.description = value.string
+            case "model_provider": info.modelProvider = value.string
+            case "model_name": info.modelName = value.string
+            case "port": info.port = value.integer
+            case "request_id": requestID = value.string
+            case "chunk_index": chunkIndex = value.integer
+            case "status": status = value.string
+            default: break
             }
         }
 
-        private static func text(_ value: JSONObjectReader.Value, _ key: String) throws(ExchangeError) -> String? {
+        private mutating func text(_ value: JSONObjectReader.Value, _ key: String) -> String? {
             switch value {
             case .string(let text): return text
             case .null: return nil
-            default: throw .invalidReply("field '\(key)' has the wrong type")
+            default:
+                if mistyped == nil { mistyped = key }
+                return nil
             }
         }
 

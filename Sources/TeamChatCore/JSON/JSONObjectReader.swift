@@ -60,6 +60,18 @@ public enum JSONObjectReader {
 
     /// The members of the object in `bytes`, in order (a repeated key appears twice).
     public static func members(of bytes: UnsafeRawBufferPointer) throws(Failure) -> [(key: String, value: Value)] {
+        var members: [(key: String, value: Value)] = []
+        members.reserveCapacity(8)  // a reply has a handful: one allocation instead of one per doubling
+        try forEachMember(of: bytes) { key, value in members.append((key, value)) }
+        return members
+    }
+
+    /// Calls `body` with each member of the object in `bytes`, in order (a repeated key twice), without collecting
+    /// them: for a reader that keeps a few fields of every reply. `body` sees the members as they are read, so all
+    /// of them only when this does not throw.
+    public static func forEachMember(
+        of bytes: UnsafeRawBufferPointer, _ body: (String, Value) -> Void
+    ) throws(Failure) {
         var parser = Parser(bytes: bytes)
         parser.skipWhitespace()
         guard parser.peek == UInt8(ascii: "{") else {
@@ -68,11 +80,8 @@ public enum JSONObjectReader {
             try parser.expectEnd()
             throw .notAnObject
         }
-        var members: [(key: String, value: Value)] = []
-        members.reserveCapacity(8)  // a reply has a handful: one allocation instead of one per doubling
-        try parser.object(depth: 0) { key, value in members.append((key, value)) }
+        try parser.object(depth: 0, member: body)
         try parser.expectEnd()
-        return members
     }
 
     /// The whole value in `bytes`, whatever its type.
