@@ -171,8 +171,11 @@ public struct BenchRunner: Sendable {
         options.finishAtQuorum = false
         let started = ContinuousClock.now
         let late = max(.zero, scheduled.duration(to: started))
+        // Room for every specialist's sample up front: the collecting runs between the round's reads.
         var requests: [RequestSample] = []
+        requests.reserveCapacity(team.count)
         var successes: [Double] = []
+        successes.reserveCapacity(team.count)
         var all = Duration.zero
         let events: [RoundEvent]
         if mode == .gateway, let driver {
@@ -191,6 +194,7 @@ public struct BenchRunner: Sendable {
             events = outcomes.map(RoundEvent.outcome)
         } else {
             var collected: [RoundEvent] = []
+            collected.reserveCapacity(team.count + 1)
             for await event in engine.round(.chat(workload.message), to: team, options: options) { collected.append(event) }
             events = collected
         }

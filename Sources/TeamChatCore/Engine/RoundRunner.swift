@@ -25,6 +25,9 @@ final class RoundRunner: ExchangeObserver, Sendable {
         var performing = 0
         /// The round's last events (its summary last), held until no handler is still performing actions.
         var last: [RoundEvent]?
+        /// An empty buffer with room, left by the last handler for the next: a completion, which every specialist
+        /// makes every round, then allocates nothing for its actions.
+        var spareActions: [Machine.Action] = []
     }
 
     private let specialists: [Specialist]
@@ -66,18 +69,21 @@ final class RoundRunner: ExchangeObserver, Sendable {
         let machine = Machine(
             specialists: specialists.map(\.id), options: options, round: ExchangeToken.nextRound(),
             streaming: request.isStreaming)
-        self.state = NIOLockedValueBox(State(machine: machine))
+        var state = State(machine: machine)
+        // An outcome per specialist and the summary: one allocation instead of one per doubling, every round.
+        state.pending.reserveCapacity(specialists.count + 1)
+        self.state = NIOLockedValueBox(state)
     }
 
     // MARK: Driving the machine
 
     func start() {
-        handle { machine, now in machine.start(now: now, admissions: self.admissions) }
+        handle { machine, now, actions in actions = machine.start(now: now, admissions: self.admissions) }
     }
 
     /// Abandons everything still pending (the consumer stopped listening, or Ctrl-C).
     func cancel() {
-        handle { machine, now in machine.cancel(now: now) }
+        handle { machine, now, actions in actions = machine.cancel(now: now) }
     }
 
     /// ``cancel()`` from a stream's termination handler: on the round's event loop, a moment later, never in the
@@ -91,45 +97,50 @@ final class RoundRunner: ExchangeObserver, Sendable {
 
     func leaseSucceeded(_ token: ExchangeToken, lease: any ExchangeLease) {
         let info = lease.info
-        handle { machine, now in machine.leaseSucceeded(token, lease: lease, info: info, now: now) }
+        handle { machine, now, actions in actions = machine.leaseSucceeded(token, lease: lease, info: info, now: now) }
     }
 
     /// One transition, one lock and one pass of actions for a loop's worth of warm leases.
     func leasesSucceeded(_ grants: [LeaseGrant]) {
         let reported = grants.map { (token: $0.token, lease: $0.lease, info: $0.lease.info) }
-        handle { machine, now in machine.leasesSucceeded(reported, now: now) }
+        handle { machine, now, actions in actions = machine.leasesSucceeded(reported, now: now) }
     }
 
     func leaseFailed(_ token: ExchangeToken, error: ExchangeError) {
-        handle { machine, now in machine.leaseFailed(token, error: error, now: now) }
+        handle { machine, now, actions in actions = machine.leaseFailed(token, error: error, now: now) }
     }
 
     func exchangeReceived(_ token: ExchangeToken, chunk: StreamChunk) {
-        handle { machine, now in machine.chunkReceived(token, chunk: chunk, now: now) }
+        handle { machine, now, actions in actions = machine.chunkReceived(token, chunk: chunk, now: now) }
     }
 
     func exchangeCompleted(_ token: ExchangeToken, result: ExchangeResult) {
         if let retryAfter = result.retryAfter, specialists.indices.contains(token.index) {
             health?.hold(specialists[token.index].id, for: retryAfter)
         }
-        handle { machine, now in machine.exchangeCompleted(token, result: result, now: now) }
+        handle { machine, now, actions in machine.exchangeCompleted(token, result: result, now: now, into: &actions) }
     }
 
     private func timerFired() {
-        handle { machine, now in machine.timerFired(now: now) }
+        handle { machine, now, actions in actions = machine.timerFired(now: now) }
     }
 
     /// Feeds one event to the machine; queues its events and arms its timer under the lock (so that both keep the
-    /// machine's order), then performs the rest outside it.
-    private func handle(_ event: (inout Machine, UptimeClock.Instant) -> [Machine.Action]) {
+    /// machine's order), then performs the rest outside it. `event` appends its actions to the buffer it is given
+    /// (or replaces it).
+    private func handle(_ event: (inout Machine, UptimeClock.Instant, inout [Machine.Action]) -> Void) {
         let now = UptimeClock.Instant(eventLoop.now)
         let currentLoop = eventLoop.inEventLoop ? eventLoop : MultiThreadedEventLoopGroup.currentEventLoop
-        let (actions, flush) = state.withLockedValue { state -> ([Machine.Action], Bool) in
+        var (actions, flush) = state.withLockedValue { state -> ([Machine.Action], Bool) in
             if let at = state.deferredTimer, let loop = currentLoop {
                 state.deferredTimer = nil
                 state.timer = try? loop.scheduleCallback(at: at.deadline, handler: self)
             }
-            let actions = event(&state.machine, now)
+            // The buffer the last handler left, taken out of the state so that it is this handler's alone (one that
+            // runs meanwhile, nested in `perform` or on another thread, finds none and makes its own).
+            var actions = state.spareActions
+            state.spareActions = []
+            event(&state.machine, now, &actions)
             var finished = false
             // By position, so that each action is looked at where it lies rather than copied out (they are large).
             for position in actions.indices {
@@ -173,7 +184,9 @@ final class RoundRunner: ExchangeObserver, Sendable {
         // The summary goes out only once every handler has performed its actions (releases above all): a consumer
         // that starts its next round the moment it reads the summary must find this round's connections back in
         // their pools, not open new ones beside them.
+        actions.removeAll(keepingCapacity: true)
         let last = state.withLockedValue { state -> [RoundEvent]? in
+            if state.spareActions.capacity < actions.capacity { swap(&state.spareActions, &actions) }
             state.performing -= 1
             guard state.performing == 0, let last = state.last else { return nil }
             state.last = nil
@@ -209,7 +222,10 @@ final class RoundRunner: ExchangeObserver, Sendable {
                 if let position = leases.firstIndex(where: { $0.transport.kind == transport.kind }) {
                     leases[position].requests.append(request)
                 } else {
-                    leases.append((transport, [request]))
+                    var requests: [LeaseRequest] = []
+                    requests.reserveCapacity(actions.count - position)  // at most one per action left
+                    requests.append(request)
+                    leases.append((transport, requests))
                 }
             case .exchange(let index, let token, let lease):
                 lease.start(request, for: specialists[index], token: token, observer: self)

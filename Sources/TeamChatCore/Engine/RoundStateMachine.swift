@@ -225,13 +225,23 @@ where Instant.Duration == Duration {
 
     /// The exchange `token` ended.
     public mutating func exchangeCompleted(_ token: ExchangeToken, result: ExchangeResult, now: Instant) -> [Action] {
+        var actions: [Action] = []
+        exchangeCompleted(token, result: result, now: now, into: &actions)
+        return actions
+    }
+
+    /// ``exchangeCompleted(_:result:now:)``, its actions appended to `actions`: the I/O shell hands in a buffer it
+    /// keeps, so that the transition every specialist makes every round allocates nothing.
+    public mutating func exchangeCompleted(
+        _ token: ExchangeToken, result: ExchangeResult, now: Instant, into actions: inout [Action]
+    ) {
         guard case .running = phase, case .exchanging(let attempt, let exchange) = slot(token), attempt.token == token
         else {
-            guard let lease = abandoned.removeValue(forKey: token) else { return [] }
-            return [.release(lease, reusable: result.reusable)]
+            guard let lease = abandoned.removeValue(forKey: token) else { return }
+            actions.append(.release(lease, reusable: result.reusable))
+            return
         }
-        var actions: [Action] = []
-        actions.reserveCapacity(4)  // release, outcome, and for the last one summary and finish
+        actions.reserveCapacity(actions.count + 4)  // release, outcome, and for the last one summary and finish
         actions.append(.release(exchange.lease, reusable: result.reusable))
         if case .failure = result.outcome, result.nothingReceived, exchange.info.reused, !attempt.staleRetried {
             // The pooled connection had been closed by its peer while idle: the request reached nobody. Once, at
@@ -240,7 +250,7 @@ where Instant.Duration == Duration {
                 token: self.token(token.index, token.attempt + 1), connects: attempt.connects, staleRetried: true)
             slots[token.index] = .leasing(retry)
             actions.append(leaseAction(token.index, retry, now: now))
-            return actions
+            return
         }
         let outcome = SpecialistOutcome(
             index: token.index,
@@ -253,7 +263,6 @@ where Instant.Duration == Duration {
             attempts: attempt.connects
         )
         deliver(outcome, now: now, into: &actions)
-        return actions
     }
 
     /// The timer scheduled with ``Action/scheduleTimer(_:)`` fired.

@@ -33,7 +33,10 @@ public final class PooledTransport: SpecialistTransport {
             if let index = byLoop.firstIndex(where: { $0.loop === pool.eventLoop }) {
                 byLoop[index].work.append((pool, position))
             } else {
-                byLoop.append((pool.eventLoop, [(pool, position)]))
+                var work: [(pool: Pool, request: Int)] = []
+                work.reserveCapacity(requests.count - position)  // at most one per request left
+                work.append((pool, position))
+                byLoop.append((pool.eventLoop, work))
             }
         }
         for (loop, work) in byLoop {
