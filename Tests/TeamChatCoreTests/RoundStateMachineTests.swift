@@ -137,6 +137,28 @@ struct RoundStateMachineTests {
         #expect(round.isFinished)
     }
 
+    @Test("a completion into a kept buffer appends the same actions as the returning form, after what it holds")
+    func completionIntoBuffer() {
+        let leases = [MockLease("a"), MockLease("b")]
+        func leased() -> Machine {
+            var round = machine(count: 2)
+            _ = started(&round)
+            for index in 0..<2 { _ = round.leaseSucceeded(token(index), lease: leases[index], info: leases[index].info, now: now) }
+            return round
+        }
+        var returning = leased()
+        var appending = leased()
+        var buffer: [Action] = [.finish]
+        for index in [1, 0] {
+            let expected = returning.exchangeCompleted(token(index), result: answer("\(index)"), now: now)
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(.finish)
+            appending.exchangeCompleted(token(index), result: answer("\(index)"), now: now, into: &buffer)
+            #expect(buffer == [.finish] + expected)
+        }
+        #expect(appending.isFinished)
+    }
+
     @Test("a lease granted after its specialist is done is released at once as reusable (nothing was written)")
     func leaseAfterTheEnd() {
         var options = RoundOptions(quorum: 1)
