@@ -153,7 +153,7 @@ where Clock.Duration == Duration, Clock: Sendable {
         var expired: [ConnectionID] = []
         while let candidate = idle.popLast() {
             guard case .idle(let since, let used) = connections[candidate] else { continue }
-            if since.duration(to: now) >= configuration.idleTimeout {
+            if isExpired(idleSince: since, now: now) {
                 connections[candidate] = nil
                 expired.append(candidate)
                 continue
@@ -174,7 +174,7 @@ where Clock.Duration == Duration, Clock: Sendable {
         let now = clock.now
         guard !isShutDown, deadline > now, let candidate = idle.last,
             case .idle(let since, let used) = connections[candidate],
-            since.duration(to: now) < configuration.idleTimeout
+            !isExpired(idleSince: since, now: now)
         else { return nil }
         idle.removeLast()
         connections[candidate] = .leased
@@ -273,7 +273,7 @@ where Clock.Duration == Duration, Clock: Sendable {
         var oldest: Instant?
         for connection in idle {
             guard case .idle(let since, _) = connections[connection] else { continue }
-            if since.duration(to: now) >= configuration.idleTimeout {
+            if isExpired(idleSince: since, now: now) {
                 expired.append(connection)
             } else {
                 oldest = min(oldest ?? since, since)
@@ -300,6 +300,12 @@ where Clock.Duration == Duration, Clock: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Whether a connection idle since `since` is past the idle timeout at `now`: never leased again (its peer may
+    /// have closed it), closed instead.
+    private func isExpired(idleSince since: Instant, now: Instant) -> Bool {
+        since.duration(to: now) >= configuration.idleTimeout
+    }
 
     private mutating func makeIdle(_ connection: ConnectionID, used: Bool) -> Action {
         let now = clock.now
