@@ -35,15 +35,21 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         /// No exchange runs. Moves to `exchanging`; any byte received here is unsolicited.
         case idle
         /// A request was written and its reply is awaited. Moves to `replied`, or to `failed` on error or cancel.
-        case exchanging(Exchange)
+        case exchanging
         /// The final reply arrived in the current read; handed out at the end of the read. `tainted` is set when
         /// more bytes came after it. Moves to `idle` (or back to `exchanging` for a probe's second request).
-        case replied(Exchange, WireReply, tainted: Bool)
+        case replied(tainted: Bool)
         /// The connection failed and is closing. Terminal.
         case failed
     }
 
     private var state: State = .idle
+    /// The exchange in flight: set exactly while `exchanging` or `replied`. Beside the state rather than in it, so
+    /// that every step changes it where it lies: taken out of an enum to change a field and put back, it was
+    /// copied (its observer retained and released) several times per exchange.
+    private var exchange: Exchange?
+    /// The final reply, set exactly while `replied`.
+    private var reply: WireReply?
     private var closeReported = false
     /// Whether a reply already arrived on this connection (then it is known to be in step, and needs no guard).
     private var proven = false
@@ -87,11 +93,11 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         framer.maximumLineLength = maximumReplyBytes
         // Requests that start with a ping (pings, probes) need no guard: their own pong is one.
         let guarded = !proven && expectation != .pong
-        state = .exchanging(
-            Exchange(
-                token: token, observer: observer, expectation: expectation, infoLine: infoLine,
-                awaitingGuardPong: guarded, isProbe: infoLine != nil, maximumReplyBytes: maximumReplyBytes,
-                sentAt: .now()))
+        exchange = Exchange(
+            token: token, observer: observer, expectation: expectation, infoLine: infoLine,
+            awaitingGuardPong: guarded, isProbe: infoLine != nil, maximumReplyBytes: maximumReplyBytes,
+            sentAt: .now())
+        state = .exchanging
         // No write promise: a failed write closes the channel, and `channelInactive` fails the exchange.
         if guarded {
             context.write(wrapOutboundOut(Self.guardLine), promise: nil)
@@ -103,13 +109,8 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     /// Abandons the exchange `token` if it is the one running, and closes the connection.
     func cancel(_ token: ExchangeToken) {
-        switch state {
-        case .exchanging(let exchange) where exchange.token == token,
-            .replied(let exchange, _, _) where exchange.token == token:
-            fail(.cancelled())
-        default:
-            return
-        }
+        guard exchange?.token == token else { return }
+        fail(.cancelled())
     }
 
     // MARK: Channel events
@@ -125,27 +126,26 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             return
         case .failed:
             return
-        case .replied(let exchange, let reply, _):
-            state = .replied(exchange, reply, tainted: true)
+        case .replied:
+            state = .replied(tainted: true)
             return
-        case .exchanging(var exchange):
-            if exchange.firstByteAt == nil {
-                exchange.firstByteAt = .now()
-                state = .exchanging(exchange)
-            }
+        case .exchanging:
+            if exchange?.firstByteAt == nil { exchange?.firstByteAt = .now() }
         }
         framer.append(bytes)
         processLines()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        guard case .replied(var exchange, let reply, let tainted) = state else { return }
+        guard case .replied(let tainted) = state, let reply = self.reply.take(), var exchange = self.exchange.take()
+        else { return }
         let reusable = !tainted && !framer.hasBufferedBytes
         if let infoLine = exchange.infoLine, case .pong = reply, reusable {
             // The probe's pong is in: now ask who it is, on the same connection.
             exchange.infoLine = nil
             exchange.expectation = .info
-            state = .exchanging(exchange)
+            self.exchange = exchange
+            state = .exchanging
             context.writeAndFlush(wrapOutboundOut(infoLine), promise: nil)
             return
         }
@@ -191,7 +191,8 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     // MARK: Internals
 
     private func processLines() {
-        while case .exchanging(var exchange) = state {
+        // `exchange` is set throughout: the state is `exchanging`.
+        while case .exchanging = state {
             let line: ByteBuffer
             do {
                 guard let next = try framer.nextLine() else { return }
@@ -207,33 +208,33 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                 fail(error)
                 return
             }
-            if exchange.awaitingGuardPong {
+            if exchange!.awaitingGuardPong {
                 guard case .pong = reply else {
                     fail(.invalidReply("the specialist spoke before it was asked ('\(reply.typeName)' before the pong)"))
                     return
                 }
-                exchange.awaitingGuardPong = false
+                exchange!.awaitingGuardPong = false
                 proven = true
-                state = .exchanging(exchange)
                 continue
             }
             proven = true
-            switch exchange.expectation.disposition(of: reply) {
+            switch exchange!.expectation.disposition(of: reply) {
             case .complete(let final):
-                state = .replied(exchange, final, tainted: false)
+                self.reply = final
+                state = .replied(tainted: false)
             case .chunk(let index, let content):
-                guard exchange.streamed.utf8.count + content.utf8.count <= exchange.maximumReplyBytes else {
-                    fail(ExchangeError(.tooLarge, "streamed answer larger than \(exchange.maximumReplyBytes) bytes"))
+                let limit = exchange!.maximumReplyBytes
+                guard exchange!.streamed.utf8.count + content.utf8.count <= limit else {
+                    fail(ExchangeError(.tooLarge, "streamed answer larger than \(limit) bytes"))
                     return
                 }
-                exchange.streamed += content
-                let chunk = StreamChunk(index: index ?? exchange.chunkCount, content: content)
-                exchange.chunkCount += 1
-                state = .exchanging(exchange)
-                exchange.observer.exchangeReceived(exchange.token, chunk: chunk)
+                exchange!.streamed += content
+                let chunk = StreamChunk(index: index ?? exchange!.chunkCount, content: content)
+                exchange!.chunkCount += 1
+                exchange!.observer.exchangeReceived(exchange!.token, chunk: chunk)
             case .streamEnd(let content):
-                let answer = content ?? exchange.streamed
-                state = .replied(exchange, .response(content: answer, model: nil, aiID: nil), tainted: false)
+                self.reply = .response(content: content ?? exchange!.streamed, model: nil, aiID: nil)
+                state = .replied(tainted: false)
             case .ignore:
                 continue
             case .unexpected(let message):
@@ -242,8 +243,8 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             }
         }
         // A reply is complete: anything still buffered came after it.
-        if case .replied(let exchange, let reply, _) = state, framer.hasBufferedBytes {
-            state = .replied(exchange, reply, tainted: true)
+        if case .replied = state, framer.hasBufferedBytes {
+            state = .replied(tainted: true)
         }
     }
 
@@ -251,11 +252,14 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// read as the answer to another request.
     private func fail(_ error: ExchangeError) {
         switch state {
-        case .exchanging(let exchange), .replied(let exchange, _, _):
+        case .exchanging, .replied:
             state = .failed
-            let nothingReceived = exchange.firstByteAt == nil && error.kind != .cancelled
-            exchange.observer.exchangeCompleted(
-                exchange.token, result: .failure(error, nothingReceived: nothingReceived))
+            reply = nil
+            if let exchange = exchange.take() {
+                let nothingReceived = exchange.firstByteAt == nil && error.kind != .cancelled
+                exchange.observer.exchangeCompleted(
+                    exchange.token, result: .failure(error, nothingReceived: nothingReceived))
+            }
         case .idle:
             state = .failed
         case .failed:
