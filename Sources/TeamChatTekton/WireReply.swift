@@ -43,15 +43,19 @@ public enum WireReply: Sendable, Hashable {
 
     /// Decodes one line (without its terminator).
     public static func decode(_ line: ByteBuffer) throws(ExchangeError) -> WireReply {
-        // Checked first and separately so that the error says what is wrong rather than a parser's generic words.
-        guard UTF8Validation.isValid(line.readableBytesView) else { throw .invalidReply("invalid UTF-8") }
         // The fields are taken as the parser meets them: no list of members is made and dropped for every reply.
         var fields = Fields()
+        var valid = true
         let parsed = line.withUnsafeReadableBytes { bytes in
-            Result { () throws(JSONObjectReader.Failure) in
+            // Checked first and separately so that the error says what is wrong rather than a parser's generic
+            // words; on the bytes where they lie, a word at a time.
+            valid = UTF8Validation.isValid(bytes)
+            return Result { () throws(JSONObjectReader.Failure) in
+                guard valid else { return }
                 try JSONObjectReader.forEachMember(of: bytes) { key, value in fields.take(key, value) }
             }
         }
+        guard valid else { throw .invalidReply("invalid UTF-8") }
         switch parsed {
         case .success:
             if let key = fields.mistyped { throw .invalidReply("field '\(key)' has the wrong type") }

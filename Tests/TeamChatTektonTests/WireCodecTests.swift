@@ -135,6 +135,12 @@ struct LineFramerTests {
         framer.append(ByteBuffer(string: "ee\n"))
         #expect(try framer.nextLine().map { String(buffer: $0) } == "three")
         #expect(!framer.hasBufferedBytes)
+        framer.append(ByteBuffer(string: "a\n\r\n\nb\r\n"))
+        #expect(try framer.nextLine().map { String(buffer: $0) } == "a")
+        #expect(try framer.nextLine().map { String(buffer: $0) } == "")
+        #expect(try framer.nextLine().map { String(buffer: $0) } == "")
+        #expect(try framer.nextLine().map { String(buffer: $0) } == "b")
+        #expect(try framer.nextLine() == nil)
     }
 
     @Test("a line over the limit fails, whether or not its end has arrived")

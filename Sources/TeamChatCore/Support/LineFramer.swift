@@ -1,5 +1,13 @@
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Splits a byte stream into lines ending in `\n` (a preceding `\r` is dropped), refusing lines longer than a limit.
 ///
 /// Written here rather than taken from NIOExtras' `LineBasedFrameDecoder` because the client needs three things
@@ -38,18 +46,23 @@ public struct LineFramer: Sendable {
 
     /// The next complete line, or `nil` when none is buffered yet.
     public mutating func nextLine() throws(LineTooLong) -> ByteBuffer? {
-        let view = buffer.readableBytesView
-        let searchStart = view.index(view.startIndex, offsetBy: scanned)
-        guard let newline = view[searchStart...].firstIndex(of: UInt8(ascii: "\n")) else {
-            scanned = view.count
+        // The offset of the first newline not scanned yet, looked for with memchr: every reply passes here.
+        let newline = buffer.withUnsafeReadableBytes { bytes -> Int? in
+            guard let base = bytes.baseAddress, scanned < bytes.count,
+                let found = memchr(base + scanned, Int32(UInt8(ascii: "\n")), bytes.count - scanned)
+            else { return nil }
+            return base.distance(to: UnsafeRawPointer(found))
+        }
+        guard let newline else {
+            scanned = buffer.readableBytes
             if scanned > maximumLineLength + 1 {  // +1: a trailing "\r" may still belong to a legal line
                 throw LineTooLong(limit: maximumLineLength)
             }
             return nil
         }
-        var length = newline - view.startIndex
+        var length = newline
         let lineEnd = length + 1
-        if length > 0, view[newline - 1] == UInt8(ascii: "\r") {
+        if length > 0, buffer.getInteger(at: buffer.readerIndex + newline - 1, as: UInt8.self) == UInt8(ascii: "\r") {
             length -= 1
         }
         guard length <= maximumLineLength else { throw LineTooLong(limit: maximumLineLength) }
