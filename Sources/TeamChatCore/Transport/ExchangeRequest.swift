@@ -8,7 +8,8 @@ public final class ExchangeRequest: Sendable {
     public let limits: ExchangeLimits
     /// By key, in the order made: a round has one or two (one per transport kind in the team), so a look along a
     /// short array beats hashing the key, which every specialist of every round asks for.
-    private let encodings = NIOLockedValueBox<[(key: String, box: any AnyObject & Sendable)]>([])
+    @usableFromInline
+    let encodings = NIOLockedValueBox<[(key: String, box: any AnyObject & Sendable)]>([])
 
     public init(_ request: TeamRequest, limits: ExchangeLimits) {
         self.request = request
@@ -16,10 +17,13 @@ public final class ExchangeRequest: Sendable {
     }
 
     /// The value `encode` makes for `key`, made once per request.
+    ///
+    /// Inlinable so that it is specialized where it is called, once per specialist per round: generic, it looked up
+    /// the box's type metadata and copied the value through its witnesses on every call (a percent of a warm round).
+    @inlinable
     public func memoized<Value: Sendable>(_ key: String, _ encode: () -> Value) -> Value {
         encodings.withLockedValue { encodings in
-            // Asked once per specialist per round: a comparison of types, where a dynamic cast of an existential
-            // was a few percent of a warm round.
+            // A comparison of types, where a dynamic cast of an existential was a few percent of a warm round.
             if let box = encodings.first(where: { $0.key == key })?.box, type(of: box) == Box<Value>.self {
                 return unsafeDowncast(box, to: Box<Value>.self).value
             }
@@ -30,9 +34,12 @@ public final class ExchangeRequest: Sendable {
         }
     }
 
-    private final class Box<Value: Sendable>: Sendable {
+    @usableFromInline
+    final class Box<Value: Sendable>: Sendable {
+        @usableFromInline
         let value: Value
 
+        @usableFromInline
         init(_ value: Value) {
             self.value = value
         }
