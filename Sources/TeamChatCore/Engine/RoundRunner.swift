@@ -219,8 +219,8 @@ final class RoundRunner: ExchangeObserver, Sendable {
                     token: token, specialist: specialists[index], connectTimeout: connectTimeout,
                     deadline: deadline.deadline)
                 // Batched per transport, so that a transport can start a loop's worth of exchanges in one hop.
-                if let position = leases.firstIndex(where: { $0.transport.kind == transport.kind }) {
-                    leases[position].requests.append(request)
+                if let group = leases.firstIndex(where: { $0.transport.kind == transport.kind }) {
+                    leases[group].requests.append(request)
                 } else {
                     var requests: [LeaseRequest] = []
                     requests.reserveCapacity(actions.count - position)  // at most one per action left
