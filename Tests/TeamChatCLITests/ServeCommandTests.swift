@@ -1,11 +1,8 @@
 import Foundation
 import TeamChatCore
 import TeamChatFleet
+import TeamChatTestSupport
 import Testing
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `teamchat serve` run as the built binary, in a runtime directory of its own.
 final class ServeProcess {
@@ -168,18 +165,7 @@ struct ServeCommandTests {
             #expect(missing.stderr.isEmpty)
             #expect(try missing.jsonObjects().last?["via"] == nil)
             // A socket file nobody listens on (a gateway that died).
-            let path = runtime + "/teamchat/serve.sock"
-            let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-                for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
-            }
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-            close(descriptor)
-            #expect(bound == 0)
+            #expect(makeDeadSocketFile(at: runtime + "/teamchat/serve.sock"))
             let dead = try BinaryRunner.run(["send", "--roster", roster, "--json", "hi"], environment: environment)
             #expect(dead.status == 0)
             #expect(dead.stderr.isEmpty)

@@ -1,12 +1,7 @@
 import Foundation
 import Testing
-@testable import TeamChatGateway
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import TeamChatGateway
+import TeamChatTestSupport
 
 @Suite("The control socket")
 struct ControlSocketTests {
@@ -23,19 +18,7 @@ struct ControlSocketTests {
 
         let claimed = try ControlSocket.claim(directory + "/serve.sock")
         defer { claimed.release() }
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in claimed.path.utf8.enumerated() { buffer[index] = byte }
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        #expect(bound == 0)
+        #expect(makeDeadSocketFile(at: claimed.path))
         #expect(ControlSocket.exists(claimed.path))
     }
 }
