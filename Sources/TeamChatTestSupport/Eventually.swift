@@ -3,12 +3,7 @@
 /// connect, a count after a close). Returns false when the time is up, so that a condition that never comes fails
 /// its test rather than hanging the suite.
 public func eventually(within limit: Duration = .seconds(10), _ condition: () throws -> Bool) async rethrows -> Bool {
-    let giveUp = ContinuousClock.now + limit
-    while try !condition() {
-        guard ContinuousClock.now < giveUp else { return false }
-        try? await Task.sleep(for: .milliseconds(1))
-    }
-    return true
+    try await eventually(within: limit) { () async throws -> Bool in try condition() }
 }
 
 /// The same for a condition that has to ask someone (a server, a bus, a process): asked again a millisecond after
