@@ -15,7 +15,7 @@ final class ProgressLine: Sendable {
     private let state = NIOLockedValueBox<(last: ContinuousClock.Instant?, drawn: Bool)>((nil, false))
 
     /// - Parameter enabled: false for `--json` and the like; standard error must be a terminal too.
-    init(enabled: Bool = true, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    init(enabled: Bool = true, environment: [String: String] = ProcessEnvironment.current) {
         self.enabled = enabled && Console.stderrIsTerminal && environment["TERM"] != "dumb"
     }
 

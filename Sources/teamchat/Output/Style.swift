@@ -9,7 +9,7 @@ struct Style: Sendable {
     var enabled: Bool
 
     /// The style for standard output (or standard error) in this environment.
-    static func detect(terminal: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> Style {
+    static func detect(terminal: Bool, environment: [String: String] = ProcessEnvironment.current) -> Style {
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         return Style(enabled: terminal && !noColor && environment["TERM"] != "dumb")
     }

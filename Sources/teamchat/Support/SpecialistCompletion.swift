@@ -16,7 +16,7 @@ enum SpecialistCompletion {
     }
 
     static func knownIDs(words: [String]) -> [String] {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current
         func value(after flag: String) -> String? {
             guard let index = words.firstIndex(of: flag), index + 1 < words.count else { return nil }
             return words[index + 1]
