@@ -178,7 +178,11 @@ public final class TeamSession: Sendable {
     public func close() async {
         // The connections close on their event loops while the cache is written here: a one-shot `send` waited for
         // one, then the other. When a round left no descriptor free for the cache file, the connections go first.
-        guard DescriptorLimit.available > 2 else {
+        // Descriptors are counted (in /proc/self/fd, which the kernel builds for each reading: 1% of a one-shot
+        // `send`) only when the connections held could have used up the limit.
+        let held = engine.statistics
+        let mayBeFull = held.open + held.connecting + DescriptorLimit.reserve >= DescriptorLimit.current
+        guard !mayBeFull || DescriptorLimit.available > 2 else {
             await engine.shutdown()
             persist()
             return
