@@ -39,6 +39,18 @@ struct WireCodecTests {
         #expect(try decode(#"{"type":"something_new","content":"ok"}"#) == .response(content: "ok", model: nil, aiID: nil))
     }
 
+    @Test("member names are matched by what they say: escaped, prefixed, extended or cut short")
+    func memberNames() throws {
+        // Escapes in a name decode before it is matched.
+        #expect(try decode(#"{"typ\u0065":"response","\u0063ontent":"hi","ai\u005fid":"a"}"#)
+            == .response(content: "hi", model: nil, aiID: "a"))
+        // A name that only starts or ends like a known one is someone else's field.
+        #expect(try decode(#"{"type":"response","content":"hi","contents":"no","conten":"no","model_":"m"}"#)
+            == .response(content: "hi", model: nil, aiID: nil))
+        #expect(throws: ExchangeError.self) { try decode(#"{"types":"pong"}"#) }
+        #expect(throws: ExchangeError.self) { try decode(#"{"type":"response","Content":"hi"}"#) }
+    }
+
     @Test("error, pong, info and health replies")
     func otherReplies() throws {
         #expect(try decode(#"{"type":"error","error":"busy"}"#) == .error("busy"))
