@@ -11,6 +11,17 @@ public final class MockTransport: SpecialistTransport {
         var order: [ExchangeToken] = []
         var cancelled: [ExchangeToken] = []
         var leases: [MockLease] = []
+        var observers: [WeakObserver] = []
+    }
+
+    /// An observer the transport was given, not kept alive by it.
+    private final class WeakObserver: @unchecked Sendable {
+        // Safe: only touched under the transport's lock.
+        weak var observer: (any ExchangeObserver)?
+
+        init(_ observer: any ExchangeObserver) {
+            self.observer = observer
+        }
     }
 
     public init(kind: TransportKind = .tekton) {
@@ -23,7 +34,16 @@ public final class MockTransport: SpecialistTransport {
                 state.requests[request.token] = (request, observer)
                 state.order.append(request.token)
             }
+            if !state.observers.contains(where: { $0.observer === observer }) {
+                state.observers.append(WeakObserver(observer))
+            }
         }
+    }
+
+    /// How many of the observers (rounds) that asked this transport for leases are still alive: a round that is
+    /// over and still held by someone is a leak.
+    public var liveObservers: Int {
+        state.withLockedValue { state in state.observers.filter { $0.observer != nil }.count }
     }
 
     /// Records the cancel only: the test decides whether the request fails (``fail(_:_:)``) or was granted just

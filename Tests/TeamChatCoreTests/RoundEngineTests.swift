@@ -38,6 +38,33 @@ struct RoundEngineTests {
         #expect(a.releases == [true])
     }
 
+    @Test("a collected round, answered or cancelled, is let go of once collect returns")
+    func collectedRoundIsFreed() async throws {
+        let loop = EmbeddedEventLoop()
+        let transport = MockTransport()
+        let engine = RoundEngine(transports: [transport], eventLoopGroup: loop)
+        let answered = Task { await engine.collect(.chat("hi"), to: [specialists[0]]) }
+        #expect(await eventually { transport.pending.count == 1 })
+        let lease = transport.grant(transport.pending[0].token)
+        guard case .started(let token) = lease.events.first else { Issue.record("not started"); return }
+        lease.complete(token, .reply(.answer(ChatAnswer(content: "A")), firstByte: nil))
+        let (outcomes, summary) = await answered.value
+        #expect(outcomes.map(\.answer?.content) == ["A"])
+        #expect(summary.replied == 1)
+        #expect(transport.liveObservers == 0)
+
+        let cancelled = Task { await engine.collect(.chat("hi"), to: [specialists[1]]) }
+        #expect(await eventually { transport.pending.count == 1 })
+        let request = transport.pending[0].token
+        cancelled.cancel()
+        let (_, cancelledSummary) = await cancelled.value
+        #expect(cancelledSummary.cancelled == 1)
+        #expect(transport.cancelledLeases == [request])
+        // The pool answers the withdrawn request, and holds the round no longer.
+        transport.fail(request, .cancelled())
+        #expect(transport.liveObservers == 0)
+    }
+
     @Test("the timer runs on the engine's event loop: a hung exchange is abandoned at its deadline")
     func deadline() async throws {
         let loop = EmbeddedEventLoop()

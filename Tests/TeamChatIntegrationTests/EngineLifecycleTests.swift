@@ -92,6 +92,40 @@ struct EngineLifecycleTests {
         await fleet.stop()
     }
 
+    @Test("a collecting task cancelled before, at or during its round ends the round at once, hung specialists too")
+    func cancelWhileCollecting() async throws {
+        try await withFleet(team(4, misbehaving: [3: .hang])) { fleet, engine in
+            // Without the cancellation every round waits the full minute for the hung specialist; the test waits for
+            // all of them with a bound, so a round that is not cancelled fails it instead of hanging it.
+            let options = RoundOptions(timeout: .seconds(60))
+            let rounds = 60
+            let completed = NIOLockedValueBox(0)
+            let work = Task {
+                for round in 0..<rounds {
+                    let asked = fleet.counters.totalRequests(type: "chat")
+                    let collecting = Task { await engine.collect(.chat("r\(round)"), to: fleet.specialists, options: options) }
+                    // Cancelled before the round starts, as it starts, or once every specialist has been asked.
+                    for _ in 0..<(round % 4) { await Task.yield() }
+                    if round % 4 == 3 {
+                        #expect(await eventually { fleet.counters.totalRequests(type: "chat") >= asked + 4 })
+                    }
+                    collecting.cancel()
+                    let (outcomes, summary) = await collecting.value
+                    #expect(summary.addressed == 4)
+                    #expect(outcomes.count == 4)
+                    #expect(outcomes[id: fleet.specialists[3].id]?.error?.kind == .cancelled)
+                    completed.withLockedValue { $0 += 1 }
+                }
+            }
+            guard await eventually(within: .seconds(30), { completed.withLockedValue { $0 } == rounds }) else {
+                Issue.record("stuck after \(completed.withLockedValue { $0 }) of \(rounds) rounds")
+                work.cancel()
+                return
+            }
+            await work.value
+        }
+    }
+
     @Test("dozens of concurrent rounds over the same pools each get only their own answers")
     func concurrentRounds() async throws {
         try await withFleet(team(5), pool: .init(maximumConnections: 4)) { fleet, engine in

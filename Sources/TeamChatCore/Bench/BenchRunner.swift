@@ -193,10 +193,9 @@ public struct BenchRunner: Sendable {
             }
             events = outcomes.map(RoundEvent.outcome)
         } else {
-            var collected: [RoundEvent] = []
-            collected.reserveCapacity(team.count + 1)
-            for await event in engine.round(.chat(workload.message), to: team, options: options) { collected.append(event) }
-            events = collected
+            // Collected as `warm` and the gateway's probes collect a round: the task wakes once, when it is over.
+            let (outcomes, summary) = await engine.collect(.chat(workload.message), to: team, options: options)
+            events = outcomes.map(RoundEvent.outcome) + [.finished(summary)]
         }
         for event in events {
             switch event {

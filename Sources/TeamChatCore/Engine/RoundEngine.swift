@@ -87,7 +87,8 @@ public struct RoundEngine: Sendable {
         )
     }
 
-    /// Runs a round and collects its outcomes (in arrival order) and summary.
+    /// Runs a round and collects its outcomes (in arrival order) and summary. The collecting task is woken once,
+    /// when the round is over (``RoundCollector``); cancelling it cancels the round.
     public func collect(
         _ request: TeamRequest,
         to team: [Specialist],
@@ -95,16 +96,18 @@ public struct RoundEngine: Sendable {
         health: HealthBook? = nil,
         breakers: Bool = true
     ) async -> (outcomes: [SpecialistOutcome], summary: RoundSummary) {
-        var outcomes: [SpecialistOutcome] = []
-        var summary = RoundSummary(addressed: team.count, quorum: min(options.quorum ?? team.count, team.count))
-        for await event in round(request, to: team, options: options, health: health, breakers: breakers) {
-            switch event {
-            case .outcome(let outcome): outcomes.append(outcome)
-            case .finished(let final): summary = final
-            case .chunk: break
+        let collector = RoundCollector(expected: team.count)
+        return await withTaskCancellationHandler {
+            await withUnsafeContinuation { continuation in
+                collector.wait(continuation)
+                let handle = start(
+                    request, to: team, options: options, health: health, breakers: breakers,
+                    deliver: collector.deliver)
+                collector.started(handle)
             }
+        } onCancel: {
+            collector.cancel()
         }
-        return (outcomes, summary)
     }
 
     /// Opens up to `connections` connections to each specialist of `team` ahead of use, all at once.
