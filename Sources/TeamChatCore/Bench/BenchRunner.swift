@@ -171,48 +171,42 @@ public struct BenchRunner: Sendable {
         options.finishAtQuorum = false
         let started = ContinuousClock.now
         let late = max(.zero, scheduled.duration(to: started))
-        // Room for every specialist's sample up front: the collecting runs between the round's reads.
-        var requests: [RequestSample] = []
-        requests.reserveCapacity(team.count)
-        var successes: [Double] = []
-        successes.reserveCapacity(team.count)
-        var all = Duration.zero
-        let events: [RoundEvent]
+        let outcomes: [SpecialistOutcome]
+        let all: Duration
         if mode == .gateway, let driver {
             // The round as the gateway's client sees it: from sending the request to reading the whole answer.
-            var outcomes = await driver.round(index < 0 ? workload.message : "\(workload.message) #\(index)", options: options)
+            var answered = await driver.round(index < 0 ? workload.message : "\(workload.message) #\(index)", options: options)
             all = started.duration(to: .now)
-            for position in outcomes.indices where outcomes[position].isSuccess {
+            for position in answered.indices where answered[position].isSuccess {
                 // An answer that is not to this round's message (for specialists that echo, as the fleet does) is
                 // a mixed answer: counted as a failure of its own kind.
-                if index >= 0, let content = outcomes[position].answer?.content,
+                if index >= 0, let content = answered[position].answer?.content,
                     content.contains(workload.message), !content.hasSuffix("#\(index)")
                 {
-                    outcomes[position].result = .failure(ExchangeError(.protocolError, "mixed: answer to another round"))
+                    answered[position].result = .failure(ExchangeError(.protocolError, "mixed: answer to another round"))
                 }
             }
-            events = outcomes.map(RoundEvent.outcome)
+            outcomes = answered
         } else {
-            // Collected as `warm` and the gateway's probes collect a round: the task wakes once, when it is over.
-            let (outcomes, summary) = await engine.collect(.chat(workload.message), to: team, options: options)
-            events = outcomes.map(RoundEvent.outcome) + [.finished(summary)]
+            // Collected as `warm` collects a round: the task wakes once, when the round is over, rather than for
+            // each batch of answers while it runs.
+            let (collected, summary) = await engine.collect(.chat(workload.message), to: team, options: options)
+            outcomes = collected
+            all = summary.elapsed
         }
-        for event in events {
-            switch event {
-            case .outcome(let outcome):
-                let latency = outcome.elapsed.milliseconds
-                if outcome.isSuccess { successes.append(latency) }
-                requests.append(
-                    RequestSample(
-                        mode: mode, round: index, specialistID: outcome.specialistID, success: outcome.isSuccess,
-                        errorKind: outcome.error?.kind.rawValue, latencyMS: latency,
-                        correctedMS: latency + late.milliseconds, connectMS: outcome.connect?.milliseconds,
-                        reused: outcome.reused))
-            case .finished(let summary):
-                if mode != .gateway { all = summary.elapsed }
-            case .chunk:
-                break
-            }
+        var requests: [RequestSample] = []
+        requests.reserveCapacity(outcomes.count)
+        var successes: [Double] = []
+        successes.reserveCapacity(outcomes.count)
+        for outcome in outcomes {
+            let latency = outcome.elapsed.milliseconds
+            if outcome.isSuccess { successes.append(latency) }
+            requests.append(
+                RequestSample(
+                    mode: mode, round: index, specialistID: outcome.specialistID, success: outcome.isSuccess,
+                    errorKind: outcome.error?.kind.rawValue, latencyMS: latency,
+                    correctedMS: latency + late.milliseconds, connectMS: outcome.connect?.milliseconds,
+                    reused: outcome.reused))
         }
         successes.sort()
         let k = min(workload.quorum, team.count)
