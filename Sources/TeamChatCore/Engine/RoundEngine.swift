@@ -87,8 +87,8 @@ public struct RoundEngine: Sendable {
         )
     }
 
-    /// Runs a round and collects its outcomes (in arrival order) and summary. The collecting task is woken once,
-    /// when the round is over (``RoundCollector``); cancelling it cancels the round.
+    /// Runs a round and collects its outcomes (in arrival order) and summary. The round hands them over once, with
+    /// its summary, and the collecting task is woken once (``RoundCollector``); cancelling the task cancels the round.
     public func collect(
         _ request: TeamRequest,
         to team: [Specialist],
@@ -100,10 +100,11 @@ public struct RoundEngine: Sendable {
         return await withTaskCancellationHandler {
             await withUnsafeContinuation { continuation in
                 collector.wait(continuation)
-                let handle = start(
+                let runner = makeRunner(
                     request, to: team, options: options, health: health, breakers: breakers,
-                    deliver: collector.deliver)
-                collector.started(handle)
+                    output: RoundOutput(deliver: collector.deliver, finish: {}, asTheyCome: false))
+                runner.start()
+                collector.started(RoundHandle(runner))
             }
         } onCancel: {
             collector.cancel()

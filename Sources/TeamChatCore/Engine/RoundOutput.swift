@@ -6,4 +6,7 @@
 struct RoundOutput: Sendable {
     var deliver: @Sendable ([RoundEvent]) -> Void
     var finish: @Sendable () -> Void
+    /// Whether events go out as they come, a batch per event-loop tick, or all at once with the summary (for a
+    /// consumer that wants the round only when it is over: no hand-over then runs between the round's reads).
+    var asTheyCome = true
 }

@@ -7,7 +7,8 @@ import NIOPosix
 ///
 /// Events for the consumer are queued in the same critical section as the transition that produced them, so they
 /// reach the stream in the machine's order, and handed over in batches, one per event-loop tick: a round of 18
-/// answers that land together wakes the consuming task once or twice instead of 18 times.
+/// answers that land together wakes the consuming task once or twice instead of 18 times. A consumer that wants the
+/// round only when it is over gets one batch, with the summary (``RoundOutput/asTheyCome``).
 final class RoundRunner: ExchangeObserver, Sendable {
     typealias Machine = RoundStateMachine<UptimeClock.Instant, any ExchangeLease>
 
@@ -176,7 +177,7 @@ final class RoundRunner: ExchangeObserver, Sendable {
                 state.pending.removeAll()
                 return (actions, false)
             }
-            guard !state.pending.isEmpty, !state.flushScheduled else { return (actions, false) }
+            guard output.asTheyCome, !state.pending.isEmpty, !state.flushScheduled else { return (actions, false) }
             state.flushScheduled = true
             return (actions, true)
         }
