@@ -3,7 +3,7 @@ import NIOConcurrencyHelpers
 /// Gathers a round's outcomes where its batches are delivered and resumes the one waiting task with the summary:
 /// the consumer of ``RoundEngine/collect(_:to:options:health:breakers:)``, which wants the round only when it is
 /// over. A stream would wake that task for every batch, on the thread that reads the answers, in the middle of the
-/// round (4% of a warm round to 18).
+/// round (about 5% of a warm round to 18).
 ///
 /// The task's cancellation cancels the round, whichever comes first: the round's start or the cancellation.
 final class RoundCollector: Sendable {

@@ -1,12 +1,6 @@
 import NIOConcurrencyHelpers
 import TeamChatCore
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// A transient line on standard error that rewrites itself — progress of a long command, who a round still waits
 /// for — and is erased when the work ends. Drawn only when standard error is a terminal (never on a pipe, never
 /// into a log), at most ten times a second, cut to the terminal's width, sanitised like every message.

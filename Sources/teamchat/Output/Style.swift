@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// ANSI styling, on only for a terminal, never with `NO_COLOR` set or `TERM=dumb`.
 struct Style: Sendable {
     var enabled: Bool
