@@ -53,10 +53,13 @@ build: deps
 ##   linker falls back to the shared library.
 ## - no $ORIGIN run path: nothing is looked for beside the binary, where the loader tried a dozen directories for
 ##   each of libc, libm and libgcc_s first.
+## - libgcc (and its unwinder) linked in: one shared library fewer to load at every start (`--version` 0.90x,
+##   `--help` 0.95x, 2 x 200 alternated runs); libc and libm remain.
 STATIC_CXX := .build/static-cxx
 PIE ?= 0
 RELEASE_FLAGS := --static-swift-stdlib --disable-local-rpath -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
 	-Xlinker --no-export-dynamic -Xlinker -s -Xswiftc -Xclang-linker -Xswiftc -L$(CURDIR)/$(STATIC_CXX) \
+	-Xswiftc -Xclang-linker -Xswiftc -static-libgcc \
 	$(if $(filter 0,$(PIE)),-Xswiftc -Xclang-linker -Xswiftc -no-pie)
 release: deps
 	@archive=$$(clang -print-file-name=libstdc++.a 2>/dev/null); mkdir -p $(STATIC_CXX); \
