@@ -57,6 +57,7 @@ struct RoundEngineTests {
         #expect(await eventually { transport.pending.count == 1 })
         let request = transport.pending[0].token
         cancelled.cancel()
+        loop.run()  // the cancellation reaches the round on its event loop, not in the task's handler
         let (_, cancelledSummary) = await cancelled.value
         #expect(cancelledSummary.cancelled == 1)
         #expect(transport.cancelledLeases == [request])

@@ -38,13 +38,14 @@ final class RoundCollector: Sendable {
         if cancelled { handle.cancel() }
     }
 
-    /// The task was cancelled: so is the round (outside the lock, as cancelling delivers the round's last batch).
+    /// The task was cancelled (from its cancellation handler): so is the round, on the round's event loop a moment
+    /// later, as the handler holds the task's status lock (``RoundHandle/cancelFromHandler()``).
     func cancel() {
         let handle = state.withLockedValue { state in
             state.cancelled = true
             return state.handle
         }
-        handle?.cancel()
+        handle?.cancelFromHandler()
     }
 
     /// One of the round's batches; the one that ends with the summary resumes the task.

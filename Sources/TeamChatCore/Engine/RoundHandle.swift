@@ -12,4 +12,10 @@ public struct RoundHandle: Sendable {
     public func cancel() {
         runner.cancel()
     }
+
+    /// ``cancel()`` on the round's event loop, a moment later: for a task's cancellation handler, which must not
+    /// take the round's lock (``RoundRunner/cancelFromTermination()``).
+    func cancelFromHandler() {
+        runner.cancelFromTermination()
+    }
 }

@@ -87,11 +87,12 @@ final class RoundRunner: ExchangeObserver, Sendable {
         handle { machine, now, actions in actions = machine.cancel(now: now) }
     }
 
-    /// ``cancel()`` from a stream's termination handler: on the round's event loop, a moment later, never in the
-    /// handler itself. When the consuming task is cancelled, Swift runs that handler holding the task's status lock,
-    /// while a flush holds this round's lock and resumes that same task (which takes the status lock): cancelling
-    /// in the handler would take the two locks in the other order, and the two threads would wait for each other
-    /// for good (it hung a Ctrl-C'd `send` in the suite). Cancelling a round that has ended does nothing.
+    /// ``cancel()`` from a stream's termination handler or a task's cancellation handler: on the round's event loop,
+    /// a moment later, never in the handler itself. When the consuming task is cancelled, Swift runs that handler
+    /// holding the task's status lock, while a flush holds this round's lock and resumes that same task (which takes
+    /// the status lock): cancelling in the handler would take the two locks in the other order, and the two threads
+    /// would wait for each other for good (it hung a Ctrl-C'd `send` in the suite). Cancelling a round that has ended
+    /// does nothing.
     func cancelFromTermination() {
         eventLoop.execute { self.cancel() }
     }
