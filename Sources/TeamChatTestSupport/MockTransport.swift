@@ -24,8 +24,13 @@ public final class MockTransport: SpecialistTransport {
         }
     }
 
-    public init(kind: TransportKind = .tekton) {
+    /// What every lease request is refused with, at once, as it is asked (a transport out of descriptors, say);
+    /// `nil`: requests wait for the test.
+    private let refusal: ExchangeError?
+
+    public init(kind: TransportKind = .tekton, refusing refusal: ExchangeError? = nil) {
         self.kind = kind
+        self.refusal = refusal
     }
 
     public func lease(_ requests: [LeaseRequest], observer: any ExchangeObserver) {
@@ -37,6 +42,9 @@ public final class MockTransport: SpecialistTransport {
             if !state.observers.contains(where: { $0.observer === observer }) {
                 state.observers.append(WeakObserver(observer))
             }
+        }
+        if let refusal {
+            for request in requests { fail(request.token, refusal) }
         }
     }
 

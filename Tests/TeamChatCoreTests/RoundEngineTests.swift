@@ -66,6 +66,17 @@ struct RoundEngineTests {
         #expect(transport.liveObservers == 0)
     }
 
+    @Test("a collected round that ends while it starts (every lease refused at once) is let go of too")
+    func collectedRoundEndingAtStartIsFreed() async throws {
+        let loop = EmbeddedEventLoop()
+        let transport = MockTransport(refusing: ExchangeError(.localResource, "out of descriptors"))
+        let engine = RoundEngine(transports: [transport], eventLoopGroup: loop)
+        let (outcomes, summary) = await engine.collect(.chat("hi"), to: specialists)
+        #expect(outcomes.map(\.error?.kind) == [.localResource, .localResource])
+        #expect(summary.replied == 0)
+        #expect(transport.liveObservers == 0)
+    }
+
     @Test("the timer runs on the engine's event loop: a hung exchange is abandoned at its deadline")
     func deadline() async throws {
         let loop = EmbeddedEventLoop()

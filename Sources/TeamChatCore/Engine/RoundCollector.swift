@@ -29,9 +29,12 @@ final class RoundCollector: Sendable {
         state.withLockedValue { $0.continuation = continuation }
     }
 
-    /// The round started: cancelled at once if the task was cancelled meanwhile.
+    /// The round started: cancelled at once if the task was cancelled meanwhile. A round that already ended while it
+    /// started (every lease refused at once, say) has resumed the task: its handle is not kept, or the two would
+    /// hold each other for good.
     func started(_ handle: RoundHandle) {
         let cancelled = state.withLockedValue { state in
+            guard state.continuation != nil else { return false }  // ended: resumed, nothing to hold or cancel
             state.handle = handle
             return state.cancelled
         }
