@@ -132,7 +132,7 @@ struct DiscoveryOptions: ParsableArguments {
         guard let data = FileManager.default.contents(atPath: path), data.count < 16 << 20,
             mentionsBus(data)
         else { return nil }
-        let specialists = (try? RosterFile.load(path: path)) ?? []
+        let specialists = (try? RosterFile.parse(data, name: path)) ?? []  // the bytes in hand, not read again
         for specialist in specialists {
             if case .bus(let address) = specialist.address, let url = try? RedisURL.parse(address.bus).get() {
                 return url
