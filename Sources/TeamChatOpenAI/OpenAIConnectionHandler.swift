@@ -108,6 +108,14 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             // The server spoke out of turn before this request was sent (a greeting, a stray response): that is
             // this specialist's answer, whichever side of the race it fell on; retrying elsewhere would meet it too.
             observer.exchangeCompleted(token, result: .failure(reason, nothingReceived: false))
+        case .failed(let reason) where reason.kind == .reset:
+            // A reset that came in before this request was written (a server that resets what it accepts) is said
+            // as one, whichever of the two the event loop saw first; nothing was written, so it may be retried.
+            observer.exchangeCompleted(
+                token,
+                result: .failure(
+                    ExchangeError(.reset, "connection reset by specialist before the request was sent"),
+                    nothingReceived: true))
         case .exchanging, .draining(.some), .failed:
             observer.exchangeCompleted(
                 token,

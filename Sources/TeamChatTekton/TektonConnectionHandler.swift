@@ -39,8 +39,8 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         /// The final reply arrived in the current read; handed out at the end of the read. `tainted` is set when
         /// more bytes came after it. Moves to `idle` (or back to `exchanging` for a probe's second request).
         case replied(tainted: Bool)
-        /// The connection failed and is closing. Terminal.
-        case failed
+        /// The connection failed and is closing, for `reason`. Terminal.
+        case failed(reason: ExchangeError.Kind)
     }
 
     private var state: State = .idle
@@ -83,11 +83,16 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         observer: any ExchangeObserver
     ) {
         guard case .idle = state, let context else {
-            // Nothing was written: like a peer that closed an idle connection, this may be retried on a new one.
-            observer.exchangeCompleted(
-                token,
-                result: .failure(
-                    ExchangeError(.closed, "connection closed before the request was sent"), nothingReceived: true))
+            // Nothing was written: like a peer that closed an idle connection, this may be retried on a new one. A
+            // reset that came in first (a specialist that resets what it accepts) is said as one, whichever of the
+            // two the event loop saw first.
+            let error =
+                if case .failed(.reset) = state {
+                    ExchangeError(.reset, "connection reset by specialist before the request was sent")
+                } else {
+                    ExchangeError(.closed, "connection closed before the request was sent")
+                }
+            observer.exchangeCompleted(token, result: .failure(error, nothingReceived: true))
             return
         }
         framer.maximumLineLength = maximumReplyBytes
@@ -253,7 +258,7 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private func fail(_ error: ExchangeError) {
         switch state {
         case .exchanging, .replied:
-            state = .failed
+            state = .failed(reason: error.kind)
             reply = nil
             if let exchange = exchange.take() {
                 let nothingReceived = exchange.firstByteAt == nil && error.kind != .cancelled
@@ -261,7 +266,7 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                     exchange.token, result: .failure(error, nothingReceived: nothingReceived))
             }
         case .idle:
-            state = .failed
+            state = .failed(reason: error.kind)
         case .failed:
             return
         }

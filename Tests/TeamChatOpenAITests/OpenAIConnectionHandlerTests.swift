@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOEmbedded
@@ -158,6 +163,21 @@ struct OpenAIConnectionHandlerTests {
         #expect(running.result == nil)
         running.handler.cancel(running.token)
         #expect(running.result?.outcome.map(\.answer).failureValue?.kind == .cancelled)
+    }
+
+    @Test("a reset seen before a request was written is said as a reset, and the request may be retried")
+    func resetBeforeRequest() throws {
+        let harness = try Harness()
+        harness.channel.pipeline.fireErrorCaught(IOError(errnoCode: ECONNRESET, reason: "read"))
+        harness.start()
+        let result = try #require(harness.result)
+        #expect(result.outcome.map(\.answer).failureValue?.kind == .reset)
+        #expect(result.nothingReceived)
+
+        let closed = try Harness()
+        closed.channel.pipeline.fireChannelInactive()
+        closed.start()
+        #expect(closed.result?.outcome.map(\.answer).failureValue?.kind == .closed)
     }
 }
 

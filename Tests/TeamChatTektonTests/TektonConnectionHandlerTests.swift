@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOEmbedded
@@ -194,6 +199,22 @@ struct TektonConnectionHandlerTests {
         #expect(completion.result.outcome.failureKind == .closed)
         #expect(completion.result.nothingReceived)
         #expect(silent.events.withLockedValue { $0 } == [.closed])
+    }
+
+    @Test("a reset seen before a request was written is said as a reset, and the request may be retried")
+    func resetBeforeRequest() throws {
+        let reset = try Harness()
+        reset.channel.pipeline.fireErrorCaught(IOError(errnoCode: ECONNRESET, reason: "read"))
+        try reset.start(.chat(ChatRequest(message: "hi")))
+        let completion = try #require(reset.observer.completions.first)
+        #expect(completion.result.outcome.failureKind == .reset)
+        #expect(completion.result.nothingReceived)
+        #expect(try reset.written() == nil)
+
+        let closed = try Harness()
+        closed.channel.pipeline.fireChannelInactive()
+        try closed.start(.chat(ChatRequest(message: "hi")))
+        #expect(closed.observer.completions.first?.result.outcome.failureKind == .closed)
     }
 }
 
