@@ -111,10 +111,12 @@ public final class PooledTransport: SpecialistTransport {
             defer { state.pools.removeAll() }
             return Array(state.pools.values)
         }
-        // Every pool starts closing at once, then all are waited for: one at a time, a one-shot `send` to 18 spent
-        // more on its goodbyes than on its round.
+        // Every pool starts closing at once, then all are waited for together: one at a time, a one-shot `send` to 18
+        // spent more on its goodbyes than on its round; and each `get()` of a future is a hop to its event loop and
+        // back (18 of them in a row, ~0.5 ms), so they are joined on a loop and waited for once.
         let closed = all.map { $0.shutdown() }
-        for future in closed { try? await future.get() }
+        guard !closed.isEmpty else { return }
+        try? await EventLoopFuture.andAllComplete(closed, on: group.any()).get()
     }
 
     /// The pool for `specialist`, created on first use (nothing is resolved or opened until a lease needs it).
