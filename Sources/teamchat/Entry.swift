@@ -22,6 +22,13 @@ enum Entry {
             problem.split(separator: "\n").forEach { Console.err(String($0)) }
             TeamChat.exit(withError: ExitCode(ExitStatus.usage))
         }
+        await run(arguments)
+    }
+
+    /// Parses `arguments`, runs the command and ends the process, all off the main actor. Returning to `main` would
+    /// be a hop back to the main actor, whose queue dispatch drains on a thread of its own once the main thread is
+    /// parked: a thread started only to end the process (0.2 ms of a one-shot `send`).
+    nonisolated static func run(_ arguments: [String]) async -> Never {
         do {
             var command = try TeamChat.parseAsRoot(arguments)
             ClientProcess.configure(for: command)
@@ -40,6 +47,7 @@ enum Entry {
             }
             TeamChat.exit(withError: error)
         }
+        TeamChat.exit()
     }
 }
 
