@@ -108,6 +108,11 @@ struct ServeCommandTests {
             #expect(events.last?["via"] as? String == "gateway")
             let plain = try BinaryRunner.run(["send", "--roster", roster, "--json", "--to", "engram", "--direct", "hi"], environment: environment)
             #expect(try plain.jsonObjects().last?["via"] == nil)
+            // No team on the command line: the team the cache remembers (the direct send above wrote it) is known
+            // once the session has read the cache, and then asked for at the gateway too.
+            let remembered = try BinaryRunner.run(
+                ["send", "--cache", cache, "--json", "--to", "engram", "hi"], environment: environment)
+            #expect(try remembered.jsonObjects().last?["via"] as? String == "gateway")
 
             // Lines from standard input, over the same gateway connection.
             let lines = try BinaryRunner.run(
@@ -119,9 +124,9 @@ struct ServeCommandTests {
             let unknown = try BinaryRunner.run(["send", "--roster", roster, "--to", "zeus", "x"], environment: environment)
             #expect(unknown.status == 64)
             #expect(unknown.stderr.contains("unknown specialist"))
-            // Four chats through the gateway, two direct: the gateway's one warm connection carried all of its own.
+            // Five chats through the gateway, two direct: the gateway's one warm connection carried all of its own.
             let engram = fleet.specialists[0].id
-            #expect(fleet.counters.requests(engram, type: "chat") == 6)
+            #expect(fleet.counters.requests(engram, type: "chat") == 7)
             #expect(fleet.counters.connections(engram) == 1 + 2)
         }
     }

@@ -97,25 +97,35 @@ struct Send: AsyncParsableCommand {
 
     func run() async throws {
         if post { return try await postAsync() }
+        // A running `teamchat serve` for the same team has the warm connections: use it, unless told not to. A team
+        // named on the command line is asked for before a session is made (the cache read, the transports: a tenth
+        // of a one-shot `send` through the gateway); a remembered team is known once the session has read the cache.
+        let named = try discovery.source(environment: discovery.environment)
+        if let named, let (link, team) = await gateway.connect(to: named, environment: discovery.environment) {
+            return try await run(through: link, team: team, source: named)
+        }
         let session = try discovery.makeSession(probe: budgets.options)
-        // A running `teamchat serve` for the same team has the warm connections: use it, unless told not to.
-        if let (client, team) = await gateway.connect(for: session) {
-            do {
-                try await run(access: .gateway(client, source: session.source.description), source: session.source) {
-                    TeamRoster(specialists: team.roster, origin: .fresh)
-                }
-            } catch {
-                await client.close()
-                throw error
-            }
-            await client.close()
-            return
+        if named == nil, let (link, team) = await gateway.connect(for: session) {
+            return try await run(through: link, team: team, source: session.source)
         }
         try await session.withRunning { session in
             try await run(access: .session(session), source: session.source) {
                 try await TeamLoader.resolve(session)
             }
         }
+    }
+
+    /// Runs the command's rounds through a gateway that serves `team`, and closes the connection to it.
+    private func run(through link: GatewayLink, team: SpecialistCache.Team, source: RosterSource) async throws {
+        do {
+            try await run(access: .gateway(link, source: source.description), source: source) {
+                TeamRoster(specialists: team.roster, origin: .fresh)
+            }
+        } catch {
+            await link.close()
+            throw error
+        }
+        await link.close()
     }
 
     /// Runs the command's rounds through `access`, the team from `roster`.
