@@ -111,16 +111,9 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case .failed(let reason) where reason.kind == .reset:
             // A reset that came in before this request was written (a server that resets what it accepts) is said
             // as one, whichever of the two the event loop saw first; nothing was written, so it may be retried.
-            observer.exchangeCompleted(
-                token,
-                result: .failure(
-                    ExchangeError(.reset, "connection reset by specialist before the request was sent"),
-                    nothingReceived: true))
+            observer.exchangeCompleted(token, result: .failure(.notSent(afterReset: true), nothingReceived: true))
         case .exchanging, .draining(.some), .failed:
-            observer.exchangeCompleted(
-                token,
-                result: .failure(
-                    ExchangeError(.closed, "connection closed before the request was sent"), nothingReceived: true))
+            observer.exchangeCompleted(token, result: .failure(.notSent(afterReset: false), nothingReceived: true))
         }
     }
 

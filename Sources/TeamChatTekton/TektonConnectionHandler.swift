@@ -86,13 +86,8 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             // Nothing was written: like a peer that closed an idle connection, this may be retried on a new one. A
             // reset that came in first (a specialist that resets what it accepts) is said as one, whichever of the
             // two the event loop saw first.
-            let error =
-                if case .failed(.reset) = state {
-                    ExchangeError(.reset, "connection reset by specialist before the request was sent")
-                } else {
-                    ExchangeError(.closed, "connection closed before the request was sent")
-                }
-            observer.exchangeCompleted(token, result: .failure(error, nothingReceived: true))
+            let reset = if case .failed(.reset) = state { true } else { false }
+            observer.exchangeCompleted(token, result: .failure(.notSent(afterReset: reset), nothingReceived: true))
             return
         }
         framer.maximumLineLength = maximumReplyBytes

@@ -31,6 +31,14 @@ public struct ExchangeError: Error, Hashable, Sendable, CustomStringConvertible 
     public static func cancelled(_ why: String? = nil) -> ExchangeError {
         ExchangeError(.cancelled, why.map { "cancelled: \($0)" } ?? "cancelled")
     }
+
+    /// A request that met its connection already ended, so nothing was written (it may be retried on a new one):
+    /// `reset` when the specialist reset it, `closed` otherwise.
+    public static func notSent(afterReset reset: Bool) -> ExchangeError {
+        reset
+            ? ExchangeError(.reset, "connection reset by specialist before the request was sent")
+            : ExchangeError(.closed, "connection closed before the request was sent")
+    }
 }
 
 extension ExchangeError {
