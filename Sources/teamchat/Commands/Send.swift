@@ -104,7 +104,7 @@ struct Send: AsyncParsableCommand {
         if let named, let (link, team) = await gateway.connect(to: named, environment: discovery.environment) {
             return try await run(through: link, team: team, source: named)
         }
-        let session = try discovery.makeSession(probe: budgets.options)
+        let session = try discovery.makeSession(source: named, probe: budgets.options)
         if named == nil, let (link, team) = await gateway.connect(for: session) {
             return try await run(through: link, team: team, source: session.source)
         }

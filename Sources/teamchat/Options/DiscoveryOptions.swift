@@ -159,10 +159,20 @@ struct DiscoveryOptions: ParsableArguments {
         probe: RoundOptions, connectionsPerSpecialist: Int = 5, readOnly: Bool = false, persistInterval: Duration? = nil,
         warn: @escaping @Sendable (String) -> Void = Warnings.warn
     ) throws -> TeamSession {
+        try makeSession(
+            source: source(environment: environment), probe: probe, connectionsPerSpecialist: connectionsPerSpecialist,
+            readOnly: readOnly, persistInterval: persistInterval, warn: warn)
+    }
+
+    /// A session for `source`: what ``source(environment:)`` said of these flags, for a caller that asked already
+    /// (`nil`: the team the cache remembers).
+    func makeSession(
+        source: RosterSource?, probe: RoundOptions, connectionsPerSpecialist: Int = 5, readOnly: Bool = false,
+        persistInterval: Duration? = nil, warn: @escaping @Sendable (String) -> Void = Warnings.warn
+    ) throws -> TeamSession {
         let environment = self.environment
         var probe = probe
         probe.maximumReplyBytes = maxReply.bytes
-        let source = try source(environment: environment)
         var transports = transports(connectionsPerSpecialist: connectionsPerSpecialist)
         // A bus remembered as the source used last, without --bus now: reached by its name (which has no password).
         if bus == nil, case .bus(let name)? = source, let url = try? RedisURL.parse(name).get() {
