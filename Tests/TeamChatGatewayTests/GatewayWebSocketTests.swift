@@ -127,7 +127,9 @@ struct GatewayWebSocketTests {
     @Test("many rounds on one socket, concurrently, each event tagged with its round; bad frames answered, socket kept")
     func concurrentRounds() async throws {
         var team = SimulatedSpecialistConfiguration.team(count: 3)
-        team[2].latency = .milliseconds(200)
+        // Slow enough that the quick rounds end first on a loaded machine (at 200 ms a full suite once let the
+        // streamed round end after it), well within the round's 2 s timeout.
+        team[2].latency = .milliseconds(600)
         try await GatewayHarness.with(team) { harness in
             let socket = try await TestWebSocket.connect(port: harness.port)
             try await socket.send(#"{"message":"slow one","round":1}"#)
