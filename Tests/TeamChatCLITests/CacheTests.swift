@@ -1,6 +1,7 @@
 import Foundation
 import TeamChatCore
 import TeamChatFleet
+import TeamChatTestSupport
 import Testing
 
 @Suite("Cache, health and breakers, end to end")
@@ -62,7 +63,7 @@ struct CacheTests {
     func otherSource() async throws {
         try await withTeam { (fleet, roster, cache) async throws in
             #expect(try sendRound(roster, cache).status == 0)
-            guard case .tekton(_, let port) = fleet.specialists[0].address else { return }
+            let port = try #require(fleet.specialists[0].address.tektonEndpoint).port
             let scan = try BinaryRunner.run(["discover", "--scan", "127.0.0.1:\(port)-\(port)", "--cache", cache])
             #expect(scan.status == 0)
             #expect(try loadCache(cache).lastSource?.hasPrefix("scan:") == true)

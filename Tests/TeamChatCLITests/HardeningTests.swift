@@ -1,6 +1,7 @@
 import Foundation
 import TeamChatCore
 import TeamChatFleet
+import TeamChatTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -100,7 +101,7 @@ struct HardeningTests {
     @Test("a scan in which nobody answered is not stored as fresh: the next command probes again")
     func emptyDiscovery() async throws {
         try await withTeam([0: .refuse], count: 1) { fleet, _, cache in
-            guard case .tekton(_, let port) = fleet.specialists[0].address else { return }
+            let port = try #require(fleet.specialists[0].address.tektonEndpoint).port
             let scan = "127.0.0.1:\(port)-\(port)"
             let first = try BinaryRunner.run(["send", "--scan", scan, "--cache", cache, "hi"])
             #expect(first.status == 69)
@@ -116,7 +117,7 @@ struct HardeningTests {
     @Test("ids a roster or a specialist controls are escaped everywhere, warm and the unknown-id error included")
     func sanitisedIDs() async throws {
         try await withTeam(count: 1) { fleet, _, cache in
-            guard case .tekton(let host, let port) = fleet.specialists[0].address else { return }
+            let (host, port) = try #require(fleet.specialists[0].address.tektonEndpoint)
             let evil = "evil\u{202E}dI\u{2028}x"
             let roster = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-evil-\(UUID()).json")
             try RosterFile.encode([.tekton(id: evil, host: host, port: port)]).write(to: roster)

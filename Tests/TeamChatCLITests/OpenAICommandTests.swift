@@ -1,6 +1,7 @@
 import Foundation
 import TeamChatCore
 import TeamChatFleet
+import TeamChatTestSupport
 import Testing
 
 @Suite("OpenAI-compatible specialists through the binary")
@@ -63,7 +64,7 @@ struct OpenAICommandTests {
     @Test("discover --openai makes one specialist per listed model (--model filters), cached like any source")
     func discoverOpenAI() async throws {
         try await withFleet(SimulatedSpecialistConfiguration.team(count: 2, wire: .openai)) { fleet, _, directory in
-            guard case .openAI(let endpoint) = fleet.specialists[0].address else { return }
+            let endpoint = try #require(fleet.specialists[0].address.openAIEndpoint)
             let cache = directory + "/specialists.json"
             let found = try BinaryRunner.run(
                 ["discover", "--openai", endpoint.origin.description, "--model", "engram*", "--cache", cache, "--json"])

@@ -194,10 +194,14 @@ struct GatewayWebSocketTests {
             await #expect(throws: TestWebSocket.UpgradeRefused.self) { try await TestWebSocket.connect(port: harness.port) }
             let socket = try await TestWebSocket.connect(port: harness.port, headers: [("Authorization", "Bearer \(token)")])
             try await socket.send(#"{"message":"ok"}"#)
+            var summary: String?
             for await text in socket.messages where text.contains(#""summary""#) {
-                #expect(text.contains(#""replied":1"#))
+                summary = text
                 break
             }
+            // A socket that closed, or never sent a summary, fails here rather than skipping the loop's check.
+            let received = try #require(summary)
+            #expect(received.contains(#""replied":1"#))
             await socket.close()
         }
     }

@@ -159,7 +159,7 @@ struct EngineLifecycleTests {
     @Test("'localhost' is resolved, not assumed; a name that does not resolve fails as 'resolve', each time")
     func names() async throws {
         try await withFleet(team(1)) { fleet, engine in
-            guard case .tekton(_, let port) = fleet.specialists[0].address else { return }
+            let port = try #require(fleet.specialists[0].address.tektonEndpoint).port
             let local = Specialist.tekton(id: "local", host: "localhost", port: port)
             let nowhere = Specialist.tekton(id: "nowhere", host: "no-such-host.invalid", port: port)
             let (outcomes, _) = await engine.collect(

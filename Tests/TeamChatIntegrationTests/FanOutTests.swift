@@ -115,7 +115,7 @@ struct FanOutTests {
             }
             #expect(summary.elapsed < .seconds(2))
             // Healthy answers arrive before any timeout.
-            let firstTimeout = outcomes.firstIndex { $0.error != nil }!
+            let firstTimeout = try #require(outcomes.firstIndex { $0.error != nil })
             #expect(outcomes[..<firstTimeout].count == 3)
         }
     }

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import TeamChatCore
 import TeamChatFleet
+import TeamChatTestSupport
 import TeamChatTekton
 import Testing
 
@@ -15,7 +16,7 @@ struct SimulatedFleetTests {
         configuration.jitter = .milliseconds(1)
         let expected = { (pairs: Int) in (0..<pairs).flatMap { _ in ["pong", "response"] } }
         try await Fleet.withRunning([configuration]) { fleet in
-            guard case .tekton(let host, let port) = fleet.specialists[0].address else { return }
+            let (host, port) = try #require(fleet.specialists[0].address.tektonEndpoint)
             // A reply due at once must not overtake an earlier one that is due (overdue, even) but not yet written:
             // the client's guard ping relies on it. A fresh connection is where that shows: a ping's small think
             // time can pass while the chat behind it is read.
