@@ -6,7 +6,12 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "teamchat", targets: ["teamchat"]),
-        .library(name: "TeamChatCore", targets: ["TeamChatCore"]),
+        .library(name: "TeamChatJSON", targets: ["TeamChatJSON"]),
+        .library(name: "TeamChatEngine", targets: ["TeamChatEngine"]),
+        .library(name: "TeamChatSession", targets: ["TeamChatSession"]),
+        .library(name: "TeamChatBench", targets: ["TeamChatBench"]),
+        .library(name: "TeamChatOpenAICodec", targets: ["TeamChatOpenAICodec"]),
+        .library(name: "TeamChatRESP", targets: ["TeamChatRESP"]),
         .library(name: "TeamChatTekton", targets: ["TeamChatTekton"]),
         .library(name: "TeamChatOpenAI", targets: ["TeamChatOpenAI"]),
         .library(name: "TeamChatGateway", targets: ["TeamChatGateway"]),
@@ -28,21 +33,53 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
+        // The JSON reader and writer, and the text checks every decoder shares: no dependencies at all.
+        .target(name: "TeamChatJSON"),
+        // The transport-neutral engine: the model, the transport seam, the round machine and its shell, the
+        // connection pool, health and breakers, the round events' codec. NIO only; no files.
         .target(
-            name: "TeamChatCore",
+            name: "TeamChatEngine",
             dependencies: [
+                "TeamChatJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // One team and what it remembers: roster sources and files, the cache file, discovery, the session every
+        // front end uses.
+        .target(
+            name: "TeamChatSession",
+            dependencies: [
+                "TeamChatEngine",
+                "TeamChatJSON",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        // The latency benchmark: runs, samples, reports and recordings (HdrHistogram).
+        .target(
+            name: "TeamChatBench",
+            dependencies: [
+                "TeamChatEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        // The OpenAI wire's pure codecs (chat completion bodies, server-sent events): what the fuzzer reads, with
+        // no TLS to build.
+        .target(name: "TeamChatOpenAICodec", dependencies: ["TeamChatEngine", "TeamChatJSON"]),
+        // RESP3's pure codec, for the same reason.
+        .target(name: "TeamChatRESP", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(
             name: "TeamChatTekton",
             dependencies: [
-                "TeamChatCore",
+                "TeamChatEngine",
+                "TeamChatJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -50,16 +87,21 @@ let package = Package(
         .target(
             name: "TeamChatRedis",
             dependencies: [
+                "TeamChatRESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .target(
             name: "TeamChatBus",
             dependencies: [
-                "TeamChatCore",
+                "TeamChatRESP",
+                "TeamChatEngine",
+                "TeamChatJSON",
+                "TeamChatSession",
                 "TeamChatRedis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -69,7 +111,9 @@ let package = Package(
         .target(
             name: "TeamChatOpenAI",
             dependencies: [
-                "TeamChatCore",
+                "TeamChatOpenAICodec",
+                "TeamChatEngine",
+                "TeamChatJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -81,7 +125,9 @@ let package = Package(
         .target(
             name: "TeamChatGateway",
             dependencies: [
-                "TeamChatCore",
+                "TeamChatEngine",
+                "TeamChatJSON",
+                "TeamChatSession",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -91,6 +137,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             // The browser page (`GET /`): plain files, embedded in the binary, so nothing is fetched from elsewhere.
             resources: [.embedInCode("Page")]
@@ -98,16 +145,17 @@ let package = Package(
         .target(
             name: "TeamChatTestSupport",
             dependencies: [
-                "TeamChatCore",
+                "TeamChatEngine",
                 "TeamChatRedis",
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .target(
             name: "TeamChatFleet",
             dependencies: [
-                "TeamChatCore",
+                "TeamChatEngine",
+                "TeamChatJSON",
+                "TeamChatSession",
                 "TeamChatTekton",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -123,7 +171,10 @@ let package = Package(
         .executableTarget(
             name: "teamchat",
             dependencies: [
-                "TeamChatCore",
+                "TeamChatBench",
+                "TeamChatEngine",
+                "TeamChatJSON",
+                "TeamChatSession",
                 "TeamChatTekton",
                 "TeamChatOpenAI",
                 "TeamChatGateway",
@@ -140,18 +191,22 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "TeamChatJSONTests", dependencies: ["TeamChatJSON"]),
         .testTarget(
-            name: "TeamChatCoreTests",
+            name: "TeamChatEngineTests",
             dependencies: [
-                "TeamChatCore",
+                "TeamChatEngine",
                 "TeamChatTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "TeamChatSessionTests", dependencies: ["TeamChatSession", "TeamChatEngine"]),
+        .testTarget(name: "TeamChatBenchTests", dependencies: ["TeamChatBench", "TeamChatEngine"]),
         .testTarget(
             name: "TeamChatRedisTests",
             dependencies: [
+                "TeamChatRESP",
                 "TeamChatRedis",
                 "TeamChatTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -162,7 +217,8 @@ let package = Package(
             name: "TeamChatBusTests",
             dependencies: [
                 "TeamChatBus",
-                "TeamChatCore",
+                "TeamChatEngine",
+                "TeamChatSession",
                 "TeamChatRedis",
                 "TeamChatTekton",
                 "TeamChatFleet",
@@ -172,40 +228,46 @@ let package = Package(
         .testTarget(
             name: "TeamChatTektonTests",
             dependencies: [
-                "TeamChatCore",
+                "TeamChatEngine",
                 "TeamChatTekton",
                 "TeamChatTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "TeamChatOpenAITests",
             dependencies: [
-                "TeamChatCore",
+                "TeamChatOpenAICodec",
+                "TeamChatEngine",
                 "TeamChatOpenAI",
                 "TeamChatTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "TeamChatIntegrationTests",
             dependencies: [
-                "TeamChatCore",
+                "TeamChatEngine",
                 "TeamChatTekton",
                 "TeamChatOpenAI",
                 "TeamChatTestSupport",
                 "TeamChatFleet",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "TeamChatGatewayTests",
             dependencies: [
-                "TeamChatCore",
+                "TeamChatEngine",
+                "TeamChatJSON",
+                "TeamChatSession",
                 "TeamChatTekton",
                 "TeamChatGateway",
                 "TeamChatFleet",
@@ -214,7 +276,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -224,7 +285,7 @@ let package = Package(
         .testTarget(
             name: "TeamChatCLITests",
             // Depends on the executable so that `swift build --build-tests` builds the binary these tests run.
-            dependencies: ["teamchat", "TeamChatFleet", "TeamChatCore", "TeamChatTestSupport", "CTestTerminal"]
+            dependencies: ["teamchat", "TeamChatFleet", "TeamChatEngine", "TeamChatSession", "TeamChatTestSupport", "CTestTerminal"]
         ),
     ],
     swiftLanguageModes: [.v6]

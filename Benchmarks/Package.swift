@@ -16,7 +16,9 @@ let package = Package(
             name: "TeamChatBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "TeamChatCore", package: "teamchat"),
+                .product(name: "TeamChatEngine", package: "teamchat"),
+                .product(name: "TeamChatSession", package: "teamchat"),
+                .product(name: "TeamChatBench", package: "teamchat"),
                 .product(name: "TeamChatTekton", package: "teamchat"),
                 .product(name: "TeamChatFleet", package: "teamchat"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 // Fuzz targets for the decoders that read untrusted bytes, built with libFuzzer (in the toolchain):
 //   make fuzz          (each target for a minute; `make test` runs each for a few seconds)
-// A package of its own, so that plain builds never compile the fuzzer entry point.
+// A package of its own, so that plain builds never compile the fuzzer entry point. It depends on the pure decoding
+// targets only: nothing here needs TLS, so fuzzing builds no BoringSSL.
 import PackageDescription
 
 let package = Package(
@@ -14,10 +15,12 @@ let package = Package(
         .executableTarget(
             name: "teamchat-fuzz",
             dependencies: [
-                .product(name: "TeamChatCore", package: "teamchat"),
+                .product(name: "TeamChatJSON", package: "teamchat"),
+                .product(name: "TeamChatEngine", package: "teamchat"),
+                .product(name: "TeamChatSession", package: "teamchat"),
                 .product(name: "TeamChatTekton", package: "teamchat"),
-                .product(name: "TeamChatOpenAI", package: "teamchat"),
-                .product(name: "TeamChatRedis", package: "teamchat"),
+                .product(name: "TeamChatOpenAICodec", package: "teamchat"),
+                .product(name: "TeamChatRESP", package: "teamchat"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         )

@@ -3,7 +3,9 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import TeamChatCore
+import TeamChatEngine
+import TeamChatSession
+import TeamChatBench
 import TeamChatFleet
 import TeamChatTekton
 

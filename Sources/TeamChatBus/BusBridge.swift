@@ -1,5 +1,7 @@
 import NIOConcurrencyHelpers
-import TeamChatCore
+import TeamChatEngine
+import TeamChatRESP
+import TeamChatSession
 import TeamChatRedis
 
 #if canImport(FoundationEssentials)

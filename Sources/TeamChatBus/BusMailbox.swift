@@ -1,4 +1,6 @@
-import TeamChatCore
+import TeamChatJSON
+import TeamChatRESP
+import TeamChatEngine
 import TeamChatRedis
 
 #if canImport(FoundationEssentials)

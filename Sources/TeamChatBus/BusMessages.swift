@@ -1,4 +1,5 @@
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
 
 /// A bridge's presence: who it fronts. `{"bridge":"box-4242","host":"box","specialists":[{"id":"apollo-ai",
 /// "model":"llama3"}]}`.

@@ -1,7 +1,8 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import TeamChatCore
+import TeamChatEngine
+import TeamChatRESP
 import TeamChatRedis
 
 #if canImport(Glibc)

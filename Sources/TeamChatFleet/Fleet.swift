@@ -4,7 +4,7 @@ import NIOExtras
 import NIOHTTP1
 import NIOSSL
 import NIOPosix
-import TeamChatCore
+import TeamChatEngine
 import TeamChatTekton
 
 /// A team of simulated specialists speaking the Tekton protocol, in this process: for `teamchat fleet`,

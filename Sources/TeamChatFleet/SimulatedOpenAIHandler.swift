@@ -2,7 +2,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
 
 /// One connection to a simulated OpenAI-compatible specialist: `GET /v1/models` lists its model, `POST
 /// /v1/chat/completions` answers (whole, or as server-sent events), after the configured latency, misbehaving as

@@ -1,5 +1,5 @@
 import NIOCore
-import TeamChatCore
+import TeamChatSession
 
 /// Which protocol a simulated specialist speaks.
 public enum SimulatedProtocol: String, Sendable, Hashable, CaseIterable {

@@ -1,7 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import TeamChatCore
+import TeamChatEngine
 import TeamChatTekton
 
 /// One connection to a simulated specialist: reads request lines, answers strictly in order after the configured

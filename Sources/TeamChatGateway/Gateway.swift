@@ -5,7 +5,8 @@ import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 import ServiceLifecycle
-import TeamChatCore
+import TeamChatEngine
+import TeamChatSession
 
 /// `teamchat serve`: one long-lived team session served to everyone who asks — the seed's HTTP API, server-sent
 /// events, WebSocket rounds, Prometheus metrics, and a local control socket through which `send`, `warm` and

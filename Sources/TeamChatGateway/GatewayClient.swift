@@ -7,7 +7,9 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
+import TeamChatSession
 
 /// A connection to a running gateway's control socket: how `send`, `warm` and `stats` use its warm pools.
 ///

@@ -1,4 +1,4 @@
-import TeamChatCore
+import TeamChatEngine
 
 /// How a ``Gateway`` listens, whom it lets in, and the bounds it keeps.
 public struct GatewayConfiguration: Sendable {

@@ -1,5 +1,5 @@
 import NIOHTTP1
-import TeamChatCore
+import TeamChatJSON
 
 /// A request the gateway refuses: an HTTP status and words for people, answered as
 /// `{"error":"…","status":400}`.

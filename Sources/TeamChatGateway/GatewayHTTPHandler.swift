@@ -6,7 +6,9 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOWebSocket
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
+import TeamChatSession
 
 /// One client connection of the gateway: reads a request (bounded, within the request timeout), checks its token,
 /// routes it, and answers — a document, or a round's events written the moment they arrive. One request at a time

@@ -1,4 +1,6 @@
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
+import TeamChatSession
 
 /// One round a client asks the gateway for, whichever route it came by: the message (or a ping), whom to ask, and
 /// the budgets that override the gateway's defaults.

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOWebSocket
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
 
 /// `GET /api/team-chat/ws` after the upgrade: each text frame `{"message":…,"to":…,"timeout":…,"stream":…}`
 /// starts a round (see ``GatewayRoundRequest``), many at once on one socket; every event comes back as a text

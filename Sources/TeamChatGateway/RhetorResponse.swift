@@ -1,4 +1,5 @@
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
 
 /// The answer to Rhetor's `POST /api/team-chat`, built as the round runs and written when it ends:
 /// `{request_id, responses:[{socket_id, content, timestamp, metadata}], moderation_mode, timestamp, elapsed_time}`

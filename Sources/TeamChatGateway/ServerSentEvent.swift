@@ -1,4 +1,5 @@
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
 
 /// One server-sent event as written on the wire: `event: message\ndata: {…}\n\n`. The data is one JSON object,
 /// which never holds a raw newline, so it is always a single `data:` line.

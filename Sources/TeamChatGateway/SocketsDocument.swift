@@ -1,4 +1,6 @@
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
+import TeamChatSession
 
 /// `GET /api/team-chat/sockets`: the roster with each specialist's health and breaker state.
 /// `{"source":"…","discovered_at":…,"sockets":[{"socket_id":"apollo-ai","transport":"tekton","endpoint":"…",

@@ -1,4 +1,6 @@
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
+import TeamChatSession
 
 /// `POST /v1/warm`: `{"connections":1,"connect_timeout":0.5,"timeout":2,"to":[…],"exclude":[…]}` — open
 /// connections to the team in parallel and ping each on a warm one; answered with a ``WarmRow`` line per

@@ -3,7 +3,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import NIOTLS
-import TeamChatCore
+import TeamChatEngine
 
 /// Opens an HTTP/1.1 client channel to an origin: TCP within the connect timeout, then (for `https://`) the TLS
 /// handshake, which counts as part of connecting: a TLS failure is a connect failure of kind `tls`, and nothing

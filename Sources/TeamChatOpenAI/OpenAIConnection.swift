@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
-import TeamChatCore
+import TeamChatEngine
+import TeamChatOpenAICodec
 
 /// A pooled keep-alive connection to an OpenAI-compatible server.
 public final class OpenAIConnection: PooledConnection {

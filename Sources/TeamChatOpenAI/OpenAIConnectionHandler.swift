@@ -1,7 +1,9 @@
 import NIOCore
 import NIOHTTP1
 import NIOSSL
-import TeamChatCore
+import TeamChatJSON
+import TeamChatOpenAICodec
+import TeamChatEngine
 
 /// Runs exchanges on one HTTP/1.1 keep-alive connection to an OpenAI-compatible server, one at a time, on the
 /// channel's event loop: `POST …/chat/completions` (whole or streamed as server-sent events) and `GET …/models` (the

@@ -1,7 +1,8 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import TeamChatCore
+import TeamChatEngine
+import TeamChatOpenAICodec
 
 /// The `openai` transport: OpenAI-compatible chat completions over teamchat's own pool (so connect times, reuse,
 /// `warm`, health and breakers all work as for Tekton sockets), and the model list of an API as a team

@@ -1,5 +1,6 @@
 import DequeModule
 import NIOCore
+import TeamChatRESP
 
 /// One Redis connection's commands and replies: replies are matched to commands in order; pushes (pub/sub
 /// messages) go to `onPush`; a (P)SUBSCRIBE or (P)UNSUBSCRIBE is answered by its confirmations, which RESP3 sends

@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
+import TeamChatRESP
 
 /// A connection to Redis that comes back: ``run()`` connects, and when the connection is lost (a restart, a network
 /// cut) reconnects with ``ReconnectBackoff`` and subscribes again to every channel it was asked for. Commands wait

@@ -1,4 +1,5 @@
 import NIOCore
+import TeamChatRESP
 import NIOPosix
 import NIOSSL
 

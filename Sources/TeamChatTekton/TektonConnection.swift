@@ -1,5 +1,5 @@
 import NIOCore
-import TeamChatCore
+import TeamChatEngine
 
 /// A pooled connection to a Tekton specialist: its channel and the handler that runs its exchanges.
 public final class TektonConnection: PooledConnection {

@@ -1,5 +1,5 @@
 import NIOCore
-import TeamChatCore
+import TeamChatEngine
 
 /// Runs exchanges on one connection to a Tekton specialist, one at a time, on the channel's event loop.
 ///

@@ -1,6 +1,6 @@
 import NIOCore
 import NIOPosix
-import TeamChatCore
+import TeamChatEngine
 
 /// The `tekton` transport's wire: newline-delimited JSON over TCP, one pool per `host:port`.
 public struct TektonProtocol: PooledProtocol {

@@ -1,4 +1,4 @@
-import TeamChatCore
+import TeamChatEngine
 
 /// What a specialist says about itself in `info_response`.
 public struct WireInfo: Sendable, Hashable {

@@ -1,5 +1,5 @@
 import NIOConcurrencyHelpers
-import TeamChatCore
+import TeamChatEngine
 
 /// A lease that records what the engine asks of it, for tests that drive a round by hand.
 public final class MockLease: ExchangeLease, Hashable, CustomStringConvertible {

@@ -1,5 +1,5 @@
 import NIOConcurrencyHelpers
-import TeamChatCore
+import TeamChatEngine
 
 /// A transport whose leases a test grants or fails by hand: no sockets, nothing happens until the test says so.
 public final class MockTransport: SpecialistTransport {

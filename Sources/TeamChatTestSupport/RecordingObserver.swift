@@ -1,5 +1,5 @@
 import NIOConcurrencyHelpers
-import TeamChatCore
+import TeamChatEngine
 
 /// An exchange observer that records what a transport reports, for tests of transports and handlers.
 public final class RecordingObserver: ExchangeObserver {

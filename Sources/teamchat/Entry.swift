@@ -1,5 +1,4 @@
 import ArgumentParser
-import TeamChatCore
 
 /// The process's entry point. `teamchat --version` is answered before the command tree is built: to parse anything,
 /// ArgumentParser reflects over every subcommand's properties, which costs more than the rest of the start-up of a

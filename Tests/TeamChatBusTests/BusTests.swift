@@ -1,6 +1,7 @@
 import Foundation
 import TeamChatBus
-import TeamChatCore
+import TeamChatEngine
+import TeamChatSession
 import TeamChatFleet
 import TeamChatRedis
 import TeamChatTekton

@@ -1,5 +1,5 @@
 import Foundation
-import TeamChatCore
+import TeamChatSession
 import TeamChatFleet
 
 /// Runs the built `teamchat` binary (next to the test bundle) and captures what it prints.

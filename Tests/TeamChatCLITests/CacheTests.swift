@@ -1,5 +1,5 @@
 import Foundation
-import TeamChatCore
+import TeamChatSession
 import TeamChatFleet
 import TeamChatTestSupport
 import Testing

@@ -1,6 +1,6 @@
 import Foundation
 @testable import teamchat
-import TeamChatCore
+import TeamChatEngine
 import TeamChatFleet
 import Testing
 

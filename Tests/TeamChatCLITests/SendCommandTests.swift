@@ -1,5 +1,4 @@
 import Foundation
-import TeamChatCore
 import TeamChatFleet
 import Testing
 

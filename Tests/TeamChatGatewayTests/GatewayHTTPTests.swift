@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import TeamChatCore
+import TeamChatEngine
 import TeamChatFleet
 @testable import TeamChatGateway
 import TeamChatTestSupport

@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
-import TeamChatCore
+import TeamChatSession
 import TeamChatFleet
 @testable import TeamChatGateway
 import TeamChatTekton

@@ -1,5 +1,6 @@
 import NIOHTTP1
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
 @testable import TeamChatGateway
 import Testing
 

@@ -3,7 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
-import TeamChatCore
+import TeamChatEngine
 import TeamChatFleet
 @testable import TeamChatGateway
 import TeamChatTestSupport

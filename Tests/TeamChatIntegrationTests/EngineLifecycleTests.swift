@@ -1,7 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import TeamChatCore
+import TeamChatEngine
 import TeamChatFleet
 import TeamChatTekton
 import TeamChatTestSupport

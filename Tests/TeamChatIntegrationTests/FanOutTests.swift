@@ -1,5 +1,5 @@
 import NIOCore
-import TeamChatCore
+import TeamChatEngine
 import TeamChatFleet
 import Testing
 

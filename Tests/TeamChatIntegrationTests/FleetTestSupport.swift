@@ -1,5 +1,5 @@
 import NIOPosix
-import TeamChatCore
+import TeamChatEngine
 import TeamChatFleet
 import TeamChatOpenAI
 import TeamChatTekton

@@ -1,4 +1,4 @@
-import TeamChatCore
+import TeamChatEngine
 import TeamChatFleet
 import Testing
 

@@ -7,7 +7,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
-import TeamChatCore
+import TeamChatEngine
 @testable import TeamChatOpenAI
 import TeamChatTestSupport
 import Testing

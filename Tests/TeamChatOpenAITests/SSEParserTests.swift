@@ -1,4 +1,5 @@
-import TeamChatCore
+import TeamChatEngine
+import TeamChatOpenAICodec
 import TeamChatOpenAI
 import Testing
 

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOTestUtils
 import TeamChatRedis
+import TeamChatRESP
 import Testing
 
 @Suite("RESP3: decoding and encoding")

@@ -1,5 +1,6 @@
 import Foundation
 import TeamChatRedis
+import TeamChatRESP
 import TeamChatTestSupport
 import Testing
 

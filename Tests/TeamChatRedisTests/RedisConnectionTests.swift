@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import TeamChatRedis
+import TeamChatRESP
 import TeamChatTestSupport
 import Testing
 

@@ -6,7 +6,7 @@ import Darwin
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOEmbedded
-import TeamChatCore
+import TeamChatEngine
 @testable import TeamChatTekton
 import TeamChatTestSupport
 import Testing

@@ -1,5 +1,5 @@
 import NIOCore
-import TeamChatCore
+import TeamChatEngine
 @testable import TeamChatTekton
 import Testing
 

@@ -1,8 +1,10 @@
 import Foundation
 import NIOCore
-import TeamChatCore
-import TeamChatOpenAI
-import TeamChatRedis
+import TeamChatJSON
+import TeamChatRESP
+import TeamChatOpenAICodec
+import TeamChatEngine
+import TeamChatSession
 import TeamChatTekton
 
 /// One decoder under the fuzzer, chosen by `TEAMCHAT_FUZZ`: each must take any bytes without trapping, and

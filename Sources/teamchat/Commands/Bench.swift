@@ -1,7 +1,9 @@
 import ArgumentParser
 import NIOConcurrencyHelpers
 import NIOPosix
-import TeamChatCore
+import TeamChatEngine
+import TeamChatSession
+import TeamChatBench
 import TeamChatFleet
 import TeamChatGateway
 

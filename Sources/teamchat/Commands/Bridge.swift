@@ -1,6 +1,5 @@
 import ArgumentParser
 import TeamChatBus
-import TeamChatCore
 import TeamChatRedis
 
 /// `teamchat bridge`: this machine's specialists on a Redis bus, for teams across machines (DESIGN §8).

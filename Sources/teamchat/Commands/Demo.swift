@@ -1,6 +1,7 @@
 import ArgumentParser
 import NIOPosix
-import TeamChatCore
+import TeamChatEngine
+import TeamChatBench
 import TeamChatFleet
 import TeamChatOpenAI
 import TeamChatTekton

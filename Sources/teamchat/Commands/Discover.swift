@@ -1,5 +1,7 @@
 import ArgumentParser
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
+import TeamChatSession
 
 /// `teamchat discover`: probe the team now and remember it.
 struct Discover: AsyncParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import TeamChatCore
+import TeamChatSession
 import TeamChatFleet
 
 #if canImport(FoundationEssentials)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import TeamChatBus
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
+import TeamChatSession
 import TeamChatRedis
 
 /// `teamchat send`: one team-chat round per message.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Logging
 import NIOCore
 import ServiceLifecycle
-import TeamChatCore
+import TeamChatSession
 import TeamChatGateway
 
 /// `teamchat serve`: the warm gateway.

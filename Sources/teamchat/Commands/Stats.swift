@@ -1,5 +1,5 @@
 import ArgumentParser
-import TeamChatCore
+import TeamChatEngine
 
 /// `teamchat stats`: what the cache knows.
 struct Stats: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
 import TeamChatGateway
 
 /// `teamchat warm`: connect to everyone now and ping.

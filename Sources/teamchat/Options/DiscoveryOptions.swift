@@ -1,7 +1,8 @@
 import ArgumentParser
 import NIOConcurrencyHelpers
 import TeamChatBus
-import TeamChatCore
+import TeamChatEngine
+import TeamChatSession
 import TeamChatOpenAI
 import TeamChatRedis
 import TeamChatTekton

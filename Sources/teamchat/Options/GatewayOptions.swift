@@ -1,5 +1,6 @@
 import ArgumentParser
-import TeamChatCore
+import TeamChatEngine
+import TeamChatSession
 import TeamChatGateway
 
 /// Whether a command may use a running `teamchat serve` (DESIGN §7).

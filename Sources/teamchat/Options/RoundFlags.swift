@@ -1,5 +1,5 @@
 import ArgumentParser
-import TeamChatCore
+import TeamChatEngine
 
 /// Budgets of a round: shared by `send` and the commands that probe.
 struct RoundFlags: ParsableArguments {

@@ -3,7 +3,8 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import TeamChatCore
+import TeamChatEngine
+import TeamChatBench
 
 /// The three shapes of a bench report: text for people, one JSON document, CSV rows.
 enum BenchOutput {

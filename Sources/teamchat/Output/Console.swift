@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 
-import TeamChatCore
+import TeamChatEngine
 
 /// Line output straight to the file descriptors: one `write(2)` per line, so every line is flushed the moment it
 /// is complete (pipelines and `--json` consumers see events as they happen) and lines from concurrent writers

@@ -1,4 +1,4 @@
-import TeamChatCore
+import TeamChatEngine
 
 /// Number formatting for people.
 enum Formatting {

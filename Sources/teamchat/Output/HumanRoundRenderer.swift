@@ -1,4 +1,4 @@
-import TeamChatCore
+import TeamChatEngine
 
 /// Output for people: each answer the moment it arrives, labelled with the specialist and its latency, failures
 /// in words, a summary line last. Everything a specialist sent is sanitised before it reaches the terminal.

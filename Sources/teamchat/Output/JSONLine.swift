@@ -1,4 +1,4 @@
-import TeamChatCore
+import TeamChatJSON
 
 extension JSONObjectWriter {
     /// Writes the object as one line on standard output.

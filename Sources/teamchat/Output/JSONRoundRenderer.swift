@@ -1,4 +1,4 @@
-import TeamChatCore
+import TeamChatEngine
 
 /// `--json`: one object per line (NDJSON), flushed per line, `"type"` first on every object (DESIGN §3), in the
 /// shapes of ``RoundEventCodec``.

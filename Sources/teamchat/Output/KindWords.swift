@@ -1,4 +1,4 @@
-import TeamChatCore
+import TeamChatEngine
 
 /// Human wording for outcome kinds, shared by every renderer for people.
 enum KindWords {

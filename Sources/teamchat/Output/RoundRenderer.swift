@@ -1,4 +1,4 @@
-import TeamChatCore
+import TeamChatEngine
 
 /// Turns a round's events into output as they arrive.
 protocol RoundRenderer {

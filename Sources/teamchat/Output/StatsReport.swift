@@ -1,4 +1,6 @@
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
+import TeamChatSession
 
 /// What `stats` (and the prompt's `/stats`) shows: the team's source, how fresh its roster is, and each
 /// specialist's health, latency and circuit.

@@ -1,4 +1,6 @@
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
+import TeamChatSession
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

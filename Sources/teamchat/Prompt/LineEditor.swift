@@ -1,5 +1,5 @@
 import CLibEdit
-import TeamChatCore
+import TeamChatEngine
 import Dispatch
 import NIOConcurrencyHelpers
 

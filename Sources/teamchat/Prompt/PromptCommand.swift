@@ -1,4 +1,6 @@
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
+import TeamChatSession
 
 /// What one line typed at the interactive prompt asks for.
 enum PromptCommand: Equatable {

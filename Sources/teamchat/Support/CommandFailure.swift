@@ -1,5 +1,6 @@
 import ArgumentParser
-import TeamChatCore
+import TeamChatEngine
+import TeamChatSession
 
 /// The sysexits statuses of DESIGN §3.
 enum ExitStatus {

@@ -1,5 +1,7 @@
 import NIOConcurrencyHelpers
-import TeamChatCore
+import TeamChatJSON
+import TeamChatEngine
+import TeamChatBench
 import TeamChatGateway
 
 /// `bench --gateway`: each round a `POST /api/team-chat` to a running gateway, over keep-alive connections (one

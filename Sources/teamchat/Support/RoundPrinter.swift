@@ -1,4 +1,4 @@
-import TeamChatCore
+import TeamChatEngine
 
 /// Runs rounds (through this process's session or a gateway) and renders each event the moment it arrives: what
 /// `send`, its stdin rounds and the prompt share.

@@ -1,4 +1,4 @@
-import TeamChatCore
+import TeamChatSession
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -1,4 +1,5 @@
-import TeamChatCore
+import TeamChatEngine
+import TeamChatSession
 import TeamChatGateway
 
 /// Where a command's rounds run: this process's own session, or a running `teamchat serve` that serves the same

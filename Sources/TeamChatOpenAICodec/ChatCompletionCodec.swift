@@ -1,0 +1,105 @@
+import TeamChatJSON
+import TeamChatEngine
+
+/// The JSON of OpenAI's chat completions API (DESIGN §2a), read leniently: what matters is
+/// `choices[0].message.content` (or, streaming, `choices[0].delta.content`), the `model`, `finish_reason`, and an
+/// `error` wherever a server puts one. `null` roles and contents are fine.
+public enum ChatCompletionCodec {
+    /// The request body for `chat` to `endpoint`.
+    public static func body(_ chat: ChatRequest, for endpoint: OpenAIEndpoint) -> [UInt8] {
+        var body = JSONObjectWriter()
+        body.add("model", endpoint.model)
+        var messages: [JSONObjectWriter] = []
+        if let system = endpoint.system {
+            var message = JSONObjectWriter()
+            message.add("role", "system")
+            message.add("content", system)
+            messages.append(message)
+        }
+        var user = JSONObjectWriter()
+        user.add("role", "user")
+        user.add("content", chat.message)
+        messages.append(user)
+        body.add("messages", objects: messages)
+        body.add("stream", chat.stream)
+        body.add("max_tokens", chat.maxTokens ?? endpoint.maxTokens)
+        body.add("temperature", chat.temperature ?? endpoint.temperature)
+        return body.utf8()
+    }
+
+    /// A whole (not streamed) completion.
+    public enum Completion: Sendable, Hashable {
+        case answer(ChatAnswer)
+        /// The body carried an error instead.
+        case error(String)
+    }
+
+    /// Reads a whole completion; `nil` when the body is not one.
+    public static func completion(_ bytes: UnsafeRawBufferPointer) -> Completion? {
+        guard let root = try? JSONObjectReader.value(of: bytes).object else { return nil }
+        if let error = errorMessage(root["error"]) { return .error(error) }
+        guard let choice = root["choices"]?.array?.first?.object else { return nil }
+        let message = choice["message"]?.object ?? choice
+        let content = message["content"]?.string ?? choice["text"]?.string ?? ""
+        return .answer(ChatAnswer(content: content, model: root["model"]?.string))
+    }
+
+    /// One streamed event's meaning.
+    public struct Delta: Sendable, Hashable {
+        public var content: String?
+        public var model: String?
+        /// The answer is complete (`finish_reason` set).
+        public var finished: Bool
+        /// The stream reported an error.
+        public var error: String?
+    }
+
+    /// Reads one `data:` event of a stream; `nil` when it is not JSON.
+    public static func delta(_ data: String) -> Delta? {
+        var data = data
+        let root = data.withUTF8 { bytes in
+            try? JSONObjectReader.value(of: UnsafeRawBufferPointer(bytes)).object
+        }
+        guard let root else { return nil }
+        if let error = errorMessage(root["error"]) {
+            return Delta(content: nil, model: nil, finished: true, error: error)
+        }
+        let choice = root["choices"]?.array?.first?.object
+        let content = choice?["delta"]?.object?["content"]?.string ?? choice?["text"]?.string
+        let finished = choice?["finish_reason"].map { $0 != .null } ?? false
+        return Delta(content: content, model: root["model"]?.string, finished: finished, error: nil)
+    }
+
+    /// The server's words in an error body: `{"error":{"message":…}}`, `{"error":"…"}`, `{"message":…}`, or the
+    /// text itself (cut short).
+    public static func errorText(_ bytes: UnsafeRawBufferPointer) -> String {
+        if let root = try? JSONObjectReader.value(of: bytes).object,
+            let message = errorMessage(root["error"]) ?? root["message"]?.string ?? root["detail"]?.string
+        {
+            return message
+        }
+        let text = String(decoding: bytes.prefix(200), as: UTF8.self).trimmed
+        return bytes.count > 200 ? text + "…" : text
+    }
+
+    private static func errorMessage(_ value: JSONObjectReader.Value?) -> String? {
+        switch value {
+        case .string(let text)?: return text
+        case .object(let object)?: return object["message"]?.string ?? object["type"]?.string ?? "error"
+        default: return nil
+        }
+    }
+
+    /// The model ids `GET /models` lists: `{"data":[{"id":…}]}` (OpenAI, vLLM, llama.cpp) or `{"models":[{"name":…}]}`
+    /// (Ollama's native form).
+    public static func models(_ bytes: UnsafeRawBufferPointer) -> [String]? {
+        guard let root = try? JSONObjectReader.value(of: bytes).object else { return nil }
+        if let data = root["data"]?.array {
+            return data.compactMap { $0.object?["id"]?.string }
+        }
+        if let models = root["models"]?.array {
+            return models.compactMap { $0.object?["name"]?.string ?? $0.object?["model"]?.string }
+        }
+        return nil
+    }
+}
