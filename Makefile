@@ -70,14 +70,16 @@ release: deps
 demo: release
 	$(RELEASE) demo
 
-## The whole suite: the generated-files check, then unit, integration (real sockets on 127.0.0.1), CLI and
-## pseudo-terminal tests (all Swift Testing), the page in headless Chromium, the bus across network namespaces
-## (Tests/Across: root, which CI has), then a short run of every fuzz target.
-## The browser tests run on their own: a browser starting beside the timing-sensitive tests starves them on a
-## small machine. So do the tests of the built binary: they wait for their children on threads of the shared
-## cooperative pool, which the in-process servers of the other tests (bridges, gateways) need.
-BROWSER_TESTS := GatewayPageTests
-BINARY_TESTS := TeamChatCLITests
+## The whole suite: the generated-files check, then every Swift suite in one `swift test` — unit, integration (real
+## sockets on 127.0.0.1), the built binary and pseudo-terminals, the page in headless Chromium — then the bus across
+## network namespaces (Tests/Across: root, which CI has), then a short run of every fuzz target.
+## No test waits on a thread of the cooperative pool (children are awaited: TeamChatTestSupport's ChildProcess), so
+## the suites share one process; at most TEST_WIDTH tests run at once, since the tests of the binary each start
+## processes that want the machine's two cores. Every suite that touches sockets, processes, terminals or browsers
+## has a time limit, and the whole run a budget (TEST_BUDGET seconds): past it the run stops and names the tests
+## still running.
+TEST_WIDTH ?= 4
+TEST_BUDGET ?= 600
 ## The Swift tests write their caches, rosters, sockets and browser profiles under a scratch TMPDIR of their own,
 ## removed when they end, pass, fail or Ctrl-C (dash runs an EXIT trap on `exit`, not when a signal ends it): a run
 ## leaves nothing behind in /tmp.
@@ -87,9 +89,8 @@ test: deps peers
 	@scratch=$$(mktemp -d /tmp/teamchat-tests.XXXXXX) && trap 'rm -rf "$$scratch"' EXIT && trap 'exit 130' INT TERM && \
 	export TMPDIR=$$scratch && \
 	set -x && \
-	$(SWIFT) test --skip-build --disable-xctest --skip $(BROWSER_TESTS) --skip $(BINARY_TESTS) && \
-	TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 $(SWIFT) test --skip-build --disable-xctest --filter $(BINARY_TESTS) && \
-	$(SWIFT) test --skip-build --disable-xctest --filter $(BROWSER_TESTS)
+	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 \
+		Tests/Runner/run-swift-tests $(TEST_BUDGET) --skip-build --disable-xctest
 	$(SUDO) Tests/Across/bus-across-namespaces.sh $(DEBUG)
 	$(MAKE) fuzz FUZZ_SECONDS=3
 

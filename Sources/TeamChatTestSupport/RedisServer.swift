@@ -5,7 +5,7 @@ import TeamChatRedis
 /// test child inherits the runner's blocked SIGTERM). `make test` installs Debian's redis-server when missing;
 /// `TEAMCHAT_REDIS_SERVER` names another binary.
 public final class RedisServer: Sendable {
-    public let process: Process
+    public let process: ChildProcess
     public let directory: URL
     public let socket: String
     public let password: String?
@@ -14,7 +14,7 @@ public final class RedisServer: Sendable {
         public var description: String
     }
 
-    private init(process: Process, directory: URL, socket: String, password: String?) {
+    private init(process: ChildProcess, directory: URL, socket: String, password: String?) {
         self.process = process
         self.directory = directory
         self.socket = socket
@@ -35,8 +35,16 @@ public final class RedisServer: Sendable {
         password: String? = nil, _ body: (RedisServer) async throws -> Value
     ) async throws -> Value {
         let server = try await start(password: password)
-        defer { server.stop() }
-        return try await body(server)
+        do {
+            let value = try await body(server)
+            await server.kill()
+            server.stop()
+            return value
+        } catch {
+            await server.kill()
+            server.stop()
+            throw error
+        }
     }
 
     public static func start(password: String? = nil, directory existing: URL? = nil) async throws -> RedisServer {
@@ -46,18 +54,12 @@ public final class RedisServer: Sendable {
         let directory = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("tcr-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let socket = directory.appendingPathComponent("redis.sock").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
         var arguments = [
             "--port", "0", "--unixsocket", socket, "--unixsocketperm", "700", "--save", "", "--appendonly", "no",
             "--dir", directory.path, "--daemonize", "no", "--loglevel", "warning",
         ]
         if let password { arguments += ["--requirepass", password] }
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess.launch(path, arguments, output: .discarded, error: .discarded)
         let server = RedisServer(process: process, directory: directory, socket: socket, password: password)
         // Ready when it answers (a bound for a broken install, not a timing assumption).
         let giveUp = ContinuousClock.now + .seconds(20)
@@ -72,16 +74,20 @@ public final class RedisServer: Sendable {
         throw Missing(description: "redis-server did not start")
     }
 
-    /// Kills the server at once (the socket file stays until the next start removes it).
-    public func kill() {
-        if process.isRunning {
-            Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+    /// Kills the server at once, and returns once it is gone (the socket file stays until the next start removes
+    /// it).
+    public func kill() async {
+        await process.kill()
     }
 
+    /// Sends `signal` (SIGSTOP freezes the server with its connections open: a server that stalls).
+    public func signal(_ signal: Int32) {
+        process.signal(signal)
+    }
+
+    /// Kills it (without waiting for its end) and removes its directory: for `defer`.
     public func stop() {
-        kill()
+        process.signal(SIGKILL)
         try? FileManager.default.removeItem(at: directory)
     }
 }

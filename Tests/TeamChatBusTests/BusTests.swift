@@ -15,7 +15,7 @@ struct RunningBridge {
 }
 
 /// Teams across machines, in one process: bridges over simulated fleets, clients, a real redis-server between them.
-@Suite("The bus: bridges and clients on a real redis-server", .serialized)
+@Suite("The bus: bridges and clients on a real redis-server", .serialized, .timeLimit(.minutes(1)))
 struct BusTests {
     /// `count` simulated specialists named `prefix-1…`.
     static func fleetTeam(_ prefix: String, _ count: Int, latency: Duration = .zero) -> [SimulatedSpecialistConfiguration] {
@@ -161,20 +161,21 @@ struct BusTests {
     func restart() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tcb-\(UUID().uuidString.prefix(8))")
         let first = try await RedisServer.start(directory: directory)
+        defer { first.stop() }  // when the test failed before it killed it
         let url = first.url(team: "amber")
         defer { try? FileManager.default.removeItem(at: directory) }
         try await Self.withBridge(url, id: "r", Self.fleetTeam("r", 2)) { _ in
             try await Self.withClient(url) { client in
                 let roster = try await Self.waitForMembers(client, count: 2)
                 #expect(await client.engine.collect(.chat("before"), to: roster).summary.replied == 2)
-                first.kill()
+                await first.kill()
                 // A round while the server is down fails within its deadline, never hangs.
                 var options = RoundOptions()
                 options.timeout = .milliseconds(300)
                 let down = await client.engine.collect(.chat("during"), to: roster, options: options)
                 #expect(down.summary.replied == 0)
                 let second = try await RedisServer.start(directory: directory)
-                defer { second.kill() }
+                defer { second.stop() }
                 _ = try await Self.waitForMembers(client, count: 2)  // the bridge is back in the registry
                 #expect(await client.engine.collect(.chat("after"), to: roster).summary.replied == 2)
             }
@@ -207,7 +208,7 @@ struct BusTests {
     }
 }
 
-@Suite("A roster that mixes the bus with sockets", .serialized)
+@Suite("A roster that mixes the bus with sockets", .serialized, .timeLimit(.minutes(1)))
 struct BusRosterTests {
     @Test("{\"bus\":…} entries beside a Tekton socket: one round reaches both")
     func mixed() async throws {
@@ -239,7 +240,7 @@ struct BusRosterTests {
     }
 }
 
-@Suite("Bus messages")
+@Suite("Bus messages", .timeLimit(.minutes(1)))
 struct BusMessageTests {
     @Test("what other machines send is read leniently where a member may be missing, and refused when it is wrong")
     func decoding() {

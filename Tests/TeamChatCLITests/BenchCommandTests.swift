@@ -2,15 +2,15 @@ import Foundation
 @testable import teamchat
 import Testing
 
-@Suite("teamchat bench")
+@Suite("teamchat bench", .timeLimit(.minutes(1)))
 struct BenchCommandTests {
     func temporary(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-\(UUID())-\(name)").path
     }
 
     @Test("--json is one versioned document with both modes and a speedup")
-    func json() throws {
-        let result = try BinaryRunner.run(["bench", "--fleet", "3", "--rounds", "20", "--warmup", "2", "--mode", "both", "--json"])
+    func json() async throws {
+        let result = try await BinaryRunner.run(["bench", "--fleet", "3", "--rounds", "20", "--warmup", "2", "--mode", "both", "--json"])
         #expect(result.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(document["schema"] as? String == "teamchat.bench/1")
@@ -32,23 +32,23 @@ struct BenchCommandTests {
     }
 
     @Test("--csv has one row per request; --save and --report reproduce the report")
-    func csvSaveReport() throws {
+    func csvSaveReport() async throws {
         let saved = temporary("raw.ndjson")
         defer { try? FileManager.default.removeItem(atPath: saved) }
-        let csv = try BinaryRunner.run(["bench", "--fleet", "2", "--rounds", "5", "--warmup", "0", "--csv", "--save", saved])
+        let csv = try await BinaryRunner.run(["bench", "--fleet", "2", "--rounds", "5", "--warmup", "0", "--csv", "--save", saved])
         #expect(csv.status == 0)
         #expect(csv.lines.first == "mode,round,specialist_id,success,error_kind,latency_ms,corrected_ms,connect_ms,reused")
         #expect(csv.lines.count == 1 + 10)
-        let first = try BinaryRunner.run(["bench", "--report", saved, "--json"])
-        let second = try BinaryRunner.run(["bench", "--report", saved, "--json"])
+        let first = try await BinaryRunner.run(["bench", "--report", saved, "--json"])
+        let second = try await BinaryRunner.run(["bench", "--report", saved, "--json"])
         #expect(first.status == 0)
         #expect(first.stdout == second.stdout)
         #expect(first.stdout.contains("\"rounds\" : 5"))
     }
 
     @Test("human output has the ladder, the histogram, the rows and the method")
-    func human() throws {
-        let result = try BinaryRunner.run(["bench", "--fleet", "2", "--rounds", "10", "--quorum", "1"])
+    func human() async throws {
+        let result = try await BinaryRunner.run(["bench", "--fleet", "2", "--rounds", "10", "--quorum", "1"])
         #expect(result.status == 0)
         for expected in ["round latency (all answers)", "time to 1st answer", "histogram", "SPECIALIST", "outcomes: 20 succeeded", "HdrHistogram"] {
             #expect(result.stdout.contains(expected), "\(expected)")
@@ -56,8 +56,8 @@ struct BenchCommandTests {
     }
 
     @Test("--rate runs open loop and reports the corrected ladder; --duration bounds the run")
-    func openLoop() throws {
-        let result = try BinaryRunner.run(
+    func openLoop() async throws {
+        let result = try await BinaryRunner.run(
             ["bench", "--fleet", "2", "--rate", "200", "--duration", "250ms", "--warmup", "0", "--concurrency", "2", "--json"])
         #expect(result.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -67,14 +67,14 @@ struct BenchCommandTests {
         // 200 rounds/s for 250 ms schedules 50 rounds; one due just as the clock runs out is not started.
         #expect((45...50).contains(rounds), "got \(rounds)")
         #expect((document["settings"] as? [String: Any])?["rate"] as? Double == 200)
-        let closed = try BinaryRunner.run(["bench", "--fleet", "1", "--rounds", "3", "--warmup", "0", "--json"])
+        let closed = try await BinaryRunner.run(["bench", "--fleet", "1", "--rounds", "3", "--warmup", "0", "--json"])
         #expect(!closed.stdout.contains("round_latency_corrected_ms"))
     }
 
     @Test("--rate beyond what one round at a time can do: the run still ends at --duration, and says so")
-    func rateNotReached() throws {
+    func rateNotReached() async throws {
         // 10 ms think time: one round at a time cannot start 1000 a second.
-        let result = try BinaryRunner.run(
+        let result = try await BinaryRunner.run(
             ["bench", "--fleet", "2", "--latency", "10ms", "--rate", "1000", "--duration", "300ms", "--warmup", "0",
              "--json"])
         #expect(result.status == 0)
@@ -99,13 +99,13 @@ struct BenchCommandTests {
     }
 
     @Test("the regression gate exits 1 when worse than the baseline and 0 otherwise")
-    func gate() throws {
+    func gate() async throws {
         let baseline = temporary("baseline.json")
         defer { try? FileManager.default.removeItem(atPath: baseline) }
         let saved = temporary("raw.ndjson")
         defer { try? FileManager.default.removeItem(atPath: saved) }
-        _ = try BinaryRunner.run(["bench", "--fleet", "2", "--rounds", "20", "--save", saved])
-        let report = try BinaryRunner.run(["bench", "--report", saved, "--json"])
+        _ = try await BinaryRunner.run(["bench", "--fleet", "2", "--rounds", "20", "--save", saved])
+        let report = try await BinaryRunner.run(["bench", "--report", saved, "--json"])
         // A baseline ten times faster than what was measured: any honest run is a regression against it.
         var document = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
         var modes = try #require(document["modes"] as? [[String: Any]])
@@ -114,11 +114,11 @@ struct BenchCommandTests {
         modes[0]["round_latency_ms"] = ladder
         document["modes"] = modes
         try JSONSerialization.data(withJSONObject: document).write(to: URL(fileURLWithPath: baseline))
-        let worse = try BinaryRunner.run(["bench", "--report", saved, "--baseline", baseline, "--fail-if", "p99>+10%"])
+        let worse = try await BinaryRunner.run(["bench", "--report", saved, "--baseline", baseline, "--fail-if", "p99>+10%"])
         #expect(worse.status == 1)
         #expect(worse.stderr.contains("REGRESSION"))
-        let same = try BinaryRunner.run(["bench", "--report", saved, "--baseline", saved, "--fail-if", "p99>+10%"])
+        let same = try await BinaryRunner.run(["bench", "--report", saved, "--baseline", saved, "--fail-if", "p99>+10%"])
         #expect(same.status == 0)
-        #expect(try BinaryRunner.run(["bench", "--fleet", "1", "--fail-if", "p99>+10%"]).status == 64)
+        #expect(try await BinaryRunner.run(["bench", "--fleet", "1", "--fail-if", "p99>+10%"]).status == 64)
     }
 }

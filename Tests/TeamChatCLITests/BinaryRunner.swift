@@ -1,6 +1,7 @@
 import Foundation
 import TeamChatSession
 import TeamChatFleet
+import TeamChatTestSupport
 
 /// Runs the built `teamchat` binary (next to the test bundle) and captures what it prints.
 struct BinaryRunner {
@@ -26,39 +27,36 @@ struct BinaryRunner {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("teamchat")
     }
 
-    /// Runs to completion with `input` on standard input.
-    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        env.removeValue(forKey: "TEAMCHAT_ROSTER")
-        env.removeValue(forKey: "TEAMCHAT_SCAN")
+    /// Runs to completion with `input` on standard input. Awaited, never waited for on a thread: the process's end
+    /// and its output come from ``ChildProcess``.
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) async throws
+        -> Result
+    {
+        let (child, cache) = try launch(arguments, input: input, environment: environment)
+        defer { try? FileManager.default.removeItem(at: cache) }
+        // Both pipes are read to their end by threads of their own, so a full pipe can never block the child.
+        let stdout = await child.output()
+        let stderr = await child.errorOutput()
+        return Result(status: await child.status(), stdout: stdout, stderr: stderr)
+    }
+
+    /// Starts the binary with the tests' environment (no colour, no roster from the environment, a cache of its
+    /// own unless the test names one); the caller removes the returned cache directory.
+    static func launch(
+        _ arguments: [String], input: String? = nil, keepInputOpen: Bool = false, environment: [String: String] = [:],
+        output: ChildProcess.Stream = .collected, error: ChildProcess.Stream = .collected
+    ) throws -> (ChildProcess, cacheDirectory: URL) {
         // Never touch the user's cache: each run gets its own, removed afterwards, unless the test names one.
         let ownCache = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-test-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: ownCache) }
-        env["TEAMCHAT_CACHE"] = ownCache.appendingPathComponent("specialists.json").path
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        // Read both pipes to the end before waiting, so a full pipe can never block the child.
-        let errData = ErrorCollector(err.fileHandleForReading)
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData.wait(), as: UTF8.self)
-        )
+        var overrides: [String: String?] = [
+            "NO_COLOR": "1", "TEAMCHAT_ROSTER": nil, "TEAMCHAT_SCAN": nil,
+            "TEAMCHAT_CACHE": ownCache.appendingPathComponent("specialists.json").path,
+        ]
+        for (key, value) in environment { overrides[key] = value }
+        let child = try ChildProcess.launch(
+            binary.path, arguments, environment: overrides, input: input, keepInputOpen: keepInputOpen,
+            output: output, error: error)
+        return (child, ownCache)
     }
 
     /// Writes a roster file for `fleet` and returns its path.
@@ -66,25 +64,5 @@ struct BinaryRunner {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-roster-\(UUID()).json")
         try RosterFile.encode(fleet.specialists).write(to: url)
         return url.path
-    }
-}
-
-/// Drains a pipe on a background thread.
-final class ErrorCollector: @unchecked Sendable {
-    // Safe: `data` is written once by the reading thread before the semaphore is signalled, and read only after
-    // waiting on it.
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread.detachNewThread {
-            self.data = handle.readDataToEndOfFile()
-            self.done.signal()
-        }
-    }
-
-    func wait() -> Data {
-        done.wait()
-        return data
     }
 }

@@ -4,7 +4,7 @@ import TeamChatTestSupport
 import Testing
 
 /// `teamchat bridge` and `--bus`, the built binary on both sides of a real redis-server.
-@Suite("Teams across machines, from the command line", .serialized)
+@Suite("Teams across machines, from the command line", .serialized, .timeLimit(.minutes(1)))
 struct BusCommandTests {
     @Test("a bridge puts a roster on the bus; discover, send and --to reach it; stopped, it is gone at once")
     func bridgeAndSend() async throws {
@@ -17,42 +17,42 @@ struct BusCommandTests {
                 let log = FileManager.default.temporaryDirectory.appendingPathComponent("tc-bridge-\(UUID()).log")
                 _ = FileManager.default.createFile(atPath: log.path, contents: nil)
                 defer { try? FileManager.default.removeItem(at: log) }
-                let bridge = Process()
-                bridge.executableURL = BinaryRunner.binary
-                bridge.arguments = ["bridge", "--bus", bus, "--roster", roster, "--no-cache"]
-                bridge.standardOutput = FileHandle.nullDevice
-                bridge.standardError = try FileHandle(forWritingTo: log)
-                try bridge.run()
-                defer { if bridge.isRunning { kill(bridge.processIdentifier, SIGKILL) } }
+                let (bridge, bridgeCache) = try BinaryRunner.launch(
+                    ["bridge", "--bus", bus, "--roster", roster, "--no-cache"], output: .discarded,
+                    error: .handle(try FileHandle(forWritingTo: log)))
+                defer {
+                    bridge.signal(SIGKILL)  // when the test failed before it stopped it
+                    try? FileManager.default.removeItem(at: bridgeCache)
+                }
 
                 // Discovery reads the registry: wait until the bridge is in it (bounded).
                 var found: [[String: Any]] = []
                 _ = try await eventually(within: .seconds(20)) {
-                    let discover = try BinaryRunner.run(["discover", "--bus", bus, "--cache", cache, "--json"])
+                    let discover = try await BinaryRunner.run(["discover", "--bus", bus, "--cache", cache, "--json"])
                     found = try discover.jsonObjects().filter { $0["type"] as? String == "specialist" }
                     return found.count >= 3
                 }
                 #expect(Set(found.compactMap { $0["specialist_id"] as? String }) == ["engram-ai", "hermes-ai", "ergon-ai"])
                 #expect(found.allSatisfy { $0["transport"] as? String == "bus" })
 
-                let send = try BinaryRunner.run(["send", "--bus", bus, "--cache", cache, "--direct", "--json", "over the bus"])
+                let send = try await BinaryRunner.run(["send", "--bus", bus, "--cache", cache, "--direct", "--json", "over the bus"])
                 #expect(send.status == 0)
                 let replies = try send.jsonObjects().filter { $0["type"] as? String == "reply" }
                 #expect(replies.count == 3)
                 #expect(replies.allSatisfy { ($0["content"] as? String)?.hasSuffix(": over the bus") == true })
 
-                let one = try BinaryRunner.run(["send", "--bus", bus, "--cache", cache, "--direct", "--to", "hermes", "hi"])
+                let one = try await BinaryRunner.run(["send", "--bus", bus, "--cache", cache, "--direct", "--to", "hermes", "hi"])
                 #expect(one.status == 0)
                 #expect(one.stdout.contains("hermes-ai: hi"))
                 #expect(!one.stdout.contains("engram-ai"))
 
-                kill(bridge.processIdentifier, SIGINT)
-                #expect(bridge.exits())
-                #expect(bridge.terminationStatus == 0)
+                bridge.signal(SIGINT)
+                #expect(await bridge.exits())
+                #expect(await bridge.status() == 0)
                 let said = try String(contentsOf: log, encoding: .utf8)
                 #expect(said.contains("presence withdrawn"))
 
-                let gone = try BinaryRunner.run(["send", "--bus", bus, "--cache", cache, "--direct", "--timeout", "5s", "anyone?"])
+                let gone = try await BinaryRunner.run(["send", "--bus", bus, "--cache", cache, "--direct", "--timeout", "5s", "anyone?"])
                 #expect(gone.status == 69)
                 #expect(gone.stdout.components(separatedBy: "no bridge on").count - 1 == 3)
             }
@@ -67,63 +67,66 @@ struct BusCommandTests {
                 let bus = "redis+unix://\(server.socket)?team=later"
                 let cache = FileManager.default.temporaryDirectory.appendingPathComponent("tc-async-\(UUID()).json").path
                 defer { try? FileManager.default.removeItem(atPath: cache) }
-                func startBridge() throws -> Process {
-                    let bridge = Process()
-                    bridge.executableURL = BinaryRunner.binary
-                    bridge.arguments = ["bridge", "--bus", bus, "--roster", roster, "--no-cache"]
-                    bridge.standardOutput = FileHandle.nullDevice
-                    bridge.standardError = FileHandle.nullDevice
-                    try bridge.run()
+                var caches: [URL] = []
+                var bridges: [ChildProcess] = []
+                defer {
+                    for bridge in bridges { bridge.signal(SIGKILL) }  // when the test failed before it stopped them
+                    for cache in caches { try? FileManager.default.removeItem(at: cache) }
+                }
+                func startBridge() throws -> ChildProcess {
+                    let (bridge, bridgeCache) = try BinaryRunner.launch(
+                        ["bridge", "--bus", bus, "--roster", roster, "--no-cache"], output: .discarded, error: .discarded)
+                    caches.append(bridgeCache)
+                    bridges.append(bridge)
                     return bridge
                 }
                 // The client learns the team once, then the bridge goes away.
                 let first = try startBridge()
                 var known = 0
                 _ = try await eventually(within: .seconds(20)) {
-                    known = try BinaryRunner.run(["discover", "--bus", bus, "--cache", cache, "--json"])
+                    known = try await BinaryRunner.run(["discover", "--bus", bus, "--cache", cache, "--json"])
                         .jsonObjects().filter { $0["type"] as? String == "specialist" }.count
                     return known >= 2
                 }
                 #expect(known == 2)
-                kill(first.processIdentifier, SIGINT)
-                #expect(first.exits())
+                first.signal(SIGINT)
+                #expect(await first.exits())
 
-                let posted = try BinaryRunner.run(["send", "--bus", bus, "--cache", cache, "--async", "--json", "while away"])
+                let posted = try await BinaryRunner.run(["send", "--bus", bus, "--cache", cache, "--async", "--json", "while away"])
                 #expect(posted.status == 0)
                 let line = try #require(try posted.jsonObjects().first)
                 let round = try #require(line["round"] as? String)
                 #expect((line["expected"] as? [String])?.sorted() == ["engram-ai", "hermes-ai"])
-                let early = try BinaryRunner.run(["collect", round, "--bus", bus])
+                let early = try await BinaryRunner.run(["collect", round, "--bus", bus])
                 #expect(early.status == 75)
                 #expect(early.stdout.contains("no answer yet"))
 
                 let second = try startBridge()
-                defer { if second.isRunning { kill(second.processIdentifier, SIGKILL) } }
-                let late = try BinaryRunner.run(["collect", round, "--bus", bus, "--wait", "15s", "--json"])
+                let late = try await BinaryRunner.run(["collect", round, "--bus", bus, "--wait", "15s", "--json"])
                 #expect(late.status == 0)
                 let replies = try late.jsonObjects().filter { $0["type"] as? String == "reply" }
                 #expect(replies.compactMap { $0["content"] as? String }.sorted()
                     == ["engram-ai: while away", "hermes-ai: while away"])
-                kill(second.processIdentifier, SIGINT)
-                #expect(second.exits())
+                second.signal(SIGINT)
+                #expect(await second.exits())
 
-                let unknown = try BinaryRunner.run(["collect", "no-such-round", "--bus", bus])
+                let unknown = try await BinaryRunner.run(["collect", "no-such-round", "--bus", bus])
                 #expect(unknown.status == 69)
             }
         }
     }
 
     @Test("a bad bus URL is a usage error that says what is wrong; the password is never shown")
-    func badURL() throws {
-        let noTeam = try BinaryRunner.run(["send", "--bus", "redis://127.0.0.1:6379", "hi"])
+    func badURL() async throws {
+        let noTeam = try await BinaryRunner.run(["send", "--bus", "redis://127.0.0.1:6379", "hi"])
         #expect(noTeam.status == 64)
         #expect(noTeam.stderr.contains("the team is missing"))
-        let both = try BinaryRunner.run(["send", "--bus", "redis://h:1/t", "--scan", "127.0.0.1:1-2", "hi"])
+        let both = try await BinaryRunner.run(["send", "--bus", "redis://h:1/t", "--scan", "127.0.0.1:1-2", "hi"])
         #expect(both.status == 64)
-        let bridge = try BinaryRunner.run(["bridge", "--roster", "x.json"])
+        let bridge = try await BinaryRunner.run(["bridge", "--roster", "x.json"])
         #expect(bridge.status == 64)
         #expect(bridge.stderr.contains("--bus names the bus"))
-        let secret = try BinaryRunner.run(["discover", "--bus", "redis://u:hunter2-secret@127.0.0.1:1/t", "--no-cache"])
+        let secret = try await BinaryRunner.run(["discover", "--bus", "redis://u:hunter2-secret@127.0.0.1:1/t", "--no-cache"])
         #expect(!secret.stdout.contains("hunter2-secret"))
         #expect(!secret.stderr.contains("hunter2-secret"))
     }

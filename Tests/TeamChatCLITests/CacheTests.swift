@@ -4,7 +4,7 @@ import TeamChatFleet
 import TeamChatTestSupport
 import Testing
 
-@Suite("Cache, health and breakers, end to end")
+@Suite("Cache, health and breakers, end to end", .timeLimit(.minutes(1)))
 struct CacheTests {
     /// A fleet, its roster file and a cache path of its own.
     func withTeam(
@@ -31,8 +31,8 @@ struct CacheTests {
         await fleet.stop()
     }
 
-    func sendRound(_ roster: String, _ cache: String, _ extra: [String] = []) throws -> BinaryRunner.Result {
-        try BinaryRunner.run(["send", "--roster", roster, "--cache", cache, "--json"] + extra + ["hi"])
+    func sendRound(_ roster: String, _ cache: String, _ extra: [String] = []) async throws -> BinaryRunner.Result {
+        try await BinaryRunner.run(["send", "--roster", roster, "--cache", cache, "--json"] + extra + ["hi"])
     }
 
     func loadCache(_ cache: String) throws -> SpecialistCache {
@@ -50,10 +50,10 @@ struct CacheTests {
         try await withTeam { (fleet, roster, cache) async throws in
             // Discovery probes with ping, then info; only discovery asks info (a new connection's first chat is
             // guarded by a ping of its own), so info counts the probes.
-            #expect(try sendRound(roster, cache).status == 0)
+            await #expect(try sendRound(roster, cache).status == 0)
             #expect(fleet.counters.totalRequests(type: "info") == 3)
             #expect(try loadTeam(cache).specialists.count == 3)
-            #expect(try sendRound(roster, cache).status == 0)
+            await #expect(try sendRound(roster, cache).status == 0)
             #expect(fleet.counters.totalRequests(type: "info") == 3)
             #expect(fleet.counters.totalRequests(type: "chat") == 6)
         }
@@ -62,14 +62,14 @@ struct CacheTests {
     @Test("each roster source keeps its own team: another source's is never used, and switching back loses nothing")
     func otherSource() async throws {
         try await withTeam { (fleet, roster, cache) async throws in
-            #expect(try sendRound(roster, cache).status == 0)
+            await #expect(try sendRound(roster, cache).status == 0)
             let port = try #require(fleet.specialists[0].address.tektonEndpoint).port
-            let scan = try BinaryRunner.run(["discover", "--scan", "127.0.0.1:\(port)-\(port)", "--cache", cache])
+            let scan = try await BinaryRunner.run(["discover", "--scan", "127.0.0.1:\(port)-\(port)", "--cache", cache])
             #expect(scan.status == 0)
             #expect(try loadCache(cache).lastSource?.hasPrefix("scan:") == true)
             #expect(fleet.counters.totalRequests(type: "info") == 3 + 1)  // the scan probed on its own
             let requests = try #require(loadCache(cache).teams.first { $0.source.hasPrefix("file:") }?.health)
-            #expect(try sendRound(roster, cache).status == 0)  // the roster's own team, still fresh: no probe
+            await #expect(try sendRound(roster, cache).status == 0)  // the roster's own team, still fresh: no probe
             #expect(fleet.counters.totalRequests(type: "info") == 3 + 1)
             #expect(try loadTeam(cache).health[fleet.specialists[0].id]?.requests == (requests[fleet.specialists[0].id]?.requests ?? 0) + 1)
             #expect(try loadCache(cache).lastSource?.hasPrefix("file:") == true)
@@ -80,9 +80,9 @@ struct CacheTests {
     @Test("a stale cache is used at once and refreshed")
     func staleCacheIsRefreshed() async throws {
         try await withTeam { (fleet, roster, cache) async throws in
-            #expect(try sendRound(roster, cache, ["--ttl", "0"]).status == 0)
+            await #expect(try sendRound(roster, cache, ["--ttl", "0"]).status == 0)
             let first = try #require(try loadTeam(cache).discoveredAt)
-            #expect(try sendRound(roster, cache, ["--ttl", "0"]).status == 0)
+            await #expect(try sendRound(roster, cache, ["--ttl", "0"]).status == 0)
             #expect(fleet.counters.totalRequests(type: "info") == 6)
             #expect(try #require(try loadTeam(cache).discoveredAt) > first)
         }
@@ -96,14 +96,14 @@ struct CacheTests {
                 try result.jsonObjects().first { $0["specialist_id"] as? String == dead }?["error_kind"] as? String
             }
             for _ in 1...3 {
-                let result = try sendRound(roster, cache)
+                let result = try await sendRound(roster, cache)
                 #expect(result.status == 75)
                 #expect(try kind(result) == "refused")
             }
-            let fourth = try sendRound(roster, cache)
+            let fourth = try await sendRound(roster, cache)
             #expect(try kind(fourth) == "breaker_open")
             #expect(fourth.stdout.contains("skipped: circuit open for"))
-            #expect(try kind(try sendRound(roster, cache, ["--no-breaker"])) == "refused")
+            await #expect(try kind(try sendRound(roster, cache, ["--no-breaker"])) == "refused")
 
             // Let the open period pass: move the breaker's deadline into the past.
             var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: cache))) as! [String: Any]
@@ -120,8 +120,8 @@ struct CacheTests {
             json["teams"] = teams
             try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: cache))
 
-            #expect(try kind(try sendRound(roster, cache)) == "refused")  // the half-open trial
-            #expect(try kind(try sendRound(roster, cache)) == "breaker_open")  // re-opened, for longer
+            await #expect(try kind(try sendRound(roster, cache)) == "refused")  // the half-open trial
+            await #expect(try kind(try sendRound(roster, cache)) == "breaker_open")  // re-opened, for longer
         }
     }
 
@@ -129,7 +129,7 @@ struct CacheTests {
     func neverSkipEveryone() async throws {
         try await withTeam([0: .refuse], count: 1) { (_, roster, cache) async throws in
             for _ in 1...4 {
-                let result = try sendRound(roster, cache)
+                let result = try await sendRound(roster, cache)
                 #expect(result.status == 69)
                 #expect(try result.jsonObjects().first?["error_kind"] as? String == "refused")
             }
@@ -139,10 +139,10 @@ struct CacheTests {
     @Test("ten processes at once lose no count")
     func concurrentWriters() async throws {
         try await withTeam { (fleet, roster, cache) async throws in
-            #expect(try BinaryRunner.run(["discover", "--roster", roster, "--cache", cache]).status == 0)
+            #expect(try await BinaryRunner.run(["discover", "--roster", roster, "--cache", cache]).status == 0)
             try await withThrowingTaskGroup(of: Int32.self) { group in
                 for _ in 1...10 {
-                    group.addTask { try sendRound(roster, cache).status }
+                    group.addTask { try await sendRound(roster, cache).status }
                 }
                 for try await status in group { #expect(status == 0) }
             }
@@ -160,7 +160,7 @@ struct CacheTests {
             try FileManager.default.createDirectory(
                 atPath: (cache as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data("{\"schema_version\":1,\"trunc".utf8).write(to: URL(fileURLWithPath: cache))
-            let result = try sendRound(roster, cache)
+            let result = try await sendRound(roster, cache)
             #expect(result.status == 0)
             #expect(result.stderr.components(separatedBy: "warning").count == 2)
             #expect(result.stderr.contains(".bad"))
@@ -172,7 +172,7 @@ struct CacheTests {
     @Test("an unwritable cache is warned about and the command still succeeds")
     func unwritableCache() async throws {
         try await withTeam { (_, roster, _) async throws in
-            let result = try sendRound(roster, "/dev/null/teamchat/specialists.json")
+            let result = try await sendRound(roster, "/dev/null/teamchat/specialists.json")
             #expect(result.status == 0)
             #expect(result.stderr.contains("warning"))
             #expect(try result.jsonObjects().last?["replied"] as? Int == 3)
@@ -182,15 +182,15 @@ struct CacheTests {
     @Test("stats shows the health; --reset clears it and keeps the roster")
     func stats() async throws {
         try await withTeam([2: .error]) { (fleet, roster, cache) async throws in
-            _ = try sendRound(roster, cache)
-            let stats = try BinaryRunner.run(["stats", "--roster", roster, "--cache", cache, "--json"])
+            _ = try await sendRound(roster, cache)
+            let stats = try await BinaryRunner.run(["stats", "--roster", roster, "--cache", cache, "--json"])
             #expect(stats.status == 0)
             let objects = try stats.jsonObjects()
             #expect(objects.first?["type"] as? String == "cache")
             let failing = objects.first { $0["specialist_id"] as? String == fleet.specialists[2].id }
             #expect(failing?["last_error_kind"] as? String == "specialist_error")
             #expect(failing?["requests"] as? Int == 2)
-            #expect(try BinaryRunner.run(["stats", "--roster", roster, "--cache", cache, "--reset"]).status == 0)
+            #expect(try await BinaryRunner.run(["stats", "--roster", roster, "--cache", cache, "--reset"]).status == 0)
             let after = try loadTeam(cache)
             #expect(after.specialists.count == 3)
             #expect(after.specialists.allSatisfy { $0.health.requests == 0 })
@@ -200,7 +200,7 @@ struct CacheTests {
     @Test("warm reports connect and ping per specialist and failures with their kind")
     func warm() async throws {
         try await withTeam([1: .refuse]) { (fleet, roster, cache) async throws in
-            let result = try BinaryRunner.run(["warm", "--roster", roster, "--cache", cache, "--json", "--connections", "2"])
+            let result = try await BinaryRunner.run(["warm", "--roster", roster, "--cache", cache, "--json", "--connections", "2"])
             #expect(result.status == 75)
             let objects = try result.jsonObjects()
             let dead = objects.first { $0["specialist_id"] as? String == fleet.specialists[1].id }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// What `DiscoveryOptions` reads from a roster file before loading it.
-@Suite("Discovery options")
+@Suite("Discovery options", .timeLimit(.minutes(1)))
 struct DiscoveryOptionsTests {
     @Test("a roster mentions a bus when the bytes \"bus\" are anywhere in it, at its ends too")
     func mentionsBus() {

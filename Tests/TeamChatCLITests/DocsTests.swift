@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// One source of truth for help, man page and README: what each says is checked against the others.
-@Suite("Help and the man page")
+@Suite("Help and the man page", .timeLimit(.minutes(1)))
 struct DocsTests {
     static let commands = ["send", "discover", "warm", "stats", "serve", "bridge", "collect", "bench", "fleet", "demo"]
 
@@ -15,8 +15,8 @@ struct DocsTests {
     }
 
     @Test("every subcommand's help has examples, and no USAGE line runs past 80 columns", arguments: commands)
-    func help(_ command: String) throws {
-        let result = try BinaryRunner.run([command, "--help"], environment: ["COLUMNS": "80"])
+    func help(_ command: String) async throws {
+        let result = try await BinaryRunner.run([command, "--help"], environment: ["COLUMNS": "80"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("Examples:\n  "), "\(command) --help has no examples")
         let usage = result.stdout.split(separator: "\n").filter { $0.hasPrefix("USAGE:") }
@@ -56,13 +56,24 @@ struct DocsTests {
             .compactMap { $0 as? URL }
             // What the tests' own helpers read (TEAMCHAT_REDIS_SERVER, PATH) is not teamchat's.
             .filter { $0.pathExtension == "swift" && !$0.path.contains("/TeamChatTestSupport/") } ?? []
-        let pattern = try Regex(#"environment\["([A-Z_]+)"\]"#)
+        // Every way the sources read a variable by name: a dictionary of the environment, getenv, setenv (a default
+        // set for the process is a variable read by someone: the man page names it too).
+        let patterns = [
+            try Regex(#"environment\["([A-Z_][A-Z0-9_]*)"\]"#), try Regex(#"getenv\("([A-Z_][A-Z0-9_]*)"\)"#),
+            try Regex(#"setenv\("([A-Z_][A-Z0-9_]*)""#),
+        ]
+        var seen: Set<String> = []
         for file in files {
             let text = try String(contentsOf: file, encoding: .utf8)
-            for match in text.matches(of: pattern) {
-                let name = String(text[match.range]).dropFirst(13).dropLast(2)
-                #expect(environment.contains(name), "\(file.lastPathComponent) reads \(name), which ENVIRONMENT omits")
+            for pattern in patterns {
+                for match in text.matches(of: pattern) {
+                    let name = String(match.output[1].substring ?? "")
+                    seen.insert(name)
+                    #expect(environment.contains(name), "\(file.lastPathComponent) reads \(name), which ENVIRONMENT omits")
+                }
             }
         }
+        // The scan itself must see the reads it is about: one of each kind is known to exist.
+        #expect(seen.isSuperset(of: ["TEAMCHAT_ROSTER", "MALLOC_ARENA_MAX"]), "the scan found \(seen.sorted())")
     }
 }

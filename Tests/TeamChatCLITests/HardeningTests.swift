@@ -8,7 +8,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("Hardening: the cache, the terminal, signals, pipes and our own limits")
+@Suite("Hardening: the cache, the terminal, signals, pipes and our own limits", .timeLimit(.minutes(1)))
 struct HardeningTests {
     /// A fleet, its roster file and a cache path of its own.
     func withTeam(
@@ -49,7 +49,7 @@ struct HardeningTests {
             #expect(lock >= 0)
             #expect(flock(lock, LOCK_EX) == 0)
             defer { close(lock) }
-            let result = try BinaryRunner.run(["send", "--roster", roster, "--cache", cache, "--json", "hi"])
+            let result = try await BinaryRunner.run(["send", "--roster", roster, "--cache", cache, "--json", "hi"])
             #expect(result.status == 0)
             #expect(warnings(result) == 1)
             #expect(result.stderr.contains("locked by another teamchat"))
@@ -61,7 +61,7 @@ struct HardeningTests {
     func directoryInPlace() async throws {
         try await withTeam { _, roster, cache in
             try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
-            let result = try BinaryRunner.run(["send", "--roster", roster, "--cache", cache, "hi"])
+            let result = try await BinaryRunner.run(["send", "--roster", roster, "--cache", cache, "hi"])
             #expect(result.status == 0)
             #expect(warnings(result) == 1)
         }
@@ -80,7 +80,7 @@ struct HardeningTests {
                 with: member)
             #expect(broken != team)
             try Data(#"{"schema_version":2,"last_source":"x","teams":[\#(broken)]}"#.utf8).write(to: URL(fileURLWithPath: cache))
-            let result = try BinaryRunner.run(["send", "--roster", roster, "--cache", cache, "hi"])
+            let result = try await BinaryRunner.run(["send", "--roster", roster, "--cache", cache, "hi"])
             #expect(result.status == 0)
             #expect(warnings(result) == 1)
             #expect(FileManager.default.fileExists(atPath: cache + ".bad"))
@@ -91,7 +91,7 @@ struct HardeningTests {
     func statsIsReadOnly() async throws {
         try await withTeam { _, roster, cache in
             try Data(#"{"schema_version":99}"#.utf8).write(to: URL(fileURLWithPath: cache))
-            let result = try BinaryRunner.run(["stats", "--roster", roster, "--cache", cache])
+            let result = try await BinaryRunner.run(["stats", "--roster", roster, "--cache", cache])
             #expect(result.status == 69)
             #expect(FileManager.default.fileExists(atPath: cache))
             #expect(!FileManager.default.fileExists(atPath: cache + ".bad"))
@@ -103,11 +103,11 @@ struct HardeningTests {
         try await withTeam([0: .refuse], count: 1) { fleet, _, cache in
             let port = try #require(fleet.specialists[0].address.tektonEndpoint).port
             let scan = "127.0.0.1:\(port)-\(port)"
-            let first = try BinaryRunner.run(["send", "--scan", scan, "--cache", cache, "hi"])
+            let first = try await BinaryRunner.run(["send", "--scan", scan, "--cache", cache, "hi"])
             #expect(first.status == 69)
             let stored = try SpecialistCache.decode(Data(contentsOf: URL(fileURLWithPath: cache)))
             #expect(stored.team("scan:\(scan)")?.discoveredAt == nil)
-            let second = try BinaryRunner.run(["send", "--scan", scan, "--cache", cache, "hi"])
+            let second = try await BinaryRunner.run(["send", "--scan", scan, "--cache", cache, "hi"])
             #expect(second.stderr.contains("no specialist answered"))
         }
     }
@@ -122,10 +122,10 @@ struct HardeningTests {
             let roster = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-evil-\(UUID()).json")
             try RosterFile.encode([.tekton(id: evil, host: host, port: port)]).write(to: roster)
             defer { try? FileManager.default.removeItem(at: roster) }
-            let warm = try BinaryRunner.run(["warm", "--roster", roster.path, "--cache", cache])
+            let warm = try await BinaryRunner.run(["warm", "--roster", roster.path, "--cache", cache])
             #expect(!warm.stdout.contains("\u{202E}") && !warm.stdout.contains("\u{2028}"))
             #expect(warm.stdout.contains("evil\\u{202E}dI\\u{2028}x"))
-            let unknown = try BinaryRunner.run(["send", "--roster", roster.path, "--cache", cache, "--to", "zeus", "hi"])
+            let unknown = try await BinaryRunner.run(["send", "--roster", roster.path, "--cache", cache, "--to", "zeus", "hi"])
             #expect(unknown.status == 64)
             #expect(!unknown.stderr.contains("\u{202E}") && !unknown.stderr.contains("\u{2028}"))
             #expect(unknown.stderr.contains("evil\\u{202E}"))
@@ -135,33 +135,33 @@ struct HardeningTests {
     @Test("when standard output is closed (| head -1), teamchat stops at once, quietly")
     func closedPipe() async throws {
         try await withTeam { _, roster, cache in
-            let process = Process()
-            process.executableURL = BinaryRunner.binary
-            process.arguments = ["send", "--roster", roster, "--cache", cache, "--json"]
             let out = Pipe()
-            let input = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardInput = input
-            process.standardError = err
-            try process.run()
-            input.fileHandleForWriting.write(Data("one\n".utf8))
-            // Like `head -1`: read a line, then go away.
-            var received = Data()
-            while !received.contains(UInt8(ascii: "\n")) {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                received.append(chunk)
+            let (process, ownCache) = try BinaryRunner.launch(
+                ["send", "--roster", roster, "--cache", cache, "--json"], keepInputOpen: true,
+                output: .handle(out.fileHandleForWriting))
+            defer { try? FileManager.default.removeItem(at: ownCache) }
+            try out.fileHandleForWriting.close()  // the child holds the write end; the test only reads
+            process.write("one\n")
+            // Like `head -1`: read a line, then go away (on a thread of its own: reading blocks).
+            let gone = AsyncLatch<Data>()
+            Thread.detachNewThread {
+                var received = Data()
+                while !received.contains(UInt8(ascii: "\n")) {
+                    let chunk = out.fileHandleForReading.availableData
+                    if chunk.isEmpty { break }
+                    received.append(chunk)
+                }
+                try? out.fileHandleForReading.close()
+                gone.resolve(received)
             }
-            try out.fileHandleForReading.close()
+            #expect(String(decoding: await gone.value(), as: UTF8.self).contains(#""type":"reply""#))
             // More input comes, and ends: the next round's first line finds nobody reading. (Without the fix the
             // process would run both rounds and exit 0.)
-            input.fileHandleForWriting.write(Data("two\nthree\n".utf8))
-            try input.fileHandleForWriting.close()
-            process.waitUntilExit()
-            #expect(process.terminationReason == .uncaughtSignal)
-            #expect(process.terminationStatus == SIGPIPE)
-            #expect(err.fileHandleForReading.readDataToEndOfFile().isEmpty)
+            process.write("two\nthree\n")
+            process.closeInput()
+            #expect(await process.exits())
+            #expect(await process.termination() == ChildProcess.Termination(status: SIGPIPE, bySignal: true))
+            #expect(await process.errorOutput().isEmpty)
         }
     }
 
@@ -170,55 +170,72 @@ struct HardeningTests {
     /// Starts the binary, waits for `ready` to hold, sends `signal`, and returns the status and what it printed.
     func interrupt(
         _ arguments: [String], signal: Int32 = SIGINT, input: String? = nil, ready: () -> Bool
-    ) throws -> (status: Int32, stdout: String) {
-        let process = Process()
-        process.executableURL = BinaryRunner.binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let out = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        // Each wait ends at the event it waits for; the bound only stops a broken build from hanging the suite.
-        let bound = Date().addingTimeInterval(20)
-        while !ready(), Date() < bound { Thread.sleep(forTimeInterval: 0.001) }
-        kill(process.processIdentifier, signal)
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self))
+    ) async throws -> (status: Int32, stdout: String) {
+        // Standard input stays open (as a terminal's would): a command that reads it waits for more.
+        let (process, ownCache) = try BinaryRunner.launch(arguments, input: input, keepInputOpen: true, error: .discarded)
+        defer { try? FileManager.default.removeItem(at: ownCache) }
+        // The phase the test names must be reached, or the test fails: a signal sent anyway would test nothing.
+        let reached = await eventually(within: .seconds(20)) { ready() }
+        process.signal(reached ? signal : SIGKILL)
+        try #require(reached, "the phase to interrupt was never reached")
+        let stdout = await process.output()
+        return (await process.status(), stdout)
     }
 
     @Test("Ctrl-C during the discovery before a round exits 130 at once")
     func interruptDiscovery() async throws {
         try await withTeam([1: .mute]) { fleet, roster, cache in
             let mute = fleet.specialists[1].id
-            let result = try interrupt(["send", "--roster", roster, "--cache", cache, "--timeout", "30s", "hi"]) {
+            let result = try await interrupt(["send", "--roster", roster, "--cache", cache, "--timeout", "30s", "hi"]) {
                 fleet.counters.requests(mute, type: "ping") > 0
             }
             #expect(result.status == 130)
         }
     }
 
-    @Test("SIGTERM during discover prints what it has and exits 130", arguments: [["discover"], ["warm"]])
-    func interruptProbes(_ command: [String]) async throws {
+    @Test("SIGTERM during discover prints what it has and exits 130")
+    func interruptDiscover() async throws {
         try await withTeam([1: .mute]) { fleet, roster, cache in
             let mute = fleet.specialists[1].id
-            let result = try interrupt(command + ["--roster", roster, "--cache", cache, "--timeout", "30s"], signal: SIGTERM) {
+            let result = try await interrupt(["discover", "--roster", roster, "--cache", cache, "--timeout", "30s"], signal: SIGTERM) {
                 fleet.counters.requests(mute, type: "ping") > 0
             }
             #expect(result.status == 130)
+            // Every candidate has its row (those the interruption cut short too), the count is of all of them (never
+            // "0/0"), and the footer says why the roster is not stored as fresh.
+            for specialist in fleet.specialists {
+                #expect(result.stdout.contains(specialist.id), "\(result.stdout)")
+            }
+            #expect(result.stdout.contains("/3 answered"), "\(result.stdout)")
+            #expect(result.stdout.contains("not stored as fresh: probing was interrupted"), "\(result.stdout)")
+        }
+    }
+
+    @Test("SIGTERM during warm's discovery says nothing was warmed and exits 130; --json still ends with a summary")
+    func interruptWarm() async throws {
+        try await withTeam([1: .mute]) { fleet, roster, cache in
+            let mute = fleet.specialists[1].id
+            let human = try await interrupt(["warm", "--roster", roster, "--cache", cache, "--timeout", "30s"], signal: SIGTERM) {
+                fleet.counters.requests(mute, type: "ping") > 0
+            }
+            #expect(human.status == 130)
+            let json = try await interrupt(
+                ["warm", "--roster", roster, "--no-cache", "--timeout", "30s", "--json"], signal: SIGTERM
+            ) {
+                fleet.counters.requests(mute, type: "ping") > 1
+            }
+            #expect(json.status == 130)
+            let last = try #require(json.stdout.split(separator: "\n").last)
+            let summary = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+            #expect(summary["type"] as? String == "summary")
+            #expect(summary["interrupted"] as? Bool == true)
         }
     }
 
     @Test("Ctrl-C while piped rounds wait for their next line exits 130")
     func interruptBetweenLines() async throws {
         try await withTeam { fleet, roster, cache in
-            let result = try interrupt(["send", "--roster", roster, "--cache", cache, "--json"], input: "one\n") {
+            let result = try await interrupt(["send", "--roster", roster, "--cache", cache, "--json"], input: "one\n") {
                 fleet.counters.totalRequests(type: "chat") == 3
             }
             #expect(result.status == 130)
@@ -229,7 +246,7 @@ struct HardeningTests {
     @Test("Ctrl-C during bench reports what was measured and exits 130")
     func interruptBench() async throws {
         try await withTeam([1: .hang]) { fleet, roster, cache in
-            let result = try interrupt(
+            let result = try await interrupt(
                 ["bench", "--roster", roster, "--cache", cache, "--timeout", "30s", "--rounds", "100", "--warmup", "0", "--json"]
             ) {
                 fleet.counters.totalRequests(type: "chat") >= 3
@@ -244,17 +261,12 @@ struct HardeningTests {
     @Test("out of file descriptors is 'local_resource', never 'refused', said once, and counts against no breaker")
     func outOfDescriptors() async throws {
         try await withTeam(count: 60) { _, roster, cache in
-            let sh = Process()
-            sh.executableURL = URL(fileURLWithPath: "/bin/sh")
-            sh.arguments = ["-c", "ulimit -n 40 && exec \"$0\" send --roster \"$1\" --cache \"$2\" --json hi", BinaryRunner.binary.path, roster, cache]
-            let out = Pipe()
-            let err = Pipe()
-            sh.standardOutput = out
-            sh.standardError = err
-            try sh.run()
-            let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            sh.waitUntilExit()
+            let finished = try await ChildProcess.run(
+                "/bin/sh",
+                ["-c", "ulimit -n 40 && exec \"$0\" send --roster \"$1\" --cache \"$2\" --json hi", BinaryRunner.binary.path,
+                 roster, cache],
+                environment: ["NO_COLOR": "1"])
+            let (stdout, stderr) = (finished.stdout, finished.stderr)
             let kinds = stdout.split(separator: "\n").compactMap { line in
                 (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["error_kind"] as? String
             }
@@ -286,21 +298,12 @@ struct HardeningTests {
         try await Fleet.withRunning(team) { fleet in
             let cache = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-scan-\(UUID()).json").path
             defer { try? FileManager.default.removeItem(atPath: cache) }
-            let sh = Process()
-            sh.executableURL = URL(fileURLWithPath: "/bin/sh")
-            sh.arguments = [
-                "-c", "ulimit -n 150 && exec \"$0\" discover --scan \"$1\" --cache \"$2\" --json", BinaryRunner.binary.path,
-                range.scan, cache,
-            ]
-            let out = Pipe()
-            let err = Pipe()
-            sh.standardOutput = out
-            sh.standardError = err
-            try sh.run()
-            let errors = ErrorCollector(err.fileHandleForReading)
-            let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let stderr = String(decoding: errors.wait(), as: UTF8.self)
-            sh.waitUntilExit()
+            let finished = try await ChildProcess.run(
+                "/bin/sh",
+                ["-c", "ulimit -n 150 && exec \"$0\" discover --scan \"$1\" --cache \"$2\" --json",
+                 BinaryRunner.binary.path, range.scan, cache],
+                environment: ["NO_COLOR": "1"])
+            let (stdout, stderr) = (finished.stdout, finished.stderr)
             let found = stdout.split(separator: "\n").compactMap { line in
                 (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["specialist_id"] as? String
             }
@@ -321,18 +324,18 @@ struct HardeningTests {
             (#"[{"id":"a","port":1},"#, "line 1, column"),
         ]
     )
-    func badRoster(_ roster: (String, String)) throws {
+    func badRoster(_ roster: (String, String)) async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-bad-\(UUID()).json")
         try Data(roster.0.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try BinaryRunner.run(["send", "--roster", file.path, "--no-cache", "hi"])
+        let result = try await BinaryRunner.run(["send", "--roster", file.path, "--no-cache", "hi"])
         #expect(result.status == 65)
         #expect(result.stderr.contains(roster.1))
     }
 
     @Test("--roster on a directory says so in words")
-    func rosterDirectory() throws {
-        let result = try BinaryRunner.run(["send", "--roster", FileManager.default.temporaryDirectory.path, "--no-cache", "hi"])
+    func rosterDirectory() async throws {
+        let result = try await BinaryRunner.run(["send", "--roster", FileManager.default.temporaryDirectory.path, "--no-cache", "hi"])
         #expect(result.status == 65)
         #expect(result.stderr.contains("it is a directory"))
     }
@@ -340,7 +343,7 @@ struct HardeningTests {
     @Test("bench counts every connection it opened, also those whose exchanges timed out")
     func benchConnections() async throws {
         try await withTeam([1: .hang], count: 2) { fleet, roster, cache in
-            let result = try BinaryRunner.run(
+            let result = try await BinaryRunner.run(
                 ["bench", "--roster", roster, "--cache", cache, "--rounds", "3", "--warmup", "0", "--timeout", "100ms", "--json"])
             #expect(result.status == 0)
             let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

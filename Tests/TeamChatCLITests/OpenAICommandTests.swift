@@ -4,7 +4,7 @@ import TeamChatFleet
 import TeamChatTestSupport
 import Testing
 
-@Suite("OpenAI-compatible specialists through the binary")
+@Suite("OpenAI-compatible specialists through the binary", .timeLimit(.minutes(1)))
 struct OpenAICommandTests {
     func withFleet(
         _ configurations: [SimulatedSpecialistConfiguration],
@@ -47,7 +47,7 @@ struct OpenAICommandTests {
                 ["send", "--roster", roster, "--cache", cache, "--stream", "hi"], ["discover", "--roster", roster, "--cache", cache],
                 ["warm", "--roster", roster, "--cache", cache, "--json"], ["stats", "--roster", roster, "--cache", cache, "--json"],
             ] {
-                let result = try BinaryRunner.run(arguments, environment: environment)
+                let result = try await BinaryRunner.run(arguments, environment: environment)
                 outputs += [result.stdout, result.stderr]
             }
             #expect(fleet.counters.authorization(fleet.specialists[0].id) == "Bearer \(key)")
@@ -66,16 +66,16 @@ struct OpenAICommandTests {
         try await withFleet(SimulatedSpecialistConfiguration.team(count: 2, wire: .openai)) { fleet, _, directory in
             let endpoint = try #require(fleet.specialists[0].address.openAIEndpoint)
             let cache = directory + "/specialists.json"
-            let found = try BinaryRunner.run(
+            let found = try await BinaryRunner.run(
                 ["discover", "--openai", endpoint.origin.description, "--model", "engram*", "--cache", cache, "--json"])
             #expect(found.status == 0)
             let ids = try found.jsonObjects().compactMap { $0["specialist_id"] as? String }
             #expect(ids == ["engram-sim"])
-            let none = try BinaryRunner.run(
+            let none = try await BinaryRunner.run(
                 ["discover", "--openai", endpoint.origin.description, "--model", "nothing*", "--cache", cache])
             #expect(none.status == 69)
             // The source is remembered: a plain send asks the same team.
-            let sent = try BinaryRunner.run(
+            let sent = try await BinaryRunner.run(
                 ["send", "--openai", endpoint.origin.description, "--model", "engram*", "--cache", cache, "--json", "yo"])
             #expect(try sent.jsonObjects().first?["content"] as? String == "engram-ai: yo")
         }
@@ -84,14 +84,14 @@ struct OpenAICommandTests {
     @Test("not on a terminal, --stream prints whole answers only; --json prints the chunks")
     func streamedOutput() async throws {
         try await withFleet(SimulatedSpecialistConfiguration.team(count: 3, wire: .openai)) { fleet, roster, directory in
-            let human = try BinaryRunner.run(["send", "--roster", roster, "--no-cache", "--stream", "one two three"])
+            let human = try await BinaryRunner.run(["send", "--roster", roster, "--no-cache", "--stream", "one two three"])
             #expect(human.status == 0)
             #expect(human.lines.count == 4)
             for specialist in fleet.specialists {
                 #expect(human.stdout.components(separatedBy: "\(specialist.id): one two three").count == 2)
             }
             #expect(!human.stdout.contains("…"))
-            let json = try BinaryRunner.run(["send", "--roster", roster, "--no-cache", "--stream", "--json", "one two"])
+            let json = try await BinaryRunner.run(["send", "--roster", roster, "--no-cache", "--stream", "--json", "one two"])
             #expect(try json.jsonObjects().filter { $0["type"] as? String == "chunk" }.count == 3 * 3)
         }
     }
@@ -103,8 +103,8 @@ struct OpenAICommandTests {
         try await withFleet(team) { fleet, roster, _ in
             let terminal = try PseudoTerminal()
             let process = try terminal.launch(["send", "--roster", roster, "--no-cache", "--stream", "alpha beta gamma"])
-            #expect(terminal.waitFor("2/2 replied"))
-            process.waitUntilExit()
+            #expect(await terminal.waitFor("2/2 replied"))
+            _ = await process.exits()
             let screen = terminal.screen
             #expect(screen.contains("\u{1B}[J"))  // the board was erased and redrawn
             for specialist in fleet.specialists {
@@ -115,33 +115,25 @@ struct OpenAICommandTests {
 }
 
 /// mock-ai-api (PyPI), an OpenAI-compatible server nobody here wrote, started for a test on a port of its own.
-final class MockAIServer {
-    let process = Process()
+final class MockAIServer: Sendable {
+    let process: ChildProcess
     let port: Int
 
-    init() throws {
+    init() async throws {
         // `make test` installs mock-ai-api in a virtual environment and names its Python here.
         let python = ProcessInfo.processInfo.environment["TEAMCHAT_PEER_PYTHON"] ?? "python3"
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, "-m", "uvicorn", "app.openai_app:app", "--host", "127.0.0.1", "--port", "0"]
-        let log = Pipe()
-        process.standardError = log
-        process.standardOutput = log
-        try process.run()
-        var text = ""
-        var port: Int?
-        // Uvicorn says where it listens once it does: read until then (or until it exits: not installed).
-        while port == nil {
-            let data = log.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-            if let range = text.range(of: "Uvicorn running on http://127.0.0.1:") {
-                let digits = text[range.upperBound...].prefix { $0.isNumber }
-                if text[range.upperBound...].dropFirst(digits.count).first != nil { port = Int(digits) }
-            }
-        }
-        guard let port else {
-            Self.kill(process)
+        process = try ChildProcess.launch(
+            "/usr/bin/env", [python, "-m", "uvicorn", "app.openai_app:app", "--host", "127.0.0.1", "--port", "0"],
+            output: .discarded)
+        // Uvicorn says where it listens once it does, on standard error: read until then (or until it exits: not
+        // installed).
+        let marker = "Uvicorn running on http://127.0.0.1:"
+        let text = await process.errorOutput(containing: marker)
+        guard let range = text.range(of: marker),
+            let port = Int(text[range.upperBound...].prefix { $0.isNumber }),
+            text[range.upperBound...].dropFirst(String(port).count).first != nil
+        else {
+            await process.kill()
             Issue.record("mock-ai-api did not start (`make peers` installs it in .build-peers; `make test` names it in TEAMCHAT_PEER_PYTHON): \(text)")
             throw CocoaError(.executableNotLoadable)
         }
@@ -150,25 +142,25 @@ final class MockAIServer {
 
     var url: String { "http://127.0.0.1:\(port)/v1" }
 
-    func stop() {
-        Self.kill(process)
-    }
-
-    /// SIGKILL, not `terminate()`: a child of the test runner inherits its blocked SIGTERM (the runner's signal
-    /// tests block it), and a test server has nothing to save.
-    private static func kill(_ process: Process) {
-        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+    /// Runs `body` with a server of its own, then stops it (SIGKILL: a test server has nothing to save).
+    static func with<Value: Sendable>(_ body: (MockAIServer) async throws -> Value) async throws -> Value {
+        let server = try await MockAIServer()
+        do {
+            let value = try await body(server)
+            await server.process.kill()
+            return value
+        } catch {
+            await server.process.kill()
+            throw error
+        }
     }
 }
 
-@Suite("Interop with a real OpenAI-compatible server (mock-ai-api from PyPI)")
+@Suite("Interop with a real OpenAI-compatible server (mock-ai-api from PyPI)", .timeLimit(.minutes(1)))
 struct OpenAIInteropTests {
     @Test("a mixed team round, a streamed round and discover --openai against it")
     func interop() async throws {
-        let server = try MockAIServer()
-        defer { server.stop() }
-        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 2)) { fleet in
+        try await MockAIServer.with { server in try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 2)) { fleet in
             let tekton = fleet.specialists.compactMap { specialist -> String? in
                 guard case .tekton(let host, let port) = specialist.address else { return nil }
                 return #"{"id":"\#(specialist.id)","host":"\#(host)","port":\#(port)}"#
@@ -182,7 +174,7 @@ struct OpenAIInteropTests {
             try Data("[\((tekton + openai).joined(separator: ","))]".utf8).write(to: roster)
             defer { try? FileManager.default.removeItem(at: roster) }
 
-            let mixed = try BinaryRunner.run(["send", "--roster", roster.path, "--no-cache", "--json", "hi"])
+            let mixed = try await BinaryRunner.run(["send", "--roster", roster.path, "--no-cache", "--json", "hi"])
             #expect(mixed.status == 75)
             let replies = try mixed.jsonObjects().filter { $0["type"] as? String == "reply" }
             func reply(_ id: String) -> [String: Any]? { replies.first { $0["specialist_id"] as? String == id } }
@@ -193,7 +185,7 @@ struct OpenAIInteropTests {
             #expect(reply("broken")?["error_kind"] as? String == "http_status")
             #expect(reply("broken")?["status"] as? Int == 500)
 
-            let streamed = try BinaryRunner.run(
+            let streamed = try await BinaryRunner.run(
                 ["send", "--roster", roster.path, "--no-cache", "--json", "--stream", "--to", "gpt,engram", "hi"])
             #expect(streamed.status == 0)
             let events = try streamed.jsonObjects()
@@ -202,11 +194,11 @@ struct OpenAIInteropTests {
             let answer = events.first { $0["type"] as? String == "reply" && $0["specialist_id"] as? String == "gpt" }
             #expect(answer?["content"] as? String == chunks.compactMap { $0["content"] as? String }.joined())
 
-            let discovered = try BinaryRunner.run(["discover", "--openai", server.url, "--model", "gpt-4*", "--no-cache", "--json"])
+            let discovered = try await BinaryRunner.run(["discover", "--openai", server.url, "--model", "gpt-4*", "--no-cache", "--json"])
             #expect(discovered.status == 0)
             let models = try discovered.jsonObjects().compactMap { $0["specialist_id"] as? String }
             #expect(models.contains("gpt-4.1"))
             #expect(models.allSatisfy { $0.hasPrefix("gpt-4") })
-        }
+        } }
     }
 }

@@ -2,9 +2,10 @@ import Foundation
 @testable import teamchat
 import TeamChatEngine
 import TeamChatFleet
+import TeamChatTestSupport
 import Testing
 
-@Suite("The interactive prompt, through a real pseudo-terminal")
+@Suite("The interactive prompt, through a real pseudo-terminal", .timeLimit(.minutes(1)))
 struct PromptTests {
     @Test("type a message, recall it with the up arrow, complete an @id with Tab, quit; history is written")
     func session() async throws {
@@ -17,28 +18,28 @@ struct PromptTests {
             let process = try terminal.launch(
                 ["send", "--roster", roster, "--no-cache"], environment: ["XDG_STATE_HOME": state.path])
 
-            #expect(terminal.waitFor("teamchat> "))
+            #expect(await terminal.waitFor("teamchat> "))
             terminal.type("hello team\r")
-            #expect(terminal.waitFor("3/3 replied"))
+            #expect(await terminal.waitFor("3/3 replied"))
             #expect(terminal.screen.contains("engram-ai: hello team"))
-            #expect(terminal.waitFor("teamchat> ", after: "3/3 replied"))
+            #expect(await terminal.waitFor("teamchat> ", after: "3/3 replied"))
 
             terminal.type("\u{1B}[A\r")  // up arrow recalls the last line
-            #expect(terminal.waitFor("3/3 replied", times: 2))
+            #expect(await terminal.waitFor("3/3 replied", times: 2))
             #expect(fleet.counters.totalRequests(type: "chat") == 6)
-            #expect(terminal.waitFor("teamchat> ", after: "3/3 replied"))
+            #expect(await terminal.waitFor("teamchat> ", after: "3/3 replied"))
 
             terminal.type("@her\t")  // completes to @hermes-ai
             terminal.type("only you\r")
-            #expect(terminal.waitFor("1/1 replied"))
+            #expect(await terminal.waitFor("1/1 replied"))
             #expect(terminal.screen.contains("hermes-ai: only you"))
-            #expect(terminal.waitFor("teamchat> ", after: "1/1 replied"))
+            #expect(await terminal.waitFor("teamchat> ", after: "1/1 replied"))
             #expect(fleet.counters.requests("hermes-ai", type: "chat") == 3)
             #expect(fleet.counters.requests("engram-ai", type: "chat") == 2)
 
             terminal.type("/quit\r")
-            #expect(process.exits())
-            #expect(process.terminationStatus == 0)
+            #expect(await process.exits())
+            #expect(await process.status() == 0)
 
             let history = state.appendingPathComponent("teamchat/history").path
             let text = try String(contentsOfFile: history, encoding: .utf8)
@@ -60,16 +61,16 @@ struct PromptTests {
             let terminal = try PseudoTerminal()
             let process = try terminal.launch(["send", "--roster", roster, "--no-cache"], launcher: launcher)
 
-            #expect(terminal.waitFor("no line editing: libedit (libedit.so.2) is not installed; reading plain lines"))
+            #expect(await terminal.waitFor("no line editing: libedit (libedit.so.2) is not installed; reading plain lines"))
             terminal.type("hello team\r")
-            #expect(terminal.waitFor("3/3 replied"))
+            #expect(await terminal.waitFor("3/3 replied"))
             #expect(terminal.screen.contains("engram-ai: hello team"))
             terminal.type("@hermes only you\r")
-            #expect(terminal.waitFor("1/1 replied"))
+            #expect(await terminal.waitFor("1/1 replied"))
             #expect(terminal.screen.contains("hermes-ai: only you"))
             terminal.type("/quit\r")
-            #expect(process.exits())
-            #expect(process.terminationStatus == 0)
+            #expect(await process.exits())
+            #expect(await process.status() == 0)
             #expect(!terminal.screen.contains("teamchat> "))
             #expect(terminal.screen.components(separatedBy: "no line editing").count == 2)  // said once
             #expect(fleet.counters.totalRequests(type: "chat") == 4)
@@ -80,7 +81,7 @@ struct PromptTests {
     func plainLines() async throws {
         try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 2)) { fleet in
             let roster = try BinaryRunner.rosterFile(for: fleet)
-            let result = try BinaryRunner.run(
+            let result = try await BinaryRunner.run(
                 ["send", "--roster", roster, "--interactive", "--no-cache"],
                 input: "/json on\n@engram first\n/bogus\n/to hermes\nsecond\n/quit\nnever sent\n")
             #expect(result.status == 0)
@@ -93,7 +94,7 @@ struct PromptTests {
     }
 }
 
-@Suite("Prompt commands and completion")
+@Suite("Prompt commands and completion", .timeLimit(.minutes(1)))
 struct PromptParsingTests {
     @Test("lines become messages, addressed messages and commands")
     func parse() {
@@ -134,10 +135,10 @@ struct PromptParsingTests {
 }
 
 /// The prompt as a person uses it: signals, pastes, messages of many lines, addressing, the standing filter.
-@Suite("The prompt's keys and signals, through a real pseudo-terminal")
+@Suite("The prompt's keys and signals, through a real pseudo-terminal", .timeLimit(.minutes(1)))
 struct PromptKeysTests {
     /// `teamchat send` on a terminal against `fleet`, with its own history directory.
-    static func start(_ fleet: Fleet, arguments: [String] = []) throws -> (PseudoTerminal, Process, URL) {
+    static func start(_ fleet: Fleet, arguments: [String] = []) throws -> (PseudoTerminal, ChildProcess, URL) {
         let roster = try BinaryRunner.rosterFile(for: fleet)
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-state-\(UUID())")
         let terminal = try PseudoTerminal()
@@ -151,23 +152,23 @@ struct PromptKeysTests {
         try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 3)) { fleet in
             let (terminal, process, state) = try Self.start(fleet)
             defer { try? FileManager.default.removeItem(at: state) }
-            #expect(terminal.waitFor("teamchat> "))
+            #expect(await terminal.waitFor("teamchat> "))
             terminal.type("half a thought")
-            #expect(terminal.waitFor("half a thought"))
-            kill(process.processIdentifier, SIGINT)  // what the terminal sends for Ctrl-C
-            #expect(terminal.waitFor("^C"))
-            #expect(terminal.waitFor("teamchat> ", after: "^C"))
+            #expect(await terminal.waitFor("half a thought"))
+            process.signal(SIGINT)  // what the terminal sends for Ctrl-C
+            #expect(await terminal.waitFor("^C"))
+            #expect(await terminal.waitFor("teamchat> ", after: "^C"))
             terminal.type("hello\r")
-            #expect(terminal.waitFor("3/3 replied"))
+            #expect(await terminal.waitFor("3/3 replied"))
             #expect(terminal.screen.contains("engram-ai: hello"))
             #expect(!terminal.screen.contains("half a thoughthello"))
             #expect(fleet.counters.totalRequests(type: "chat") == 3)
             #expect(process.isRunning)
 
-            #expect(terminal.waitFor("teamchat> ", after: "3/3 replied"))
+            #expect(await terminal.waitFor("teamchat> ", after: "3/3 replied"))
             terminal.type("\u{04}")  // Ctrl-D
-            #expect(process.exits())
-            #expect(process.terminationStatus == 0)
+            #expect(await process.exits())
+            #expect(await process.status() == 0)
             let tail = terminal.screen.components(separatedBy: "teamchat> ").last ?? ""
             #expect(tail.hasSuffix("\r\n"), "no new line after Ctrl-D: \(tail.debugDescription)")
         }
@@ -178,12 +179,12 @@ struct PromptKeysTests {
         try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 2)) { fleet in
             let (terminal, process, state) = try Self.start(fleet)
             defer { try? FileManager.default.removeItem(at: state) }
-            #expect(terminal.waitFor("teamchat> "))
+            #expect(await terminal.waitFor("teamchat> "))
             terminal.type("typing")
-            #expect(terminal.waitFor("typing"))
-            kill(process.processIdentifier, SIGTERM)
-            #expect(process.exits())
-            #expect(process.terminationStatus == 130)
+            #expect(await terminal.waitFor("typing"))
+            process.signal(SIGTERM)
+            #expect(await process.exits())
+            #expect(await process.status() == 130)
             #expect(fleet.counters.totalRequests(type: "chat") == 0)
         }
     }
@@ -193,39 +194,39 @@ struct PromptKeysTests {
         try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 3)) { fleet in
             let (terminal, process, state) = try Self.start(fleet)
             defer { try? FileManager.default.removeItem(at: state) }
-            #expect(terminal.waitFor("teamchat> "))
+            #expect(await terminal.waitFor("teamchat> "))
             // A bracketed paste of two lines (the terminal wraps what is pasted in these markers), then Enter.
             terminal.type("\u{1B}[200~pasted one\npasted two\u{1B}[201~\r")
-            #expect(terminal.waitFor("3/3 replied"))
+            #expect(await terminal.waitFor("3/3 replied"))
             #expect(fleet.counters.totalRequests(type: "chat") == 3)
             #expect(terminal.screen.contains("engram-ai: pasted one"))
-            #expect(terminal.waitFor("teamchat> ", after: "3/3 replied"))
+            #expect(await terminal.waitFor("teamchat> ", after: "3/3 replied"))
 
             terminal.type("\"\"\"\r")
-            #expect(terminal.waitFor("... "))
+            #expect(await terminal.waitFor("... "))
             terminal.type("block one\r")
             terminal.type("block two\r")
             terminal.type("\"\"\"\r")
-            #expect(terminal.waitFor("3/3 replied", times: 2))
+            #expect(await terminal.waitFor("3/3 replied", times: 2))
             #expect(fleet.counters.totalRequests(type: "chat") == 6)
             #expect(terminal.screen.contains("engram-ai: block one"))
-            #expect(terminal.waitFor("teamchat> ", after: "3/3 replied"))
+            #expect(await terminal.waitFor("teamchat> ", after: "3/3 replied"))
 
             terminal.type("first half \\\r")
             terminal.type("second half\r")
-            #expect(terminal.waitFor("3/3 replied", times: 3))
+            #expect(await terminal.waitFor("3/3 replied", times: 3))
             #expect(fleet.counters.totalRequests(type: "chat") == 9)
-            #expect(terminal.waitFor("teamchat> ", after: "3/3 replied"))
+            #expect(await terminal.waitFor("teamchat> ", after: "3/3 replied"))
 
             terminal.type("@engram @hermes just you two\r")
-            #expect(terminal.waitFor("2/2 replied"))
+            #expect(await terminal.waitFor("2/2 replied"))
             #expect(fleet.counters.requests("engram-ai", type: "chat") == 4)
             #expect(fleet.counters.requests("ergon-ai", type: "chat") == 3)
-            #expect(terminal.waitFor("teamchat> ", after: "2/2 replied"))
+            #expect(await terminal.waitFor("teamchat> ", after: "2/2 replied"))
 
             terminal.type("/quit\r")
-            #expect(process.exits())
-            #expect(process.terminationStatus == 0)
+            #expect(await process.exits())
+            #expect(await process.status() == 0)
         }
     }
 
@@ -234,31 +235,31 @@ struct PromptKeysTests {
         try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 4)) { fleet in
             let (terminal, process, state) = try Self.start(fleet, arguments: ["--to", "engram,hermes,ergon"])
             defer { try? FileManager.default.removeItem(at: state) }
-            #expect(terminal.waitFor("teamchat (to engram,hermes,ergon)> "))
+            #expect(await terminal.waitFor("teamchat (to engram,hermes,ergon)> "))
             terminal.type("/exclude ergon\r")
-            #expect(terminal.waitFor("teamchat: excluding ergon"))
-            #expect(terminal.waitFor("teamchat (to engram,hermes,ergon; not ergon)> "))
+            #expect(await terminal.waitFor("teamchat: excluding ergon"))
+            #expect(await terminal.waitFor("teamchat (to engram,hermes,ergon; not ergon)> "))
             terminal.type("/quorum 1\r")
-            #expect(terminal.waitFor("teamchat: each round ends once 1 have answered"))
-            #expect(terminal.waitFor("teamchat (to engram,hermes,ergon; not ergon; quorum 1)> "))
+            #expect(await terminal.waitFor("teamchat: each round ends once 1 have answered"))
+            #expect(await terminal.waitFor("teamchat (to engram,hermes,ergon; not ergon; quorum 1)> "))
             terminal.type("/quorum\r")
-            #expect(terminal.waitFor("teamchat: waiting for everyone"))
+            #expect(await terminal.waitFor("teamchat: waiting for everyone"))
             terminal.type("/json on\r")
-            #expect(terminal.waitFor("teamchat: printing NDJSON events"))
+            #expect(await terminal.waitFor("teamchat: printing NDJSON events"))
             terminal.type("hi\r")
-            #expect(terminal.waitFor(#""addressed":2"#))
-            #expect(terminal.waitFor("> ", after: #""addressed":2"#))
+            #expect(await terminal.waitFor(#""addressed":2"#))
+            #expect(await terminal.waitFor("> ", after: #""addressed":2"#))
             #expect(fleet.counters.requests("rhetor-ai", type: "chat") == 0)
             #expect(fleet.counters.requests("ergon-ai", type: "chat") == 0)
             terminal.type("/quit\r")
-            #expect(process.exits())
-            #expect(process.terminationStatus == 0)
+            #expect(await process.exits())
+            #expect(await process.status() == 0)
         }
     }
 }
 
 /// What a terminal shows while a round waits, and how long answers fit it.
-@Suite("Waiting and wrapping, through a real pseudo-terminal")
+@Suite("Waiting and wrapping, through a real pseudo-terminal", .timeLimit(.minutes(1)))
 struct WaitingTests {
     @Test("a transient line says who is still pending and for how long, then is erased; never on a pipe")
     func waitingLine() async throws {
@@ -268,10 +269,10 @@ struct WaitingTests {
             let roster = try BinaryRunner.rosterFile(for: fleet)
             let terminal = try PseudoTerminal()
             let process = try terminal.launch(["send", "--roster", roster, "--no-cache", "--direct", "--timeout", "700ms", "hello"])
-            #expect(terminal.waitFor("waiting for ergon-ai · 0."))
-            #expect(terminal.waitFor(" s of 0.7 s"))
-            #expect(terminal.waitFor("2/3 replied"))
-            #expect(process.exits())
+            #expect(await terminal.waitFor("waiting for ergon-ai · 0."))
+            #expect(await terminal.waitFor(" s of 0.7 s"))
+            #expect(await terminal.waitFor("2/3 replied"))
+            #expect(await process.exits())
             // Erased before the summary: the last "waiting" is followed by the erase sequence.
             let screen = terminal.screen
             let afterLast = screen.components(separatedBy: "waiting for ergon-ai").last ?? ""
@@ -286,7 +287,7 @@ struct WaitingTests {
                 #expect(!waitedFor.contains { $0.contains(id) }, "\(id) was waited for after it answered")
             }
 
-            let piped = try BinaryRunner.run(
+            let piped = try await BinaryRunner.run(
                 ["send", "--roster", roster, "--no-cache", "--direct", "--timeout", "300ms", "hello"])
             #expect(!piped.stderr.contains("waiting for"))
             #expect(!piped.stdout.contains("waiting for"))
@@ -300,15 +301,15 @@ struct WaitingTests {
             let words = (1...60).map { "word\($0)" }.joined(separator: " ")
             let terminal = try PseudoTerminal()  // 120 columns
             let process = try terminal.launch(["send", "--roster", roster, "--no-cache", "--direct", words])
-            #expect(terminal.waitFor("1/1 replied"))
-            #expect(process.exits())
+            #expect(await terminal.waitFor("1/1 replied"))
+            #expect(await process.exits())
             let lines = terminal.screen.components(separatedBy: "\r\n").filter { $0.contains("word") }
             #expect(lines.count >= 4, "\(lines)")
             #expect(lines.allSatisfy { $0.count <= 120 })
             #expect(lines.dropFirst().allSatisfy { $0.hasPrefix(String(repeating: " ", count: 21)) })
             #expect(lines.joined(separator: " ").contains("word59 word60"))
 
-            let piped = try BinaryRunner.run(["send", "--roster", roster, "--no-cache", "--direct", words])
+            let piped = try await BinaryRunner.run(["send", "--roster", roster, "--no-cache", "--direct", words])
             #expect(piped.lines.count == 2)  // the answer on one line, and the summary
             #expect(piped.lines[0].hasSuffix("word60"))
         }
@@ -326,7 +327,7 @@ struct WaitingTests {
     }
 }
 
-@Suite("Progress of long commands, through a real pseudo-terminal")
+@Suite("Progress of long commands, through a real pseudo-terminal", .timeLimit(.minutes(1)))
 struct ProgressTests {
     @Test("discover over a scan says how far it got on a terminal, then erases the line; never with --json")
     func discoverProgress() async throws {
@@ -338,12 +339,12 @@ struct ProgressTests {
         let scan = range.scan
         let terminal = try PseudoTerminal()
         let process = try terminal.launch(["discover", "--cache", cache.path, "--scan", scan])
-        #expect(terminal.waitFor("probing scan:\(scan): 41 of 41"))
-        #expect(process.exits())
+        #expect(await terminal.waitFor("probing scan:\(scan): 41 of 41"))
+        #expect(await process.exits())
         let after = terminal.screen.components(separatedBy: "41 of 41").last ?? ""
         #expect(after.hasPrefix("\r\u{1B}[K"), "the progress line was not erased: \(after.debugDescription)")
 
-        let json = try BinaryRunner.run(["discover", "--cache", cache.path, "--scan", scan, "--json"])
+        let json = try await BinaryRunner.run(["discover", "--cache", cache.path, "--scan", scan, "--json"])
         #expect(!json.stderr.contains("probing"))
     }
 }

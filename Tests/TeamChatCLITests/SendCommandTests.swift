@@ -2,7 +2,7 @@ import Foundation
 import TeamChatFleet
 import Testing
 
-@Suite("The teamchat binary")
+@Suite("The teamchat binary", .timeLimit(.minutes(1)))
 struct SendCommandTests {
     func withFleet(
         _ misbehaving: [Int: Misbehaviour] = [:],
@@ -24,8 +24,8 @@ struct SendCommandTests {
     }
 
     @Test("help lists the subcommands and exits 0")
-    func help() throws {
-        let result = try BinaryRunner.run(["--help"])
+    func help() async throws {
+        let result = try await BinaryRunner.run(["--help"])
         #expect(result.status == 0)
         for command in ["send", "fleet", "demo"] {
             #expect(result.stdout.contains(command))
@@ -36,16 +36,16 @@ struct SendCommandTests {
         ["send", "--bogus", "x"], ["send", "--timeout", "soon", "x"], ["send", "--quorum", "0", "x"],
         ["send", "--roster", "a.json", "--scan", "h:1-2", "x"], ["fleet", "--misbehave", "2:explode"],
     ])
-    func usageErrors(_ arguments: [String]) throws {
-        let result = try BinaryRunner.run(arguments)
+    func usageErrors(_ arguments: [String]) async throws {
+        let result = try await BinaryRunner.run(arguments)
         #expect(result.status == 64)
         #expect(!result.stderr.isEmpty)
         #expect(result.stdout.isEmpty)
     }
 
     @Test("a missing roster file is bad input: status 65")
-    func missingRoster() throws {
-        let result = try BinaryRunner.run(["send", "--roster", "/nonexistent/roster.json", "hi"])
+    func missingRoster() async throws {
+        let result = try await BinaryRunner.run(["send", "--roster", "/nonexistent/roster.json", "hi"])
         #expect(result.status == 65)
         #expect(result.stderr.contains("no such file"))
     }
@@ -53,7 +53,7 @@ struct SendCommandTests {
     @Test("--json prints one reply event per specialist and a summary, all NDJSON")
     func json() async throws {
         try await withFleet { fleet, roster in
-            let result = try BinaryRunner.run(["send", "--roster", roster, "--json", "hello", "team"])
+            let result = try await BinaryRunner.run(["send", "--roster", roster, "--json", "hello", "team"])
             #expect(result.status == 0)
             let events = try result.jsonObjects()
             #expect(events.count == 5)
@@ -78,7 +78,7 @@ struct SendCommandTests {
     @Test("a failure reports its kind; quorum not met exits 75")
     func quorumNotMet() async throws {
         try await withFleet([1: .hang]) { fleet, roster in
-            let result = try BinaryRunner.run(["send", "--roster", roster, "--json", "--timeout", "200ms", "x"])
+            let result = try await BinaryRunner.run(["send", "--roster", roster, "--json", "--timeout", "200ms", "x"])
             #expect(result.status == 75)
             let events = try result.jsonObjects()
             let hung = events.first { $0["specialist_id"] as? String == fleet.specialists[1].id }
@@ -91,7 +91,7 @@ struct SendCommandTests {
     @Test("--quorum met despite a failure exits 0")
     func quorumMet() async throws {
         try await withFleet([1: .refuse]) { _, roster in
-            let result = try BinaryRunner.run(["send", "--roster", roster, "--quorum", "3", "x"])
+            let result = try await BinaryRunner.run(["send", "--roster", roster, "--quorum", "3", "x"])
             #expect(result.status == 0)
         }
     }
@@ -99,7 +99,7 @@ struct SendCommandTests {
     @Test("nobody reachable exits 69")
     func noneReachable() async throws {
         try await withFleet([0: .refuse, 1: .refuse], count: 2) { _, roster in
-            let result = try BinaryRunner.run(["send", "--roster", roster, "x"])
+            let result = try await BinaryRunner.run(["send", "--roster", roster, "x"])
             #expect(result.status == 69)
             #expect(result.stdout.contains("connection refused"))
         }
@@ -108,7 +108,7 @@ struct SendCommandTests {
     @Test("an unknown --to is a usage error naming it")
     func unknownTarget() async throws {
         try await withFleet { _, roster in
-            let result = try BinaryRunner.run(["send", "--roster", roster, "--to", "zeus", "x"])
+            let result = try await BinaryRunner.run(["send", "--roster", roster, "--to", "zeus", "x"])
             #expect(result.status == 64)
             #expect(result.stderr.contains("zeus"))
         }
@@ -117,7 +117,7 @@ struct SendCommandTests {
     @Test("--to narrows the round")
     func to() async throws {
         try await withFleet { fleet, roster in
-            let result = try BinaryRunner.run(["send", "--roster", roster, "--json", "--to", "engram,hermes-ai", "x"])
+            let result = try await BinaryRunner.run(["send", "--roster", roster, "--json", "--to", "engram,hermes-ai", "x"])
             #expect(result.status == 0)
             let replies = try result.jsonObjects().filter { $0["type"] as? String == "reply" }
             #expect(Set(replies.compactMap { $0["specialist_id"] as? String }) == ["engram-ai", "hermes-ai"])
@@ -128,7 +128,7 @@ struct SendCommandTests {
     @Test("stdin lines are successive rounds over the same connections")
     func stdinRounds() async throws {
         try await withFleet { fleet, roster in
-            let result = try BinaryRunner.run(["send", "--roster", roster, "--json"], input: "one\n\ntwo\nthree\n")
+            let result = try await BinaryRunner.run(["send", "--roster", roster, "--json"], input: "one\n\ntwo\nthree\n")
             #expect(result.status == 0)
             let events = try result.jsonObjects()
             #expect(events.filter { $0["type"] as? String == "summary" }.count == 3)
@@ -142,11 +142,11 @@ struct SendCommandTests {
     @Test("terminal escapes from a specialist are shown escaped in human output, JSON-escaped in --json")
     func escapes() async throws {
         try await withFleet(count: 1) { _, roster in
-            let human = try BinaryRunner.run(["send", "--roster", roster, "hi \u{1B}[2J there"])
+            let human = try await BinaryRunner.run(["send", "--roster", roster, "hi \u{1B}[2J there"])
             #expect(human.status == 0)
             #expect(!human.stdout.contains("\u{1B}"))
             #expect(human.stdout.contains("hi \\x1B[2J there"))
-            let json = try BinaryRunner.run(["send", "--roster", roster, "--json", "hi \u{1B}[2J"])
+            let json = try await BinaryRunner.run(["send", "--roster", roster, "--json", "hi \u{1B}[2J"])
             #expect(!json.stdout.contains("\u{1B}"))
             #expect(json.stdout.contains("\\u001b[2J") || json.stdout.contains("\\u001B[2J"))
         }
@@ -155,7 +155,7 @@ struct SendCommandTests {
     @Test("human output: one line per specialist and a summary line last")
     func human() async throws {
         try await withFleet([2: .refuse]) { fleet, roster in
-            let result = try BinaryRunner.run(["send", "--roster", roster, "hello"])
+            let result = try await BinaryRunner.run(["send", "--roster", roster, "hello"])
             #expect(result.status == 75)
             #expect(result.lines.count == 5)
             #expect(result.lines.last?.hasPrefix("3/4 replied · slowest ") == true)
@@ -167,36 +167,27 @@ struct SendCommandTests {
     @Test("Ctrl-C prints what arrived and exits 130 at once")
     func interrupt() async throws {
         try await withFleet([1: .hang], count: 2) { fleet, roster in
-            let process = Process()
-            process.executableURL = BinaryRunner.binary
-            process.arguments = ["send", "--roster", roster, "--json", "--timeout", "30s", "x"]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let (process, cache) = try BinaryRunner.launch(
+                ["send", "--roster", roster, "--json", "--timeout", "30s", "x"], error: .discarded)
+            defer { try? FileManager.default.removeItem(at: cache) }
             // Wait for the healthy specialist's reply: the round is then certainly in flight.
-            var received = Data()
-            while !received.contains(UInt8(ascii: "\n")) {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                received.append(chunk)
-            }
-            process.interrupt()
-            received.append(out.fileHandleForReading.readDataToEndOfFile())
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 130)
-            let lines = String(decoding: received, as: UTF8.self).split(separator: "\n")
+            #expect(await process.output(containing: "\n").contains(#""type":"reply""#))
+            process.signal(SIGINT)
+            #expect(await process.exits())
+            #expect(await process.status() == 130)
+            let received = await process.output()
+            let lines = received.split(separator: "\n")
             #expect(lines.first?.contains(fleet.specialists[0].id) == true)
             #expect(lines.last?.contains(#""interrupted":true"#) == true)
         }
     }
 }
 
-@Suite("teamchat demo")
+@Suite("teamchat demo", .timeLimit(.minutes(1)))
 struct DemoCommandTests {
     @Test("runs with nothing else: discovery, cold and warm rounds, a hung and a dead specialist, cold vs warm")
-    func demo() throws {
-        let result = try BinaryRunner.run(["demo", "--timeout", "300ms", "--rounds", "5"])
+    func demo() async throws {
+        let result = try await BinaryRunner.run(["demo", "--timeout", "300ms", "--rounds", "5"])
         #expect(result.status == 0)
         for expected in [
             "Discovery", "17 answered", "Cold round", "Warm round", "athena-ai", "timeout after 0.3s",

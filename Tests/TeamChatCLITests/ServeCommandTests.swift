@@ -4,41 +4,25 @@ import TeamChatTestSupport
 import Testing
 
 /// `teamchat serve` run as the built binary, in a runtime directory of its own.
-final class ServeProcess {
-    let process = Process()
+final class ServeProcess: Sendable {
+    let process: ChildProcess
     let port: Int
     let runtime: String
-    private let errors: ErrorCollector
 
-    init(_ arguments: [String], runtime: String, environment: [String: String] = [:]) throws {
+    init(_ arguments: [String], runtime: String, environment: [String: String] = [:]) async throws {
         self.runtime = runtime
-        process.executableURL = BinaryRunner.binary
-        process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
-        var env = ProcessInfo.processInfo.environment
-        env["XDG_RUNTIME_DIR"] = runtime
-        env["TEAMCHAT_CACHE"] = runtime + "/specialists.json"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        errors = ErrorCollector(err.fileHandleForReading)
-        // It says where it listens once it does (or exits: nothing to read).
-        var text = ""
-        var port: Int?
-        while port == nil {
-            let data = out.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-            if let range = text.range(of: "listening on http://127.0.0.1:") {
-                port = Int(text[range.upperBound...].prefix { $0.isNumber })
-            }
-        }
-        guard let port else {
-            process.waitUntilExit()
-            throw CocoaError(.executableLoad, userInfo: ["stderr": String(decoding: errors.wait(), as: UTF8.self)])
+        var overrides: [String: String?] = [
+            "XDG_RUNTIME_DIR": runtime, "TEAMCHAT_CACHE": runtime + "/specialists.json",
+        ]
+        for (key, value) in environment { overrides[key] = value }
+        process = try ChildProcess.launch(
+            BinaryRunner.binary.path, ["serve", "--listen", "127.0.0.1:0"] + arguments, environment: overrides)
+        // It says where it listens once it does (or exits: then its output ends without it).
+        let marker = "listening on http://127.0.0.1:"
+        let text = await process.output(containing: marker)
+        guard let range = text.range(of: marker), let port = Int(text[range.upperBound...].prefix { $0.isNumber }) else {
+            _ = await process.exits()
+            throw CocoaError(.executableLoad, userInfo: ["stderr": await process.errorOutput()])
         }
         self.port = port
     }
@@ -46,14 +30,14 @@ final class ServeProcess {
     var socketPath: String { runtime + "/teamchat/serve.sock" }
 
     /// SIGTERM, then its exit status and what it logged.
-    func stop() -> (status: Int32, stderr: String) {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: errors.wait(), as: UTF8.self))
+    func stop() async -> (status: Int32, stderr: String) {
+        process.signal(SIGTERM)
+        _ = await process.exits()
+        return (await process.status(), await process.errorOutput())
     }
 }
 
-@Suite("teamchat serve and the commands that use it")
+@Suite("teamchat serve and the commands that use it", .timeLimit(.minutes(1)))
 struct ServeCommandTests {
     func withServe(
         _ misbehaving: [Int: Misbehaviour] = [:],
@@ -69,14 +53,14 @@ struct ServeCommandTests {
                 try? FileManager.default.removeItem(atPath: roster)
                 try? FileManager.default.removeItem(atPath: runtime)
             }
-            let serve = try ServeProcess(["--roster", roster], runtime: runtime)
+            let serve = try await ServeProcess(["--roster", roster], runtime: runtime)
             do {
                 try await body(fleet, roster, serve)
             } catch {
-                _ = serve.stop()
+                _ = await serve.stop()
                 throw error
             }
-            let (status, stderr) = serve.stop()
+            let (status, stderr) = await serve.stop()
             #expect(status == 0, "\(stderr)")
             #expect(!FileManager.default.fileExists(atPath: serve.socketPath))
         }
@@ -93,34 +77,34 @@ struct ServeCommandTests {
         try await withServe([2: .refuse]) { fleet, roster, serve in
             let environment = ["XDG_RUNTIME_DIR": serve.runtime]
             let cache = serve.runtime + "/client.json"
-            let viaGateway = try BinaryRunner.run(["send", "--roster", roster, "--cache", cache, "hello"], environment: environment)
-            let direct = try BinaryRunner.run(["send", "--roster", roster, "--cache", cache, "--direct", "hello"], environment: environment)
+            let viaGateway = try await BinaryRunner.run(["send", "--roster", roster, "--cache", cache, "hello"], environment: environment)
+            let direct = try await BinaryRunner.run(["send", "--roster", roster, "--cache", cache, "--direct", "hello"], environment: environment)
             #expect(viaGateway.status == 75)
             #expect(direct.status == viaGateway.status)
             #expect(shape(viaGateway.stdout).split(separator: "\n").sorted() == shape(direct.stdout).split(separator: "\n").sorted())
             #expect(viaGateway.stderr == direct.stderr)
 
-            let json = try BinaryRunner.run(["send", "--roster", roster, "--json", "--to", "engram", "hi"], environment: environment)
+            let json = try await BinaryRunner.run(["send", "--roster", roster, "--json", "--to", "engram", "hi"], environment: environment)
             let events = try json.jsonObjects()
             #expect(events.first?["content"] as? String == "engram-ai: hi")
             #expect(events.first?["reused"] as? Bool == true)  // the gateway's pooled connection
             #expect(events.last?["via"] as? String == "gateway")
-            let plain = try BinaryRunner.run(["send", "--roster", roster, "--json", "--to", "engram", "--direct", "hi"], environment: environment)
+            let plain = try await BinaryRunner.run(["send", "--roster", roster, "--json", "--to", "engram", "--direct", "hi"], environment: environment)
             #expect(try plain.jsonObjects().last?["via"] == nil)
             // No team on the command line: the team the cache remembers (the direct send above wrote it) is known
             // once the session has read the cache, and then asked for at the gateway too.
-            let remembered = try BinaryRunner.run(
+            let remembered = try await BinaryRunner.run(
                 ["send", "--cache", cache, "--json", "--to", "engram", "hi"], environment: environment)
             #expect(try remembered.jsonObjects().last?["via"] as? String == "gateway")
 
             // Lines from standard input, over the same gateway connection.
-            let lines = try BinaryRunner.run(
+            let lines = try await BinaryRunner.run(
                 ["send", "--roster", roster, "--json", "--to", "engram,hermes"], input: "one\ntwo\n", environment: environment)
             let summaries = try lines.jsonObjects().filter { $0["type"] as? String == "summary" }
             #expect(summaries.map { $0["round"] as? Int } == [1, 2])
             #expect(summaries.allSatisfy { $0["via"] as? String == "gateway" && $0["replied"] as? Int == 2 })
             // Usage errors are the command's own, whoever runs the round.
-            let unknown = try BinaryRunner.run(["send", "--roster", roster, "--to", "zeus", "x"], environment: environment)
+            let unknown = try await BinaryRunner.run(["send", "--roster", roster, "--to", "zeus", "x"], environment: environment)
             #expect(unknown.status == 64)
             #expect(unknown.stderr.contains("unknown specialist"))
             // Five chats through the gateway, two direct: the gateway's one warm connection carried all of its own.
@@ -134,20 +118,20 @@ struct ServeCommandTests {
     func warmStatsAndSecondServe() async throws {
         try await withServe { fleet, roster, serve in
             let environment = ["XDG_RUNTIME_DIR": serve.runtime]
-            let warm = try BinaryRunner.run(["warm", "--roster", roster, "--json"], environment: environment)
+            let warm = try await BinaryRunner.run(["warm", "--roster", roster, "--json"], environment: environment)
             #expect(warm.status == 0)
             let rows = try warm.jsonObjects()
             #expect(rows.filter { $0["type"] as? String == "warm" && $0["success"] as? Bool == true }.count == 3)
             #expect(rows.last?["via"] as? String == "gateway")
-            _ = try BinaryRunner.run(["send", "--roster", roster, "x"], environment: environment)
+            _ = try await BinaryRunner.run(["send", "--roster", roster, "x"], environment: environment)
             // The gateway's live health, before it wrote anything to the cache.
-            let stats = try BinaryRunner.run(["stats", "--roster", roster, "--json"], environment: environment)
+            let stats = try await BinaryRunner.run(["stats", "--roster", roster, "--json"], environment: environment)
             #expect(stats.status == 0)
             let entries = try stats.jsonObjects().filter { $0["type"] as? String == "specialist_stats" }
             #expect(entries.count == 3)
             #expect(entries.allSatisfy { ($0["requests"] as? Int ?? 0) >= 2 })
 
-            let second = try BinaryRunner.run(["serve", "--roster", roster, "--listen", "127.0.0.1:0"], environment: environment)
+            let second = try await BinaryRunner.run(["serve", "--roster", roster, "--listen", "127.0.0.1:0"], environment: environment)
             #expect(second.status == 69)
             #expect(second.stderr.contains("another teamchat serve is running on \(serve.socketPath)"))
         }
@@ -164,13 +148,13 @@ struct ServeCommandTests {
                 try? FileManager.default.removeItem(atPath: runtime)
             }
             let environment = ["XDG_RUNTIME_DIR": runtime]
-            let missing = try BinaryRunner.run(["send", "--roster", roster, "--json", "hi"], environment: environment)
+            let missing = try await BinaryRunner.run(["send", "--roster", roster, "--json", "hi"], environment: environment)
             #expect(missing.status == 0)
             #expect(missing.stderr.isEmpty)
             #expect(try missing.jsonObjects().last?["via"] == nil)
             // A socket file nobody listens on (a gateway that died).
             #expect(makeDeadSocketFile(at: runtime + "/teamchat/serve.sock"))
-            let dead = try BinaryRunner.run(["send", "--roster", roster, "--json", "hi"], environment: environment)
+            let dead = try await BinaryRunner.run(["send", "--roster", roster, "--json", "hi"], environment: environment)
             #expect(dead.status == 0)
             #expect(dead.stderr.isEmpty)
             #expect(try dead.jsonObjects().last?["replied"] as? Int == 2)
@@ -182,7 +166,7 @@ struct ServeCommandTests {
         try await withServe { fleet, roster, serve in
             let other = try BinaryRunner.rosterFile(for: fleet)  // the same specialists, another source
             defer { try? FileManager.default.removeItem(atPath: other) }
-            let result = try BinaryRunner.run(["send", "--roster", other, "--json", "hi"], environment: ["XDG_RUNTIME_DIR": serve.runtime])
+            let result = try await BinaryRunner.run(["send", "--roster", other, "--json", "hi"], environment: ["XDG_RUNTIME_DIR": serve.runtime])
             #expect(result.status == 0)
             #expect(try result.jsonObjects().last?["via"] == nil)
         }
@@ -190,7 +174,7 @@ struct ServeCommandTests {
 
     @Test("listening beyond loopback needs a token; the token is never logged or written")
     func token() async throws {
-        let refused = try BinaryRunner.run(["serve", "--tekton", "--listen", "0.0.0.0:0", "--no-control-socket"])
+        let refused = try await BinaryRunner.run(["serve", "--tekton", "--listen", "0.0.0.0:0", "--no-control-socket"])
         #expect(refused.status == 64)
         #expect(refused.stderr.contains("needs --token or TEAMCHAT_TOKEN"))
 
@@ -203,12 +187,12 @@ struct ServeCommandTests {
                 try? FileManager.default.removeItem(atPath: roster)
                 try? FileManager.default.removeItem(atPath: runtime)
             }
-            let serve = try ServeProcess(
+            let serve = try await ServeProcess(
                 ["--roster", roster, "--log-level", "trace"], runtime: runtime, environment: ["TEAMCHAT_TOKEN": token])
             // Through the control socket (the user's own) no token is needed; the round is logged at trace level.
-            let result = try BinaryRunner.run(["send", "--roster", roster, "--json", "hi"], environment: ["XDG_RUNTIME_DIR": runtime])
+            let result = try await BinaryRunner.run(["send", "--roster", roster, "--json", "hi"], environment: ["XDG_RUNTIME_DIR": runtime])
             #expect(try result.jsonObjects().last?["via"] as? String == "gateway")
-            let (status, stderr) = serve.stop()
+            let (status, stderr) = await serve.stop()
             #expect(status == 0)
             #expect(!stderr.contains(token))
             for file in (try? FileManager.default.subpathsOfDirectory(atPath: runtime)) ?? [] {

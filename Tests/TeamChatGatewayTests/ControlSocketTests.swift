@@ -3,7 +3,7 @@ import Testing
 import TeamChatGateway
 import TeamChatTestSupport
 
-@Suite("The control socket")
+@Suite("The control socket", .timeLimit(.minutes(1)))
 struct ControlSocketTests {
     @Test("a client asks for a gateway only where a socket file is: not where nothing or a plain file is")
     func exists() throws {

@@ -4,7 +4,7 @@ import TeamChatFleet
 import Testing
 
 /// The page `serve` answers at `/`, in a real browser (headless Chromium over DevTools) against a simulated fleet.
-@Suite("The page in a real browser", .serialized)
+@Suite("The page in a real browser", .serialized, .timeLimit(.minutes(1)))
 struct GatewayPageTests {
     /// Four specialists; the third (ergon-ai) never answers.
     static func team() -> [SimulatedSpecialistConfiguration] {

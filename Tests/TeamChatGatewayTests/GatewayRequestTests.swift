@@ -4,7 +4,7 @@ import TeamChatEngine
 @testable import TeamChatGateway
 import Testing
 
-@Suite("Gateway routes and request bodies")
+@Suite("Gateway routes and request bodies", .timeLimit(.minutes(1)))
 struct GatewayRequestTests {
     @Test("every route of DESIGN §7 by method and path; 404 and 405 with Allow otherwise")
     func routes() {

@@ -122,7 +122,7 @@ final class TestWebSocket: Sendable {
     }
 }
 
-@Suite("WebSocket rounds")
+@Suite("WebSocket rounds", .timeLimit(.minutes(1)))
 struct GatewayWebSocketTests {
     @Test("many rounds on one socket, concurrently, each event tagged with its round; bad frames answered, socket kept")
     func concurrentRounds() async throws {

@@ -6,11 +6,11 @@ import Testing
 /// Debian's `chromium`, headless, driven over the DevTools protocol: a real browser for the gateway's page.
 /// `make test` installs the package when it is missing; `TEAMCHAT_CHROMIUM` names another binary.
 final class HeadlessChromium: Sendable {
-    let process: Process
+    let process: ChildProcess
     let profile: URL
     let port: Int
 
-    private init(process: Process, profile: URL, port: Int) {
+    private init(process: ChildProcess, profile: URL, port: Int) {
         self.process = process
         self.profile = profile
         self.port = port
@@ -28,8 +28,14 @@ final class HeadlessChromium: Sendable {
     /// Runs `body` with a fresh browser (its own profile, so no storage leaks between tests), then closes it.
     static func with<Value: Sendable>(_ body: (HeadlessChromium) async throws -> Value) async throws -> Value {
         let browser = try await launch()
-        defer { browser.stop() }
-        return try await body(browser)
+        do {
+            let value = try await body(browser)
+            await browser.stop()
+            return value
+        } catch {
+            await browser.stop()
+            throw error
+        }
     }
 
     private static func launch() async throws -> HeadlessChromium {
@@ -38,17 +44,14 @@ final class HeadlessChromium: Sendable {
         }
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-chromium-\(UUID())")
         try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--no-default-browser-check", "--disable-extensions", "--remote-debugging-port=0",
-            "--user-data-dir=\(profile.path)", "--window-size=1280,900", "about:blank",
-        ]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess.launch(
+            path,
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--no-default-browser-check", "--disable-extensions", "--remote-debugging-port=0",
+                "--user-data-dir=\(profile.path)", "--window-size=1280,900", "about:blank",
+            ],
+            output: .discarded, error: .discarded)
         // The browser writes its DevTools port to the profile once it listens.
         let portFile = profile.appendingPathComponent("DevToolsActivePort")
         let giveUp = ContinuousClock.now + .seconds(60)
@@ -61,7 +64,7 @@ final class HeadlessChromium: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         let browser = HeadlessChromium(process: process, profile: profile, port: 0)
-        browser.stop()
+        await browser.stop()
         throw Missing(description: "\(path) did not open its DevTools port")
     }
 
@@ -81,11 +84,8 @@ final class HeadlessChromium: Sendable {
 
     /// Stops the browser at once (SIGKILL: a test child inherits the runner's blocked SIGTERM) and removes its
     /// profile.
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+    func stop() async {
+        await process.kill()
         try? FileManager.default.removeItem(at: profile)
     }
 }

@@ -7,7 +7,7 @@ import TeamChatTekton
 import TeamChatTestSupport
 import Testing
 
-@Suite("The engine over real sockets: leases, concurrency, names")
+@Suite("The engine over real sockets: leases, concurrency, names", .timeLimit(.minutes(1)))
 struct EngineLifecycleTests {
     @Test("hundreds of rounds that end early leave every pool idle, nothing leased, and a full round still works")
     func earlyEndingRoundsLeakNothing() async throws {

@@ -3,7 +3,7 @@ import TeamChatEngine
 import TeamChatFleet
 import Testing
 
-@Suite("Fan-out against a simulated fleet")
+@Suite("Fan-out against a simulated fleet", .timeLimit(.minutes(1)))
 struct FanOutTests {
     @Test("every healthy specialist answers, in one round, with its own answer")
     func healthyTeam() async throws {

@@ -2,7 +2,7 @@ import TeamChatEngine
 import TeamChatFleet
 import Testing
 
-@Suite("Hostile specialists: streams, greetings")
+@Suite("Hostile specialists: streams, greetings", .timeLimit(.minutes(1)))
 struct HostileSpecialistTests {
     @Test("a stream tagged with the specialist's own request id is heard and assembled")
     func foreignRequestID() async throws {

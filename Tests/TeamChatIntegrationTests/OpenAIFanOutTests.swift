@@ -4,7 +4,7 @@ import TeamChatFleet
 import TeamChatTestSupport
 import Testing
 
-@Suite("OpenAI-compatible specialists against a simulated fleet")
+@Suite("OpenAI-compatible specialists against a simulated fleet", .timeLimit(.minutes(1)))
 struct OpenAIFanOutTests {
     @Test("every specialist answers; the next round reuses the keep-alive connections")
     func healthy() async throws {
@@ -121,7 +121,7 @@ struct OpenAIFanOutTests {
 
     @Test("https: trusted through a CA file made now; without it, the failure is 'tls' and nothing is sent")
     func tls() async throws {
-        let files = try TestCertificates.make()
+        let files = try await TestCertificates.make()
         defer { try? FileManager.default.removeItem(atPath: files.directory) }
         let fleetTLS = FleetTLS(certificateChain: files.certificate, privateKey: files.key, serverName: "localhost")
         try await withFleet(team(1, wire: .openai), tls: fleetTLS, caFile: files.ca) { fleet, engine in
@@ -145,7 +145,7 @@ enum TestCertificates {
         var key: String
     }
 
-    static func make() throws -> Files {
+    static func make() async throws -> Files {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-tls-\(UUID())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let script = """
@@ -156,12 +156,8 @@ enum TestCertificates {
             printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > san.ext
             openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1 -extfile san.ext 2>/dev/null
             """
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = ["-c", script, "sh", directory]
-        try shell.run()
-        shell.waitUntilExit()
-        guard shell.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        let made = try await ChildProcess.run("/bin/sh", ["-c", script, "sh", directory])
+        guard made.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: ["stderr": made.stderr]) }
         return Files(
             directory: directory, ca: directory + "/ca.pem", certificate: directory + "/server.pem",
             key: directory + "/server.key")

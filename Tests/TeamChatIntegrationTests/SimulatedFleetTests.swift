@@ -8,7 +8,7 @@ import TeamChatTekton
 import Testing
 
 /// The simulated specialists the other tests rely on behave like real ones where it matters.
-@Suite("The simulated fleet")
+@Suite("The simulated fleet", .timeLimit(.minutes(1)))
 struct SimulatedFleetTests {
     @Test("a specialist with jitter answers pipelined requests strictly in order, on fresh connections and busy ones")
     func pipelinedInOrder() async throws {

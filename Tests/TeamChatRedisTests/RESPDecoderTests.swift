@@ -4,7 +4,7 @@ import TeamChatRedis
 import TeamChatRESP
 import Testing
 
-@Suite("RESP3: decoding and encoding")
+@Suite("RESP3: decoding and encoding", .timeLimit(.minutes(1)))
 struct RESPDecoderTests {
     static func buffer(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 

@@ -4,7 +4,7 @@ import TeamChatRESP
 import TeamChatTestSupport
 import Testing
 
-@Suite("A Redis client that comes back", .serialized)
+@Suite("A Redis client that comes back", .serialized, .timeLimit(.minutes(1)))
 struct RedisClientTests {
     @Test("backoff doubles to its ceiling, with up to half of each delay as jitter")
     func backoff() {
@@ -34,7 +34,7 @@ struct RedisClientTests {
             #expect(await messages.next() == RedisClient.Message(channel: "news", payload: Array("one".utf8)))
             await publisher.close()
 
-            server.kill()
+            await server.kill()
             // Not connected: a command waits for the connection, and fails plainly at its timeout.
             await #expect(throws: RedisError.self) {
                 try await client.send(RESPCommand("PING"), timeout: .milliseconds(100))

@@ -5,7 +5,7 @@ import TeamChatRESP
 import TeamChatTestSupport
 import Testing
 
-@Suite("RESP3 against a real redis-server", .serialized)
+@Suite("RESP3 against a real redis-server", .serialized, .timeLimit(.minutes(1)))
 struct RedisConnectionTests {
     @Test("HELLO 3, commands pipelined in order, binary-safe strings, error replies as errors")
     func commands() async throws {
@@ -85,7 +85,7 @@ struct RedisConnectionTests {
                 try await observer.send(RESPCommand("CLIENT", "LIST")).string?.contains("cmd=blpop") == true
             }
             #expect(blocked)
-            server.kill()
+            await server.kill()
             let outcome: Result<RESPValue, RedisError>
             do {
                 outcome = .success(try await waiting)

@@ -1,7 +1,7 @@
 import TeamChatRedis
 import Testing
 
-@Suite("Bus URLs")
+@Suite("Bus URLs", .timeLimit(.minutes(1)))
 struct RedisURLTests {
     @Test("the forms a bus is written in")
     func forms() throws {

@@ -7,7 +7,7 @@ import TeamChatEngine
 import TeamChatSession
 import Testing
 
-@Suite("Roster files, the Tekton preset and selection")
+@Suite("Roster files, the Tekton preset and selection", .timeLimit(.minutes(1)))
 struct RosterTests {
     @Test("roster files: both shapes, and clear errors for bad ones")
     func rosterFiles() throws {

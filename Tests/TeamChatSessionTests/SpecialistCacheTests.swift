@@ -3,7 +3,7 @@ import TeamChatEngine
 import TeamChatSession
 import Testing
 
-@Suite("Specialist cache")
+@Suite("Specialist cache", .timeLimit(.minutes(1)))
 struct SpecialistCacheTests {
     let now = WallTime(secondsSince1970: 1_800_000_000)
     let apollo = Specialist.tekton(id: "a-ai", host: "127.0.0.1", port: 1, model: "m")

@@ -17,8 +17,11 @@ final class RoundCollector: Sendable {
     }
 
     private let state: NIOLockedValueBox<State>
+    /// Hears each outcome as its batch is delivered (for progress), outside the collector's lock.
+    private let progress: (@Sendable (SpecialistOutcome) -> Void)?
 
-    init(expected: Int) {
+    init(expected: Int, progress: (@Sendable (SpecialistOutcome) -> Void)? = nil) {
+        self.progress = progress
         var state = State()
         state.outcomes.reserveCapacity(expected)
         self.state = NIOLockedValueBox(state)
@@ -53,6 +56,9 @@ final class RoundCollector: Sendable {
 
     /// One of the round's batches; the one that ends with the summary resumes the task.
     func deliver(_ batch: [RoundEvent]) {
+        if let progress {
+            for case .outcome(let outcome) in batch { progress(outcome) }
+        }
         let finished = state.withLockedValue { state -> (Collected, UnsafeContinuation<Collected, Never>)? in
             var summary: RoundSummary?
             for event in batch {

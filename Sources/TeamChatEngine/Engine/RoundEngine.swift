@@ -88,21 +88,26 @@ public struct RoundEngine: Sendable {
     }
 
     /// Runs a round and collects its outcomes (in arrival order) and summary. The round hands them over once, with
-    /// its summary, and the collecting task is woken once (``RoundCollector``); cancelling the task cancels the round.
+    /// its summary, and the collecting task is woken once (``RoundCollector``); cancelling the task cancels the round,
+    /// and the outcomes that came before it are still returned (the rest as cancelled).
+    ///
+    /// - Parameter progress: hears each outcome as it arrives (from the round's thread; it must not block); the
+    ///   round then hands its batches over as they come rather than all at once.
     public func collect(
         _ request: TeamRequest,
         to team: [Specialist],
         options: RoundOptions = RoundOptions(),
         health: HealthBook? = nil,
-        breakers: Bool = true
+        breakers: Bool = true,
+        progress: (@Sendable (SpecialistOutcome) -> Void)? = nil
     ) async -> (outcomes: [SpecialistOutcome], summary: RoundSummary) {
-        let collector = RoundCollector(expected: team.count)
+        let collector = RoundCollector(expected: team.count, progress: progress)
         return await withTaskCancellationHandler {
             await withUnsafeContinuation { continuation in
                 collector.wait(continuation)
                 let runner = makeRunner(
                     request, to: team, options: options, health: health, breakers: breakers,
-                    output: RoundOutput(deliver: collector.deliver, finish: {}, asTheyCome: false))
+                    output: RoundOutput(deliver: collector.deliver, finish: {}, asTheyCome: progress != nil))
                 runner.start()
                 collector.started(RoundHandle(runner))
             }

@@ -275,24 +275,19 @@ public final class TeamSession: Sendable {
         var outcomes: [SpecialistOutcome?] = Array(repeating: nil, count: candidates.count)
         var interrupted = false
         var next = 0
-        var done = 0
+        let probed = NIOLockedValueBox(0)
         while next < candidates.count, !Task.isCancelled {
             let room = DescriptorLimit.available
             guard room > 0 else { break }
             let batch = Array(candidates[next..<min(next + room, candidates.count)])
-            // Outcomes are recorded below, under the names the probes found.
-            for await event in engine.round(.probe, to: batch, options: options, health: nil) {
-                switch event {
-                case .outcome(let outcome) where batch.indices.contains(outcome.index):
-                    outcomes[next + outcome.index] = outcome
-                    done += 1
-                    progress(done, candidates.count)
-                case .finished(let summary):
-                    interrupted = interrupted || summary.failures[.cancelled, default: 0] > 0
-                default:
-                    break
-                }
-            }
+            // Outcomes are recorded below, under the names the probes found. An interruption still returns what
+            // answered before it (the rest as cancelled).
+            let offset = next
+            let (found, summary) = await engine.collect(
+                .probe, to: batch, options: options, health: nil,
+                progress: { _ in progress(probed.withLockedValue { $0 += 1; return $0 }, candidates.count) })
+            for outcome in found where batch.indices.contains(outcome.index) { outcomes[offset + outcome.index] = outcome }
+            interrupted = interrupted || summary.failures[.cancelled, default: 0] > 0
             next += batch.count
         }
         interrupted = interrupted || Task.isCancelled

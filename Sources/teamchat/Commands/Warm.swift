@@ -56,6 +56,8 @@ struct Warm: AsyncParsableCommand {
                     return .success(team.roster.compactMap { specialist in byID[specialist.id].map { (specialist, $0) } })
                 } catch let exit as ExitCode {
                     return .failure(exit)
+                } catch where Task.isCancelled {
+                    return .success([])  // interrupted: nothing warmed yet, which is said below
                 } catch {
                     Console.err("teamchat: \(error)")
                     return .failure(ExitCode(ExitStatus.unavailable))
@@ -85,7 +87,8 @@ struct Warm: AsyncParsableCommand {
                         } catch let exit as ExitCode {
                             return .failure(exit)
                         } catch {
-                            return .failure(ExitCode(ExitStatus.interrupted))
+                            // Interrupted while the team was being found: nothing warmed, which is said below.
+                            return .success([])
                         }
                     }
                 }
@@ -115,6 +118,10 @@ struct Warm: AsyncParsableCommand {
                         specialist.id, specialist.address.description,
                         row.connect.map(Formatting.latency) ?? "pooled", row.ping.map(Formatting.latency) ?? "-")
                 }
+            }
+            if rows.isEmpty, interrupted {
+                Console.err("teamchat: interrupted while finding the team: nothing was warmed")
+                throw ExitCode(ExitStatus.interrupted)
             }
             table.lines(header: style.bold).forEach(Console.out)
             Console.out(style.dim(
