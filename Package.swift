@@ -41,6 +41,7 @@ let package = Package(
             name: "TeamChatEngine",
             dependencies: [
                 "TeamChatJSON",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -54,6 +55,8 @@ let package = Package(
             dependencies: [
                 "TeamChatEngine",
                 "TeamChatJSON",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -78,6 +81,7 @@ let package = Package(
         .target(
             name: "TeamChatTekton",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
                 "TeamChatEngine",
                 "TeamChatJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -88,6 +92,7 @@ let package = Package(
             name: "TeamChatRedis",
             dependencies: [
                 "TeamChatRESP",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -99,6 +104,8 @@ let package = Package(
             name: "TeamChatBus",
             dependencies: [
                 "TeamChatRESP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "TeamChatEngine",
                 "TeamChatJSON",
                 "TeamChatSession",
@@ -111,6 +118,7 @@ let package = Package(
         .target(
             name: "TeamChatOpenAI",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
                 "TeamChatOpenAICodec",
                 "TeamChatEngine",
                 "TeamChatJSON",
@@ -199,6 +207,7 @@ let package = Package(
                 "TeamChatTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "TeamChatSessionTests", dependencies: ["TeamChatSession", "TeamChatEngine"]),
@@ -217,6 +226,7 @@ let package = Package(
             name: "TeamChatBusTests",
             dependencies: [
                 "TeamChatBus",
+                "TeamChatRESP",
                 "TeamChatEngine",
                 "TeamChatSession",
                 "TeamChatRedis",

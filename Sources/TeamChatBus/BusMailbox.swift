@@ -27,47 +27,50 @@ public enum BusMailbox {
         public var missing: [String]
     }
 
-    /// Posts `message` for `expected`; returns the round id.
+    /// Posts `message` for `expected`; returns the round id. The round's record and its inbox entry carry one body,
+    /// signed with the team secret when there is one (``BusSigner``): bridges answer only a body whose code checks
+    /// out, and `collect` believes only answers whose code does.
     public static func post(
         on connection: RedisConnection, team: String, message: String, expected: [String], timeout: Duration,
-        ttl: Duration
+        ttl: Duration, signer: BusSigner
     ) async throws -> String {
         let now = Int64(Date().timeIntervalSince1970 * 1_000)
         let round = "\(now)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
-        var list = JSONObjectWriter()
-        list.add("to", strings: expected)
-        let expectedJSON = String(decoding: list.utf8(), as: UTF8.self)
+        let posted = BusPosted(
+            round: round, to: expected, message: message, timeout: timeout,
+            expiresMilliseconds: now + Int64(ttl.milliseconds))
+        let body = signer.seal(posted.json)
         let keep = Int64((ttl + .seconds(3_600)).milliseconds)
         let record = BusNames.asyncRecord(team: team, round: round)
-        try await connection.send(RESPCommand(
-            "HSET", record, "expected", expectedJSON, "message", message, "posted_ms", String(now),
-            "ttl_ms", String(Int64(ttl.milliseconds))))
+        try await connection.send(RESPCommand([Array("HSET".utf8), Array(record.utf8), Array("body".utf8), body]))
         try await connection.send(RESPCommand("PEXPIRE", record, String(keep)))
-        try await connection.send(RESPCommand(
-            "XADD", BusNames.inbox(team: team), "MAXLEN", "~", "10000", "*", "round", round, "to", expectedJSON,
-            "message", message, "timeout_ms", String(Int64(timeout.milliseconds)),
-            "expires_ms", String(now + Int64(ttl.milliseconds))))
+        try await connection.send(RESPCommand([
+            Array("XADD".utf8), Array(BusNames.inbox(team: team).utf8), Array("MAXLEN".utf8), Array("~".utf8),
+            Array("10000".utf8), Array("*".utf8), Array("round".utf8), Array(round.utf8), Array("body".utf8), body,
+        ]))
         return round
     }
 
-    /// The answers of `round` so far; with `wait`, waits up to that long for the missing ones.
+    /// The answers of `round` so far; with `wait`, waits up to that long for the missing ones. Answers (and a
+    /// record) whose code does not check out are ignored.
     public static func collect(
-        on connection: RedisConnection, team: String, round: String, wait: Duration = .zero
+        on connection: RedisConnection, team: String, round: String, wait: Duration = .zero, signer: BusSigner
     ) async throws -> Collected? {
-        let record = try await connection.send(RESPCommand("HGETALL", BusNames.asyncRecord(team: team, round: round)))
-        var fields: [String: String] = [:]
-        for pair in record.pairs ?? [] { if let key = pair.key.string { fields[key] = pair.value.string } }
-        guard let expectedJSON = fields["expected"], let message = fields["message"] else { return nil }
-        let expected = BusMailbox.ids(expectedJSON)
-        let posted = Posted(round: round, expected: expected, message: message)
+        let record = try await connection.send(RESPCommand("HGET", BusNames.asyncRecord(team: team, round: round), "body"))
+        guard case .bulkString(let sealed?) = record, case .accepted(let json) = signer.open(sealed),
+            let body = BusPosted.decode(json), body.round == round
+        else { return nil }
+        let expected = body.to
+        let posted = Posted(round: round, expected: expected, message: body.message)
         let stream = BusNames.answers(team: team, round: round)
         var outcomes: [String: SpecialistOutcome] = [:]
         var last = "0"
         func read(_ reply: RESPValue) {
             for (id, fields) in entries(reply) {
                 last = id
-                guard let bytes = fields["event"], let (_, event) = BusReply.decode(bytes),
-                    case .outcome(let outcome) = event
+                guard let bytes = fields["event"], case .accepted(let json) = signer.open(bytes),
+                    let (answered, channel, event) = BusReply.decode(json), answered == round, channel == stream,
+                    case .outcome(let outcome) = event, expected.contains(outcome.specialistID)
                 else { continue }
                 outcomes[outcome.specialistID] = outcome
             }
@@ -77,8 +80,10 @@ public enum BusMailbox {
         while Set(expected).subtracting(outcomes.keys).count > 0 {
             let left = ContinuousClock.now.duration(to: giveUp)
             guard left > .milliseconds(1) else { break }
-            read(try await connection.send(RESPCommand(
-                "XREAD", "BLOCK", String(max(1, Int64(left.milliseconds))), "STREAMS", stream, last)))
+            // The server blocks for up to `left`: the reply's own deadline is that and a margin.
+            read(try await connection.send(
+                RESPCommand("XREAD", "BLOCK", String(max(1, Int64(left.milliseconds))), "STREAMS", stream, last),
+                timeout: left + .seconds(2)))
         }
         return Collected(
             posted: posted, outcomes: expected.compactMap { outcomes[$0] },

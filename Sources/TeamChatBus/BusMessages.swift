@@ -41,7 +41,7 @@ public struct BusPresence: Sendable, Hashable {
     }
 }
 
-/// A round as published on the team's request channel: once, for every specialist it addresses.
+/// A round as published on a bridge's request channel: once per bridge, for the specialists it fronts.
 public struct BusRequest: Sendable, Hashable {
     public var round: String
     public var replyTo: String
@@ -49,11 +49,28 @@ public struct BusRequest: Sendable, Hashable {
     public var request: TeamRequest
     public var timeout: Duration
     public var maximumReplyBytes: Int
+    /// When it was sent, wall-clock milliseconds since 1970: a bridge refuses a request too old to matter (a replay)
+    /// or from too far in the future.
+    public var sentMilliseconds: Int64
+
+    public init(
+        round: String, replyTo: String, to: [String], request: TeamRequest, timeout: Duration,
+        maximumReplyBytes: Int, sentMilliseconds: Int64
+    ) {
+        self.round = round
+        self.replyTo = replyTo
+        self.to = to
+        self.request = request
+        self.timeout = timeout
+        self.maximumReplyBytes = maximumReplyBytes
+        self.sentMilliseconds = sentMilliseconds
+    }
 
     public var json: [UInt8] {
         var object = JSONObjectWriter()
         object.add("bus_round", round)
         object.add("reply_to", replyTo)
+        object.add("sent_ms", Double(sentMilliseconds))
         object.add("to", strings: to)
         switch request {
         case .chat(let chat):
@@ -89,28 +106,64 @@ public struct BusRequest: Sendable, Hashable {
         default: return nil
         }
         let maximum = (try? fields.optionalInteger("max_reply_bytes", in: 1...(1 << 30))) ?? nil
+        guard let sent = try? fields.number("sent_ms", in: 0...1e15) else { return nil }
         return BusRequest(
             round: round, replyTo: replyTo, to: to, request: request, timeout: timeout,
-            maximumReplyBytes: maximum ?? (16 << 20))
+            maximumReplyBytes: maximum ?? (16 << 20), sentMilliseconds: Int64(sent))
+    }
+}
+
+/// A round posted for later (`send --async`): what the team's inbox and the round's record carry, signed as one body.
+public struct BusPosted: Sendable, Hashable {
+    public var round: String
+    public var to: [String]
+    public var message: String
+    public var timeout: Duration
+    /// Wall-clock milliseconds since 1970 after which bridges no longer answer it.
+    public var expiresMilliseconds: Int64
+
+    public var json: [UInt8] {
+        var object = JSONObjectWriter()
+        object.add("round", round)
+        object.add("to", strings: to)
+        object.add("message", message)
+        object.add("timeout_ms", timeout.milliseconds)
+        object.add("expires_ms", Double(expiresMilliseconds))
+        return object.utf8()
+    }
+
+    public static func decode(_ bytes: [UInt8]) -> BusPosted? {
+        guard let object = jsonObject(bytes) else { return nil }
+        let fields = JSONFields(object)
+        guard let round = try? fields.string("round"), let to = try? fields.optionalStrings("to") ?? [],
+            let message = try? fields.string("message"),
+            let milliseconds = try? fields.number("timeout_ms", in: 0...86_400_000),
+            let timeout = Duration(checkedSeconds: milliseconds / 1_000),
+            let expires = try? fields.number("expires_ms", in: 0...1e15)
+        else { return nil }
+        return BusPosted(round: round, to: to, message: message, timeout: timeout, expiresMilliseconds: Int64(expires))
     }
 }
 
 /// One specialist's reply or chunk, on the requester's reply channel: the `send --json` event object with the bus
-/// round it answers.
+/// round it answers and the channel it was published on (both under the message's code: a reply cannot be moved to
+/// another round or another client).
 public enum BusReply {
-    public static func encode(_ event: RoundEvent, round: String) -> [UInt8] {
+    public static func encode(_ event: RoundEvent, round: String, channel: String) -> [UInt8] {
         var object = RoundEventCodec.encode(event)
         object.add("bus_round", round)
+        object.add("reply_to", channel)
         return object.utf8()
     }
 
-    /// The bus round and the event, or nil for anything else.
-    public static func decode(_ bytes: [UInt8]) -> (round: String, event: RoundEvent)? {
+    /// The bus round, the channel it names and the event, or nil for anything else.
+    public static func decode(_ bytes: [UInt8]) -> (round: String, channel: String, event: RoundEvent)? {
         guard let object = jsonObject(bytes),
             case .string(let round)? = object["bus_round"],
+            case .string(let channel)? = object["reply_to"],
             let decoded = try? RoundEventCodec.decode(object: object)
         else { return nil }
-        return (round, decoded.event)
+        return (round, channel, decoded.event)
     }
 }
 

@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -16,31 +17,37 @@ import Darwin
 /// The `bus` transport (DESIGN §8): specialists that bridges on other machines publish on a Redis bus.
 ///
 /// It leases nothing (a lease is granted at once) and correlates by round: every exchange of one round shares one
-/// ``ExchangeRequest``, hence one bus round id, and the exchanges a round starts together are published together —
-/// once, on the team's request channel — after the transport's event loop has taken them all. Expected replies come
-/// from the presence registry: a specialist no live bridge fronts, or a round no bridge listens to, fails at once as
-/// `no_responders` and never costs the deadline. Replies arrive on this client's own reply channel and go to the
-/// exchange of their round and specialist; anything else (a late reply, another round's) is dropped. Deadlines are
-/// the engine's; a cancelled exchange is completed as cancelled at once.
+/// ``ExchangeRequest``, hence one bus round id, and the exchanges a round starts together are published together,
+/// after the transport's event loop has taken them all: once per bridge, on that bridge's own request channel. The
+/// presence registry says which bridge fronts whom; PUBLISH's count of receivers says whether that bridge still
+/// listens. A specialist no live bridge fronts, or whose bridge is gone (killed: its subscription went with its
+/// connection, however long its presence lingers), fails at once as `no_responders` and never costs the deadline.
+/// Replies arrive on this client's own reply channel and go to the exchange of their round and specialist; anything
+/// else (a late reply, another round's, one published for another client, one whose code does not check out) is
+/// dropped. Deadlines are the engine's; every Redis command has its own; a cancelled exchange is completed as
+/// cancelled at once.
 public final class BusTransport: RunningTransport, TeamCatalog {
     public var kind: TransportKind { .bus }
 
     public let url: RedisURL
+    public let signer: BusSigner
     private let client: RedisClient
     private let clientID: String
     private let replyChannel: String
     private let loop: any EventLoop
     private let state: NIOLoopBoundBox<State>
-    /// The registry as last read, and when: rounds within ``registryLifetime`` of a read use it (a bridge that dies
-    /// is in the registry for up to its presence TTL anyway).
+    /// The registry as last read, and when: rounds within ``registryLifetime`` of a read use it.
     private let cachedRegistry = NIOLockedValueBox<(at: ContinuousClock.Instant, presences: [BusPresence])?>(nil)
     private static let registryLifetime = Duration.milliseconds(250)
+    /// Messages dropped because their code did not check out (or they had none where one was needed).
+    private let rejected = NIOLockedValueBox(0)
     /// Work off the loop (reading the registry, publishing), done by ``run()``'s children.
     private let jobs: AsyncStream<@Sendable () async -> Void>
     private let jobQueue: AsyncStream<@Sendable () async -> Void>.Continuation
 
     private struct Exchange {
         var specialistID: String
+        var round: String
         var observer: any ExchangeObserver
         var started: NIODeadline
     }
@@ -54,12 +61,16 @@ public final class BusTransport: RunningTransport, TeamCatalog {
         var nextRound = 0
     }
 
-    public init(url: RedisURL, clientID: String? = nil) {
+    public init(
+        url: RedisURL, signer: BusSigner = BusSigner(secret: nil), clientID: String? = nil,
+        logger: Logger = Logger(label: "teamchat.bus")
+    ) {
         self.url = url
+        self.signer = signer
         let id = clientID ?? "\(BusTransport.hostName())-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         self.clientID = id
         self.replyChannel = BusNames.replyChannel(team: url.team, client: id)
-        self.client = RedisClient(url: url, name: "teamchat-\(id)", channels: [replyChannel])
+        self.client = RedisClient(url: url, name: "teamchat-\(id)", channels: [replyChannel], logger: logger)
         self.loop = MultiThreadedEventLoopGroup.singleton.next()
         (jobs, jobQueue) = AsyncStream.makeStream(of: (@Sendable () async -> Void).self)
         self.state = NIOLoopBoundBox.makeBoxSendingValue(State(), eventLoop: loop)
@@ -71,6 +82,9 @@ public final class BusTransport: RunningTransport, TeamCatalog {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Messages dropped so far because they were unsigned or forged (for reports and tests).
+    public var rejectedMessages: Int { rejected.withLockedValue { $0 } }
+
     // MARK: Running
 
     public func run() async {
@@ -78,7 +92,7 @@ public final class BusTransport: RunningTransport, TeamCatalog {
             group.addTask { await self.client.run() }
             group.addTask {
                 for await message in self.client.messages where message.channel == self.replyChannel {
-                    guard let (round, event) = BusReply.decode(message.payload) else { continue }
+                    guard let (round, event) = self.reply(message.payload) else { continue }
                     self.loop.execute { self.deliver(event, round: round) }
                 }
             }
@@ -98,25 +112,44 @@ public final class BusTransport: RunningTransport, TeamCatalog {
         }
     }
 
+    /// A reply from this client's channel: authentic, published for this client, or dropped (and counted).
+    private func reply(_ payload: [UInt8]) -> (round: String, event: RoundEvent)? {
+        guard case .accepted(let json) = signer.open(payload) else {
+            rejected.withLockedValue { $0 += 1 }
+            return nil
+        }
+        guard let (round, channel, event) = BusReply.decode(json), channel == replyChannel else {
+            rejected.withLockedValue { $0 += 1 }
+            return nil
+        }
+        return (round, event)
+    }
+
     // MARK: The presence registry
 
-    /// Every live bridge's presence.
+    /// Every live bridge's presence (those whose code does not check out are dropped and counted).
     public func registry(timeout: Duration = .seconds(2)) async throws -> [BusPresence] {
+        let giveUp = ContinuousClock.now + timeout
+        func left() -> Duration { max(.milliseconds(1), ContinuousClock.now.duration(to: giveUp)) }
         var keys: [String] = []
         var cursor = "0"
         repeat {
             let reply = try await client.send(
                 RESPCommand("SCAN", cursor, "MATCH", BusNames.presencePattern(team: url.team), "COUNT", "1000"),
-                timeout: timeout)
+                timeout: left())
             guard let parts = reply.elements, parts.count == 2, let next = parts[0].string else { break }
             cursor = next
             keys += parts[1].elements?.compactMap(\.string) ?? []
         } while cursor != "0"
         guard !keys.isEmpty else { return [] }
-        let values = try await client.send(RESPCommand(strings: ["MGET"] + keys.sorted()), timeout: timeout)
+        let values = try await client.send(RESPCommand(strings: ["MGET"] + keys.sorted()), timeout: left())
         return (values.elements ?? []).compactMap { value in
             guard case .bulkString(let bytes?) = value else { return nil }  // expired between SCAN and MGET
-            return BusPresence.decode(bytes)
+            guard case .accepted(let json) = signer.open(bytes), let presence = BusPresence.decode(json) else {
+                rejected.withLockedValue { $0 += 1 }
+                return nil
+            }
+            return presence
         }
     }
 
@@ -129,6 +162,15 @@ public final class BusTransport: RunningTransport, TeamCatalog {
         let presences = try await registry(timeout: timeout)
         cachedRegistry.withLockedValue { $0 = (now, presences) }
         return presences
+    }
+
+    /// Who fronts each specialist: the first bridge in name order wins an id two bridges share.
+    private static func fronts(_ presences: [BusPresence]) -> [String: String] {
+        var bridges: [String: String] = [:]
+        for presence in presences.sorted(by: { $0.bridge < $1.bridge }) {
+            for member in presence.members where bridges[member.id] == nil { bridges[member.id] = presence.bridge }
+        }
+        return bridges
     }
 
     public func members(of source: RosterSource, options: RoundOptions) async -> Result<[Specialist], ExchangeError>? {
@@ -144,6 +186,8 @@ public final class BusTransport: RunningTransport, TeamCatalog {
                         model: member.model, component: nil, description: nil)
                 }
             })
+        } catch let error as RedisError where error.isAuthenticationFailure {
+            return .failure(ExchangeError(.authentication, "the bus \(url) refused our credentials: \(error)"))
         } catch {
             return .failure(ExchangeError(.noResponders, "the bus \(url) did not answer: \(error)"))
         }
@@ -183,16 +227,17 @@ public final class BusTransport: RunningTransport, TeamCatalog {
 
     fileprivate func start(_ request: ExchangeRequest, specialistID: String, token: ExchangeToken, observer: any ExchangeObserver) {
         loop.execute {
-            var state = self.state.value
+            // The state is changed where it lies (never copied out and back: at 1,000 specialists a copy per
+            // exchange made a round quadratic).
             let round = request.memoized("bus-round") { () -> String in
-                defer { state.nextRound += 1 }
-                return "\(self.clientID):\(state.nextRound)"
+                defer { self.state.value.nextRound += 1 }
+                return "\(self.clientID):\(self.state.value.nextRound)"
             }
-            state.exchanges[token] = Exchange(specialistID: specialistID, observer: observer, started: .now())
-            state.routes[round, default: [:]][specialistID] = token
-            let first = state.unpublished[round] == nil
-            state.unpublished[round, default: (request, [])].tokens.append(token)
-            self.state.value = state
+            self.state.value.exchanges[token] = Exchange(
+                specialistID: specialistID, round: round, observer: observer, started: .now())
+            self.state.value.routes[round, default: [:]][specialistID] = token
+            let first = self.state.value.unpublished[round] == nil
+            self.state.value.unpublished[round, default: (request, [])].tokens.append(token)
             // Published once the loop has taken every exchange the round started together.
             if first { self.loop.execute { self.publish(round) } }
         }
@@ -205,48 +250,74 @@ public final class BusTransport: RunningTransport, TeamCatalog {
         }
     }
 
+    /// What publishing a round found, per specialist: its bridge heard it, or why it can answer nobody.
+    private enum Delivery: Sendable {
+        case heard
+        case noBridge
+        case bridgeGone(String)
+        case failed(String)
+    }
+
     private func publish(_ round: String) {
         guard let (request, tokens) = state.value.unpublished.removeValue(forKey: round) else { return }
         let ids = tokens.compactMap { state.value.exchanges[$0]?.specialistID }
-        let message = BusRequest(
-            round: round, replyTo: replyChannel, to: ids, request: request.request, timeout: request.limits.timeout,
-            maximumReplyBytes: request.limits.maximumReplyBytes)
         let client = self.client
         let team = url.team
-        // The registry says who can answer; the publish says whether any bridge heard it. Both off the loop, as
-        // work of ``run()``.
+        let (replyTo, signer) = (replyChannel, self.signer)
+        // The registry says who fronts whom; each bridge's publish says whether it still listens. Both off the loop,
+        // as work of ``run()``, every command under the request's timeout.
         jobQueue.yield {
-            let outcome: Result<(live: Set<String>, heard: Int), any Error>
+            var deliveries: [String: Delivery] = [:]
             do {
-                let presences = try await self.recentRegistry(timeout: request.limits.timeout)
-                let live = Set(presences.flatMap { $0.members.map(\.id) })
-                if live.isDisjoint(with: ids) {
-                    outcome = .success((live, 0))
-                } else {
-                    let heard = try await client.send(
-                        RESPCommand([Array("PUBLISH".utf8), Array(BusNames.requestChannel(team: team).utf8), message.json]),
-                        timeout: request.limits.timeout)
-                    outcome = .success((live, Int(heard.integer ?? 0)))
+                let fronts = Self.fronts(try await self.recentRegistry(timeout: request.limits.timeout))
+                let byBridge = Dictionary(grouping: ids.filter { fronts[$0] != nil }, by: { fronts[$0]! })
+                for id in ids where fronts[id] == nil { deliveries[id] = .noBridge }
+                let sent = Int64((SystemWallClock().now.secondsSince1970 * 1_000).rounded())
+                await withTaskGroup(of: (String, Delivery).self) { publishes in
+                    for (bridge, members) in byBridge {
+                        let message = BusRequest(
+                            round: round, replyTo: replyTo, to: members, request: request.request,
+                            timeout: request.limits.timeout, maximumReplyBytes: request.limits.maximumReplyBytes,
+                            sentMilliseconds: sent)
+                        let command = RESPCommand([
+                            Array("PUBLISH".utf8), Array(BusNames.requestChannel(team: team, bridge: bridge).utf8),
+                            signer.seal(message.json),
+                        ])
+                        publishes.addTask {
+                            do {
+                                let heard = try await client.send(command, timeout: request.limits.timeout)
+                                return (bridge, (heard.integer ?? 0) > 0 ? .heard : .bridgeGone(bridge))
+                            } catch {
+                                return (bridge, .failed("\(error)"))
+                            }
+                        }
+                    }
+                    for await (bridge, delivery) in publishes {
+                        for id in byBridge[bridge] ?? [] { deliveries[id] = delivery }
+                    }
                 }
             } catch {
-                outcome = .failure(error)
+                for id in ids { deliveries[id] = .failed("\(error)") }
             }
+            let outcome = deliveries
             self.loop.execute { self.published(tokens, outcome) }
         }
     }
 
     /// Fails, at once, the exchanges of a round nobody can answer.
-    private func published(_ tokens: [ExchangeToken], _ outcome: Result<(live: Set<String>, heard: Int), any Error>) {
-        switch outcome {
-        case .success(let (live, heard)):
-            for token in tokens {
-                guard let exchange = state.value.exchanges[token] else { continue }
-                if heard == 0 || !live.contains(exchange.specialistID) {
-                    fail(token, ExchangeError(.noResponders, "no bridge on \(url) fronts it"))
-                }
+    private func published(_ tokens: [ExchangeToken], _ deliveries: [String: Delivery]) {
+        for token in tokens {
+            guard let exchange = state.value.exchanges[token] else { continue }
+            switch deliveries[exchange.specialistID] ?? .noBridge {
+            case .heard:
+                continue
+            case .noBridge:
+                fail(token, ExchangeError(.noResponders, "no bridge on \(url) fronts it"))
+            case .bridgeGone(let bridge):
+                fail(token, ExchangeError(.noResponders, "its bridge \(bridge) on \(url) is gone"))
+            case .failed(let words):
+                fail(token, ExchangeError(.noResponders, "the bus: \(words)"))
             }
-        case .failure(let error):
-            for token in tokens { fail(token, ExchangeError(.noResponders, "the bus: \(error)")) }
         }
     }
 
@@ -272,10 +343,8 @@ public final class BusTransport: RunningTransport, TeamCatalog {
     /// Forgets an exchange (its route too); nil when it already ended.
     private func remove(_ token: ExchangeToken) -> Exchange? {
         guard let exchange = state.value.exchanges.removeValue(forKey: token) else { return nil }
-        for (round, routes) in state.value.routes where routes[exchange.specialistID] == token {
-            state.value.routes[round]?[exchange.specialistID] = nil
-            if state.value.routes[round]?.isEmpty == true { state.value.routes[round] = nil }
-        }
+        state.value.routes[exchange.round]?[exchange.specialistID] = nil
+        if state.value.routes[exchange.round]?.isEmpty == true { state.value.routes[exchange.round] = nil }
         return exchange
     }
 }

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -12,10 +13,14 @@ public final class OpenAITransport: SpecialistTransport, TeamCatalog {
     private let wire: OpenAIProtocol
     private let group: any EventLoopGroup
 
-    public init(_ wire: OpenAIProtocol = OpenAIProtocol(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(
+        _ wire: OpenAIProtocol = OpenAIProtocol(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "teamchat.openai")
+    ) {
         self.wire = wire
         self.group = eventLoopGroup
-        self.pooled = PooledTransport(wire, eventLoopGroup: eventLoopGroup)
+        self.pooled = PooledTransport(wire, eventLoopGroup: eventLoopGroup, logger: logger)
     }
 
     public var kind: TransportKind { .openAI }

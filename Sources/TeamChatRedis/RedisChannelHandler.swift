@@ -78,6 +78,21 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
+    /// A command's deadline passed without its reply (``RedisConnection/send(_:timeout:)``): every command still
+    /// waiting fails with `error`, and the connection closes, so that no late reply is read as another's.
+    struct DeadlinePassed: Sendable {
+        var error: RedisError
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let passed = event as? DeadlinePassed else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        failAll(passed.error)
+        context.close(promise: nil)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         failAll(error is RESPDecodingError ? RedisError.protocolError("\(error)") : RedisError.closed)
         context.close(promise: nil)

@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import TeamChatRESP
@@ -30,18 +31,22 @@ public final class RedisClient: Sendable {
     public let url: RedisURL
     private let name: String?
     private let backoff: ReconnectBackoff
+    private let logger: Logger
     private let state = NIOLockedValueBox(State())
     /// Messages on the subscribed channels, across reconnections; ends when ``run()`` ends.
     public let messages: AsyncStream<Message>
     private let deliver: AsyncStream<Message>.Continuation
 
     /// - Parameter channels: subscribed on every connection, from the first (more with ``subscribe(_:timeout:)``).
+    /// - Parameter logger: hears connections made and lost (the URL is logged without its password).
     public init(
-        url: RedisURL, name: String? = nil, backoff: ReconnectBackoff = ReconnectBackoff(), channels: [String] = []
+        url: RedisURL, name: String? = nil, backoff: ReconnectBackoff = ReconnectBackoff(), channels: [String] = [],
+        logger: Logger = Logger(label: "teamchat.redis")
     ) {
         self.url = url
         self.name = name
         self.backoff = backoff
+        self.logger = logger
         state.withLockedValue { $0.subscriptions = Set(channels) }
         (messages, deliver) = AsyncStream.makeStream(of: Message.self)
     }
@@ -53,8 +58,17 @@ public final class RedisClient: Sendable {
     public func run() async {
         var attempt = 0
         while !Task.isCancelled {
-            if let connection = try? await RedisConnection.connect(to: url, name: name) {
+            let connected: RedisConnection?
+            do {
+                connected = try await RedisConnection.connect(to: url, name: name)
+            } catch {
+                connected = nil
+                // Said once per outage, not at every retry.
+                if attempt == 0 { logger.warning("cannot connect to the bus", metadata: ["bus": "\(url)", "error": "\(error)"]) }
+            }
+            if let connection = connected {
                 attempt = 0
+                logger.info("connected to the bus", metadata: ["bus": "\(url)", "connection": "\(name ?? "-")"])
                 let channels = state.withLockedValue { Array($0.subscriptions).sorted() }
                 var subscribed = true
                 if !channels.isEmpty {
@@ -66,6 +80,9 @@ public final class RedisClient: Sendable {
                     uninstall(connection)
                 }
                 await connection.close()
+                if !Task.isCancelled {
+                    logger.warning("lost the bus; reconnecting", metadata: ["bus": "\(url)", "connection": "\(name ?? "-")"])
+                }
             }
             guard !Task.isCancelled else { break }
             try? await Task.sleep(for: backoff.delay(attempt: attempt, random: Double.random(in: 0..<1)))
@@ -83,10 +100,15 @@ public final class RedisClient: Sendable {
         deliver.finish()
     }
 
-    /// Sends `command` on the current connection, waiting up to `timeout` for one.
+    /// Sends `command` on the current connection and returns its reply, all within `timeout`: the wait for a
+    /// connection and the wait for the reply together.
     @discardableResult
     public func send(_ command: RESPCommand, timeout: Duration = .seconds(2)) async throws -> RESPValue {
-        try await connection(timeout: timeout).send(command)
+        let deadline = ContinuousClock.now + timeout
+        let connection = try await connection(timeout: timeout)
+        let left = ContinuousClock.now.duration(to: deadline)
+        guard left > .zero else { throw RedisError.timeout("no connection and reply within \(timeout)") }
+        return try await connection.send(command, timeout: left)
     }
 
     /// Subscribes to `channels`, now if connected and again after every reconnection.

@@ -64,8 +64,10 @@ public final class RedisConnection: Sendable {
             var hello = ["HELLO", "3"]
             if let password = url.password { hello += ["AUTH", url.username ?? "default", password] }
             if let name { hello += ["SETNAME", name] }
-            _ = try await connection.send(RESPCommand(strings: hello))
-            if url.database != 0 { _ = try await connection.send(RESPCommand("SELECT", String(url.database))) }
+            _ = try await connection.send(RESPCommand(strings: hello), timeout: timeout)
+            if url.database != 0 {
+                _ = try await connection.send(RESPCommand("SELECT", String(url.database)), timeout: timeout)
+            }
         } catch let error as RedisError {
             await connection.close()
             // A server older than 6 knows no HELLO: say so rather than "unknown command".
@@ -77,10 +79,19 @@ public final class RedisConnection: Sendable {
         return connection
     }
 
-    /// Sends `command` and returns its reply; an error reply is thrown as ``RedisError/server(_:)``.
+    /// Sends `command` and returns its reply; an error reply is thrown as ``RedisError/server(_:)``. No reply
+    /// within `timeout` fails it (and every command behind it) with a timeout and closes the connection: a server
+    /// that stopped answering never holds a caller for longer. A command that blocks on the server (`XREAD BLOCK`)
+    /// needs a timeout longer than its own.
     @discardableResult
-    public func send(_ command: RESPCommand) async throws -> RESPValue {
+    public func send(_ command: RESPCommand, timeout: Duration = .seconds(2)) async throws -> RESPValue {
         let promise = channel.eventLoop.makePromise(of: RESPValue.self)
+        let channel = self.channel
+        let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            let error = RedisError.timeout("no reply to \(command.name) within \(timeout)")
+            channel.pipeline.fireUserInboundEventTriggered(RedisChannelHandler.DeadlinePassed(error: error))
+        }
+        promise.futureResult.whenComplete { _ in deadline.cancel() }
         channel.writeAndFlush((command, promise)).whenFailure { promise.fail($0) }
         do {
             return try await promise.futureResult.get()

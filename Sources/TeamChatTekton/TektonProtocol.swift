@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOPosix
 import TeamChatEngine
@@ -70,8 +71,9 @@ public enum TektonTransport {
     /// A transport reaching Tekton specialists, one pool per endpoint.
     public static func make(
         _ wire: TektonProtocol = TektonProtocol(),
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "teamchat.tekton")
     ) -> PooledTransport {
-        PooledTransport(wire, eventLoopGroup: eventLoopGroup)
+        PooledTransport(wire, eventLoopGroup: eventLoopGroup, logger: logger)
     }
 }

@@ -4,6 +4,7 @@ import TeamChatEngine
 import TeamChatSession
 import TeamChatFleet
 import TeamChatRedis
+import TeamChatRESP
 import TeamChatTekton
 import TeamChatTestSupport
 import Testing
@@ -26,8 +27,8 @@ struct BusTests {
 
     /// Runs a bridge over `configurations` until `body` returns; the bridge's task is cancelled then (a clean stop).
     static func withBridge<Value: Sendable>(
-        _ url: RedisURL, id: String, _ configurations: [SimulatedSpecialistConfiguration],
-        _ body: @escaping @Sendable (BusBridge) async throws -> Value
+        _ url: RedisURL, id: String, _ configurations: [SimulatedSpecialistConfiguration], secret: String? = nil,
+        _ body: @escaping @Sendable (RunningBridge) async throws -> Value
     ) async throws -> Value {
         try await Fleet.withRunning(configurations) { fleet in
             let session = TeamSession(
@@ -35,14 +36,14 @@ struct BusTests {
                 transports: [TektonTransport.make(TektonProtocol())])
             return try await session.withRunning { session in
                 let bridge = BusBridge(
-                    url: url, session: session, team: fleet.specialists, bridgeID: id,
-                    heartbeat: .milliseconds(100), ttl: .milliseconds(500))
+                    url: url, session: session, team: fleet.specialists, signer: BusSigner(secret: secret),
+                    bridgeID: id, heartbeat: .milliseconds(100), ttl: .milliseconds(500))
                 return try await withThrowingTaskGroup(of: Value?.self) { group in
                     group.addTask {
                         await bridge.run()
                         return nil
                     }
-                    group.addTask { try await body(bridge) }
+                    group.addTask { try await body(RunningBridge(bridge: bridge, fleet: fleet)) }
                     var value: Value?
                     while let next = try await group.next() {
                         if let next {
@@ -59,11 +60,20 @@ struct BusTests {
 
     /// A client session on the bus.
     static func withClient<Value: Sendable>(
-        _ url: RedisURL, _ body: @escaping @Sendable (TeamSession) async throws -> Value
+        _ url: RedisURL, secret: String? = nil, _ body: @escaping @Sendable (TeamSession) async throws -> Value
     ) async throws -> Value {
-        let session = TeamSession(
-            configuration: .init(source: .bus(url.description), store: nil), transports: [BusTransport(url: url)])
-        return try await session.withRunning { session in try await body(session) }
+        try await withClient(url, transport: BusTransport(url: url, signer: BusSigner(secret: secret))) { session, _ in
+            try await body(session)
+        }
+    }
+
+    /// A client session on the bus, with its transport (for what it counted).
+    static func withClient<Value: Sendable>(
+        _ url: RedisURL, transport: BusTransport,
+        _ body: @escaping @Sendable (TeamSession, BusTransport) async throws -> Value
+    ) async throws -> Value {
+        let session = TeamSession(configuration: .init(source: .bus(url.description), store: nil), transports: [transport])
+        return try await session.withRunning { session in try await body(session, transport) }
     }
 
     /// Waits until the registry lists `count` specialists (bounded: a broken bridge fails the test, never hangs it).
@@ -93,7 +103,7 @@ struct BusTests {
                         for outcome in outcomes {
                             #expect(outcome.answer?.content == "\(outcome.specialistID): hello bus")
                         }
-                        #expect(first.exchangesAnswered == 3)
+                        #expect(first.bridge.exchangesAnswered == 3)
                     }
                 }
             }
@@ -127,11 +137,121 @@ struct BusTests {
         }
     }
 
+    @Test("with a team secret, forged and replayed messages are dropped and counted; only genuine answers count")
+    func forgery() async throws {
+        try await RedisServer.with { server in
+            let url = server.url(team: "forge")
+            let secret = "correct horse battery staple"
+            // Slow specialists: the forgeries reach the client before the genuine answers, so they are refused for
+            // what they are, not for arriving late.
+            try await Self.withBridge(url, id: "real", Self.fleetTeam("real", 2, latency: .milliseconds(300)), secret: secret) {
+                bridge in
+                let transport = BusTransport(url: url, signer: BusSigner(secret: secret))
+                try await Self.withClient(url, transport: transport) { client, transport in
+                    let roster = try await Self.waitForMembers(client, count: 2)
+                    // Someone who can reach the Redis server reads every request…
+                    let forger = try await RedisConnection.connect(to: url)
+                    try await forger.send(RESPCommand("PSUBSCRIBE", "teamchat:forge:requests:*"))
+                    let publisher = try await RedisConnection.connect(to: url)
+                    let forged = AsyncLatch<Void>()
+                    async let forging: Void = {
+                        for await push in forger.pushes {
+                            guard let parts = push.elements, parts.count == 4, parts[0].string == "pmessage",
+                                let channel = parts[2].string, case .bulkString(let payload?) = parts[3],
+                                let json = payload.split(separator: UInt8(ascii: ":"), maxSplits: 2).last,
+                                let request = BusRequest.decode(Array(json))
+                            else { continue }
+                            // …answers it first, unsigned and with a key of its own, on the reply channel it names…
+                            for id in request.to {
+                                let answer = SpecialistOutcome(
+                                    index: 0, specialistID: id, result: .success(.answer(ChatAnswer(content: "forged"))),
+                                    elapsed: .zero)
+                                let reply = BusReply.encode(.outcome(answer), round: request.round, channel: request.replyTo)
+                                for body in [reply, BusSigner(secret: "guessed").seal(reply)] {
+                                    _ = try? await publisher.send(
+                                        RESPCommand([Array("PUBLISH".utf8), Array(request.replyTo.utf8), body]))
+                                }
+                            }
+                            // …replays the genuine request, and sends one of its own.
+                            _ = try? await publisher.send(RESPCommand([Array("PUBLISH".utf8), Array(channel.utf8), payload]))
+                            var own = request
+                            own.round += "-mine"
+                            _ = try? await publisher.send(RESPCommand([Array("PUBLISH".utf8), Array(channel.utf8), own.json]))
+                            forged.resolve(())
+                            return
+                        }
+                    }()
+                    let (outcomes, summary) = await client.engine.collect(.chat("real?"), to: roster)
+                    _ = await forged.value(within: .seconds(10))
+                    await forger.close()
+                    await forging
+                    await publisher.close()
+                    #expect(summary.replied == 2)
+                    #expect(outcomes.compactMap { $0.answer?.content }.sorted() == ["real-1: real?", "real-2: real?"])
+                    // Two forgeries per specialist, each refused for its code.
+                    #expect(transport.rejectedMessages == 4)
+                    // The replay and the unsigned request.
+                    #expect(await eventually { bridge.bridge.rejectedRequests == 2 })
+                    #expect(bridge.bridge.exchangesAnswered == 2)
+                }
+            }
+        }
+    }
+
+    @Test("redis-server stopped (SIGSTOP) while a round waits: the round ends by its deadline, not when Redis comes back")
+    func stalledServer() async throws {
+        try await RedisServer.with { server in
+            let url = server.url(team: "stalled")
+            try await Self.withBridge(url, id: "s", Self.fleetTeam("s", 2, latency: .milliseconds(300))) { bridge in
+                try await Self.withClient(url) { client in
+                    let roster = try await Self.waitForMembers(client, count: 2)
+                    let options = RoundOptions(timeout: .seconds(1), connectTimeout: .milliseconds(200))
+                    // Stopped once the request is out and the specialists think: no answer can be published.
+                    async let round = client.engine.collect(.chat("anyone?"), to: roster, options: options)
+                    let asked = await eventually(within: .seconds(10)) {
+                        bridge.fleet.counters.totalRequests(type: "chat") == 2
+                    }
+                    #expect(asked)
+                    server.signal(SIGSTOP)
+                    defer { server.signal(SIGCONT) }
+                    let (outcomes, summary) = await round
+                    #expect(summary.replied == 0)
+                    #expect(outcomes.allSatisfy { $0.error != nil })
+                    // The round's budget is 1.2 s: it ends then (the engine's own timer), plus a little slack.
+                    #expect(summary.elapsed <= options.effectiveDeadline + .milliseconds(50), "\(summary.elapsed)")
+                }
+            }
+        }
+    }
+
+    @Test("redis-server stopped before a round, or killed: the round ends by its deadline all the same")
+    func stoppedAndKilledServer() async throws {
+        try await RedisServer.with { server in
+            let url = server.url(team: "gone")
+            try await Self.withBridge(url, id: "g", Self.fleetTeam("g", 2)) { _ in
+                try await Self.withClient(url) { client in
+                    let roster = try await Self.waitForMembers(client, count: 2)
+                    let options = RoundOptions(timeout: .seconds(1), connectTimeout: .milliseconds(200))
+                    server.signal(SIGSTOP)
+                    let stopped = await client.engine.collect(.chat("anyone?"), to: roster, options: options).summary
+                    server.signal(SIGCONT)
+                    #expect(stopped.replied == 0)
+                    #expect(stopped.elapsed <= options.effectiveDeadline + .milliseconds(50), "\(stopped.elapsed)")
+                    await server.kill()
+                    let killed = await client.engine.collect(.chat("anyone?"), to: roster, options: options).summary
+                    #expect(killed.replied == 0)
+                    #expect(killed.failed == 2)
+                    #expect(killed.elapsed <= options.effectiveDeadline + .milliseconds(50), "\(killed.elapsed)")
+                }
+            }
+        }
+    }
+
     @Test("many concurrent rounds from two clients: every reply reaches its own round, never another's")
     func noCrossTalk() async throws {
         try await RedisServer.with { server in
             let url = server.url(team: "green")
-            try await Self.withBridge(url, id: "b", Self.fleetTeam("b", 3, latency: .milliseconds(2))) { _ in
+            try await Self.withBridge(url, id: "b", Self.fleetTeam("b", 3, latency: .milliseconds(2))) { bridge in
                 try await withThrowingTaskGroup(of: Int.self) { clients in
                     for client in 0..<2 {
                         clients.addTask {
@@ -152,6 +272,8 @@ struct BusTests {
                     }
                     let correct = try await clients.reduce(0, +)
                     #expect(correct == 2 * 20 * 3)
+                    // A round may reach the bridge in parts: none of them is taken for a replay.
+                    #expect(bridge.bridge.rejectedRequests == 0)
                 }
             }
         }
@@ -187,22 +309,25 @@ struct BusTests {
         try await RedisServer.with { server in
             let url = server.url(team: "violet")
             let poster = try await RedisConnection.connect(to: url)
+            let unsigned = BusSigner(secret: nil)
             let round = try await BusMailbox.post(
                 on: poster, team: url.team, message: "while you were out", expected: ["late-1", "late-2"],
-                timeout: .seconds(2), ttl: .seconds(60))
-            let before = try #require(try await BusMailbox.collect(on: poster, team: url.team, round: round))
+                timeout: .seconds(2), ttl: .seconds(60), signer: unsigned)
+            let before = try #require(
+                try await BusMailbox.collect(on: poster, team: url.team, round: round, signer: unsigned))
             #expect(before.outcomes.isEmpty && before.missing == ["late-1", "late-2"])
-            #expect(try await BusMailbox.collect(on: poster, team: url.team, round: "no-such-round") == nil)
+            #expect(try await BusMailbox.collect(on: poster, team: url.team, round: "no-such-round", signer: unsigned) == nil)
             await poster.close()
             // The bridge comes up after the post, and answers it.
             try await Self.withBridge(url, id: "late", Self.fleetTeam("late", 2)) { bridge in
                 let collector = try await RedisConnection.connect(to: url)
                 let after = try #require(
-                    try await BusMailbox.collect(on: collector, team: url.team, round: round, wait: .seconds(10)))
+                    try await BusMailbox.collect(
+                        on: collector, team: url.team, round: round, wait: .seconds(10), signer: unsigned))
                 #expect(after.missing.isEmpty)
                 #expect(after.outcomes.map { $0.answer?.content } == ["late-1: while you were out", "late-2: while you were out"])
                 await collector.close()
-                #expect(bridge.exchangesAnswered == 2)
+                #expect(bridge.bridge.exchangesAnswered == 2)
             }
         }
     }
@@ -248,9 +373,12 @@ struct BusMessageTests {
         #expect(presence?.bridge == "b" && presence?.host == "")
         #expect(presence?.members.map(\.id) == ["x"])
         #expect(BusPresence.decode(Array(#"{"specialists":[]}"#.utf8)) == nil)
-        let request = BusRequest.decode(Array(#"{"bus_round":"r","reply_to":"c","kind":"ping","timeout_ms":500}"#.utf8))
+        let request = BusRequest.decode(
+            Array(#"{"bus_round":"r","reply_to":"c","kind":"ping","timeout_ms":500,"sent_ms":1}"#.utf8))
         #expect(request?.to == [] && request?.request == .ping && request?.timeout == .milliseconds(500))
-        #expect(BusRequest.decode(Array(#"{"bus_round":"r","reply_to":"c","to":5,"kind":"ping","timeout_ms":1}"#.utf8)) == nil)
+        #expect(BusRequest.decode(Array(#"{"bus_round":"r","reply_to":"c","to":5,"kind":"ping","timeout_ms":1,"sent_ms":1}"#.utf8)) == nil)
+        // No send time: not a request this version answers.
+        #expect(BusRequest.decode(Array(#"{"bus_round":"r","reply_to":"c","kind":"ping","timeout_ms":500}"#.utf8)) == nil)
         #expect(BusRequest.decode(Array("not json".utf8)) == nil)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TeamChatFleet
+import TeamChatSession
 import TeamChatTestSupport
 import Testing
 
@@ -55,6 +56,53 @@ struct BusCommandTests {
                 let gone = try await BinaryRunner.run(["send", "--bus", bus, "--cache", cache, "--direct", "--timeout", "5s", "anyone?"])
                 #expect(gone.status == 69)
                 #expect(gone.stdout.components(separatedBy: "no bridge on").count - 1 == 3)
+            }
+        }
+    }
+
+    @Test("a bridge killed with SIGKILL: its specialists fail at once as no_responders, long before its presence expires")
+    func killedBridge() async throws {
+        try await RedisServer.with { server in
+            let team = SimulatedSpecialistConfiguration.team(count: 4)
+            try await Fleet.withRunning(team) { fleet in
+                let bus = "redis+unix://\(server.socket)?team=killed"
+                let halves = [Array(fleet.specialists.prefix(2)), Array(fleet.specialists.suffix(2))]
+                var bridges: [ChildProcess] = []
+                var files: [URL] = []
+                defer {
+                    for bridge in bridges { bridge.signal(SIGKILL) }
+                    for file in files { try? FileManager.default.removeItem(at: file) }
+                }
+                for half in halves {
+                    let roster = FileManager.default.temporaryDirectory.appendingPathComponent("tc-half-\(UUID()).json")
+                    try RosterFile.encode(half).write(to: roster)
+                    let (bridge, cache) = try BinaryRunner.launch(
+                        ["bridge", "--bus", bus, "--roster", roster.path, "--no-cache"], output: .discarded, error: .discarded)
+                    bridges.append(bridge)
+                    files += [roster, cache]
+                }
+                let cache = FileManager.default.temporaryDirectory.appendingPathComponent("tc-killed-\(UUID()).json")
+                files.append(cache)
+                let listed = try await eventually(within: .seconds(20)) {
+                    let discover = try await BinaryRunner.run(["discover", "--bus", bus, "--cache", cache.path, "--json"])
+                    return try discover.jsonObjects().filter { $0["type"] as? String == "specialist" }.count == 4
+                }
+                try #require(listed)
+                // The second bridge dies without a word: its presence stays in the registry for its TTL (3 s).
+                bridges[1].signal(SIGKILL)
+                #expect(await bridges[1].exits())
+                let send = try await BinaryRunner.run(
+                    ["send", "--bus", bus, "--cache", cache.path, "--direct", "--json", "--timeout", "5s", "still there?"])
+                #expect(send.status == 75)
+                let replies = try send.jsonObjects().filter { $0["type"] as? String == "reply" }
+                let dead = Set(halves[1].map(\.id))
+                for reply in replies where dead.contains(reply["specialist_id"] as? String ?? "") {
+                    #expect(reply["error_kind"] as? String == "no_responders")
+                    #expect((reply["error"] as? String)?.contains("is gone") == true, "\(reply)")
+                    // At once: not the 5 s timeout, not the 3 s the presence lingers.
+                    #expect((reply["elapsed_ms"] as? Double ?? .infinity) < 100, "\(reply)")
+                }
+                #expect(replies.filter { ($0["content"] as? String)?.hasSuffix(": still there?") == true }.count == 2)
             }
         }
     }

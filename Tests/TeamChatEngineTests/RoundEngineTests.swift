@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import NIOPosix
 import TeamChatEngine
 import TeamChatTestSupport
 import Testing
@@ -93,6 +94,25 @@ struct RoundEngineTests {
         #expect(first.flatMap { if case .outcome(let outcome) = $0 { outcome.error?.message } else { nil } } == "timeout after 2.0s")
         lease.complete(token, .failure(.cancelled()))
         #expect(lease.releases == [false])
+    }
+
+    @Test(
+        "a round started off any event loop ends by its deadline even when no transport ever reports",
+        .timeLimit(.minutes(1))
+    )
+    func deadlineWithoutReports() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        // Nothing is ever granted, failed or reported: a stalled bus, a server that stopped.
+        let transport = MockTransport()
+        let engine = RoundEngine(transports: [transport], eventLoopGroup: group)
+        let options = RoundOptions(timeout: .milliseconds(100), connectTimeout: .milliseconds(50))
+        // Collected from this task, off the engine's loop: the round's timer must be armed all the same (it once
+        // waited for a transport's first report on a loop, and a silent transport held the round for good).
+        let (outcomes, summary) = await engine.collect(.chat("hi"), to: specialists, options: options)
+        #expect(outcomes.map(\.error?.kind) == [.timeout, .timeout])
+        #expect(summary.replied == 0)
+        #expect(Set(transport.cancelledLeases) == Set(transport.pending.map(\.token)))
+        #expect(transport.cancelledLeases.count == 2)
     }
 
     @Test("concurrent rounds share the breakers: exactly one half-open trial goes through")

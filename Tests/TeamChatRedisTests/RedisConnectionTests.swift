@@ -67,9 +67,41 @@ struct RedisConnectionTests {
                 Issue.record("a wrong password connected")
             } catch let error as RedisError {
                 #expect(error.isConnectionLost)
+                #expect(error.isAuthenticationFailure)
                 #expect(error.description.contains("WRONGPASS"))
                 #expect(!error.description.contains("wrong\""))
             }
+        }
+    }
+
+    @Test("a server that stops answering (SIGSTOP) fails the command at its deadline and every one behind it; the connection is closed")
+    func serverStalls() async throws {
+        try await RedisServer.with { server in
+            let connection = try await RedisConnection.connect(to: server.url())
+            #expect(try await connection.send(RESPCommand("PING")) == .simpleString("PONG"))
+            server.signal(SIGSTOP)
+            defer { server.signal(SIGCONT) }
+            let started = ContinuousClock.now
+            func outcome(_ timeout: Duration) async -> Result<RESPValue, any Error> {
+                do { return .success(try await connection.send(RESPCommand("PING"), timeout: timeout)) } catch {
+                    return .failure(error)
+                }
+            }
+            async let first = outcome(.milliseconds(200))
+            async let second = outcome(.seconds(30))
+            let (one, two) = await (first, second)
+            let elapsed = started.duration(to: .now)
+            for outcome in [one, two] {
+                guard case .failure(let error as RedisError) = outcome else {
+                    Issue.record("a stalled server answered: \(outcome)")
+                    continue
+                }
+                #expect(error.isTimeout, "\(error)")
+            }
+            // Ended by the first command's deadline (not the second's, not the server's return): a bound for a
+            // broken fix, far above the 200 ms it takes.
+            #expect(elapsed < .seconds(10))
+            #expect(!connection.isActive)
         }
     }
 

@@ -15,10 +15,6 @@ final class RoundRunner: ExchangeObserver, Sendable {
     private struct State {
         var machine: Machine
         var timer: NIOScheduledCallback?
-        /// A timer asked for off any event loop (at the start, from the consuming task): armed by the first event
-        /// handled on a loop, so that arming it never wakes a loop of its own. Transports answer every lease
-        /// request by its deadline, which is never later than the round's, so an event always comes in time.
-        var deferredTimer: UptimeClock.Instant?
         /// Events not yet handed to the consumer.
         var pending: [RoundEvent] = []
         var flushScheduled = false
@@ -39,7 +35,8 @@ final class RoundRunner: ExchangeObserver, Sendable {
     private let movesBreaker: Bool
     private let output: RoundOutput
     /// Where the round starts and "now" comes from; the timer runs on whichever loop arms it (so that arming it never
-    /// wakes another thread), this one when none does.
+    /// wakes another thread), on this one when it is armed off any loop. The timer is armed whatever the transports
+    /// do: the round ends by its deadline even when no transport ever reports (a stalled bus, a stopped server).
     private let eventLoop: any EventLoop
     private let state: NIOLockedValueBox<State>
 
@@ -132,12 +129,8 @@ final class RoundRunner: ExchangeObserver, Sendable {
     /// (or replaces it).
     private func handle(_ event: (inout Machine, UptimeClock.Instant, inout [Machine.Action]) -> Void) {
         let now = UptimeClock.Instant(eventLoop.now)
-        let currentLoop = eventLoop.inEventLoop ? eventLoop : MultiThreadedEventLoopGroup.currentEventLoop
+        let timerLoop = eventLoop.inEventLoop ? eventLoop : MultiThreadedEventLoopGroup.currentEventLoop ?? eventLoop
         var (actions, flush) = state.withLockedValue { state -> ([Machine.Action], Bool) in
-            if let at = state.deferredTimer, let loop = currentLoop {
-                state.deferredTimer = nil
-                state.timer = try? loop.scheduleCallback(at: at.deadline, handler: self)
-            }
             // The buffer the last handler left, taken out of the state so that it is this handler's alone (one that
             // runs meanwhile, nested in `perform` or on another thread, finds none and makes its own).
             var actions = state.spareActions
@@ -153,15 +146,10 @@ final class RoundRunner: ExchangeObserver, Sendable {
                     if let health, case .outcome(let outcome) = event { record(outcome, in: health) }
                     state.pending.append(event)
                 case .scheduleTimer(let at):
-                    // Cancelling a callback never wakes its loop; arming one on the current loop never does either.
+                    // Cancelling a callback never wakes its loop; arming one on the current loop never does either
+                    // (off any loop, arming it wakes the round's loop once).
                     state.timer?.cancel()
-                    state.timer = nil
-                    state.deferredTimer = nil
-                    if let loop = currentLoop {
-                        state.timer = try? loop.scheduleCallback(at: at.deadline, handler: self)
-                    } else {
-                        state.deferredTimer = at
-                    }
+                    state.timer = try? timerLoop.scheduleCallback(at: at.deadline, handler: self)
                 case .finish:
                     finished = true
                 default:
@@ -172,7 +160,6 @@ final class RoundRunner: ExchangeObserver, Sendable {
             if finished {
                 state.timer?.cancel()
                 state.timer = nil
-                state.deferredTimer = nil
                 // Taken out of `pending` under the lock, so a flush still scheduled finds nothing to overtake it.
                 state.last = state.pending
                 state.pending.removeAll()

@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 
 /// Every specialist's health and circuit breaker, in memory, shared by all the rounds of a session.
@@ -15,18 +16,22 @@ public final class HealthBook: Sendable {
     private let entries: NIOLockedValueBox<[String: Entry]>
     private let clock: any WallClock
     private let jitter: @Sendable () -> Double
+    private let logger: Logger
 
     /// - Parameters:
     ///   - health: what the cache knows, by specialist id.
     ///   - jitter: the factor applied to open periods (0.8…1.2 in production).
+    ///   - logger: hears every breaker that opens (warning) and closes again (info).
     public init(
         health: [String: SpecialistHealth] = [:],
         clock: any WallClock = SystemWallClock(),
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8...1.2) }
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8...1.2) },
+        logger: Logger = Logger(label: "teamchat.health")
     ) {
         self.entries = NIOLockedValueBox(health.mapValues { Entry(baseline: $0, current: $0) })
         self.clock = clock
         self.jitter = jitter
+        self.logger = logger
     }
 
     /// Decides, for each of `ids` at once, whether its breaker lets a request through now. When every one would be
@@ -63,11 +68,26 @@ public final class HealthBook: Sendable {
     public func record(_ outcome: SpecialistOutcome, trial: Bool = false, movesBreaker: Bool = true) {
         let now = clock.now
         let factor = jitter()
-        entries.withLockedValue { entries in
+        let (before, after) = entries.withLockedValue { entries in
             var entry = entries[outcome.specialistID] ?? Entry(baseline: SpecialistHealth(), current: SpecialistHealth())
+            let before = entry.current.breaker.state
             entry.current.record(outcome, now: now, jitter: factor, movesBreaker: movesBreaker)
             if trial, outcome.error?.kind == .cancelled { entry.current.breaker.abandonTrial(now: now) }
             entries[outcome.specialistID] = entry
+            return (before, entry.current.breaker.state)
+        }
+        switch (before, after) {
+        case (.open, .open), (.closed, .closed), (.halfOpen, .halfOpen), (_, .halfOpen):
+            break
+        case (_, .open(let until)):
+            logger.warning(
+                "circuit opened",
+                metadata: [
+                    "specialist": "\(outcome.specialistID)", "kind": "\(outcome.error?.kind.rawValue ?? "-")",
+                    "for_s": "\(now.duration(to: until).secondsText)",
+                ])
+        case (_, .closed):
+            logger.info("circuit closed", metadata: ["specialist": "\(outcome.specialistID)"])
         }
     }
 

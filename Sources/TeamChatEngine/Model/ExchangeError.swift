@@ -62,6 +62,8 @@ extension ExchangeError {
             case tls
             case noResponders = "no_responders"
             case localResource = "local_resource"
+            case authentication = "auth"
+            case truncated
         }
 
         private let base: Base
@@ -117,6 +119,13 @@ extension ExchangeError {
         public static let noResponders = Kind(.noResponders)
         /// Our own limits (out of file descriptors, memory): never the specialist's fault.
         public static let localResource = Kind(.localResource)
+        /// We were refused for who we are: HTTP 401 or 403 (a missing or wrong API key), a bus that refused our
+        /// password. Nothing will change until the configuration does, so it never moves a breaker.
+        public static let authentication = Kind(.authentication)
+        /// The answer started and stopped before it was complete: a stream that ended without saying it was done
+        /// (llama.cpp's server ends an interrupted request with `[DONE]` and no `finish_reason`). The partial answer
+        /// travels with the failure.
+        public static let truncated = Kind(.truncated)
 
         /// Whether this outcome says something is wrong with the specialist or the path to it, so that it counts
         /// towards opening its circuit breaker. An error answer, a skip, our own cancellation, our own resource
@@ -124,9 +133,9 @@ extension ExchangeError {
         public var isLocalFailure: Bool {
             switch base {
             case .connectTimeout, .refused, .reset, .closed, .timeout, .protocolError, .tooLarge, .httpStatus,
-                .resolve, .tls, .noResponders:
+                .resolve, .tls, .noResponders, .truncated:
                 true
-            case .specialistError, .breakerOpen, .cancelled, .rateLimited, .localResource:
+            case .specialistError, .breakerOpen, .cancelled, .rateLimited, .localResource, .authentication:
                 false
             }
         }
@@ -135,7 +144,8 @@ extension ExchangeError {
         /// is of this kind reached nobody (exit status 69).
         public var isUnreachable: Bool {
             switch base {
-            case .connectTimeout, .refused, .resolve, .tls, .noResponders, .localResource, .breakerOpen: true
+            case .connectTimeout, .refused, .resolve, .tls, .noResponders, .localResource, .breakerOpen, .authentication:
+                true
             default: false
             }
         }

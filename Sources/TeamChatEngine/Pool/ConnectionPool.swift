@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -31,6 +32,7 @@ public final class ConnectionPool: Sendable {
 
     public let eventLoop: any EventLoop
     private let connect: Connect
+    private let logger: Logger
     private let state: NIOLockedValueBox<State>
 
     private struct Waiter {
@@ -59,9 +61,14 @@ public final class ConnectionPool: Sendable {
         var opening: [(id: Machine.ConnectionID, timeout: Duration)] = []
     }
 
-    public init(configuration: ConnectionPoolConfiguration, eventLoop: any EventLoop, connect: @escaping Connect) {
+    /// - Parameter logger: hears connections opened, failed and closed (at debug level).
+    public init(
+        configuration: ConnectionPoolConfiguration, eventLoop: any EventLoop,
+        logger: Logger = Logger(label: "teamchat.pool"), connect: @escaping Connect
+    ) {
         self.eventLoop = eventLoop
         self.connect = connect
+        self.logger = logger
         self.state = NIOLockedValueBox(State(machine: Machine(configuration: configuration, clock: UptimeClock())))
     }
 
@@ -259,6 +266,9 @@ public final class ConnectionPool: Sendable {
         connect(eventLoop, timeout, events).whenComplete { result in
             switch result {
             case .success(let connection):
+                self.logger.debug(
+                    "connection opened",
+                    metadata: ["connection": "\(connectionID)", "connect_ms": "\(connection.connectDuration.milliseconds)"])
                 var prewarm: EventLoopPromise<Result<Duration, ExchangeError>>?
                 self.run(opened: connectionID) { state in
                     state.connections[connectionID] = connection
@@ -269,6 +279,7 @@ public final class ConnectionPool: Sendable {
                 prewarm?.succeed(.success(connection.connectDuration))
             case .failure(let error):
                 let error = error as? ExchangeError ?? ExchangeError(connectError: error, connectTimeout: timeout)
+                self.logger.debug("connect failed", metadata: ["kind": "\(error.kind)", "error": "\(error.message)"])
                 let prewarm = self.state.withLockedValue { $0.prewarms.removeValue(forKey: connectionID) }
                 prewarm?.succeed(.failure(error))
                 self.run { $0.machine.connectionFailed(connectionID, error: error) }
@@ -281,6 +292,7 @@ public final class ConnectionPool: Sendable {
         case .unsolicitedBytes:
             run { $0.machine.connectionReceivedUnsolicitedBytes(connectionID) }
         case .closed:
+            logger.debug("connection closed", metadata: ["connection": "\(connectionID)"])
             run { state in
                 state.connections[connectionID] = nil
                 return state.machine.connectionClosed(connectionID)

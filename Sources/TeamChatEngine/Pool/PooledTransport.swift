@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -11,11 +12,17 @@ public final class PooledTransport: SpecialistTransport {
 
     private let wire: any PooledProtocol
     private let group: any EventLoopGroup
+    private let logger: Logger
     private let state = NIOLockedValueBox<(pools: [PoolKey: Pool], isShutDown: Bool)>(([:], false))
 
-    public init(_ wire: any PooledProtocol, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    /// - Parameter logger: hears each pool's connections opened, failed and closed (at debug level).
+    public init(
+        _ wire: any PooledProtocol, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "teamchat.pool")
+    ) {
         self.wire = wire
         self.group = eventLoopGroup
+        self.logger = logger
     }
 
     public var kind: TransportKind { wire.kind }
@@ -126,7 +133,11 @@ public final class PooledTransport: SpecialistTransport {
             if let pool = state.pools[key] { return pool }
             guard !state.isShutDown else { return nil }
             let wire = self.wire
-            let pool = Pool(configuration: wire.poolConfiguration(for: specialist), eventLoop: group.next()) {
+            var logger = self.logger
+            logger[metadataKey: "endpoint"] = "\(key)"
+            let pool = Pool(
+                configuration: wire.poolConfiguration(for: specialist), eventLoop: group.next(), logger: logger
+            ) {
                 eventLoop, timeout, events in
                 wire.connect(to: specialist, on: eventLoop, timeout: timeout, events: events)
             }

@@ -12,8 +12,8 @@ public protocol SpecialistTransport: Sendable {
 
     /// Asks for a lease per request; each is answered exactly once through `observer`
     /// (``ExchangeObserver/leaseSucceeded(_:lease:)`` or ``ExchangeObserver/leaseFailed(_:error:)``), possibly
-    /// before this returns, and at the latest at its deadline (the engine relies on it: its timer is armed by the
-    /// first report).
+    /// before this returns. The engine's deadlines do not depend on it: a request still unanswered at the round's
+    /// deadline is withdrawn (``cancelLease(_:for:)``) and its specialist fails as timed out.
     func lease(_ requests: [LeaseRequest], observer: any ExchangeObserver)
 
     /// Withdraws a lease request that may still be waiting. If it was already granted, the grant still reaches the

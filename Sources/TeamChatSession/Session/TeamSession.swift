@@ -1,6 +1,8 @@
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 import TeamChatEngine
 
 /// One team, and everything needed to talk to it: what every front end (`send`, the prompt, `warm`, `stats`,
@@ -12,7 +14,7 @@ import TeamChatEngine
 /// breaker in memory (``health``), and persists what it learned to the cache, merged with whatever other processes
 /// wrote meanwhile. Background work (the refresh of a stale roster, periodic persistence) belongs to ``run()``;
 /// ``withRunning(_:)`` runs a session for the length of a command and shuts it down, waiting for what it started.
-public final class TeamSession: Sendable {
+public final class TeamSession: Service, Sendable {
     /// How a session is set up.
     public struct Configuration: Sendable {
         /// The roster source; `nil` means the source used last, else the Tekton preset.
@@ -30,6 +32,9 @@ public final class TeamSession: Sendable {
         /// Only look at the cache: never move an unusable file aside, never write (`stats`, completion).
         public var readOnly: Bool
         public var clock: any WallClock
+        /// Hears discoveries, refreshes and breaker transitions; silent unless the process configured logging (the
+        /// CLI sends it nowhere; `serve` and `bridge` to standard error at `--log-level`).
+        public var logger: Logger
 
         public init(
             source: RosterSource?,
@@ -39,7 +44,8 @@ public final class TeamSession: Sendable {
             environment: [String: String] = [:],
             persistInterval: Duration? = nil,
             readOnly: Bool = false,
-            clock: any WallClock = SystemWallClock()
+            clock: any WallClock = SystemWallClock(),
+            logger: Logger = Logger(label: "teamchat.session")
         ) {
             self.source = source
             self.store = store
@@ -49,6 +55,7 @@ public final class TeamSession: Sendable {
             self.persistInterval = persistInterval
             self.readOnly = readOnly
             self.clock = clock
+            self.logger = logger
         }
     }
 
@@ -120,7 +127,7 @@ public final class TeamSession: Sendable {
             (source, sourceChoice) = (.tekton, .preset)
         }
         let team = cache?.team(source.description)
-        health = HealthBook(health: team?.health ?? [:], clock: configuration.clock)
+        health = HealthBook(health: team?.health ?? [:], clock: configuration.clock, logger: configuration.logger)
         state = NIOLockedValueBox(State(team: team))
     }
 
@@ -145,8 +152,17 @@ public final class TeamSession: Sendable {
     }
 
     /// Does the session's background work (refreshing a stale roster; persisting health every
-    /// ``Configuration/persistInterval``) until ``stop()``; returns once the work in hand is done.
+    /// ``Configuration/persistInterval``) until ``stop()`` (or, in a service group, its graceful shutdown); returns
+    /// once the work in hand is done. ``close()`` follows.
     public func run() async {
+        await withGracefulShutdownHandler {
+            await runBackgroundWork()
+        } onGracefulShutdown: {
+            self.stop()
+        }
+    }
+
+    private func runBackgroundWork() async {
         await withTaskGroup(of: Void.self) { group in
             for transport in engine.transports.values {
                 guard let running = transport.running else { continue }
@@ -321,9 +337,16 @@ public final class TeamSession: Sendable {
                 nil
             }
         store(roster, complete: incomplete == nil)
+        let elapsed = started.duration(to: .now)
+        configuration.logger.info(
+            "team discovered",
+            metadata: [
+                "source": "\(source)", "candidates": "\(candidates.count)", "alive": "\(roster.count)",
+                "elapsed_ms": "\(elapsed.milliseconds)", "incomplete": "\(incomplete ?? "no")",
+            ])
         return DiscoveryReport(
             probes: probes, roster: roster, complete: incomplete == nil, incompleteBecause: incomplete,
-            elapsed: started.duration(to: .now))
+            elapsed: elapsed)
     }
 
     // MARK: Rounds

@@ -41,7 +41,9 @@ struct Collect: AsyncParsableCommand {
         do {
             let connection = try await RedisConnection.connect(to: url)
             do {
-                collected = try await BusMailbox.collect(on: connection, team: url.team, round: round, wait: wait.duration)
+                collected = try await BusMailbox.collect(
+                    on: connection, team: url.team, round: round, wait: wait.duration,
+                    signer: BusCredentials.signer(environment: discovery.environment, bus: url))
             } catch {
                 await connection.close()
                 throw error

@@ -268,7 +268,8 @@ struct Send: AsyncParsableCommand {
             do {
                 round = try await BusMailbox.post(
                     on: connection, team: url.team, message: text, expected: team.map(\.id),
-                    timeout: budgets.timeout.duration, ttl: discovery.ttl.duration)
+                    timeout: budgets.timeout.duration, ttl: discovery.ttl.duration,
+                    signer: BusCredentials.signer(environment: discovery.environment, bus: url))
             } catch {
                 await connection.close()
                 throw fail(ExitStatus.unavailable, "\(error)")
@@ -283,7 +284,11 @@ struct Send: AsyncParsableCommand {
             line.write()
         } else {
             Console.out(round)
-            Console.err("teamchat: posted for \(expected.count) specialists; gather the answers with: teamchat collect \(round) --bus \(url)")
+            // Runnable as printed: the URL has no password, which comes from the environment.
+            let password = url.password == nil ? "" : " (with \(BusCredentials.passwordVariable) set)"
+            Console.err(
+                "teamchat: posted for \(expected.count) specialists; gather the answers with: teamchat collect "
+                    + "\(round) --bus \(url)\(password)")
         }
     }
 

@@ -87,13 +87,7 @@ struct Serve: AsyncParsableCommand, ServerCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let logger = Logger(label: "teamchat.serve")
+        let logger = ServerLogging.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info, label: "teamchat.serve")
         let address = HostPort(parsing: listen)!
         let control: ControlSocket?
         if !noControlSocket, let path = controlSocket ?? ControlSocket.defaultPath(environment: discovery.environment) {
@@ -107,7 +101,7 @@ struct Serve: AsyncParsableCommand, ServerCommand {
         }
         let session = try discovery.makeSession(
             probe: budgets.options, connectionsPerSpecialist: connections, persistInterval: persistInterval.duration,
-            warn: { logger.warning("\($0)") })
+            logger: logger, warn: { logger.warning("\($0)") })
         var defaults = budgets.options
         defaults.maximumReplyBytes = discovery.maxReply.bytes
         let gateway = Gateway(
@@ -116,28 +110,30 @@ struct Serve: AsyncParsableCommand, ServerCommand {
                 host: address.host, port: address.port, controlSocket: control, token: resolvedToken,
                 maximumConnections: maxConnections, requestTimeout: requestTimeout.duration, roundDefaults: defaults),
             logger: logger)
-        let outcome: Result<Void, any Error> = await session.withRunning { _ in
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    // Tell whoever started us where we listen (port 0 picks one): one line on standard output.
-                    guard let addresses = try? await gateway.addresses(), let tcp = addresses.first else { return }
-                    Console.out("teamchat serve: listening on http://\(HostPort.describe(tcp))"
-                        + (control.map { " and \($0.path)" } ?? ""))
-                }
-                let result: Result<Void, any Error>
-                do {
-                    let services = ServiceGroup(configuration: .init(
-                        services: [.init(service: gateway)], gracefulShutdownSignals: [.sigterm, .sigint],
-                        logger: logger))
-                    try await services.run()
-                    result = .success(())
-                } catch {
-                    result = .failure(error)
-                }
-                await group.waitForAll()
-                return result
+        // The session and the gateway in one service group: a signal drains the gateway first (it stops accepting
+        // and lets the rounds in flight finish), then stops the session; then the session's connections close and
+        // its health is written.
+        let outcome: Result<Void, any Error> = await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // Tell whoever started us where we listen (port 0 picks one): one line on standard output.
+                guard let addresses = try? await gateway.addresses(), let tcp = addresses.first else { return }
+                Console.out("teamchat serve: listening on http://\(HostPort.describe(tcp))"
+                    + (control.map { " and \($0.path)" } ?? ""))
             }
+            let result: Result<Void, any Error>
+            do {
+                let services = ServiceGroup(configuration: .init(
+                    services: [.init(service: session), .init(service: gateway)],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                try await services.run()
+                result = .success(())
+            } catch {
+                result = .failure(error)
+            }
+            await group.waitForAll()
+            return result
         }
+        await session.close()
         if case .failure(let error) = outcome {
             if let roster = error as? RosterError { throw fail(roster) }
             throw fail(ExitStatus.unavailable, "\(error)")

@@ -1,3 +1,4 @@
+import Logging
 import ArgumentParser
 import NIOConcurrencyHelpers
 import TeamChatBus
@@ -81,8 +82,18 @@ struct DiscoveryOptions: ParsableArguments {
     /// Set by `teamchat bridge`, for which `--bus` says where to publish the team, not where the team is.
     var busIsTarget = false
 
-    /// `--bus`, parsed (validated already).
-    var busURL: RedisURL? { bus.flatMap { try? RedisURL.parse($0).get() } }
+    /// `--bus`, parsed (validated already), with the password the environment gives a bus named without one.
+    var busURL: RedisURL? {
+        bus.flatMap { try? RedisURL.parse($0).get() }.map { BusCredentials.apply(to: $0, environment: environment) }
+    }
+
+    /// The bus transport for `url` (its password from the environment when it names none), signing as the
+    /// environment says.
+    func busTransport(_ url: RedisURL, logger: Logger) -> BusTransport {
+        let url = BusCredentials.apply(to: url, environment: environment)
+        BusCredentials.warnIfOnCommandLine(bus)
+        return BusTransport(url: url, signer: BusCredentials.signer(environment: environment, bus: url), logger: logger)
+    }
 
     /// The roster source these flags and the environment name, if any (roster files by absolute path, so that the
     /// same file from two directories is one source).
@@ -116,15 +127,16 @@ struct DiscoveryOptions: ParsableArguments {
     }
 
     /// The transports of a session configured by these flags: a team may mix them.
-    func transports(connectionsPerSpecialist: Int = 5) -> [any SpecialistTransport] {
+    func transports(connectionsPerSpecialist: Int = 5, logger: Logger = Logger(label: "teamchat")) -> [any SpecialistTransport] {
         let connections = max(1, connectionsPerSpecialist)
         let caFile = caFile ?? environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         var transports: [any SpecialistTransport] = [
             TektonTransport.make(
-                TektonProtocol(configuration: .init(maximumConnections: connections), maximumReplyBytes: maxReply.bytes)),
-            OpenAITransport(OpenAIProtocol(maximumConnections: connections, caFile: caFile)),
+                TektonProtocol(configuration: .init(maximumConnections: connections), maximumReplyBytes: maxReply.bytes),
+                logger: logger),
+            OpenAITransport(OpenAIProtocol(maximumConnections: connections, caFile: caFile), logger: logger),
         ]
-        if !busIsTarget, let busURL { transports.append(BusTransport(url: busURL)) }
+        if !busIsTarget, let busURL { transports.append(busTransport(busURL, logger: logger)) }
         return transports
     }
 
@@ -158,30 +170,31 @@ struct DiscoveryOptions: ParsableArguments {
     /// A session for the team these flags select.
     func makeSession(
         probe: RoundOptions, connectionsPerSpecialist: Int = 5, readOnly: Bool = false, persistInterval: Duration? = nil,
-        warn: @escaping @Sendable (String) -> Void = Warnings.warn
+        logger: Logger = Logger(label: "teamchat"), warn: @escaping @Sendable (String) -> Void = Warnings.warn
     ) throws -> TeamSession {
         try makeSession(
             source: source(environment: environment), probe: probe, connectionsPerSpecialist: connectionsPerSpecialist,
-            readOnly: readOnly, persistInterval: persistInterval, warn: warn)
+            readOnly: readOnly, persistInterval: persistInterval, logger: logger, warn: warn)
     }
 
     /// A session for `source`: what ``source(environment:)`` said of these flags, for a caller that asked already
     /// (`nil`: the team the cache remembers).
     func makeSession(
         source: RosterSource?, probe: RoundOptions, connectionsPerSpecialist: Int = 5, readOnly: Bool = false,
-        persistInterval: Duration? = nil, warn: @escaping @Sendable (String) -> Void = Warnings.warn
+        persistInterval: Duration? = nil, logger: Logger = Logger(label: "teamchat"),
+        warn: @escaping @Sendable (String) -> Void = Warnings.warn
     ) throws -> TeamSession {
         let environment = self.environment
         var probe = probe
         probe.maximumReplyBytes = maxReply.bytes
-        var transports = transports(connectionsPerSpecialist: connectionsPerSpecialist)
+        var transports = transports(connectionsPerSpecialist: connectionsPerSpecialist, logger: logger)
         // A bus remembered as the source used last, without --bus now: reached by its name (which has no password).
         if bus == nil, case .bus(let name)? = source, let url = try? RedisURL.parse(name).get() {
-            transports.append(BusTransport(url: url))
+            transports.append(busTransport(url, logger: logger))
         }
         // A roster file with {"bus": …} entries beside sockets and APIs: the bus they name (one per session).
         if bus == nil, case .file(let path)? = source, let url = Self.rosterBus(path) {
-            transports.append(BusTransport(url: url))
+            transports.append(busTransport(url, logger: logger))
         }
         return TeamSession(
             configuration: .init(
@@ -191,7 +204,8 @@ struct DiscoveryOptions: ParsableArguments {
                 probeOptions: probe,
                 environment: environment,
                 persistInterval: persistInterval,
-                readOnly: readOnly
+                readOnly: readOnly,
+                logger: logger
             ),
             transports: transports,
             warn: warn

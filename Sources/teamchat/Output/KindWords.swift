@@ -18,6 +18,8 @@ enum KindWords {
         case .tls: "\(n) TLS failure\(plural)"
         case .noResponders: "\(n) no responder\(plural)"
         case .localResource: "\(n) local limit\(plural)"
+        case .authentication: "\(n) refused our credentials"
+        case .truncated: "\(n) cut short"
         default: "\(n) \(kind.rawValue)"
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CMalloc
+import Logging
 import NIOCore
 
 #if canImport(Glibc)
@@ -19,8 +20,11 @@ enum ClientProcess {
     /// - One malloc arena: glibc gives each thread that allocates an arena of its own, and the cache read on one
     ///   thread and written on another then held two heaps. `send` to 1,000 specialists peaked near 34 MB; now 30.
     ///   MALLOC_ARENA_MAX, glibc's own setting, wins.
+    /// - Logs: nowhere. The engine, the pools and the bus log through swift-log, whose default would print them on
+    ///   standard output, among the answers; a client command's output says what happened itself.
     static func configure(for command: any ParsableCommand) {
         guard !(command is any ServerCommand) else { return }
+        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         if getenv("NIO_SINGLETON_GROUP_LOOP_COUNT") == nil {
             NIOSingletons.groupLoopCountSuggestion = 1
         }
