@@ -490,7 +490,7 @@ _teamchat_bridge() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --max-rounds --log-level)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -535,6 +535,12 @@ _teamchat_bridge() {
         return
         ;;
     '--deadline')
+        return
+        ;;
+    '--max-rounds')
+        return
+        ;;
+    '--log-level')
         return
         ;;
     esac
