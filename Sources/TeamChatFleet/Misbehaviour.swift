@@ -36,6 +36,12 @@ public enum Misbehaviour: String, CaseIterable, Sendable, Codable {
     case slam
     /// Answers nothing at all, not even pings.
     case mute
+    /// Tekton: answers `ping` with an `error` (it knows no pings); chats correctly.
+    case pingError = "ping-error"
+    /// Tekton: never answers `ping`; chats correctly.
+    case pingIgnored = "ping-ignored"
+    /// Tekton: answers every `ping` twice; chats correctly.
+    case pingTwice = "ping-twice"
     /// OpenAI: answers HTTP 500 with an error body.
     case http500 = "http-500"
     /// OpenAI: answers HTTP 429 with `Retry-After`.
@@ -55,7 +61,7 @@ public enum Misbehaviour: String, CaseIterable, Sendable, Codable {
     public static func supported(by wire: SimulatedProtocol) -> [Misbehaviour] {
         switch wire {
         case .tekton: return allCases.filter { !$0.isHTTPOnly }
-        case .openai: return allCases.filter { $0 != .foreignID }
+        case .openai: return allCases.filter { $0 != .foreignID && !$0.isTektonOnly }
         }
     }
 
@@ -64,6 +70,14 @@ public enum Misbehaviour: String, CaseIterable, Sendable, Codable {
     private var isHTTPOnly: Bool {
         switch self {
         case .http500, .http429, .noDone, .nullDeltas, .errorMidStream, .idleClose, .stall: true
+        default: false
+        }
+    }
+
+    /// Whether only a Tekton socket can act it out (HTTP has no pings).
+    private var isTektonOnly: Bool {
+        switch self {
+        case .pingError, .pingIgnored, .pingTwice: true
         default: false
         }
     }

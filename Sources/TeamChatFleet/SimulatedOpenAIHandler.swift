@@ -145,7 +145,8 @@ final class SimulatedOpenAIHandler: ChannelInboundHandler {
         case .endless:
             startStream(context: context)
             endless(context: context, index: 0)
-        case nil, .refuse, .greet, .mute, .slam, .foreignID, .idleClose, .noDone, .nullDeltas, .errorMidStream, .stall:
+        case nil, .refuse, .greet, .mute, .slam, .foreignID, .idleClose, .noDone, .nullDeltas, .errorMidStream, .stall,
+            .pingError, .pingIgnored, .pingTwice:
             if stream {
                 streamAnswer(content, context: context)
             } else if misbehaviour == .stall {

@@ -60,7 +60,14 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         if configuration.misbehaviour == .mute { return }
         switch request {
         case .ping:
-            reply(context: context, .pong(aiID: configuration.id))
+            switch configuration.misbehaviour {
+            case .pingError: reply(context: context, .error("unknown request type 'ping'"))
+            case .pingIgnored: return
+            case .pingTwice:
+                reply(context: context, .pong(aiID: configuration.id))
+                reply(context: context, .pong(aiID: configuration.id))
+            default: reply(context: context, .pong(aiID: configuration.id))
+            }
         case .health:
             reply(context: context, .health(status: "healthy"))
         case .info:
@@ -90,7 +97,8 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
         let content = "\(configuration.id): \(request.message)"
         let answer = WireReply.response(content: content, model: configuration.model, aiID: configuration.id)
         switch configuration.misbehaviour {
-        case nil, .refuse, .greet, .mute, .slam, .http500, .http429, .noDone, .nullDeltas, .errorMidStream, .idleClose, .stall:
+        case nil, .refuse, .greet, .mute, .slam, .http500, .http429, .noDone, .nullDeltas, .errorMidStream, .idleClose, .stall,
+            .pingError, .pingIgnored, .pingTwice:
             // HTTP's own misbehaviours mean nothing on a Tekton socket.
             if request.stream {
                 stream(context: context, content: content, requestID: request.requestID)

@@ -31,6 +31,9 @@ public final class OpenAIConnection: PooledConnection {
             return
         }
         let key = endpoint.apiKeyVariable.flatMap(secrets.key)
+        let secretHeaders = endpoint.secretHeaders.isEmpty ? [:] : endpoint.secretHeaders.compactMapValues(secrets.key)
+        let redactor =
+            key == nil && secretHeaders.isEmpty ? Redactor.none : Redactor(secrets: [key].compactMap { $0 } + secretHeaders.values)
         let ask: OpenAIConnectionHandler.Ask
         let head: HTTPRequestHead
         var body: [UInt8]?
@@ -40,29 +43,34 @@ public final class OpenAIConnection: PooledConnection {
             body = ChatCompletionCodec.body(chat, for: endpoint)
             head = Self.head(
                 .POST, endpoint.origin.path("/chat/completions"), endpoint: endpoint, key: key,
-                accept: chat.stream ? "text/event-stream" : "application/json", contentLength: body?.count)
+                secretHeaders: secretHeaders, accept: chat.stream ? "text/event-stream" : "application/json",
+                contentLength: body?.count)
         case .ping, .probe:
             ask = .probe(model: endpoint.model, ping: request.request == .ping)
-            head = Self.head(.GET, endpoint.origin.path("/models"), endpoint: endpoint, key: key, accept: "application/json")
+            head = Self.head(
+                .GET, endpoint.origin.path("/models"), endpoint: endpoint, key: key, secretHeaders: secretHeaders,
+                accept: "application/json")
         }
         let limit = request.limits.maximumReplyBytes
         let requestBody = body
         if channel.eventLoop.inEventLoop {
             handler.value.start(
-                head: head, body: body, ask: ask, maximumReplyBytes: limit, secret: key, token: token, observer: observer)
+                head: head, body: body, ask: ask, maximumReplyBytes: limit, redactor: redactor, token: token,
+                observer: observer)
         } else {
             channel.eventLoop.execute {
                 self.handler.value.start(
-                    head: head, body: requestBody, ask: ask, maximumReplyBytes: limit, secret: key, token: token,
+                    head: head, body: requestBody, ask: ask, maximumReplyBytes: limit, redactor: redactor, token: token,
                     observer: observer)
             }
         }
     }
 
-    /// A request head with the endpoint's headers; the key, when there is one, only ever goes here.
+    /// A request head with the endpoint's headers; the key and the secret headers' values, when there are any,
+    /// only ever go here.
     static func head(
-        _ method: HTTPMethod, _ path: String, endpoint: OpenAIEndpoint, key: String?, accept: String,
-        contentLength: Int? = nil
+        _ method: HTTPMethod, _ path: String, endpoint: OpenAIEndpoint, key: String?,
+        secretHeaders: [String: String] = [:], accept: String, contentLength: Int? = nil
     ) -> HTTPRequestHead {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: endpoint.origin.hostHeader)
@@ -74,6 +82,7 @@ public final class OpenAIConnection: PooledConnection {
         }
         if let key { headers.add(name: "Authorization", value: "Bearer \(key)") }
         for (name, value) in endpoint.headers.sorted(by: { $0.key < $1.key }) { headers.replaceOrAdd(name: name, value: value) }
+        for (name, value) in secretHeaders.sorted(by: { $0.key < $1.key }) { headers.replaceOrAdd(name: name, value: value) }
         return HTTPRequestHead(version: .http1_1, method: method, uri: path.isEmpty ? "/" : path, headers: headers)
     }
 

@@ -1,9 +1,9 @@
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import TeamChatEngine
 import TeamChatJSON
 import TeamChatOpenAICodec
-import TeamChatEngine
 
 /// Runs exchanges on one HTTP/1.1 keep-alive connection to an OpenAI-compatible server, one at a time, on the
 /// channel's event loop: `POST …/chat/completions` (whole or streamed as server-sent events) and `GET …/models` (the
@@ -11,7 +11,13 @@ import TeamChatEngine
 ///
 /// Like the Tekton handler, it hands a result out only at the end of the read it completed in, keeps the
 /// connection only when the response ended cleanly and the server keeps it alive, reports anything that arrives
-/// while idle so the pool closes it, and obeys a cancel only for the exchange it names.
+/// while idle so the pool closes it, and obeys a cancel only for the exchange it names. Everything a server wrote
+/// that it hands out (an answer, a chunk, a model's name, an error's words) goes through the exchange's
+/// ``Redactor``.
+///
+/// How a streamed answer ends decides what it is: `finish_reason` then `[DONE]`, or `finish_reason` then the end of
+/// the body or of the connection, is an answer; `[DONE]`, or the end, without a `finish_reason` is `truncated` (the
+/// partial answer travels with the failure: llama.cpp's server ends an interrupted request so).
 final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = Never
@@ -25,13 +31,14 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case probe(model: String, ping: Bool)
     }
 
+    /// One exchange in flight.
     private struct Exchange {
         var token: ExchangeToken
         var observer: any ExchangeObserver
         var ask: Ask
         var maximumReplyBytes: Int
-        /// Text the server must never have echoed back to the terminal (the API key).
-        var secret: String?
+        /// Takes the secrets this exchange sent out of whatever the server says.
+        var redactor: Redactor
         var sentAt: NIODeadline
         var headAt: NIODeadline?
         var status: HTTPResponseStatus?
@@ -43,7 +50,10 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         var streamed = ""
         var model: String?
         var chunks = 0
-        var finished = false
+        /// A `finish_reason` came: the answer is whole, whatever ends the stream.
+        var finishReason = false
+        /// `[DONE]` came.
+        var done = false
         var ended = false
         var result: ExchangeResult?
     }
@@ -58,9 +68,10 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private enum State {
         /// No exchange runs. Moves to `exchanging`; anything received here is unsolicited.
         case idle
-        /// A request was sent; its response is being read. Moves to `idle` once its result was handed out at the
-        /// end of a read, to `draining` when the answer is complete but the response is not, or to `failed`.
-        case exchanging(Exchange)
+        /// A request was sent; its response is being read (the exchange is ``exchange``). Moves to `idle` once its
+        /// result was handed out at the end of a read, to `draining` when the answer is complete but the response is
+        /// not, or to `failed`.
+        case exchanging
         /// A streamed answer was complete (`[DONE]`) and handed out, but its response has not ended yet: servers
         /// send the last chunk of the HTTP body separately. The next exchange, if one starts now, waits for that end
         /// to be written. Moves to `idle` (or `exchanging`, with the waiting one) at the end, `failed` on anything
@@ -71,6 +82,10 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     private var state: State = .idle
+    /// The exchange in flight, set exactly while `exchanging`: beside the state rather than in it, so that every
+    /// read changes it where it lies (taken out of an enum and put back, its body was copied at every read: a 16 MiB
+    /// answer in 64 KiB reads cost a second on the event loop).
+    private var exchange: Exchange?
     private var closeReported = false
     private var context: ChannelHandlerContext?
     private let events: @Sendable (PooledConnectionEvent) -> Void
@@ -94,12 +109,12 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         body: [UInt8]?,
         ask: Ask,
         maximumReplyBytes: Int,
-        secret: String?,
+        redactor: Redactor,
         token: ExchangeToken,
         observer: any ExchangeObserver
     ) {
         let exchange = Exchange(
-            token: token, observer: observer, ask: ask, maximumReplyBytes: maximumReplyBytes, secret: secret,
+            token: token, observer: observer, ask: ask, maximumReplyBytes: maximumReplyBytes, redactor: redactor,
             sentAt: .now(), sse: SSEParser(maximumLength: maximumReplyBytes))
         switch state {
         case .idle:
@@ -113,9 +128,9 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case .failed(let reason) where reason.kind == .reset:
             // A reset that came in before this request was written (a server that resets what it accepts) is said
             // as one, whichever of the two the event loop saw first; nothing was written, so it may be retried.
-            observer.exchangeCompleted(token, result: .failure(.notSent(afterReset: true), nothingReceived: true))
+            observer.exchangeCompleted(token, result: .notSent(afterReset: true))
         case .exchanging, .draining(.some), .failed:
-            observer.exchangeCompleted(token, result: .failure(.notSent(afterReset: false), nothingReceived: true))
+            observer.exchangeCompleted(token, result: .notSent(afterReset: false))
         }
     }
 
@@ -123,19 +138,26 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         guard let context else { return }
         var exchange = start.exchange
         exchange.sentAt = .now()
-        state = .exchanging(exchange)
+        self.exchange = exchange
+        state = .exchanging
         context.write(wrapOutboundOut(.head(start.head)), promise: nil)
         if let body = start.body {
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
         }
-        // No write promise: a failed write closes the channel, and `channelInactive` fails the exchange.
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        // A write that fails closes the channel; when it failed because the server reset the connection, that is
+        // said (not a plain close, which is all `channelInactive` would know).
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenFailure { error in
+            guard let reset = ExchangeError(resetByWrite: error) else { return }
+            self.fail(reset)
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
     }
 
     /// Abandons the exchange `token` if it is the one running (or waiting), and closes the connection.
     func cancel(_ token: ExchangeToken) {
         switch state {
-        case .exchanging(let exchange) where exchange.token == token:
+        case .exchanging where exchange?.token == token:
             fail(.cancelled())
         case .draining(let next?) where next.exchange.token == token:
             fail(.cancelled())
@@ -148,7 +170,8 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
-        if case .draining(let next) = state {
+        switch state {
+        case .draining(let next):
             switch part {
             case .body:
                 return  // what followed the answer's last event
@@ -159,67 +182,58 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 fail(.invalidReply("a response nobody asked for"))
             }
             return
-        }
-        guard case .exchanging(var exchange) = state else {
-            if case .idle = state {
-                // A response nobody asked for: out of step, close before it is read as the next answer.
-                events(.unsolicitedBytes)
-                fail(.invalidReply("unsolicited response on an idle connection"))
-            }
+        case .idle:
+            // A response nobody asked for: out of step, close before it is read as the next answer.
+            events(.unsolicitedBytes)
+            fail(.invalidReply("unsolicited response on an idle connection"))
             return
+        case .failed:
+            return
+        case .exchanging:
+            break
         }
-        guard exchange.result == nil || !exchange.ended else {
+        guard exchange!.result == nil || !exchange!.ended else {
             fail(.invalidReply("more than one response to one request"))
             return
         }
         switch part {
         case .head(let head):
-            exchange.headAt = .now()
-            exchange.status = head.status
-            exchange.keepAlive = head.isKeepAlive
-            exchange.eventStream = head.headers.first(name: "content-type")?.lowercased()
+            exchange!.headAt = .now()
+            exchange!.status = head.status
+            exchange!.keepAlive = head.isKeepAlive
+            exchange!.eventStream = head.headers.first(name: "content-type")?.lowercased()
                 .hasPrefix("text/event-stream") ?? false
             if head.status == .tooManyRequests, let text = head.headers.first(name: "retry-after"),
                 let seconds = Double(text.trimmed)
             {
-                exchange.retryAfter = Duration(checkedSeconds: min(max(seconds, 0), 3_600))
+                exchange!.retryAfter = Duration(checkedSeconds: min(max(seconds, 0), 3_600))
             }
         case .body(let bytes):
-            guard receive(bytes, into: &exchange) else { return }
+            receive(bytes)
         case .end:
-            exchange.ended = true
-            if exchange.result == nil { exchange.result = conclude(&exchange) }
+            exchange!.ended = true
+            if exchange!.result == nil { exchange!.result = conclude() }
         }
-        if case .exchanging = state { state = .exchanging(exchange) }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        guard case .exchanging(let exchange) = state, var result = exchange.result else { return }
-        // Reusable only when the server keeps the connection and the response ended cleanly (or is a stream that
-        // ended its answer and is only left to end its body).
-        let draining = !exchange.ended && exchange.eventStream && exchange.finished
-        result.reusable = result.reusable && exchange.keepAlive && (exchange.ended || draining)
-        result.firstByte = exchange.headAt.map { Duration($0 - exchange.sentAt) }
-        if result.reusable {
-            state = exchange.ended ? .idle : .draining(next: nil)
-        } else {
-            state = .failed(reason: ExchangeError(.closed, "connection not reusable"))
-            context.close(promise: nil)
-        }
-        exchange.observer.exchangeCompleted(exchange.token, result: result)
+        handOut(connectionEnded: false)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if case .exchanging(var exchange) = state, exchange.result == nil, exchange.eventStream,
-            exchange.finished || !exchange.streamed.isEmpty
-        {
-            // Some servers end a stream by closing the connection after its last event.
-            exchange.result = conclude(&exchange)
-            state = .exchanging(exchange)
-            channelReadComplete(context: context)
-        } else {
-            fail(ExchangeError(.closed, "connection closed by specialist before replying"))
+        if case .exchanging = state, exchange != nil {
+            if exchange!.result == nil, exchange!.eventStream, exchange!.status.map({ (200..<300).contains($0.code) }) == true {
+                // The connection ended the stream (some servers close after the last event, with no `[DONE]`):
+                // what the events said decides.
+                exchange!.result = concludeStream()
+            }
+            if exchange!.result != nil {
+                // A body that ends at the connection's close (HTTP/1.0, `Connection: close` without a length) is
+                // complete when the decoder says so: its result stands, on a connection that is not reused.
+                handOut(connectionEnded: true)
+            }
         }
+        fail(ExchangeError(.closed, "connection closed by specialist before replying"))
         if !closeReported {
             closeReported = true
             events(.closed)
@@ -229,7 +243,7 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch error {
-        case is NIOSSLError, is BoringSSLError:
+        case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:
             fail(ExchangeError(.tls, "TLS failure: \(error)"))
         case let error as NIOHTTPDecoderError where error == .unsolicitedResponse:
             // The decoder saw a response while no request was out: a greeting, or a reply out of step.
@@ -244,80 +258,120 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     // MARK: Internals
 
-    /// Takes body bytes; false when the exchange failed on them.
-    private func receive(_ bytes: ByteBuffer, into exchange: inout Exchange) -> Bool {
-        let isSuccess = exchange.status.map { (200..<300).contains($0.code) } ?? false
-        if isSuccess, exchange.eventStream, case .chat = exchange.ask {
+    /// Hands the result out, at the end of the read it completed in (or as the connection ends).
+    private func handOut(connectionEnded: Bool) {
+        guard case .exchanging = state, let exchange, var result = exchange.result else { return }
+        self.exchange = nil
+        // Reusable only when the server keeps the connection and the response ended cleanly (or is a stream that
+        // ended its answer and is only left to end its body).
+        let draining = !exchange.ended && exchange.eventStream && exchange.done
+        result.reusable = result.reusable && !connectionEnded && exchange.keepAlive && (exchange.ended || draining)
+        result.firstByte = exchange.headAt.map { Duration($0 - exchange.sentAt) }
+        if result.reusable {
+            state = exchange.ended ? .idle : .draining(next: nil)
+        } else {
+            state = .failed(reason: ExchangeError(.closed, "connection not reusable"))
+            context?.close(promise: nil)
+        }
+        exchange.observer.exchangeCompleted(exchange.token, result: result)
+    }
+
+    /// Takes body bytes (the exchange is running).
+    private func receive(_ bytes: ByteBuffer) {
+        let isSuccess = exchange!.status.map { (200..<300).contains($0.code) } ?? false
+        if isSuccess, exchange!.eventStream, case .chat = exchange!.ask {
             let events: [SSEParser.Event]
             do {
-                events = try exchange.sse.feed(bytes.readableBytesView)
+                events = try exchange!.sse.feed(bytes.readableBytesView)
             } catch {
                 fail(ExchangeError(.tooLarge, "streamed event larger than \(error.limit) bytes"))
-                return false
+                return
             }
-            for event in events where exchange.result == nil {
-                guard take(event, into: &exchange) else { return false }
+            for event in events where exchange?.result == nil {
+                guard take(event) else { return }
             }
-            return true
+            return
         }
         // A whole body (an answer, a model list, an error), bounded.
-        guard exchange.body.count + bytes.readableBytes <= exchange.maximumReplyBytes else {
-            fail(ExchangeError(.tooLarge, "reply larger than \(exchange.maximumReplyBytes) bytes"))
-            return false
+        guard exchange!.body.count + bytes.readableBytes <= exchange!.maximumReplyBytes else {
+            fail(ExchangeError(.tooLarge, "reply larger than \(exchange!.maximumReplyBytes) bytes"))
+            return
         }
-        exchange.body.append(contentsOf: bytes.readableBytesView)
-        return true
+        exchange!.body.append(contentsOf: bytes.readableBytesView)
     }
 
     /// One server-sent event of a streamed answer; false when the exchange failed on it.
-    private func take(_ event: SSEParser.Event, into exchange: inout Exchange) -> Bool {
+    private func take(_ event: SSEParser.Event) -> Bool {
         guard event.isValidUTF8 else {
             fail(.invalidReply("invalid UTF-8 in a streamed event"))
             return false
         }
+        let redactor = exchange!.redactor
         let data = event.data.trimmed
         if data == "[DONE]" {
-            exchange.finished = true
-            exchange.result = answer(exchange)
+            exchange!.done = true
+            exchange!.result = concludeStream()
             return true
         }
         guard let delta = ChatCompletionCodec.delta(data) else {
-            fail(.invalidReply("a streamed event is not JSON: \(redacted(String(data.prefix(40)), exchange))"))
+            fail(.invalidReply("a streamed event is not JSON: \(redactor.redact(String(data.prefix(40))))"))
             return false
         }
         if let error = delta.error {
-            exchange.result = ExchangeResult(
-                outcome: .failure(ExchangeError(.specialistError, redacted(error, exchange))), reusable: true)
+            exchange!.result = ExchangeResult(
+                outcome: .failure(ExchangeError(.specialistError, redactor.redact(error))), reusable: true)
             return true
         }
-        exchange.model = delta.model ?? exchange.model
+        if let model = delta.model { exchange!.model = redactor.redact(model) }
         if let content = delta.content, !content.isEmpty {
-            guard exchange.streamed.utf8.count + content.utf8.count <= exchange.maximumReplyBytes else {
-                fail(ExchangeError(.tooLarge, "streamed answer larger than \(exchange.maximumReplyBytes) bytes"))
+            let limit = exchange!.maximumReplyBytes
+            guard exchange!.streamed.utf8.count + content.utf8.count <= limit else {
+                fail(ExchangeError(.tooLarge, "streamed answer larger than \(limit) bytes"))
                 return false
             }
-            exchange.streamed += content
-            let chunk = StreamChunk(index: exchange.chunks, content: redacted(content, exchange))
-            exchange.chunks += 1
-            exchange.observer.exchangeReceived(exchange.token, chunk: chunk)
+            exchange!.streamed += content
+            let chunk = StreamChunk(index: exchange!.chunks, content: redactor.redact(content))
+            exchange!.chunks += 1
+            exchange!.observer.exchangeReceived(exchange!.token, chunk: chunk)
         }
-        if delta.finished { exchange.finished = true }
+        if delta.finished { exchange!.finishReason = true }
         return true
     }
 
+    /// The result of a streamed answer that ended (by `[DONE]`, the body's end or the connection's): whole when a
+    /// `finish_reason` came, cut short otherwise.
+    private func concludeStream() -> ExchangeResult {
+        let exchange = self.exchange!
+        let content = exchange.redactor.redact(exchange.streamed)
+        guard exchange.finishReason else {
+            let how = exchange.done ? "[DONE] came" : "the stream ended"
+            var error = ExchangeError(
+                .truncated, "answer cut short: \(how) without a finish_reason (after \(exchange.chunks) chunks)")
+            error.partialContent = content
+            return ExchangeResult(outcome: .failure(error), reusable: true)
+        }
+        return .reply(.answer(ChatAnswer(content: content, model: exchange.model)), firstByte: nil)
+    }
+
     /// The result once the response ended.
-    private func conclude(_ exchange: inout Exchange) -> ExchangeResult {
+    private func conclude() -> ExchangeResult {
+        let exchange = self.exchange!
+        let redactor = exchange.redactor
         let status = exchange.status ?? .ok
         guard (200..<300).contains(status.code) else {
             let text = exchange.body.withUnsafeBytes { ChatCompletionCodec.errorText($0) }
-            let words = text.isEmpty ? status.reasonPhrase : redacted(text, exchange)
+            let words = text.isEmpty ? status.reasonPhrase : redactor.redact(text)
             if status == .tooManyRequests {
                 return ExchangeResult(
                     outcome: .failure(ExchangeError(.rateLimited, "rate limited (HTTP 429): \(words)", status: 429)),
                     reusable: true, retryAfter: exchange.retryAfter ?? .seconds(5))
             }
+            let refused = status == .unauthorized || status == .forbidden
             return ExchangeResult(
-                outcome: .failure(ExchangeError(.httpStatus, "HTTP \(status.code): \(words)", status: Int(status.code))),
+                outcome: .failure(
+                    ExchangeError(
+                        refused ? .authentication : .httpStatus, "HTTP \(status.code): \(words)",
+                        status: Int(status.code))),
                 reusable: true)
         }
         switch exchange.ask {
@@ -327,54 +381,50 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             guard let listed else { return .failure(.invalidReply("GET /models is not a model list")) }
             guard listed.contains(model) else {
                 return ExchangeResult(
-                    outcome: .failure(ExchangeError(.specialistError, "model '\(model)' is not served here")),
+                    outcome: .failure(
+                        ExchangeError(.specialistError, "model '\(redactor.redact(model))' is not served here")),
                     reusable: true)
             }
-            return .reply(.info(SpecialistInfo(id: nil, description: "OpenAI-compatible", model: model)), firstByte: nil)
+            return .reply(
+                .info(SpecialistInfo(id: nil, description: "OpenAI-compatible", model: redactor.redact(model))),
+                firstByte: nil)
         case .chat:
             // Checked first: a String built from the bytes would repair invalid UTF-8 silently.
             guard UTF8Validation.isValid(exchange.body) else { return .failure(.invalidReply("invalid UTF-8")) }
             if exchange.eventStream {
-                if let event = try? exchange.sse.finish(), exchange.result == nil, !take(event, into: &exchange) {
+                if let event = try? self.exchange!.sse.finish(), self.exchange!.result == nil, !take(event) {
                     return .failure(.invalidReply("stream ended inside an event"))
                 }
-                return exchange.result ?? answer(exchange)
+                return self.exchange?.result ?? concludeStream()
             }
             switch exchange.body.withUnsafeBytes({ ChatCompletionCodec.completion($0) }) {
             case .answer(var answer)?:
-                answer.content = redacted(answer.content, exchange)
+                answer.content = redactor.redact(answer.content)
+                answer.model = answer.model.map(redactor.redact)
                 return .reply(.answer(answer), firstByte: nil)
             case .error(let message)?:
                 return ExchangeResult(
-                    outcome: .failure(ExchangeError(.specialistError, redacted(message, exchange))), reusable: true)
+                    outcome: .failure(ExchangeError(.specialistError, redactor.redact(message))), reusable: true)
             case nil:
                 let preview = String(decoding: exchange.body.prefix(40), as: UTF8.self)
-                return .failure(.invalidReply("not a chat completion: \(redacted(preview, exchange))"))
+                return .failure(.invalidReply("not a chat completion: \(redactor.redact(preview))"))
             }
         }
-    }
-
-    private func answer(_ exchange: Exchange) -> ExchangeResult {
-        .reply(.answer(ChatAnswer(content: redacted(exchange.streamed, exchange), model: exchange.model)), firstByte: nil)
-    }
-
-    /// `text` with the API key taken out, should a server echo it back.
-    private func redacted(_ text: String, _ exchange: Exchange) -> String {
-        guard let secret = exchange.secret, !secret.isEmpty, text.contains(secret) else { return text }
-        return text.replacing(secret, with: "[redacted]")
     }
 
     /// Fails the exchange in flight (if any) and closes the connection.
     private func fail(_ error: ExchangeError) {
         switch state {
-        case .exchanging(let exchange):
+        case .exchanging:
             state = .failed(reason: error)
-            let nothingReceived = exchange.headAt == nil && error.kind != .cancelled
-            exchange.observer.exchangeCompleted(exchange.token, result: .failure(error, nothingReceived: nothingReceived))
+            if let exchange = exchange.take() {
+                exchange.observer.exchangeCompleted(
+                    exchange.token, result: .failure(error, heardBack: exchange.headAt != nil))
+            }
         case .draining(let next):
             state = .failed(reason: error)
             // The waiting exchange wrote nothing: it may be retried on another connection.
-            next.map { $0.exchange.observer.exchangeCompleted($0.exchange.token, result: .failure(error, nothingReceived: error.kind != .cancelled)) }
+            next.map { $0.exchange.observer.exchangeCompleted($0.exchange.token, result: .failure(error, heardBack: false)) }
         case .idle:
             state = .failed(reason: error)
         case .failed:

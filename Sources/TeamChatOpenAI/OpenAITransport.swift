@@ -59,17 +59,22 @@ public final class OpenAITransport: SpecialistTransport, TeamCatalog {
         case .success(let got): response = got
         case .failure(let error): return .failure(error)
         }
+        // What the server lists is its words too: a model's name never carries the key either.
+        let redactor = Redactor(secrets: [key].compactMap { $0 })
         guard (200..<300).contains(response.status.code) else {
-            var words = response.body.withUnsafeBytes { ChatCompletionCodec.errorText($0) }
-            if let key, !key.isEmpty { words = words.replacing(key, with: "[redacted]") }
+            let words = redactor.redact(response.body.withUnsafeBytes { ChatCompletionCodec.errorText($0) })
+            let refused = response.status == .unauthorized || response.status == .forbidden
             return .failure(
-                ExchangeError(.httpStatus, "HTTP \(response.status.code): \(words)", status: Int(response.status.code)))
+                ExchangeError(
+                    refused ? .authentication : .httpStatus,
+                    "GET \(listing.origin.path("/models")): HTTP \(response.status.code)\(words.isEmpty ? "" : ": \(words)")",
+                    status: Int(response.status.code)))
         }
         guard let models = response.body.withUnsafeBytes({ ChatCompletionCodec.models($0) }) else {
             return .failure(.invalidReply("GET \(listing.origin.path("/models")) is not a model list"))
         }
         return .success(
             models.filter { model in listing.models.map { Glob.matches($0, model) } ?? true }
-                .map(listing.specialist(model:)))
+                .map { listing.specialist(model: redactor.redact($0)) })
     }
 }

@@ -19,10 +19,10 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         var expectation: ReplyExpectation
         /// A probe asks `ping`, then `info` on the same connection: the `info` line still to send.
         var infoLine: ByteBuffer?
-        /// The first chat on a connection is preceded, in the same write, by a `ping` whose `pong` must be the first
-        /// line back: a specialist that spoke before it was asked (a greeting) is caught by it, deterministically,
-        /// instead of having its greeting read as the answer. Set until that pong arrives.
-        var awaitingGuardPong = false
+        /// The first chat on a connection is preceded, in the same write, by a guard `ping`: what comes back before
+        /// the ping's own reply is a greeting (a specialist that spoke before it was asked), skipped, never read as
+        /// the answer. See ``Guard``.
+        var guarding: Guard = .none
         var isProbe: Bool
         var maximumReplyBytes: Int
         var sentAt: NIODeadline
@@ -30,6 +30,26 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         var streamed = ""
         var chunkCount = 0
     }
+
+    /// Where the guard ping of a connection's first chat stands.
+    ///
+    /// The ping's reply (`pong`, or an `error` from a specialist that refuses pings) ends it; a second `pong` later
+    /// is ignored. A chat answer that comes first is held: if the ping's reply follows, it was a greeting and is
+    /// dropped; if nothing follows within ``guardGrace``, the specialist ignores pings and it is the answer. A stream
+    /// frame that comes first also means the ping is being ignored (a greeting is never one).
+    enum Guard {
+        /// No guard (a proven connection, a ping, a probe), or its reply came.
+        case none
+        /// The ping's reply is awaited.
+        case awaiting
+        /// A chat answer came before the ping's reply: a greeting, or the answer of a specialist that ignores pings.
+        case holding(WireReply)
+    }
+
+    /// How long a chat answer that came before the guard ping's reply is held before it is taken as the answer. Only
+    /// a specialist that ignores pings waits this long, once per new connection; a pong that is merely late (a busy
+    /// server) must still come within it, or the greeting it would have exposed is taken for the answer.
+    static let guardGrace = TimeAmount.milliseconds(250)
 
     private enum State {
         /// No exchange runs. Moves to `exchanging`; any byte received here is unsolicited.
@@ -51,6 +71,7 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// The final reply, set exactly while `replied`.
     private var reply: WireReply?
     private var closeReported = false
+    private var guardTimer: Scheduled<Void>?
     /// Whether a reply already arrived on this connection (then it is known to be in step, and needs no guard).
     private var proven = false
     private var framer: LineFramer
@@ -87,7 +108,7 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             // reset that came in first (a specialist that resets what it accepts) is said as one, whichever of the
             // two the event loop saw first.
             let reset = if case .failed(.reset) = state { true } else { false }
-            observer.exchangeCompleted(token, result: .failure(.notSent(afterReset: reset), nothingReceived: true))
+            observer.exchangeCompleted(token, result: .notSent(afterReset: reset))
             return
         }
         framer.maximumLineLength = maximumReplyBytes
@@ -95,14 +116,20 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let guarded = !proven && expectation != .pong
         exchange = Exchange(
             token: token, observer: observer, expectation: expectation, infoLine: infoLine,
-            awaitingGuardPong: guarded, isProbe: infoLine != nil, maximumReplyBytes: maximumReplyBytes,
+            guarding: guarded ? .awaiting : .none, isProbe: infoLine != nil, maximumReplyBytes: maximumReplyBytes,
             sentAt: .now())
         state = .exchanging
-        // No write promise: a failed write closes the channel, and `channelInactive` fails the exchange.
         if guarded {
             context.write(wrapOutboundOut(Self.guardLine), promise: nil)
         }
-        context.writeAndFlush(wrapOutboundOut(line), promise: nil)
+        // A write that fails closes the channel; when it failed because the specialist reset the connection, that is
+        // said (not a plain close, which is all `channelInactive` would know).
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenFailure { error in
+            guard let reset = ExchangeError(resetByWrite: error) else { return }
+            self.fail(reset)
+        }
+        context.writeAndFlush(wrapOutboundOut(line), promise: written)
     }
 
     private static let guardLine = try! WireRequest.ping.encodedLine()  // a constant: cannot be too long
@@ -137,6 +164,11 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        handOut(context: context)
+    }
+
+    /// Hands the final reply out, at the end of the read it completed in (or when a held answer's grace ran out).
+    private func handOut(context: ChannelHandlerContext) {
         guard case .replied(let tainted) = state, let reply = self.reply.take(), var exchange = self.exchange.take()
         else { return }
         let reusable = !tainted && !framer.hasBufferedBytes
@@ -208,16 +240,13 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                 fail(error)
                 return
             }
-            if exchange!.awaitingGuardPong {
-                guard case .pong = reply else {
-                    fail(.invalidReply("the specialist spoke before it was asked ('\(reply.typeName)' before the pong)"))
-                    return
-                }
-                exchange!.awaitingGuardPong = false
-                proven = true
+            if case .none = exchange!.guarding {} else if !takeWhileGuarding(reply) {
                 continue
             }
             proven = true
+            if case .pong = reply, exchange!.expectation != .pong {
+                continue  // a ping answered twice: its second reply is no answer to anything
+            }
             switch exchange!.expectation.disposition(of: reply) {
             case .complete(let final):
                 self.reply = final
@@ -248,17 +277,72 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         }
     }
 
+    /// A reply that came while the guard ping's reply is awaited (see ``Guard``); true when it is to be read as the
+    /// exchange's own.
+    private func takeWhileGuarding(_ reply: WireReply) -> Bool {
+        switch reply {
+        case .pong, .error:
+            // The ping's reply: whatever was held before it was a greeting.
+            endGuard()
+            proven = true
+            return false
+        case .response:
+            if case .holding = exchange!.guarding {} else { armGuardTimer() }
+            exchange!.guarding = .holding(reply)
+            return false
+        case .streamChunk, .streamEnd, .streamError:
+            endGuard()  // the ping is being ignored: this is the answer
+            return true
+        default:
+            return false
+        }
+    }
+
+    private func endGuard() {
+        exchange?.guarding = .none
+        guardTimer?.cancel()
+        guardTimer = nil
+    }
+
+    private func armGuardTimer() {
+        guard let context else { return }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let token = exchange?.token
+        guardTimer = context.eventLoop.scheduleTask(in: Self.guardGrace) {
+            let (handler, context) = bound.value
+            handler.guardGraceEnded(token: token, context: context)
+        }
+    }
+
+    /// Nothing followed an answer that came before the guard ping's reply: the specialist ignores pings, and that
+    /// was its answer.
+    private func guardGraceEnded(token: ExchangeToken?, context: ChannelHandlerContext) {
+        guardTimer = nil
+        guard case .exchanging = state, let exchange, exchange.token == token, case .holding(let held) = exchange.guarding
+        else { return }
+        self.exchange?.guarding = .none
+        proven = true
+        guard case .complete(let final) = exchange.expectation.disposition(of: held) else {
+            fail(.invalidReply("unexpected '\(held.typeName)' reply"))
+            return
+        }
+        reply = final
+        state = .replied(tainted: framer.hasBufferedBytes)
+        handOut(context: context)
+    }
+
     /// Fails the exchange in flight (if any) and closes the connection: whatever the peer sends later must never be
     /// read as the answer to another request.
     private func fail(_ error: ExchangeError) {
+        guardTimer?.cancel()
+        guardTimer = nil
         switch state {
         case .exchanging, .replied:
             state = .failed(reason: error.kind)
             reply = nil
             if let exchange = exchange.take() {
-                let nothingReceived = exchange.firstByteAt == nil && error.kind != .cancelled
                 exchange.observer.exchangeCompleted(
-                    exchange.token, result: .failure(error, nothingReceived: nothingReceived))
+                    exchange.token, result: .failure(error, heardBack: exchange.firstByteAt != nil))
             }
         case .idle:
             state = .failed(reason: error.kind)

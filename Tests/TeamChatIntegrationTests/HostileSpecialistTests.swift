@@ -50,16 +50,34 @@ struct HostileSpecialistTests {
         }
     }
 
-    @Test("a specialist that greets before it is asked fails as a protocol error; its greeting is never an answer")
+    @Test("a specialist that greets before it is asked is answered as any other; its greeting is never an answer")
     func greeting() async throws {
         try await withFleet(team(3, misbehaving: [1: .greet])) { fleet, engine in
             for round in ["a", "b", "c"] {
                 let (outcomes, summary) = await engine.collect(.chat(round), to: fleet.specialists)
-                #expect(summary.replied == 2)
+                #expect(summary.replied == 3)
                 let greeter = try #require(outcomes[id: fleet.specialists[1].id])
-                #expect(greeter.error?.kind == .protocolError)
+                #expect(greeter.answer?.content == "\(fleet.specialists[1].id): \(round)")
                 #expect(outcomes.allSatisfy { $0.answer?.content.contains("welcome") != true })
             }
+        }
+    }
+
+    @Test(
+        "a specialist that answers the guard ping with an error, ignores it or answers it twice answers every chat",
+        arguments: [Misbehaviour.pingError, .pingIgnored, .pingTwice]
+    )
+    func oddPings(_ misbehaviour: Misbehaviour) async throws {
+        try await withFleet(team(3, misbehaving: [1: misbehaviour])) { fleet, engine in
+            let odd = fleet.specialists[1].id
+            // Each round on new connections (a connection's first chat is the guarded one), then on a warm one.
+            for round in ["a", "b"] {
+                let (outcomes, summary) = await engine.collect(.chat(round), to: fleet.specialists)
+                #expect(summary.replied == 3, "\(outcomes)")
+                #expect(outcomes[id: odd]?.answer?.content == "\(odd): \(round)")
+            }
+            let stream = await engine.collect(.chat(ChatRequest(message: "s", stream: true)), to: [fleet.specialists[1]])
+            #expect(stream.outcomes.first?.answer?.content == "\(odd): s")
         }
     }
 }

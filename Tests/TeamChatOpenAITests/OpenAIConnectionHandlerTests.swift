@@ -33,8 +33,8 @@ struct OpenAIConnectionHandlerTests {
                    token: ExchangeToken? = nil) {
             let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/chat/completions")
             handler.start(
-                head: head, body: Array("{}".utf8), ask: ask, maximumReplyBytes: limit, secret: secret,
-                token: token ?? self.token, observer: observer)
+                head: head, body: Array("{}".utf8), ask: ask, maximumReplyBytes: limit,
+                redactor: Redactor(secrets: [secret].compactMap { $0 }), token: token ?? self.token, observer: observer)
         }
 
         func respond(_ status: HTTPResponseStatus = .ok, headers: [(String, String)] = [], body: [String], end: Bool = true,

@@ -132,16 +132,54 @@ struct TektonConnectionHandlerTests {
         #expect(!harness.channel.isActive)
     }
 
-    @Test("a specialist that speaks before it is asked (a greeting) is caught by the guard ping, never read as an answer")
+    @Test("a greeting (a line before the guard ping's reply) is skipped, never read as the answer")
     func greeting() throws {
         let harness = try Harness()
         try harness.start(.chat(ChatRequest(message: "hi")))
-        // The greeting was on its way when the request went out: it arrives where the pong must be.
+        // The greeting was on its way when the request went out: it arrives before the pong.
         try harness.receive(#"{"type":"response","content":"welcome!"}"# + "\n" + Harness.pong)
+        #expect(harness.observer.completions.isEmpty)
+        try harness.receive(#"{"type":"response","content":"hello"}"# + "\n")
         let completion = try #require(harness.observer.completions.first)
-        #expect(completion.result.outcome.failureKind == .protocolError)
-        #expect(!completion.result.reusable)
-        #expect(!harness.channel.isActive)
+        #expect(completion.result.outcome.map(\.answer?.content) == .success("hello"))
+        #expect(completion.result.reusable)
+        // However long it waits, the greeting is not taken for an answer later.
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        #expect(harness.observer.completions.count == 1)
+    }
+
+    @Test("a guard ping answered with an error, or twice, fails nothing: the chat's answer is still matched")
+    func pingRefusedOrTwice() throws {
+        for guardReply in [#"{"type":"error","error":"unknown type: ping"}"# + "\n", Harness.pong + Harness.pong] {
+            let harness = try Harness()
+            try harness.start(.chat(ChatRequest(message: "hi")))
+            try harness.receive(guardReply)
+            #expect(harness.observer.completions.isEmpty)
+            try harness.receive(#"{"type":"response","content":"hello"}"# + "\n")
+            let completion = try #require(harness.observer.completions.first)
+            #expect(completion.result.outcome.map(\.answer?.content) == .success("hello"), "\(guardReply)")
+            #expect(completion.result.reusable)
+            #expect(harness.channel.isActive)
+        }
+    }
+
+    @Test("a specialist that ignores the guard ping: its answer is taken once the grace passes with no pong")
+    func pingIgnored() throws {
+        let harness = try Harness()
+        try harness.start(.chat(ChatRequest(message: "hi")))
+        try harness.receive(#"{"type":"response","content":"hello"}"# + "\n")
+        #expect(harness.observer.completions.isEmpty)  // a greeting, or the answer? The ping's reply would say.
+        harness.channel.embeddedEventLoop.advanceTime(by: TektonConnectionHandler.guardGrace - .milliseconds(1))
+        #expect(harness.observer.completions.isEmpty)
+        harness.channel.embeddedEventLoop.advanceTime(by: .milliseconds(1))
+        let completion = try #require(harness.observer.completions.first)
+        #expect(completion.result.outcome.map(\.answer?.content) == .success("hello"))
+        #expect(completion.result.reusable)
+        // A streamed answer needs no grace: a greeting is never a stream frame.
+        let streaming = try Harness()
+        try streaming.start(.chat(ChatRequest(message: "hi", stream: true)))
+        try streaming.receive(#"{"type":"stream_chunk","content":"hel"}"# + "\n" + #"{"type":"stream_end"}"# + "\n")
+        #expect(streaming.observer.completions.first?.result.outcome.map(\.answer?.content) == .success("hel"))
     }
 
     @Test("once a reply proved the connection in step, later chats need no guard")

@@ -8,6 +8,8 @@ public struct ExchangeError: Error, Hashable, Sendable, CustomStringConvertible 
     public var message: String
     /// The HTTP status, for `http_status` and `rate_limited`.
     public var status: Int?
+    /// What had arrived of an answer cut short (`truncated`).
+    public var partialContent: String?
 
     public init(_ kind: Kind, _ message: String, status: Int? = nil) {
         self.kind = kind

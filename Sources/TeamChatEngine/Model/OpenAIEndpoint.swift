@@ -12,6 +12,10 @@ public struct OpenAIEndpoint: Hashable, Sendable {
     public var temperature: Double?
     /// Extra request headers, sent as given.
     public var headers: [String: String]
+    /// Secret request headers: each header's name and the environment variable its value is read from when a
+    /// request is made (`"headers": {"X-Api-Key": {"env": "VAR"}}` in a roster). Like the API key, a value is never
+    /// kept, written, printed or logged, and is redacted from whatever a server echoes.
+    public var secretHeaders: [String: String]
     /// How long a pooled connection may idle before it is closed: below the server's own keep-alive timeout
     /// (uvicorn and llama.cpp close idle connections after 5 s, unannounced). 4 s by default.
     public var idleTimeout: Duration?
@@ -24,6 +28,7 @@ public struct OpenAIEndpoint: Hashable, Sendable {
         maxTokens: Int? = nil,
         temperature: Double? = nil,
         headers: [String: String] = [:],
+        secretHeaders: [String: String] = [:],
         idleTimeout: Duration? = nil
     ) {
         self.origin = origin
@@ -33,6 +38,7 @@ public struct OpenAIEndpoint: Hashable, Sendable {
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.headers = headers
+        self.secretHeaders = secretHeaders
         self.idleTimeout = idleTimeout
     }
 

@@ -33,10 +33,23 @@ extension Specialist {
             }
             guard let model, !model.isEmpty else { throw JSONFields.Problem(message: "'model' is missing") }
             var headers: [String: String] = [:]
+            var secretHeaders: [String: String] = [:]
             if let object = try fields.optionalObject("headers") {
                 for key in object.members.keys {
+                    guard Self.isHeaderSafe(key), !key.isEmpty else {
+                        throw JSONFields.Problem(message: "header '\(key)' has characters a header cannot carry")
+                    }
+                    // `{"env": "VAR"}`: a secret, read from the environment when a request is made.
+                    if let secret = try? object.optionalObject(key) {
+                        let variable = try secret.string("env")
+                        guard !variable.isEmpty, Self.isHeaderSafe(variable) else {
+                            throw JSONFields.Problem(message: "header '\(key)': 'env' names no variable")
+                        }
+                        secretHeaders[key] = variable
+                        continue
+                    }
                     let value = try object.string(key)
-                    guard Self.isHeaderSafe(key), Self.isHeaderSafe(value), !key.isEmpty else {
+                    guard Self.isHeaderSafe(value) else {
                         throw JSONFields.Problem(message: "header '\(key)' has characters a header cannot carry")
                     }
                     headers[key] = value
@@ -61,6 +74,7 @@ extension Specialist {
                     maxTokens: try fields.optionalInteger("max_tokens", in: 1...Int(Int32.max)),
                     temperature: try fields.optionalNumber("temperature", in: 0...10),
                     headers: headers,
+                    secretHeaders: secretHeaders,
                     idleTimeout: idle
                 ))
         case TransportKind.tekton.name:
@@ -112,9 +126,15 @@ extension Specialist {
             object.add("system", endpoint.system)
             object.add("max_tokens", endpoint.maxTokens)
             object.add("temperature", endpoint.temperature)
-            if !endpoint.headers.isEmpty {
+            if !endpoint.headers.isEmpty || !endpoint.secretHeaders.isEmpty {
                 var headers = JSONObjectWriter()
                 for (name, value) in endpoint.headers.sorted(by: { $0.key < $1.key }) { headers.add(name, value) }
+                // A secret header's variable only, as for the key.
+                for (name, variable) in endpoint.secretHeaders.sorted(by: { $0.key < $1.key }) {
+                    var secret = JSONObjectWriter()
+                    secret.add("env", variable)
+                    headers.add(name, object: secret)
+                }
                 object.add("headers", object: headers)
             }
             object.add("idle_timeout", endpoint.idleTimeout?.seconds)

@@ -64,6 +64,15 @@ extension ExchangeError {
         }
     }
 
+    /// A reset, when a write failed because the peer reset the connection (a write that meets a reset is often where
+    /// it is seen first: then `channelInactive` alone would say only "closed"); `nil` for any other failure.
+    public init?(resetByWrite error: any Error) {
+        guard let error = error as? IOError, error.errnoCode == ECONNRESET || error.errnoCode == EPIPE else {
+            return nil
+        }
+        self.init(.reset, "connection reset by specialist")
+    }
+
     private static func text(_ code: Int32) -> String {
         String(cString: strerror(code))
     }

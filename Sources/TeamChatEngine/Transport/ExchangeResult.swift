@@ -36,4 +36,16 @@ public struct ExchangeResult: Sendable {
     public static func failure(_ error: ExchangeError, nothingReceived: Bool = false) -> ExchangeResult {
         ExchangeResult(outcome: .failure(error), reusable: false, nothingReceived: nothingReceived)
     }
+
+    /// A connection that failed during an exchange: the one place that says when the engine may retry it on a new
+    /// connection (``nothingReceived``): when not a byte came back (`heardBack` false) and we did not cancel it.
+    public static func failure(_ error: ExchangeError, heardBack: Bool) -> ExchangeResult {
+        .failure(error, nothingReceived: !heardBack && error.kind != .cancelled)
+    }
+
+    /// A request that met its connection already ended: nothing was written, so it may be retried at once on a new
+    /// one; `reset` when the specialist had reset it.
+    public static func notSent(afterReset reset: Bool) -> ExchangeResult {
+        .failure(.notSent(afterReset: reset), nothingReceived: true)
+    }
 }

@@ -451,9 +451,8 @@ public final class TeamSession: Service, Sendable {
             }
             throw RosterError(.badSetting, "no transport in this session can list \(source)")
         case .failure(let error):
-            store([], complete: false)
-            return DiscoveryReport(
-                probes: [], roster: [], complete: false, incompleteBecause: error.message, elapsed: elapsed)
+            // Nothing is stored: the team the cache knows stays as it was (the list may be back in a moment).
+            throw RosterError(error.kind == .authentication ? .unauthorized : .unreachable, error.message)
         case .success(let found):
             members = found
         }

@@ -9,6 +9,8 @@ enum ExitStatus {
     static let badInput: Int32 = 65
     static let unavailable: Int32 = 69
     static let tempFailure: Int32 = 75
+    /// Refused for who we are (an API key, a bus password): sysexits' NOPERM.
+    static let noPermission: Int32 = 77
     static let interrupted: Int32 = 130
 }
 
@@ -21,22 +23,35 @@ func fail(_ status: Int32, _ message: String) -> ExitCode {
     return ExitCode(status)
 }
 
-/// Ends a command over a roster that cannot be used: 65 for a bad roster file, 64 for a bad flag or variable.
+/// Ends a command over a roster that cannot be used: 65 for a bad roster file, 64 for a bad flag or variable, 69
+/// when what lists the team cannot be reached, 77 when it refused our credentials.
 func fail(_ error: RosterError) -> ExitCode {
-    fail(error.kind == .badFile ? ExitStatus.badInput : ExitStatus.usage, error.message)
+    let status =
+        switch error.kind {
+        case .badFile: ExitStatus.badInput
+        case .unreachable: ExitStatus.unavailable
+        case .unauthorized: ExitStatus.noPermission
+        default: ExitStatus.usage
+        }
+    return fail(status, error.message)
 }
 
-/// Folds the summaries of a command's rounds into one exit status: 0 when every round met its quorum; 69 when
-/// none that failed could reach a single specialist; 75 otherwise; 65 when input lines had to be skipped.
+/// Folds the summaries of a command's rounds into one exit status: 0 when every round met its quorum; 77 when every
+/// failure was a refusal of our credentials; 69 when none that failed could reach a single specialist; 75
+/// otherwise; 65 when input lines had to be skipped.
 struct RoundStatusTracker {
     private var missedQuorum = false
     private var reachedSomeone = false
+    private var onlyRefusedCredentials = true
     private(set) var skippedInput = false
 
     mutating func add(_ summary: RoundSummary) {
         guard !summary.quorumMet else { return }
         missedQuorum = true
         if !summary.noneReachable { reachedSomeone = true }
+        if summary.failures.isEmpty || summary.failures.keys.contains(where: { $0 != .authentication }) {
+            onlyRefusedCredentials = false
+        }
     }
 
     mutating func skippedBadInput() {
@@ -44,6 +59,7 @@ struct RoundStatusTracker {
     }
 
     var status: Int32 {
+        if missedQuorum, onlyRefusedCredentials { return ExitStatus.noPermission }
         if missedQuorum { return reachedSomeone ? ExitStatus.tempFailure : ExitStatus.unavailable }
         return skippedInput ? ExitStatus.badInput : ExitStatus.ok
     }
