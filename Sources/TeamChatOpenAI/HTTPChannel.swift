@@ -5,9 +5,10 @@ import NIOSSL
 import NIOTLS
 import TeamChatEngine
 
-/// Opens an HTTP/1.1 client channel to an origin: TCP within the connect timeout, then (for `https://`) the TLS
-/// handshake, which counts as part of connecting: a TLS failure is a connect failure of kind `tls`, and nothing
-/// was sent.
+/// Opens an HTTP/1.1 client channel to an origin: TCP, then (for `https://`) the TLS handshake, both within the
+/// connect timeout: the handshake counts as part of connecting. A TLS failure (an untrusted certificate, another
+/// host's name) is a connect failure of kind `tls`; a handshake that does not finish in time is a connect timeout.
+/// Either way nothing was sent.
 enum HTTPChannel {
     static func open(
         _ origin: HTTPOrigin,
@@ -25,6 +26,15 @@ enum HTTPChannel {
         }
         let sslContext = context
         let handshake = eventLoop.makePromise(of: Void.self)
+        if context != nil {
+            // A server that accepts and never answers the ClientHello would otherwise hold the exchange until the
+            // round's deadline. (A second completion of the promise, when the handshake ended first, is ignored.)
+            let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+                handshake.fail(
+                    ExchangeError(.connectTimeout, "connect timeout after \(timeout.secondsText): TLS handshake unfinished"))
+            }
+            handshake.futureResult.whenComplete { _ in timer.cancel() }
+        }
         let host = origin.host
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(timeout))
@@ -58,7 +68,8 @@ enum HTTPChannel {
         }.flatMapErrorThrowing { error in
             switch error {
             case let error as ExchangeError: throw error
-            case is NIOSSLError, is BoringSSLError: throw ExchangeError(.tls, "TLS handshake failed: \(error)")
+            case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:
+                throw ExchangeError(.tls, "TLS handshake failed: \(error)")
             default: throw ExchangeError(connectError: error, connectTimeout: timeout)
             }
         }

@@ -145,7 +145,8 @@ enum TestCertificates {
         var key: String
     }
 
-    static func make() async throws -> Files {
+    /// - Parameter names: the names the server certificate is good for (`subjectAltName` entries).
+    static func make(names: String = "DNS:localhost,IP:127.0.0.1") async throws -> Files {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-tls-\(UUID())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let script = """
@@ -153,10 +154,10 @@ enum TestCertificates {
             cd "$1"
             openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 -subj /CN=teamchat-test-ca 2>/dev/null
             openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost 2>/dev/null
-            printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > san.ext
+            printf 'subjectAltName=%s\\n' "$2" > san.ext
             openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1 -extfile san.ext 2>/dev/null
             """
-        let made = try await ChildProcess.run("/bin/sh", ["-c", script, "sh", directory])
+        let made = try await ChildProcess.run("/bin/sh", ["-c", script, "sh", directory, names])
         guard made.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: ["stderr": made.stderr]) }
         return Files(
             directory: directory, ca: directory + "/ca.pem", certificate: directory + "/server.pem",

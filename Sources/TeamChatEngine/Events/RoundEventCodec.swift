@@ -7,6 +7,7 @@ import TeamChatJSON
 /// ```
 /// {"type":"reply","specialist_id":"apollo-ai","success":true,"content":"…","model":"…","elapsed_ms":112.4,"connect_ms":0.31,"reused":false,"attempts":1,"round":1}
 /// {"type":"reply","specialist_id":"athena-ai","success":false,"error":"timeout after 2.0s","error_kind":"timeout","elapsed_ms":2000.6,"attempts":1,"round":1}
+/// {"type":"reply","specialist_id":"llama","success":false,"error":"answer cut short: …","error_kind":"truncated","partial_content":"The answer beg","elapsed_ms":80.1,"attempts":1}
 /// {"type":"chunk","specialist_id":"sophia-ai","index":3,"content":"…","round":1}
 /// {"type":"summary","replied":17,"failed":1,"skipped":0,"cancelled":0,"addressed":18,"quorum":18,"quorum_met":false,"slowest_ms":212.0,"elapsed_ms":2001.2,"failures":{"timeout":1},"interrupted":false,"round":1}
 /// ```
@@ -65,6 +66,7 @@ public enum RoundEventCodec {
             object.add("error", error.message)
             object.add("error_kind", error.kind.rawValue)
             object.add("status", error.status)
+            object.add("partial_content", error.partialContent)
         }
         object.add("elapsed_ms", milliseconds(outcome.elapsed))
         object.add("connect_ms", outcome.connect.map(milliseconds))
@@ -192,9 +194,10 @@ public enum RoundEventCodec {
             guard let kind = ExchangeError.Kind(rawValue: name) else {
                 throw JSONFields.Problem(message: "unknown error_kind '\(name)'")
             }
-            result = .failure(
-                ExchangeError(
-                    kind, try fields.string("error"), status: try fields.optionalInteger("status", in: 100...999)))
+            var error = ExchangeError(
+                kind, try fields.string("error"), status: try fields.optionalInteger("status", in: 100...999))
+            error.partialContent = try fields.optionalString("partial_content")
+            result = .failure(error)
         }
         return SpecialistOutcome(
             index: -1,

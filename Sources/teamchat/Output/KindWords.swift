@@ -43,6 +43,10 @@ enum KindWords {
     static func describe(_ error: ExchangeError) -> String {
         switch error.kind {
         case .specialistError: "error from specialist: " + TerminalSanitizer.sanitizeLine(error.message)
+        case .truncated where error.partialContent?.isEmpty == false:
+            // What came before the cut, on one line, so that it is never mistaken for a whole answer.
+            TerminalSanitizer.sanitizeLine(error.message) + " — it had said: "
+                + TerminalSanitizer.sanitizeLine(String(error.partialContent!.prefix(200)))
         default: TerminalSanitizer.sanitizeLine(error.message)
         }
     }
