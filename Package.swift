@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TeamChatBench", targets: ["TeamChatBench"]),
         .library(name: "TeamChatOpenAICodec", targets: ["TeamChatOpenAICodec"]),
         .library(name: "TeamChatRESP", targets: ["TeamChatRESP"]),
+        .library(name: "TeamChatBusWire", targets: ["TeamChatBusWire"]),
         .library(name: "TeamChatTekton", targets: ["TeamChatTekton"]),
         .library(name: "TeamChatOpenAI", targets: ["TeamChatOpenAI"]),
         .library(name: "TeamChatGateway", targets: ["TeamChatGateway"]),
@@ -78,6 +79,8 @@ let package = Package(
         .target(name: "TeamChatOpenAICodec", dependencies: ["TeamChatEngine", "TeamChatJSON"]),
         // RESP3's pure codec, for the same reason.
         .target(name: "TeamChatRESP", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        // The bus's messages and their authentication (HMAC-SHA256), pure: what crosses Redis from other machines.
+        .target(name: "TeamChatBusWire", dependencies: ["TeamChatEngine", "TeamChatJSON"]),
         .target(
             name: "TeamChatTekton",
             dependencies: [
@@ -103,6 +106,7 @@ let package = Package(
         .target(
             name: "TeamChatBus",
             dependencies: [
+                "TeamChatBusWire",
                 "TeamChatRESP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -179,6 +183,7 @@ let package = Package(
         .executableTarget(
             name: "teamchat",
             dependencies: [
+                "TeamChatBusWire",
                 "TeamChatBench",
                 "TeamChatEngine",
                 "TeamChatJSON",
@@ -226,6 +231,7 @@ let package = Package(
             name: "TeamChatBusTests",
             dependencies: [
                 "TeamChatBus",
+                "TeamChatBusWire",
                 "TeamChatRESP",
                 "TeamChatEngine",
                 "TeamChatSession",
@@ -295,7 +301,10 @@ let package = Package(
         .testTarget(
             name: "TeamChatCLITests",
             // Depends on the executable so that `swift build --build-tests` builds the binary these tests run.
-            dependencies: ["teamchat", "TeamChatFleet", "TeamChatEngine", "TeamChatSession", "TeamChatTestSupport", "CTestTerminal"]
+            dependencies: [
+                "teamchat", "TeamChatFleet", "TeamChatEngine", "TeamChatSession", "TeamChatTestSupport", "CTestTerminal",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

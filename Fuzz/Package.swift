@@ -21,6 +21,7 @@ let package = Package(
                 .product(name: "TeamChatTekton", package: "teamchat"),
                 .product(name: "TeamChatOpenAICodec", package: "teamchat"),
                 .product(name: "TeamChatRESP", package: "teamchat"),
+                .product(name: "TeamChatBusWire", package: "teamchat"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         )

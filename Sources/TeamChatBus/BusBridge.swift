@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import ServiceLifecycle
 import TeamChatEngine
+import TeamChatBusWire
 import TeamChatRESP
 import TeamChatRedis
 import TeamChatSession

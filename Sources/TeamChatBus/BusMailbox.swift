@@ -1,4 +1,5 @@
 import TeamChatJSON
+import TeamChatBusWire
 import TeamChatRESP
 import TeamChatEngine
 import TeamChatRedis

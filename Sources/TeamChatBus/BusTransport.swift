@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import TeamChatEngine
+import TeamChatBusWire
 import TeamChatRESP
 import TeamChatRedis
 
@@ -187,9 +188,14 @@ public final class BusTransport: RunningTransport, TeamCatalog {
                 }
             })
         } catch let error as RedisError where error.isAuthenticationFailure {
-            return .failure(ExchangeError(.authentication, "the bus \(url) refused our credentials: \(error)"))
+            return .failure(ExchangeError(
+                .authentication,
+                "the bus \(url) refused our credentials (\(error)): its password comes from TEAMCHAT_BUS_PASSWORD or "
+                    + "TEAMCHAT_BUS_URL"))
+        } catch let error as RedisError where error.isTimeout {
+            return .failure(ExchangeError(.noResponders, "the bus \(url) did not answer in time (\(error))"))
         } catch {
-            return .failure(ExchangeError(.noResponders, "the bus \(url) did not answer: \(error)"))
+            return .failure(ExchangeError(.noResponders, "cannot reach the bus \(url) (\(error))"))
         }
     }
 

@@ -26,6 +26,8 @@ public final class RedisClient: Sendable {
         var nextWaiter = 0
         var subscriptions: Set<String> = []
         var connections = 0
+        /// Why the last connection attempt failed: what a command that found no connection says.
+        var lastConnectError: RedisError?
     }
 
     public let url: RedisURL
@@ -65,6 +67,7 @@ public final class RedisClient: Sendable {
                 connected = nil
                 // Said once per outage, not at every retry.
                 if attempt == 0 { logger.warning("cannot connect to the bus", metadata: ["bus": "\(url)", "error": "\(error)"]) }
+                connectFailed(error as? RedisError ?? RedisError.connect("\(error)"))
             }
             if let connection = connected {
                 attempt = 0
@@ -129,9 +132,23 @@ public final class RedisClient: Sendable {
         deliver.yield(Message(channel: channel, payload: payload))
     }
 
+    /// A connection attempt failed. Commands waiting for a connection fail at once when waiting cannot help: the
+    /// server refused our credentials, or this client never reached it (no server there, a wrong address). After a
+    /// connection was lost they wait on (a restart comes back), each within its own timeout.
+    private func connectFailed(_ error: RedisError) {
+        let waiters = state.withLockedValue { state -> [CheckedContinuation<RedisConnection, any Error>] in
+            state.lastConnectError = error
+            guard error.isAuthenticationFailure || state.connections == 0 else { return [] }
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume(throwing: error) }
+    }
+
     private func install(_ connection: RedisConnection) {
         let waiters = state.withLockedValue { state in
             state.connection = connection
+            state.lastConnectError = nil
             state.connections += 1
             defer { state.waiters = [:] }
             return Array(state.waiters.values)
@@ -152,7 +169,8 @@ public final class RedisClient: Sendable {
             group.addTask { try await self.waitForConnection() }
             group.addTask {
                 try await Task.sleep(for: timeout)
-                throw RedisError.connect("no connection to \(url) within \(timeout)")
+                throw self.state.withLockedValue { $0.lastConnectError }
+                    ?? RedisError.connect("no connection to \(url) within \(timeout)")
             }
             defer { group.cancelAll() }
             guard let first = try await group.next() else { throw RedisError.closed }
@@ -170,6 +188,10 @@ public final class RedisClient: Sendable {
                 let ready = state.withLockedValue { state -> Result<RedisConnection, any Error>? in
                     if state.cancelledWaiters.remove(id) != nil { return .failure(CancellationError()) }
                     if let connection = state.connection, connection.isActive { return .success(connection) }
+                    // Waiting cannot help (see `connectFailed`): say why at once.
+                    if let error = state.lastConnectError, error.isAuthenticationFailure || state.connections == 0 {
+                        return .failure(error)
+                    }
                     state.waiters[id] = continuation
                     return nil
                 }

@@ -1,5 +1,5 @@
 import Foundation
-@testable import TeamChatBus
+@testable import TeamChatBusWire
 import TeamChatTestSupport
 import Testing
 

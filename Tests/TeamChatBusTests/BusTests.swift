@@ -1,5 +1,6 @@
 import Foundation
 import TeamChatBus
+import TeamChatBusWire
 import TeamChatEngine
 import TeamChatSession
 import TeamChatFleet

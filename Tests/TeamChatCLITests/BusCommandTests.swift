@@ -107,6 +107,45 @@ struct BusCommandTests {
         }
     }
 
+    @Test("a wrong or missing password, no server and no bridge each say what they are, with their own status")
+    func busWords() async throws {
+        try await RedisServer.with(password: "correct-horse") { server in
+            let bus = "redis+unix://\(server.socket)?team=words"
+            let wrong = try await BinaryRunner.run(
+                ["send", "--bus", bus, "--no-cache", "hi"], environment: ["TEAMCHAT_BUS_PASSWORD": "wrong"])
+            #expect(wrong.status == 77, "\(wrong.stderr)")
+            #expect(wrong.stderr.contains("refused our credentials"), "\(wrong.stderr)")
+            #expect(wrong.stderr.contains("TEAMCHAT_BUS_PASSWORD"))
+            #expect(!wrong.stderr.contains("roster is empty"))
+            let missing = try await BinaryRunner.run(["send", "--bus", bus, "--no-cache", "hi"])
+            #expect(missing.status == 77, "\(missing.stderr)")
+            #expect(missing.stderr.contains("refused our credentials"))
+
+            let right = try await BinaryRunner.run(
+                ["send", "--bus", bus, "--no-cache", "hi"], environment: ["TEAMCHAT_BUS_PASSWORD": "correct-horse"])
+            #expect(right.status == 69)
+            #expect(right.stderr.contains("no bridge is on the bus"), "\(right.stderr)")
+            // No team secret: said once, whatever else goes wrong.
+            #expect(right.stderr.components(separatedBy: "is unauthenticated").count == 2, "\(right.stderr)")
+            let signed = try await BinaryRunner.run(
+                ["send", "--bus", bus, "--no-cache", "hi"],
+                environment: ["TEAMCHAT_BUS_PASSWORD": "correct-horse", "TEAMCHAT_BUS_SECRET": "s3cret"])
+            #expect(!signed.stderr.contains("unauthenticated"))
+
+            let nobody = try await BinaryRunner.run(
+                ["send", "--bus", "redis+unix:///nonexistent/redis.sock?team=words", "--no-cache", "hi"])
+            #expect(nobody.status == 69)
+            #expect(nobody.stderr.contains("cannot reach the bus"), "\(nobody.stderr)")
+            #expect(!nobody.stderr.contains("roster is empty"))
+
+            // A password on the command line works, and is warned about: ps shows it to everyone.
+            let visible = try await BinaryRunner.run(
+                ["send", "--bus", "redis://:correct-horse@127.0.0.1:1/words", "--no-cache", "hi"])
+            #expect(visible.stderr.contains("visible to every user of this machine"), "\(visible.stderr)")
+            #expect(!visible.stderr.contains("correct-horse"))
+        }
+    }
+
     @Test("send --async posts for whoever the bus had, even with every bridge down; collect --wait gathers them later")
     func asynchronous() async throws {
         try await RedisServer.with { server in

@@ -104,6 +104,12 @@ struct CacheTests {
             #expect(try kind(fourth) == "breaker_open")
             #expect(fourth.stdout.contains("skipped: circuit open for"))
             await #expect(try kind(try sendRound(roster, cache, ["--no-breaker"])) == "refused")
+            // In words: the skipped row shows no latency (it was never asked), where the others show theirs.
+            let human = try await BinaryRunner.run(["send", "--roster", roster, "--cache", cache, "hi"])
+            let row = try #require(human.lines.first { $0.hasPrefix(dead) })
+            #expect(row.contains("skipped: circuit open for"))
+            #expect(!row.contains(" ms") && row.contains(" - "), "\(row)")
+            #expect(human.lines.first { $0.hasPrefix(fleet.specialists[0].id) }?.contains(" ms") == true)
 
             // Let the open period pass: move the breaker's deadline into the past.
             var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: cache))) as! [String: Any]

@@ -46,6 +46,7 @@ struct DocsTests {
         for variable in [
             "TEAMCHAT_ROSTER", "TEAMCHAT_SCAN", "TEAMCHAT_CACHE", "TEKTON_AI_PORT_BASE", "<NAME>_AI_PORT", "NO_COLOR",
             "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR", "TEAMCHAT_TOKEN", "SSL_CERT_FILE", "TERM", "HOME",
+            "TEAMCHAT_BUS_SECRET", "TEAMCHAT_BUS_PASSWORD", "TEAMCHAT_BUS_URL",
         ] {
             #expect(environment.contains(variable), "\(variable) is not in ENVIRONMENT")
         }

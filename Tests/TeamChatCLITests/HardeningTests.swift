@@ -190,6 +190,18 @@ struct HardeningTests {
                 fleet.counters.requests(mute, type: "ping") > 0
             }
             #expect(result.status == 130)
+            // With --json, the output still ends with a summary that says so (it printed nothing).
+            let json = try await interrupt(
+                ["send", "--roster", roster, "--cache", cache + ".second", "--timeout", "30s", "--json", "hi"]
+            ) {
+                fleet.counters.requests(mute, type: "ping") > 1
+            }
+            #expect(json.status == 130)
+            let last = try #require(json.stdout.split(separator: "\n").last)
+            let summary = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+            #expect(summary["type"] as? String == "summary")
+            #expect(summary["interrupted"] as? Bool == true)
+            #expect(summary["addressed"] as? Int == 0)
         }
     }
 

@@ -102,6 +102,21 @@ struct FanOutTests {
         }
     }
 
+    @Test(
+        "a reset right after accept is said as a reset every time, whichever the event loop meets first",
+        arguments: [SimulatedProtocol.tekton, .openai]
+    )
+    func resetAfterAccept(_ wire: SimulatedProtocol) async throws {
+        try await withFleet(team(1, wire: wire, misbehaving: [0: .slam])) { fleet, engine in
+            var kinds: [ExchangeError.Kind: Int] = [:]
+            for _ in 0..<100 {
+                let (outcomes, _) = await engine.collect(.chat("hi"), to: fleet.specialists)
+                kinds[outcomes.first?.error?.kind ?? .cancelled, default: 0] += 1
+            }
+            #expect(kinds == [.reset: 100])
+        }
+    }
+
     @Test("three hung specialists cost one deadline, not three")
     func hungSpecialistsCostOneDeadline() async throws {
         try await withFleet(team(6, misbehaving: [1: .hang, 3: .hang, 5: .hang])) { fleet, engine in

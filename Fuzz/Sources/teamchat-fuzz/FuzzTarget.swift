@@ -6,6 +6,7 @@ import TeamChatOpenAICodec
 import TeamChatEngine
 import TeamChatSession
 import TeamChatTekton
+import TeamChatBusWire
 
 /// One decoder under the fuzzer, chosen by `TEAMCHAT_FUZZ`: each must take any bytes without trapping, and
 /// whatever it accepts must survive its own invariants (checked with `precondition`, so a violation is a crash the
@@ -32,6 +33,9 @@ enum FuzzTarget: String, CaseIterable {
     case completion
     /// RESP3 from a Redis server, split in two where its first byte says: the same values as read whole.
     case resp
+    /// A bus message from another machine, signed or not: a request, a reply, a presence, a posted round. What
+    /// opens under a secret must be what was sealed with it, and nothing unsealed opens.
+    case bus
 
     static let current: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["TEAMCHAT_FUZZ"] ?? ""
@@ -129,6 +133,27 @@ enum FuzzTarget: String, CaseIterable {
             let pieces = values([bytes[..<split], bytes[split...]])
             // Splitting never changes what is read (an error may come earlier or later, never a different value).
             if let whole, let pieces { precondition(whole.count == pieces.count, "a split changed what was read") }
+        case .bus:
+            let payload = Array(bytes)
+            let signer = BusSigner(secret: "fuzz")
+            if case .accepted(let json) = signer.open(payload) {
+                // Only a message sealed with the secret opens under it, and it opens to what was sealed.
+                precondition(signer.seal(json) == payload, "a message opened that the secret did not seal")
+            }
+            if case .accepted(let json) = BusSigner(secret: nil).open(payload) {
+                if let request = BusRequest.decode(json) {
+                    precondition(BusRequest.decode(request.json) != nil, "a request does not survive its own encoding")
+                }
+                if let (round, channel, event) = BusReply.decode(json) {
+                    precondition(
+                        BusReply.decode(BusReply.encode(event, round: round, channel: channel)) != nil,
+                        "a reply does not survive its own encoding")
+                }
+                if let posted = BusPosted.decode(json) {
+                    precondition(BusPosted.decode(posted.json) != nil, "a posted round does not survive its own encoding")
+                }
+                _ = BusPresence.decode(json)
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NIOConcurrencyHelpers
 import TeamChatBus
 import TeamChatJSON
 import TeamChatEngine
@@ -142,6 +143,8 @@ struct Send: AsyncParsableCommand {
             if status != ExitStatus.ok { throw ExitCode(status) }
             return
         }
+        // Whether the rounds began (each then ends with a summary, interrupted or not).
+        let roundsBegan = NIOLockedValueBox(false)
         let finished = await Interrupts.run { () async -> Int32 in
             do {
                 let resolved = try await roster()
@@ -150,6 +153,7 @@ struct Send: AsyncParsableCommand {
                 let team = try self.team(everyone)
                 let printer = RoundPrinter(
                     access: access, options: roundOptions, json: json, breakers: !noBreaker, stream: stream)
+                roundsBegan.withLockedValue { $0 = true }
                 if text.isEmpty {
                     return await rounds(lines: PlainLineReader.lines(), team: team, printer: printer)
                 }
@@ -176,6 +180,14 @@ struct Send: AsyncParsableCommand {
             }
         }
         let (status, interrupted) = (finished.result, finished.interrupted)
+        if interrupted, !roundsBegan.withLockedValue({ $0 }) {
+            // Interrupted while the team was being found: no round ran, which is said as the rounds would say it.
+            if json {
+                RoundEventCodec.summary(RoundSummary(addressed: 0, quorum: 0), round: nil, interrupted: true).write()
+            } else {
+                Console.err("teamchat: interrupted while finding the team: nobody was asked")
+            }
+        }
         if interrupted { throw ExitCode(ExitStatus.interrupted) }
         if status != ExitStatus.ok { throw ExitCode(status) }
     }

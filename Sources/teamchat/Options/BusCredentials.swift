@@ -1,4 +1,5 @@
 import TeamChatBus
+import TeamChatBusWire
 import TeamChatRedis
 
 /// Where a bus's password comes from, so that it never has to be on the command line, where `ps` shows it to every

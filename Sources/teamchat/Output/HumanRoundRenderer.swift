@@ -104,7 +104,10 @@ struct HumanRoundRenderer: RoundRenderer {
     }
 
     private func line(for outcome: SpecialistOutcome) -> String {
-        let latency = Formatting.leftPadded(Formatting.latency(outcome.elapsed), to: 8)
+        // A specialist that was never asked (its breaker skipped it; cancelled before its turn) took no time: its
+        // row shows none rather than "0.00 ms".
+        let asked = outcome.attempts > 0 || outcome.isSuccess
+        let latency = Formatting.leftPadded(asked ? Formatting.latency(outcome.elapsed) : "-", to: 8)
         switch outcome.result {
         case .success(let reply):
             let text: String

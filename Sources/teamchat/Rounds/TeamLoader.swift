@@ -58,10 +58,21 @@ enum TeamLoader {
     /// Fails (69) when a team has nobody in it.
     static func ensureMembers(_ roster: [Specialist], source: RosterSource) throws {
         guard roster.isEmpty else { return }
-        if case .scan(let range) = source {
+        switch source {
+        case .scan(let range):
             throw fail(ExitStatus.unavailable, "no specialist answered on \(range)")
+        case .bus(let url):
+            throw fail(
+                ExitStatus.unavailable,
+                "no bridge is on the bus \(url): start one where the specialists are, with teamchat bridge --bus \(url) "
+                    + "--roster FILE (or any team option)")
+        case .openAI(let listing):
+            throw fail(ExitStatus.unavailable, "\(listing.origin) lists no model\(listing.models.map { " matching '\($0)'" } ?? "")")
+        case .file(let path):
+            throw fail(ExitStatus.unavailable, "the roster \(path) names no specialist")
+        case .tekton:
+            throw fail(ExitStatus.unavailable, "the roster is empty")
         }
-        throw fail(ExitStatus.unavailable, "the roster is empty")
     }
 
     /// Narrows the roster by `--to` and `--exclude`.

@@ -7,11 +7,22 @@ public struct BusPresence: Sendable, Hashable {
     public struct Member: Sendable, Hashable {
         public var id: String
         public var model: String?
+
+        public init(id: String, model: String?) {
+            self.id = id
+            self.model = model
+        }
     }
 
     public var bridge: String
     public var host: String
     public var members: [Member]
+
+    public init(bridge: String, host: String, members: [Member]) {
+        self.bridge = bridge
+        self.host = host
+        self.members = members
+    }
 
     public var json: [UInt8] {
         var object = JSONObjectWriter()
@@ -122,6 +133,14 @@ public struct BusPosted: Sendable, Hashable {
     /// Wall-clock milliseconds since 1970 after which bridges no longer answer it.
     public var expiresMilliseconds: Int64
 
+    public init(round: String, to: [String], message: String, timeout: Duration, expiresMilliseconds: Int64) {
+        self.round = round
+        self.to = to
+        self.message = message
+        self.timeout = timeout
+        self.expiresMilliseconds = expiresMilliseconds
+    }
+
     public var json: [UInt8] {
         var object = JSONObjectWriter()
         object.add("round", round)
@@ -168,6 +187,6 @@ public enum BusReply {
 }
 
 /// The JSON object `bytes` hold, or nil for anything else (bus messages come from other machines: never trusted).
-func jsonObject(_ bytes: [UInt8]) -> [String: JSONObjectReader.Value]? {
+package func jsonObject(_ bytes: [UInt8]) -> [String: JSONObjectReader.Value]? {
     (try? bytes.withUnsafeBytes { try JSONObjectReader.value(of: $0) })?.object
 }
