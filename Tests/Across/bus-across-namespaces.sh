@@ -28,6 +28,8 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+# Every bridge and the client share a team secret: the messages that cross the hosts are signed and checked.
+export TEAMCHAT_BUS_SECRET="across-$$-$RANDOM"
 
 [ "$(id -u)" = 0 ] || fail "needs root to make network namespaces (CI runs as root)"
 ip netns add "$NS_REDIS" 2>"$WORK/err" || fail "the kernel refuses network namespaces: $(cat "$WORK/err")"

@@ -78,6 +78,7 @@ def serve_one(stream):
     method, path, headers, body = request
     behaviour = path.strip("/").split("/")[0]
     key = headers.get("authorization", "").removeprefix("Bearer ")
+    token = headers.get("x-team-token", "")
     wants = json.loads(body or b"{}")
     streaming = bool(wants.get("stream"))
     models = path.endswith("/models")
@@ -118,7 +119,7 @@ def serve_one(stream):
                     + chunk("…" + key[20:], model=key) + chunk(finish="stop", model=key) + b"data: [DONE]\n\n")
             respond(stream, "200 OK", [("Content-Type", "text/event-stream"), ("Connection", "close")], body)
         else:
-            body = whole(f"you sent {key}, or {masked}", model="m-" + key)
+            body = whole(f"you sent {key}, or {masked}, and the token {token}", model="m-" + key)
             respond(stream, "200 OK", [("Content-Type", "application/json"), ("Content-Length", len(body)),
                                        ("Connection", "close")], body)
     else:

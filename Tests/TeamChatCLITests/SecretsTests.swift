@@ -32,11 +32,13 @@ struct SecretsTests {
         try await HostileOpenAIServer.with { server in
             let roster = directory.appendingPathComponent("roster.json").path
             try Data("""
-                [{"id":"echo","url":"\(server.url("echo-key"))","model":"answer","api_key_env":"PLANTED_KEY"},
+                [{"id":"echo","url":"\(server.url("echo-key"))","model":"answer","api_key_env":"PLANTED_KEY",
+                  "headers":{"X-Team-Token":{"env":"PLANTED_TOKEN"}}},
                  {"id":"refuse","url":"\(server.url("echo-key"))","model":"refuse","api_key_env":"PLANTED_KEY"}]
                 """.utf8).write(to: URL(fileURLWithPath: roster))
             let cache = directory.appendingPathComponent("specialists.json").path
-            let environment = ["PLANTED_KEY": key, "XDG_RUNTIME_DIR": directory.path]
+            let token = "tok" + String(key.reversed().prefix(30))
+            let environment = ["PLANTED_KEY": key, "PLANTED_TOKEN": token, "XDG_RUNTIME_DIR": directory.path]
             var written: [String] = []
             for arguments in [
                 ["send", "--roster", roster, "--cache", cache, "--direct", "hi"],
@@ -54,7 +56,7 @@ struct SecretsTests {
             // The gateway: its documents, its metrics and its own logs, at their most talkative.
             let serve = try await ServeProcess(
                 ["--roster", roster, "--cache", cache, "--log-level", "trace"], runtime: directory.path,
-                environment: ["PLANTED_KEY": key])
+                environment: ["PLANTED_KEY": key, "PLANTED_TOKEN": token])
             let base = "http://127.0.0.1:\(serve.port)"
             written.append(try await Self.fetch(base + "/v1/rounds", body: #"{"message":"hi","stream":true}"#))
             written.append(try await Self.fetch(base + "/api/team-chat", body: #"{"message":"hi"}"#))
@@ -69,9 +71,13 @@ struct SecretsTests {
             let everything = written.joined(separator: "\n")
             #expect(everything.contains("[redacted]"))
             #expect(everything.contains("refused our credentials") || everything.contains("HTTP 401"))
-            for piece in Secrets.pieces(of: key, length: 6) where everything.contains(piece) {
-                Issue.record("a piece of the key, '\(piece)', was written: \(everything.components(separatedBy: piece).first?.suffix(200) ?? "")")
+            for secret in [key, token] {
+                for piece in Secrets.pieces(of: secret, length: 6) where everything.contains(piece) {
+                    Issue.record("a piece of a secret, '\(piece)', was written: \(everything.components(separatedBy: piece).first?.suffix(200) ?? "")")
+                }
             }
+            // The secret header is kept by its variable's name, as the key is.
+            #expect(everything.contains("PLANTED_TOKEN"))
         }
     }
 }
