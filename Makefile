@@ -77,7 +77,7 @@ demo: release
 ## the suites share one process; at most TEST_WIDTH tests run at once, since the tests of the binary each start
 ## processes that want the machine's two cores. Every suite that touches sockets, processes, terminals or browsers
 ## has a time limit, and the whole run a budget (TEST_BUDGET seconds): past it the run stops and names the tests
-## still running.
+## still running. Soaks (ServeSoakTests), which would starve the other tests of the machine, run after them alone.
 TEST_WIDTH ?= 4
 TEST_BUDGET ?= 600
 ## The Swift tests write their caches, rosters, sockets and browser profiles under a scratch TMPDIR of their own,
@@ -90,7 +90,9 @@ test: deps peers
 	export TMPDIR=$$scratch && \
 	set -x && \
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 \
-		Tests/Runner/run-swift-tests $(TEST_BUDGET) --skip-build --disable-xctest
+		Tests/Runner/run-swift-tests $(TEST_BUDGET) --skip-build --disable-xctest && \
+	TEAMCHAT_SOAK=1 TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 \
+		Tests/Runner/run-swift-tests 300 --skip-build --disable-xctest --filter ServeSoakTests
 	$(SUDO) Tests/Across/bus-across-namespaces.sh $(DEBUG)
 	$(MAKE) fuzz FUZZ_SECONDS=3
 

@@ -160,6 +160,7 @@ let package = Package(
                 "TeamChatEngine",
                 "TeamChatRedis",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(

@@ -411,8 +411,8 @@ _teamchat_stats() {
 _teamchat_serve() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --no-control-socket --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --listen --control-socket --token --max-connections --request-timeout --persist-interval --connections --log-level)
+    repeating_options=(--allow-host --allow-origin)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --listen --control-socket --token --max-connections --request-timeout --idle-timeout --write-timeout --persist-interval --connections --log-level)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -472,6 +472,18 @@ _teamchat_serve() {
         return
         ;;
     '--request-timeout')
+        return
+        ;;
+    '--idle-timeout')
+        return
+        ;;
+    '--write-timeout')
+        return
+        ;;
+    '--allow-host')
+        return
+        ;;
+    '--allow-origin')
         return
         ;;
     '--persist-interval')

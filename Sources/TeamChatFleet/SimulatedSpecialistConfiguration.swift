@@ -25,6 +25,8 @@ public struct SimulatedSpecialistConfiguration: Sendable, Hashable {
     public var lateDelay: Duration
     /// The size of a `huge` reply.
     public var hugeReplyBytes: Int
+    /// Bytes of filler after every Tekton answer (0: none): large answers for soaks, cheap to make.
+    public var answerPaddingBytes: Int = 0
     /// The pause between bytes of a `one-byte` reply.
     public var byteInterval: Duration
     /// How long an `idle-close` specialist lets a keep-alive connection idle before closing it, unannounced.

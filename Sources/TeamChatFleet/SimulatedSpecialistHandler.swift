@@ -94,7 +94,8 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
     }
 
     private func chat(context: ChannelHandlerContext, _ request: ChatRequest) {
-        let content = "\(configuration.id): \(request.message)"
+        var content = "\(configuration.id): \(request.message)"
+        if configuration.answerPaddingBytes > 0 { content += String(repeating: ".", count: configuration.answerPaddingBytes) }
         let answer = WireReply.response(content: content, model: configuration.model, aiID: configuration.id)
         switch configuration.misbehaviour {
         case nil, .refuse, .greet, .mute, .slam, .http500, .http429, .noDone, .nullDeltas, .errorMidStream, .idleClose, .stall,

@@ -26,7 +26,7 @@ public final class Gateway: Service, Sendable {
     public let metrics: GatewayMetrics
     let logger: Logger
     let group: any EventLoopGroup
-    private let state = NIOLockedValueBox(State())
+    private let state: NIOLockedValueBox<State>
     private let listening: EventLoopPromise<[SocketAddress]>
     private let jobs: AsyncStream<@Sendable () async -> Void>
     private let jobQueue: AsyncStream<@Sendable () async -> Void>.Continuation
@@ -36,14 +36,10 @@ public final class Gateway: Service, Sendable {
         var inFlight = 0
         var draining = false
         var drained: [CheckedContinuation<Void, Never>] = []
-        var connections: [ObjectIdentifier: Connection] = [:]
+        /// What each client connection is doing, for the cap.
+        var registry: ConnectionRegistry<ObjectIdentifier, NIODeadline>
+        var channels: [ObjectIdentifier: any Channel] = [:]
         var requestCount: UInt64 = 0
-    }
-
-    /// A client connection, for the cap: the longest-idle one makes room for a new one.
-    private struct Connection {
-        var channel: any Channel
-        var idleSince: NIODeadline?
     }
 
     public init(
@@ -58,6 +54,7 @@ public final class Gateway: Service, Sendable {
         self.logger = logger
         self.group = group
         self.listening = group.next().makePromise(of: [SocketAddress].self)
+        self.state = NIOLockedValueBox(State(registry: ConnectionRegistry(capacity: configuration.maximumConnections)))
         (jobs, jobQueue) = AsyncStream.makeStream(of: (@Sendable () async -> Void).self)
     }
 
@@ -113,12 +110,14 @@ public final class Gateway: Service, Sendable {
     private func bind() async throws -> [any Channel] {
         var channels: [any Channel] = []
         do {
-            channels.append(try await bootstrap(requiresToken: configuration.token != nil)
+            channels.append(try await bootstrap(listener: .network)
                 .bind(host: configuration.host, port: configuration.port).get())
             if let control = configuration.controlSocket {
-                // The control socket is the user's own (its directory is 0700): no token is asked there.
-                channels.append(try await bootstrap(requiresToken: false)
-                    .bind(unixDomainSocketPath: control.path, cleanupExistingSocketFile: true).get())
+                // The control socket is the user's own (its directory is 0700 and theirs, the socket 0600): no
+                // token is asked there, and no browser can reach it. The path was checked when it was claimed.
+                channels.append(try await bootstrap(listener: .controlSocket)
+                    .bind(unixDomainSocketPath: control.path).get())
+                try control.restrictSocket()
             }
         } catch {
             for channel in channels { try? await channel.close() }
@@ -127,31 +126,49 @@ public final class Gateway: Service, Sendable {
         return channels
     }
 
-    private func bootstrap(requiresToken: Bool) -> ServerBootstrap {
+    /// Which listener a connection came in on: what it is asked for.
+    enum Listener: Sendable {
+        /// TCP: the token (when one is set), and the browser rules of ``OriginPolicy``.
+        case network
+        /// The control socket: the user's own, and out of any browser's reach.
+        case controlSocket
+    }
+
+    private func bootstrap(listener: Listener) -> ServerBootstrap {
         ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.backlog, value: 1_024)
             .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
+            // What a client leaves unread: past 256 KiB its channel is not writable, and the gateway stops writing to
+            // it (``ClientOutput``).
+            .childChannelOption(
+                ChannelOptions.writeBufferWaterMark, value: .init(low: 64 * 1024, high: 256 * 1024))
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try self.configure(channel, requiresToken: requiresToken)
+                    try self.configure(channel, listener: listener)
                 }
             }
     }
 
-    /// One client connection's pipeline: HTTP/1.1 (with WebSocket upgrade on its route) and the gateway's handler.
-    private func configure(_ channel: any Channel, requiresToken: Bool) throws {
+    /// One client connection's pipeline: a watcher of the first bytes of each request (for its timer), HTTP/1.1
+    /// (with WebSocket upgrade on its route) and the gateway's handler.
+    private func configure(_ channel: any Channel, listener: Listener) throws {
         guard admit(channel) else {
             channel.close(promise: nil)
             return
         }
-        let handler = GatewayHTTPHandler(gateway: self, requiresToken: requiresToken)
+        let requiresToken = listener == .network && configuration.token != nil
+        let policy = listener == .network ? configuration.originPolicy : nil
+        let handler = GatewayHTTPHandler(gateway: self, requiresToken: requiresToken, originPolicy: policy)
         let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: configuration.maximumBodyBytes,
             automaticErrorHandling: true,
             shouldUpgrade: { [self] channel, head in
-                let allowed = head.uri.hasPrefix("/api/team-chat/ws") && (!requiresToken || authorized(head.headers))
+                var allowed = head.uri.hasPrefix("/api/team-chat/ws") && (!requiresToken || authorized(head.headers))
+                // A page of another origin may not open the socket: it would read every answer (cross-site WebSocket
+                // hijacking). Refused here, the request then gets its answer (403) as an ordinary one.
+                if let policy, policy.refusal(head, changesState: true, isPage: false) != nil { allowed = false }
                 // A browser that offers subprotocols drops a socket whose answer names none of them.
                 var answer = HTTPHeaders()
                 if Self.offeredSubprotocols(head.headers).contains(GatewayPage.subprotocol) {
@@ -162,6 +179,7 @@ public final class Gateway: Service, Sendable {
             upgradePipelineHandler: { [self] channel, _ in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
+                        WebSocketFrameValidator(),
                         NIOWebSocketFrameAggregator(
                             minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 1_024,
                             maxAccumulatedFrameSize: configuration.maximumBodyBytes),
@@ -169,6 +187,7 @@ public final class Gateway: Service, Sendable {
                     ])
                 }
             })
+        try channel.pipeline.syncOperations.addHandler(RequestBytesWatcher())
         try channel.pipeline.syncOperations.configureHTTPServerPipeline(
             withServerUpgrade: (
                 upgraders: [upgrader],
@@ -246,9 +265,6 @@ public final class Gateway: Service, Sendable {
             return .failure(roster.isEmpty
                 ? GatewayError(.serviceUnavailable, "no specialist answered discovery of \(session.source)")
                 : .badRequest("no specialist to ask"))
-        }
-        if let quorum = request.quorum, quorum > team.count {
-            return .failure(.badRequest("quorum \(quorum) is more than the \(team.count) specialists addressed"))
         }
         guard beginWork() else { return .failure(GatewayError(.serviceUnavailable, "the gateway is shutting down")) }
         let options = request.options(
@@ -337,23 +353,26 @@ public final class Gateway: Service, Sendable {
 
     // MARK: Connections
 
-    /// Counts a new connection in; at the cap, closes the longest-idle one to make room, or refuses this one when
-    /// every connection is busy.
+    /// Counts a new connection in; at the cap, closes the one that matters least to make room, or refuses this one
+    /// when every connection is busy (``ConnectionRegistry``).
     private func admit(_ channel: any Channel) -> Bool {
+        let id = ObjectIdentifier(channel)
         let (admitted, evicted) = state.withLockedValue { state -> (Bool, (any Channel)?) in
-            var evicted: (any Channel)?
-            if state.connections.count >= configuration.maximumConnections {
-                guard let oldest = state.connections.filter({ $0.value.idleSince != nil })
-                    .min(by: { $0.value.idleSince! < $1.value.idleSince! })
-                else { return (false, nil) }
-                evicted = state.connections.removeValue(forKey: oldest.key)?.channel
+            switch state.registry.admit(id, now: .now()) {
+            case .refused:
+                return (false, nil)
+            case .admitted:
+                state.channels[id] = channel
+                return (true, nil)
+            case .admittedEvicting(let victim):
+                state.channels[id] = channel
+                return (true, state.channels.removeValue(forKey: victim))
             }
-            state.connections[ObjectIdentifier(channel)] = Connection(channel: channel, idleSince: .now())
-            return (true, evicted)
         }
         if let evicted {
             evicted.close(promise: nil)
             metrics.connectionClosed()
+            metrics.clientDropped("evicted")
         }
         guard admitted else {
             logger.warning("connection refused: at the cap", metadata: ["cap": "\(configuration.maximumConnections)"])
@@ -361,7 +380,10 @@ public final class Gateway: Service, Sendable {
         }
         metrics.connectionOpened()
         channel.closeFuture.whenComplete { [self] _ in
-            let removed = state.withLockedValue { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) != nil }
+            let removed = state.withLockedValue { state -> Bool in
+                state.channels[id] = nil
+                return state.registry.remove(id)
+            }
             if removed { metrics.connectionClosed() }
         }
         return true
@@ -369,18 +391,22 @@ public final class Gateway: Service, Sendable {
 
     /// Client connections open now.
     public var connectionCount: Int {
-        state.withLockedValue { $0.connections.count }
+        state.withLockedValue { $0.registry.count }
     }
 
-    /// A connection started (`idle == false`) or finished (`true`) answering a request.
-    func connection(_ channel: any Channel, idle: Bool) {
-        state.withLockedValue { state in
-            state.connections[ObjectIdentifier(channel)]?.idleSince = idle ? .now() : nil
-        }
+    /// What a connection is doing now (for the cap).
+    func connection(_ channel: any Channel, is phase: ConnectionRegistry<ObjectIdentifier, NIODeadline>.Phase) {
+        state.withLockedValue { $0.registry.set(ObjectIdentifier(channel), phase, now: .now()) }
+    }
+
+    /// A client was dropped for how it behaved (not reading, flooding): counted, and said.
+    func dropped(_ channel: any Channel, reason: String, kind: String) {
+        metrics.clientDropped(kind)
+        logger.notice("client dropped", metadata: ["reason": "\(reason)", "peer": "\(channel.remoteAddress.map { "\($0)" } ?? "-")"])
     }
 
     private func closeConnections() {
-        let channels = state.withLockedValue { $0.connections.values.map(\.channel) }
+        let channels = state.withLockedValue { Array($0.channels.values) }
         for channel in channels { channel.close(promise: nil) }
     }
 

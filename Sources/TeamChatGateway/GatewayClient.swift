@@ -26,6 +26,8 @@ public final class GatewayClient: Sendable {
     public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
         public var status: Int?
         public var message: String
+        /// The gateway accepted the request but did not answer within the caller's limit.
+        public var unanswered = false
         public var description: String { message }
     }
 
@@ -86,10 +88,11 @@ public final class GatewayClient: Sendable {
     }
 
     /// The gateway's team, as the cache would hold it with the gateway's live health; `nil` when the gateway serves
-    /// another source than `source`.
-    public func team(source: String?) async throws(Failure) -> SpecialistCache.Team? {
+    /// another source than `source`. With `within`, a gateway that does not answer in that time (a stopped process
+    /// whose socket still accepts) fails the request, and the connection is closed.
+    public func team(source: String?, within limit: Duration? = nil) async throws(Failure) -> SpecialistCache.Team? {
         let uri = source.map { "/v1/team?source=\(Self.escape($0))" } ?? "/v1/team"
-        let (status, body) = try await document(.GET, uri, body: nil)
+        let (status, body) = try await document(.GET, uri, body: nil, within: limit)
         if status == .conflict { return nil }
         guard status == .ok else { throw Self.failure(status, body) }
         guard let cache = try? SpecialistCache.decode(Data(body)), let team = cache.teams.first else {
@@ -154,12 +157,19 @@ public final class GatewayClient: Sendable {
         try? await channel.close()
     }
 
-    private func document(_ method: HTTPMethod, _ uri: String, body: [UInt8]?) async throws(Failure)
-        -> (HTTPResponseStatus, [UInt8])
+    private func document(_ method: HTTPMethod, _ uri: String, body: [UInt8]?, within limit: Duration? = nil)
+        async throws(Failure) -> (HTTPResponseStatus, [UInt8])
     {
         let promise = channel.eventLoop.makePromise(of: (HTTPResponseStatus, [UInt8]).self)
         let channel = self.channel
         let handler = self.handler
+        if let limit {
+            let timer = channel.eventLoop.scheduleTask(in: TimeAmount(limit)) {
+                promise.fail(Failure(status: nil, message: "did not answer within \(limit.secondsText)", unanswered: true))
+                channel.close(promise: nil)
+            }
+            promise.futureResult.whenComplete { _ in timer.cancel() }
+        }
         channel.eventLoop.execute {
             guard channel.isActive else {
                 promise.fail(ChannelError.ioOnClosedChannel)
@@ -171,6 +181,8 @@ public final class GatewayClient: Sendable {
         }
         do {
             return try await promise.futureResult.get()
+        } catch let failure as Failure {
+            throw failure
         } catch {
             throw Failure(status: nil, message: "the gateway went away: \(error)")
         }

@@ -11,15 +11,29 @@ public struct GatewayConfiguration: Sendable {
     public var token: String?
     /// The largest request body accepted (a message itself is bounded at 64 KiB).
     public var maximumBodyBytes: Int
-    /// Open client connections at most; at the cap, the longest-idle one is closed to make room.
+    /// Open client connections at most; at the cap, one that never completed a request (the oldest), else the
+    /// longest idle, is closed to make room, never one being answered (``ConnectionRegistry``).
     public var maximumConnections: Int
-    /// How long a connection may take to deliver a complete request (after connecting, or after its last
-    /// response) before it is closed: keeps idle and slow-trickling clients from holding connections for good.
+    /// How long a request may take to arrive whole, once it starts (and a new connection to start one): a body or
+    /// an upgrade that stalls is closed after this.
     public var requestTimeout: Duration
-    /// The budgets of a round whose request names none.
+    /// How long a connection may wait idle between requests (keep-alive), or a WebSocket with no round in flight,
+    /// before it is closed.
+    public var idleTimeout: Duration
+    /// How long a client may leave what it is sent unread before it is dropped (its rounds cancelled).
+    public var writeTimeout: Duration
+    /// What the gateway holds for one client that does not read, beyond one piece of any size, before dropping it.
+    public var maximumUnreadBytes: Int
+    /// The budgets of a round whose request names none. They are also the limits a request may not raise: its
+    /// `max_reply_bytes` is at most these' (``roundLimits``).
     public var roundDefaults: RoundOptions
-    /// How long a round of the control socket or WebSocket may run at the longest, whatever it asks.
+    /// How long a round may run at the longest, whatever it asks: its `timeout` and `deadline` are at most this.
     public var maximumDeadline: Duration
+    /// The names a request's Host may give besides `localhost`, loopback addresses and the listen address
+    /// (`--allow-host`; `*` any).
+    public var allowedHosts: [String]
+    /// The browser origins besides the gateway's own that may use it (`--allow-origin`; `*` any).
+    public var allowedOrigins: [String]
 
     public init(
         host: String = "127.0.0.1",
@@ -28,9 +42,14 @@ public struct GatewayConfiguration: Sendable {
         token: String? = nil,
         maximumBodyBytes: Int = 1 << 20,
         maximumConnections: Int = 1_024,
-        requestTimeout: Duration = .seconds(30),
+        requestTimeout: Duration = .seconds(10),
+        idleTimeout: Duration = .seconds(60),
+        writeTimeout: Duration = .seconds(10),
+        maximumUnreadBytes: Int = 1 << 20,
         roundDefaults: RoundOptions = RoundOptions(),
-        maximumDeadline: Duration = .seconds(600)
+        maximumDeadline: Duration = .seconds(600),
+        allowedHosts: [String] = [],
+        allowedOrigins: [String] = []
     ) {
         self.host = host
         self.port = port
@@ -39,8 +58,18 @@ public struct GatewayConfiguration: Sendable {
         self.maximumBodyBytes = maximumBodyBytes
         self.maximumConnections = maximumConnections
         self.requestTimeout = requestTimeout
+        self.idleTimeout = idleTimeout
+        self.writeTimeout = writeTimeout
+        self.maximumUnreadBytes = maximumUnreadBytes
         self.roundDefaults = roundDefaults
         self.maximumDeadline = maximumDeadline
+        self.allowedHosts = allowedHosts
+        self.allowedOrigins = allowedOrigins
+    }
+
+    /// Who may ask from a browser, for the TCP listener (``OriginPolicy``).
+    var originPolicy: OriginPolicy {
+        OriginPolicy(listenHost: host, allowedHosts: allowedHosts, allowedOrigins: allowedOrigins)
     }
 
     /// Whether `host` names the loopback interface only (a gateway elsewhere needs a token).

@@ -1,24 +1,26 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import NIOCore
 import NIOHTTP1
 import NIOWebSocket
-import TeamChatJSON
 import TeamChatEngine
+import TeamChatJSON
 import TeamChatSession
 
-/// One client connection of the gateway: reads a request (bounded, within the request timeout), checks its token,
-/// routes it, and answers — a document, or a round's events written the moment they arrive. One request at a time
-/// (NIO's pipelining handler holds any that follow); a connection that closes mid-round cancels its round.
+/// One client connection of the gateway: reads a request (bounded, within its timers), checks its token and, over
+/// TCP, who may ask (``OriginPolicy``), routes it, and answers — a document, or a round's events written the moment
+/// they arrive. One request at a time (NIO's pipelining handler holds any that follow); a connection that closes
+/// mid-round cancels its round.
+///
+/// Two timers keep a connection from being held for nothing: while it waits between requests, the idle timer
+/// (`--idle-timeout`; for a connection that never completed a request, the request timer); once a request's first
+/// bytes arrive (``RequestBytesWatcher``), the request timer (`--request-timeout`): a head or a body that stalls is
+/// answered 408 and closed. What it writes goes through ``ClientOutput``: a client that does not read is paused,
+/// then dropped, and its round cancelled.
 final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private enum State {
-        /// Waiting for a request head; the request timer runs.
+        /// Waiting for a request head; a timer runs.
         case waiting
         /// Reading a request's body.
         case receiving(HTTPRequestHead, ByteBuffer)
@@ -43,55 +45,89 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case document
         case ndjson
         case events
-        case rhetor(RhetorResponse)
+        /// Rhetor's one document, gathered in ``rhetor`` and written with the summary.
+        case rhetor
     }
+
+    private enum TimerKind {
+        case idle
+        case request
+    }
+
+    private typealias Output = ClientOutput<UptimeClock.Instant, HTTPServerResponsePart>
 
     private let gateway: Gateway
     private let requiresToken: Bool
+    private let originPolicy: OriginPolicy?
     private var state = State.waiting
+    /// Rhetor's response while a `POST /api/team-chat` round runs: beside the state, so that each answer is added
+    /// where it lies.
+    private var rhetor: RhetorResponse?
     private var timer: Scheduled<Void>?
+    private var timerKind: TimerKind?
+    /// Whether a request was completed on this connection (then it idles on the idle timer between requests).
+    private var proven = false
+    private var output: Output
+    private var stallTimer: Scheduled<Void>?
+    /// Close once the response's end is written (not keep-alive).
+    private var closeAfterEnd = false
     private var context: ChannelHandlerContext?
 
-    init(gateway: Gateway, requiresToken: Bool) {
+    init(gateway: Gateway, requiresToken: Bool, originPolicy: OriginPolicy?) {
         self.gateway = gateway
         self.requiresToken = requiresToken
+        self.originPolicy = originPolicy
+        self.output = Output(
+            maximumQueuedBytes: gateway.configuration.maximumUnreadBytes,
+            stallTimeout: gateway.configuration.writeTimeout)
     }
 
     // MARK: Channel events
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        if context.channel.isActive { armTimer(context) }
+        if context.channel.isActive { armTimer(.request, context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         timer?.cancel()
+        stallTimer?.cancel()
         self.context = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        armTimer(context)
+        armTimer(.request, context)
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
+        stallTimer?.cancel()
         if case .responding(let response) = state { response.round?.cancel() }
         state = .closed
         context.fireChannelInactive()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is RequestBytesWatcher.BytesArrived {
+            // A request begins: from now on it must arrive whole within the request timeout.
+            if case .waiting = state, timerKind == .idle { armTimer(.request, context) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        let now = UptimeClock.Instant(context.eventLoop.now)
+        for action in output.writabilityChanged(context.channel.isWritable, now: now) { perform(action, context) }
+        context.fireChannelWritabilityChanged()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (unwrapInboundIn(data), state) {
         case (.head(let head), .waiting):
-            // The request timer runs on until the request's end: a body may not trickle in for ever either.
-            gateway.connection(context.channel, idle: false)
-            if requiresToken, !GatewayRoute.isPublic(head.uri), !gateway.authorized(head.headers) {
-                state = .refusing(head, GatewayError(.unauthorized, "a bearer token is required"))
-            } else if let length = head.headers.first(name: "content-length").flatMap(Int.init),
-                length > gateway.configuration.maximumBodyBytes
-            {
-                state = .refusing(head, tooLarge())
+            if let refusal = refusal(of: head) {
+                state = .refusing(head, refusal)
             } else {
                 state = .receiving(head, context.channel.allocator.buffer(capacity: 0))
             }
@@ -104,10 +140,11 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             body.writeBuffer(&bytes)
             state = .receiving(head, body)
         case (.end, .receiving(let head, let body)):
-            timer?.cancel()
+            cancelTimer()
+            gateway.connection(context.channel, is: .busy)
             handle(head, body: Array(body.readableBytesView), context: context)
         case (.end, .refusing(let head, let error)):
-            timer?.cancel()
+            cancelTimer()
             state = .responding(Response(keepAlive: false, version: head.version))
             answer(error, head: head, context: context)
         case (.body, .refusing):
@@ -118,11 +155,32 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // A refused WebSocket upgrade (wrong path, missing token) is reported, then the request comes here as an
-        // ordinary one and gets its answer (400, 401): not a reason to drop the connection.
+        // A refused WebSocket upgrade (wrong path, missing token, another origin) is reported, then the request
+        // comes here as an ordinary one and gets its answer (400, 401, 403): not a reason to drop the connection.
         if error is NIOWebSocketUpgradeError { return }
         gateway.logger.debug("connection error", metadata: ["error": "\(error)"])
         context.close(promise: nil)
+    }
+
+    /// Why `head` is refused before its body is read, or nil.
+    private func refusal(of head: HTTPRequestHead) -> GatewayError? {
+        if requiresToken, !GatewayRoute.isPublic(head.uri), !gateway.authorized(head.headers) {
+            return GatewayError(.unauthorized, "a bearer token is required")
+        }
+        if let originPolicy {
+            let route = try? GatewayRoute.match(method: head.method, uri: head.uri).get()
+            if let refusal = originPolicy.refusal(
+                head, changesState: route?.changesState ?? false, isPage: route == .page)
+            {
+                return refusal
+            }
+        }
+        if let length = head.headers.first(name: "content-length").flatMap(Int.init),
+            length > gateway.configuration.maximumBodyBytes
+        {
+            return tooLarge()
+        }
+        return nil
     }
 
     private func tooLarge() -> GatewayError {
@@ -179,6 +237,12 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             document(.ok, headers: headers, body: asset.bytes, head: head, route: route.name, context: context)
         case .teamChat:
             startRound(GatewayRoundRequest.decode(rhetor: body), route: route, head: head, context: context)
+        case .stream where head.method == .HEAD:
+            // What a GET would answer, without a round: a HEAD must change nothing.
+            var headers = HTTPHeaders()
+            headers.add(name: "content-type", value: "text/event-stream")
+            headers.add(name: "cache-control", value: "no-cache")
+            document(.ok, headers: headers, body: [], head: head, route: route.name, context: context)
         case .stream:
             let request = head.method == .POST
                 ? GatewayRoundRequest.decode(json: body) : GatewayRoundRequest.decode(query: QueryString.parameters(of: head.uri))
@@ -222,9 +286,10 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             var headers = HTTPHeaders()
             switch route {
             case .teamChat:
-                format = .rhetor(RhetorResponse(
+                format = .rhetor
+                rhetor = RhetorResponse(
                     requestID: gateway.nextRequestID(), moderationMode: request.moderationMode,
-                    metadata: request.metadata))
+                    metadata: request.metadata)
             case .stream:
                 format = .events
                 headers.add(name: "content-type", value: "text/event-stream")
@@ -245,7 +310,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                     connected.add("request_id", gateway.nextRequestID())
                     connected.add("addressed", round.team.count)
                     connected.add("specialists", strings: round.team.map(\.id))
-                    write(ServerSentEvent(name: "connected", data: connected).bytes, context: context, flush: true)
+                    write(ServerSentEvent(name: "connected", data: connected).bytes, context: context)
                 }
                 return
             }
@@ -254,7 +319,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// A batch of a round's events, on this connection's loop.
     private func receive(_ batch: [RoundEvent], context: ChannelHandlerContext) {
-        guard case .responding(var response) = state, response.round != nil else { return }
+        guard case .responding(let response) = state, response.round != nil else { return }
         var bytes: [UInt8] = []
         var summary: RoundSummary?
         for event in batch {
@@ -262,28 +327,21 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .document:
                 break
             case .ndjson:
-                if case .finished(let finished) = event {
-                    bytes += RoundEventCodec.summary(finished, round: nil, interrupted: false, via: "gateway")
-                        .utf8(terminator: UInt8(ascii: "\n"))
-                } else {
-                    bytes += RoundEventCodec.encode(event).utf8(terminator: UInt8(ascii: "\n"))
-                }
+                bytes += RoundEventCodec.encode(event, via: "gateway").utf8(terminator: UInt8(ascii: "\n"))
             case .events:
                 bytes += ServerSentEvent(event).bytes
-            case .rhetor(var rhetor):
+            case .rhetor:
                 if case .outcome(let outcome) = event {
-                    rhetor.add(outcome, at: gateway.session.configuration.clock.now)
-                    response.format = .rhetor(rhetor)
+                    rhetor?.add(outcome, at: gateway.session.configuration.clock.now)
                 }
             }
             if case .finished(let finished) = event { summary = finished }
         }
-        state = .responding(response)
         guard let summary else {
-            if !bytes.isEmpty { write(bytes, context: context, flush: true) }
+            if !bytes.isEmpty { write(bytes, context: context) }
             return
         }
-        if case .rhetor(let rhetor) = response.format {
+        if case .rhetor = response.format, let rhetor = rhetor.take() {
             let body = rhetor.document(summary: summary, at: gateway.session.configuration.clock.now).utf8()
             var headers = HTTPHeaders()
             headers.add(name: "content-type", value: "application/json")
@@ -291,7 +349,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             writeHead(.ok, headers: headers, keepAlive: response.keepAlive, version: response.version, context: context)
             bytes = body
         }
-        if !bytes.isEmpty { write(bytes, context: context, flush: false) }
+        if !bytes.isEmpty { write(bytes, context: context) }
         finish(route: response.route, status: .ok, keepAlive: response.keepAlive, context: context)
     }
 
@@ -321,7 +379,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 let body = lines.flatMap { $0.utf8(terminator: UInt8(ascii: "\n")) }
                 headers.add(name: "content-length", value: String(body.count))
                 handler.writeHead(.ok, headers: headers, keepAlive: keepAlive, version: version, context: context)
-                handler.write(body, context: context, flush: false)
+                handler.write(body, context: context)
                 handler.finish(route: GatewayRoute.warm.name, status: .ok, keepAlive: keepAlive, context: context)
             }
         }
@@ -373,7 +431,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         var headers = headers
         headers.add(name: "content-length", value: String(body.count))
         writeHead(status, headers: headers, keepAlive: response.keepAlive, version: head.version, context: context)
-        if head.method != .HEAD { write(body, context: context, flush: false) }
+        if head.method != .HEAD, !body.isEmpty { write(body, context: context) }
         finish(route: route, status: status, keepAlive: response.keepAlive, context: context)
     }
 
@@ -383,36 +441,99 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     ) {
         var headers = headers
         headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
-        let response = HTTPResponseHead(version: version, status: status, headers: headers)
-        context.write(wrapOutboundOut(.head(response)), promise: nil)
+        emit(.head(HTTPResponseHead(version: version, status: status, headers: headers)), bytes: 256, context: context)
     }
 
-    private func write(_ bytes: [UInt8], context: ChannelHandlerContext, flush: Bool) {
-        let part = wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes))))
-        if flush { context.writeAndFlush(part, promise: nil) } else { context.write(part, promise: nil) }
+    private func write(_ bytes: [UInt8], context: ChannelHandlerContext) {
+        emit(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes))), bytes: bytes.count, context: context)
     }
 
     /// Ends the response; the connection waits for the next request, or closes.
     private func finish(route: String?, status: HTTPResponseStatus, keepAlive: Bool, context: ChannelHandlerContext) {
         if let route { gateway.metrics.requestAnswered(route: route, status: status.code) }
-        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         guard keepAlive else {
             state = .closed
-            let channel = context.channel
-            written.whenComplete { _ in channel.close(promise: nil) }
+            closeAfterEnd = true
+            emit(.end(nil), bytes: 0, context: context)
             return
         }
+        emit(.end(nil), bytes: 0, context: context)
         state = .waiting
-        gateway.connection(context.channel, idle: true)
-        armTimer(context)
+        proven = true
+        gateway.connection(context.channel, is: .idle)
+        armTimer(.idle, context)
     }
 
-    /// Closes the connection unless a complete request arrives within the request timeout.
-    private func armTimer(_ context: ChannelHandlerContext) {
+    /// Sends one part of the response, now or once the client reads (``ClientOutput``).
+    private func emit(_ part: HTTPServerResponsePart, bytes: Int, context: ChannelHandlerContext) {
+        perform(output.send(part, bytes: bytes), context)
+    }
+
+    private func perform(_ action: Output.Action, _ context: ChannelHandlerContext) {
+        switch action {
+        case .write(let parts):
+            for part in parts {
+                if case .end = part, closeAfterEnd {
+                    let channel = context.channel
+                    context.write(wrapOutboundOut(part)).whenComplete { _ in channel.close(promise: nil) }
+                } else {
+                    context.write(wrapOutboundOut(part), promise: nil)
+                }
+            }
+            context.flush()
+        case .wait:
+            return
+        case .scheduleTimer(let at):
+            stallTimer?.cancel()
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            stallTimer = context.eventLoop.scheduleTask(deadline: at.deadline) {
+                let (handler, context) = bound.value
+                handler.perform(handler.output.timerFired(now: UptimeClock.Instant(context.eventLoop.now)), context)
+            }
+        case .drop(let reason):
+            gateway.dropped(context.channel, reason: reason, kind: "unread")
+            context.close(promise: nil)
+        case .pauseReading:
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        case .resumeReading:
+            context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+        }
+    }
+
+    // MARK: Timers
+
+    /// Closes the connection when the timer of `kind` runs out first: a waiting connection silently; one whose
+    /// request stalled part way, with 408.
+    private func armTimer(_ kind: TimerKind, _ context: ChannelHandlerContext) {
         timer?.cancel()
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: TimeAmount(gateway.configuration.requestTimeout)) {
-            bound.value.close(promise: nil)
+        timerKind = kind
+        let configuration = gateway.configuration
+        // A connection that never completed a request gets no more than a request's time to start one.
+        let duration = kind == .idle && proven ? configuration.idleTimeout : configuration.requestTimeout
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: TimeAmount(duration)) {
+            let (handler, context) = bound.value
+            handler.timerExpired(context)
+        }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+        timerKind = nil
+    }
+
+    private func timerExpired(_ context: ChannelHandlerContext) {
+        timer = nil
+        timerKind = nil
+        switch state {
+        case .receiving(let head, _), .refusing(let head, _):
+            state = .responding(Response(keepAlive: false, version: head.version))
+            answer(
+                GatewayError(.requestTimeout, "the request did not arrive whole within \(gateway.configuration.requestTimeout)"),
+                head: head, context: context)
+        default:
+            context.close(promise: nil)
         }
     }
 }

@@ -10,7 +10,7 @@ import TeamChatEngine
 /// - `teamchat_round_duration_seconds` (histogram, buckets from 50 µs), `teamchat_rounds_total{route}`,
 ///   `teamchat_rounds_in_flight`;
 /// - `teamchat_specialist_outcomes_total{specialist,kind}` (`kind` is `ok` or the error kind);
-/// - `teamchat_http_requests_total{route,status}`, `teamchat_connections`.
+/// - `teamchat_http_requests_total{route,status}`, `teamchat_connections`, `teamchat_clients_dropped_total{reason}`.
 public final class GatewayMetrics: Sendable {
     /// Round latencies from the loopback floor (tens of microseconds) to the longest deadlines.
     public static let latencyBuckets: [Duration] = [
@@ -56,6 +56,12 @@ public final class GatewayMetrics: Sendable {
 
     func requestAnswered(route: String, status: UInt) {
         counter("teamchat_http_requests_total", [("route", route), ("status", String(status))]).increment()
+    }
+
+    /// A client dropped for how it behaved: `kind` is `unread` (it did not read what it was sent), `flood` (control
+    /// frames past their budget), `evicted` (its place was needed), `protocol` (a frame that breaks RFC 6455).
+    func clientDropped(_ kind: String) {
+        counter("teamchat_clients_dropped_total", [("reason", kind)]).increment()
     }
 
     func connectionOpened() { connectionCount.increment() }

@@ -156,16 +156,37 @@ public struct GatewayRoundRequest: Sendable, Hashable {
         return .chat(ChatRequest(message: message, stream: stream, requestID: requestID))
     }
 
-    /// The round's budgets: the gateway's defaults, overridden by what the request names, the deadline capped.
+    /// Retries a request may ask for at most.
+    static let maximumRetries = 3
+
+    /// The round's budgets: the gateway's defaults, overridden by what the request names, within the operator's
+    /// limits, which a request may lower but never raise — `timeout` and `deadline` at most `maximumDeadline`, the
+    /// reply limit at most the defaults', the quorum at most the team, `retries` at most ``maximumRetries``. What
+    /// the request set tighter than the defaults, and the failures that alone can cause, are marked as its own
+    /// (``RoundOptions/requestersLimits``): reported to it, never held against a specialist.
     public func options(defaults: RoundOptions, maximumDeadline: Duration, addressed: Int) -> RoundOptions {
         var options = defaults
-        if let timeout { options.timeout = timeout }
-        if let connectTimeout { options.connectTimeout = connectTimeout }
-        if let deadline { options.deadline = deadline }
+        var own: Set<ExchangeError.Kind> = []
+        if let timeout {
+            options.timeout = min(timeout, maximumDeadline)
+            if timeout < defaults.timeout { own.insert(.timeout) }
+        }
+        if let connectTimeout {
+            options.connectTimeout = min(connectTimeout, maximumDeadline)
+            if connectTimeout < defaults.connectTimeout { own.formUnion([.connectTimeout, .tls]) }
+        }
+        if let deadline {
+            options.deadline = min(deadline, maximumDeadline)
+            if deadline < defaults.effectiveDeadline { own.insert(.timeout) }
+        }
         if options.effectiveDeadline > maximumDeadline { options.deadline = maximumDeadline }
-        options.quorum = quorum
-        if let retries { options.retries = retries }
-        if let maximumReplyBytes { options.maximumReplyBytes = maximumReplyBytes }
+        options.quorum = quorum.map { min($0, addressed) }
+        if let retries { options.retries = min(retries, Self.maximumRetries) }
+        if let maximumReplyBytes {
+            options.maximumReplyBytes = min(maximumReplyBytes, defaults.maximumReplyBytes)
+            if maximumReplyBytes < defaults.maximumReplyBytes { own.insert(.tooLarge) }
+        }
+        options.requestersLimits = own
         if message == nil { options.finishAtQuorum = false }
         return options
     }

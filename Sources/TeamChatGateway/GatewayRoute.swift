@@ -55,6 +55,14 @@ public enum GatewayRoute: Sendable, Hashable {
         return GatewayPage.asset(path) != nil
     }
 
+    /// Whether asking it changes something (starts a round, opens connections): what another page must never do.
+    public var changesState: Bool {
+        switch self {
+        case .teamChat, .stream, .rounds, .warm, .webSocket: true
+        case .sockets, .team, .metrics, .health, .page: false
+        }
+    }
+
     /// Its name in metrics and logs.
     public var name: String {
         switch self {

@@ -53,7 +53,7 @@ public struct RhetorResponse: Sendable {
         document.add("elapsed_time", summary.elapsed.seconds)
         if let metadata { document.add("metadata", json: metadata) }
         document.add("errors", objects: errors)
-        document.add("summary", object: RoundEventCodec.summary(summary, round: nil, interrupted: false, via: "gateway"))
+        document.add("summary", object: RoundEventCodec.encode(.finished(summary), via: "gateway"))
         return document
     }
 }

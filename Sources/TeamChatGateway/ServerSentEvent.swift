@@ -30,7 +30,7 @@ public struct ServerSentEvent: Sendable, Hashable {
         case .outcome(let outcome):
             self.init(name: outcome.isSuccess ? "message" : "error", data: RoundEventCodec.encode(event))
         case .finished(let summary):
-            self.init(name: "complete", data: RoundEventCodec.summary(summary, round: nil, interrupted: false, via: "gateway"))
+            self.init(name: "complete", data: RoundEventCodec.encode(.finished(summary), via: "gateway"))
         }
     }
 }

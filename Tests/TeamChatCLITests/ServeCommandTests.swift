@@ -41,10 +41,13 @@ final class ServeProcess: Sendable {
 struct ServeCommandTests {
     func withServe(
         _ misbehaving: [Int: Misbehaviour] = [:],
+        arguments: [String] = [],
+        answerPaddingBytes: Int = 0,
         _ body: (Fleet, String, ServeProcess) async throws -> Void
     ) async throws {
         var team = SimulatedSpecialistConfiguration.team(count: 3)
         for (index, misbehaviour) in misbehaving { team[index].misbehaviour = misbehaviour }
+        for index in team.indices { team[index].answerPaddingBytes = answerPaddingBytes }
         try await Fleet.withRunning(team) { fleet in
             let roster = try BinaryRunner.rosterFile(for: fleet)
             let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-run-\(UUID())").path
@@ -53,7 +56,7 @@ struct ServeCommandTests {
                 try? FileManager.default.removeItem(atPath: roster)
                 try? FileManager.default.removeItem(atPath: runtime)
             }
-            let serve = try await ServeProcess(["--roster", roster], runtime: runtime)
+            let serve = try await ServeProcess(["--roster", roster] + arguments, runtime: runtime)
             do {
                 try await body(fleet, roster, serve)
             } catch {
@@ -142,7 +145,8 @@ struct ServeCommandTests {
         try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 2)) { fleet in
             let roster = try BinaryRunner.rosterFile(for: fleet)
             let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-dead-\(UUID())").path
-            try FileManager.default.createDirectory(atPath: runtime + "/teamchat", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: runtime + "/teamchat", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             defer {
                 try? FileManager.default.removeItem(atPath: roster)
                 try? FileManager.default.removeItem(atPath: runtime)
@@ -158,6 +162,56 @@ struct ServeCommandTests {
             #expect(dead.status == 0)
             #expect(dead.stderr.isEmpty)
             #expect(try dead.jsonObjects().last?["replied"] as? Int == 2)
+        }
+    }
+
+    @Test("a stopped gateway (SIGSTOP) holds nobody: send, stats and warm go direct, each with one warning")
+    func stopped() async throws {
+        try await withServe { _, roster, serve in
+            serve.process.signal(SIGSTOP)
+            defer { serve.process.signal(SIGCONT) }
+            let environment = ["XDG_RUNTIME_DIR": serve.runtime, "TEAMCHAT_CACHE": serve.runtime + "/client.json"]
+            let send = try await BinaryRunner.run(["send", "--roster", roster, "--json", "hi"], environment: environment)
+            #expect(send.status == 0, "\(send.stderr)")
+            #expect(try send.jsonObjects().last?["via"] == nil)
+            #expect(try send.jsonObjects().last?["replied"] as? Int == 3)
+            for result in [
+                send,
+                try await BinaryRunner.run(["stats", "--roster", roster], environment: environment),
+                try await BinaryRunner.run(["warm", "--roster", roster], environment: environment),
+            ] {
+                #expect(result.status == 0, "\(result.stderr)")
+                let warnings = result.stderr.split(separator: "\n").filter { $0.contains("warning:") }
+                #expect(warnings.count == 1, "\(result.stderr)")
+                #expect(warnings.first?.contains("did not answer within 0.2s; going direct") == true, "\(result.stderr)")
+            }
+        }
+    }
+
+    @Test("the control socket: 0600 in a 0700 directory; a shared directory or a plain file at the path is refused (73), left as it is")
+    func controlSocketFiles() async throws {
+        try await withServe { _, roster, serve in
+            let socket = try #require(FileManager.default.attributesOfItem(atPath: serve.socketPath)[.posixPermissions] as? Int)
+            #expect(socket == 0o600)
+            let directory = try #require(FileManager.default.attributesOfItem(atPath: serve.runtime + "/teamchat")[.posixPermissions] as? Int)
+            #expect(directory == 0o700)
+
+            let plain = serve.runtime + "/teamchat/precious.txt"
+            #expect(FileManager.default.createFile(atPath: plain, contents: Data("keep me".utf8)))
+            let onFile = try await BinaryRunner.run(
+                ["serve", "--roster", roster, "--listen", "127.0.0.1:0", "--control-socket", plain])
+            #expect(onFile.status == 73)
+            #expect(onFile.stderr.contains("exists and is not a socket"))
+            #expect(FileManager.default.contents(atPath: plain) == Data("keep me".utf8))
+
+            let shared = serve.runtime + "/shared"
+            try FileManager.default.createDirectory(
+                atPath: shared, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o775])
+            let inShared = try await BinaryRunner.run(
+                ["serve", "--roster", roster, "--listen", "127.0.0.1:0", "--control-socket", shared + "/serve.sock"])
+            #expect(inShared.status == 73)
+            #expect(inShared.stderr.contains("must be 0700"))
+            #expect(!FileManager.default.fileExists(atPath: shared + "/serve.sock"))
         }
     }
 
@@ -202,3 +256,4 @@ struct ServeCommandTests {
         }
     }
 }
+

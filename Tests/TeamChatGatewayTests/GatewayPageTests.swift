@@ -15,7 +15,8 @@ struct GatewayPageTests {
 
     @Test("answers arrive in their cards with latencies; the hung specialist's card says timeout; a summary line")
     func answers() async throws {
-        try await GatewayHarness.with(Self.team()) { harness in
+        // The operator's own timeout: a tighter one from the page would be the page's doing, kept off the breaker.
+        try await GatewayHarness.with(Self.team(), configure: { $0.roundDefaults.timeout = .milliseconds(500) }) { harness in
             try await HeadlessChromium.with { browser in
                 var page = try await browser.page()
                 try await page.open("http://127.0.0.1:\(harness.port)/?message=hello%20team&timeout=0.5")

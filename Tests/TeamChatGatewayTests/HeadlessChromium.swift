@@ -123,10 +123,11 @@ struct DevToolsPage {
         throw Failure(description: "the browser closed its DevTools socket during \(method)")
     }
 
-    /// Opens `url` and waits until its script has run (`document.readyState` complete).
-    mutating func open(_ url: String) async throws {
+    /// Opens `url` and waits until its script has run (`document.readyState` complete) and `ready` holds (by
+    /// default: the gateway's page has its cards).
+    mutating func open(_ url: String, ready: String = "document.getElementById('cards') !== null") async throws {
         try await call("Page.navigate", ["url": url])
-        try await waitFor("document.readyState === 'complete' && document.getElementById('cards') !== null")
+        try await waitFor("document.readyState === 'complete' && \(ready)")
     }
 
     /// The value of `expression` in the page, a promise awaited; an exception in the page fails the test's step.

@@ -14,6 +14,10 @@ public struct RoundOptions: Sendable, Hashable {
     public var retries: Int
     /// The largest reply accepted (a streamed answer as a whole).
     public var maximumReplyBytes: Int
+    /// Kinds of failure that this round's own limits cause, because its requester set them tighter than the
+    /// operator's (a gateway client asking for a 1 µs timeout or a 1-byte reply limit): reported to the requester,
+    /// never recorded against a specialist's health, so that no client can open everyone's breakers.
+    public var requestersLimits: Set<ExchangeError.Kind> = []
 
     public init(
         timeout: Duration = .seconds(2),

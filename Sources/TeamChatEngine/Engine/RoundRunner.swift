@@ -33,6 +33,8 @@ final class RoundRunner: ExchangeObserver, Sendable {
     private let admissions: [Admission]
     private let health: HealthBook?
     private let movesBreaker: Bool
+    /// Failures of these kinds are the requester's own doing (``RoundOptions/requestersLimits``): not recorded.
+    private let unrecorded: Set<ExchangeError.Kind>
     private let output: RoundOutput
     /// Where the round starts and "now" comes from; the timer runs on whichever loop arms it (so that arming it never
     /// wakes another thread), on this one when it is armed off any loop. The timer is armed whatever the transports
@@ -62,6 +64,7 @@ final class RoundRunner: ExchangeObserver, Sendable {
         self.admissions = admissions
         self.health = health
         self.movesBreaker = movesBreaker
+        self.unrecorded = options.requestersLimits
         self.eventLoop = eventLoop
         self.output = output
         let machine = Machine(
@@ -190,6 +193,7 @@ final class RoundRunner: ExchangeObserver, Sendable {
     }
 
     private func record(_ outcome: SpecialistOutcome, in health: HealthBook) {
+        if let kind = outcome.error?.kind, unrecorded.contains(kind) { return }
         let trial = admissions.indices.contains(outcome.index) && admissions[outcome.index] == .trial
         health.record(outcome, trial: trial, movesBreaker: movesBreaker)
     }

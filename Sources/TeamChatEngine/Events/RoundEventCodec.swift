@@ -48,6 +48,13 @@ public enum RoundEventCodec {
         }
     }
 
+    /// The event as one JSON object, a summary naming who ran the round (`gateway` when a running `teamchat serve`
+    /// did).
+    public static func encode(_ event: RoundEvent, round: Int? = nil, via: String?) -> JSONObjectWriter {
+        if case .finished(let summary) = event { return self.summary(summary, round: round, interrupted: false, via: via) }
+        return encode(event, round: round)
+    }
+
     public static func reply(_ outcome: SpecialistOutcome, round: Int?) -> JSONObjectWriter {
         var object = JSONObjectWriter(type: "reply")
         object.add("specialist_id", outcome.specialistID)

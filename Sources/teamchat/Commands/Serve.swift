@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import TeamChatSession
+import TeamChatEngine
 import TeamChatGateway
 
 /// `teamchat serve`: the warm gateway.
@@ -19,14 +20,23 @@ struct Serve: AsyncParsableCommand, ServerCommand {
             complete), GET /api/team-chat/ws (WebSocket rounds), GET /api/team-chat/sockets, POST /v1/rounds \
             (NDJSON), GET /metrics (Prometheus), GET /healthz.
 
-            The commands send, warm and stats use the control socket ($XDG_RUNTIME_DIR/teamchat/serve.sock) when \
-            the gateway serves the same team; --direct bypasses it. Listening anywhere but loopback needs a token \
-            (--token or TEAMCHAT_TOKEN): every request must then carry 'Authorization: Bearer <token>'. SIGTERM or \
-            SIGINT: stop accepting, let the rounds in flight finish, write the cache, remove the socket, exit 0.
+            The commands send, warm and stats use the control socket ($XDG_RUNTIME_DIR/teamchat/serve.sock, in a \
+            directory of yours that nobody else may enter) when the gateway serves the same team; --direct \
+            bypasses it. Listening anywhere but loopback needs a token (TEAMCHAT_TOKEN, or --token): every request \
+            must then carry 'Authorization: Bearer <token>'. SIGTERM or SIGINT: stop accepting, let the rounds in \
+            flight finish, write the cache, remove the socket, exit 0.
+
+            Only who may ask can ask: a request must name this gateway in its Host (localhost, a loopback address, \
+            the listen address, or --allow-host), a browser's request must come from the gateway's own page (or \
+            --allow-origin), and a round is never started from a form's content type. No client can hurt another: \
+            one that does not read what it is sent is dropped after --write-timeout, a request's timeouts and \
+            limits never exceed the gateway's own (and its own tighter ones never open a breaker), and at the \
+            connection cap the connections that never finished a request make room first.
 
             Examples:
               teamchat serve --roster team.json
-              curl -d '{"message": "hi"}' http://localhost:8003/api/team-chat
+              curl -H 'Content-Type: application/json' -d '{"message": "hi"}' http://localhost:8003/api/team-chat
+              teamchat serve --roster team.json --allow-origin http://localhost:3000
             """
     )
 
@@ -39,7 +49,7 @@ struct Serve: AsyncParsableCommand, ServerCommand {
     @Option(name: .long, help: ArgumentHelp("Where the HTTP API listens (port 0 picks one).", valueName: "host:port"))
     var listen = "127.0.0.1:8003"
 
-    @Option(name: .long, help: ArgumentHelp("The control socket (default: $XDG_RUNTIME_DIR/teamchat/serve.sock, else under the cache directory).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The control socket (default: $XDG_RUNTIME_DIR/teamchat/serve.sock, else $XDG_CACHE_HOME/teamchat/control/serve.sock).", valueName: "path"))
     var controlSocket: String?
 
     @Flag(name: .long, help: "Do not open a control socket.")
@@ -48,11 +58,23 @@ struct Serve: AsyncParsableCommand, ServerCommand {
     @Option(name: .long, help: ArgumentHelp("Require 'Authorization: Bearer TOKEN' on every HTTP request (default: $TEAMCHAT_TOKEN).", valueName: "token"))
     var token: String?
 
-    @Option(name: .long, help: ArgumentHelp("Open client connections at most.", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Open client connections at most (at the cap, one that never finished a request goes first, one being answered never).", valueName: "n"))
     var maxConnections = 1_024
 
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How long a client may take to send a complete request.", valueName: "duration"))
-    var requestTimeout = DurationArgument(.seconds(30))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How long a request may take to arrive whole, once it starts.", valueName: "duration"))
+    var requestTimeout = DurationArgument(.seconds(10))
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How long a connection, or a WebSocket with no round in flight, may stay idle.", valueName: "duration"))
+    var idleTimeout = DurationArgument(.seconds(60))
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How long a client may leave what it is sent unread before it is dropped.", valueName: "duration"))
+    var writeTimeout = DurationArgument(.seconds(10))
+
+    @Option(name: .long, help: ArgumentHelp("Also accept requests whose Host names this (repeatable; '*' any).", valueName: "name"))
+    var allowHost: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Also accept browser requests from this origin, e.g. http://localhost:3000 (repeatable; '*' any).", valueName: "origin"))
+    var allowOrigin: [String] = []
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How often health is written to the cache.", valueName: "duration"))
     var persistInterval = DurationArgument(.seconds(10))
@@ -73,8 +95,14 @@ struct Serve: AsyncParsableCommand, ServerCommand {
         }
         guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be between 1 and 1000000") }
         guard (1...1_024).contains(connections) else { throw ValidationError("--connections must be between 1 and 1024") }
-        guard requestTimeout.duration > .zero, persistInterval.duration > .zero else {
-            throw ValidationError("--request-timeout and --persist-interval must be positive")
+        guard requestTimeout.duration > .zero, persistInterval.duration > .zero, idleTimeout.duration > .zero,
+            writeTimeout.duration > .zero
+        else {
+            throw ValidationError(
+                "--request-timeout, --idle-timeout, --write-timeout and --persist-interval must be positive")
+        }
+        for origin in allowOrigin where origin != "*" && HTTPOrigin(parsing: origin) == nil {
+            throw ValidationError("--allow-origin '\(origin)' is not an origin (http://HOST[:PORT])")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level") }
         if controlSocket != nil && noControlSocket {
@@ -88,13 +116,16 @@ struct Serve: AsyncParsableCommand, ServerCommand {
 
     func run() async throws {
         let logger = ServerLogging.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info, label: "teamchat.serve")
+        if token != nil {
+            Warnings.warn("the token in --token is visible to every user of this machine (ps); set TEAMCHAT_TOKEN instead")
+        }
         let address = HostPort(parsing: listen)!
         let control: ControlSocket?
         if !noControlSocket, let path = controlSocket ?? ControlSocket.defaultPath(environment: discovery.environment) {
             do {
                 control = try ControlSocket.claim(path)
             } catch {
-                throw fail(ExitStatus.unavailable, error.description)
+                throw fail(error.kind == .busy ? ExitStatus.unavailable : ExitStatus.cannotCreate, error.description)
             }
         } else {
             control = nil
@@ -108,7 +139,9 @@ struct Serve: AsyncParsableCommand, ServerCommand {
             session: session,
             configuration: GatewayConfiguration(
                 host: address.host, port: address.port, controlSocket: control, token: resolvedToken,
-                maximumConnections: maxConnections, requestTimeout: requestTimeout.duration, roundDefaults: defaults),
+                maximumConnections: maxConnections, requestTimeout: requestTimeout.duration,
+                idleTimeout: idleTimeout.duration, writeTimeout: writeTimeout.duration, roundDefaults: defaults,
+                allowedHosts: allowHost, allowedOrigins: allowOrigin),
             logger: logger)
         // The session and the gateway in one service group: a signal drains the gateway first (it stops accepting
         // and lets the rounds in flight finish), then stops the session; then the session's connections close and

@@ -9,6 +9,8 @@ enum ExitStatus {
     static let badInput: Int32 = 65
     static let unavailable: Int32 = 69
     static let tempFailure: Int32 = 75
+    /// A file that must be made cannot be, safely (a control socket's directory open to others): CANTCREAT.
+    static let cannotCreate: Int32 = 73
     /// Refused for who we are (an API key, a bus password): sysexits' NOPERM.
     static let noPermission: Int32 = 77
     static let interrupted: Int32 = 130
