@@ -134,14 +134,18 @@ benchmark-check: deps
 			echo "benchmark-check: only improvements: 'make benchmark-thresholds' stores them"; status=0; fi; \
 		rm -f $$report; exit $$status; }
 
-## Stores this machine's mallocs per round as the thresholds (wall-clock figures are left out: they are the machine's).
+## Stores this machine's mallocs per round as the thresholds. Wall-clock figures are the machine's and are left
+## out, except where a regression is one of time by tens of times (a copy per read of a 16 MiB body, a copy of the
+## bus transport's state per reply): there a 2× tolerance (in the benchmarks' code) holds on a noisy machine too.
+TIMED_BENCHMARKS = openai-body-16mib bus-round-1000
 benchmark-thresholds: deps
 	cd Benchmarks && rm -rf Thresholds && \
 		$(SWIFT) package --allow-writing-to-package-directory benchmark thresholds update --no-progress \
 			--skip '.*-baseline' && \
 		for f in Thresholds/*.json; do \
-			python3 -c 'import json, sys; print(json.dumps({"mallocCountTotal": json.load(sys.stdin)["mallocCountTotal"]}, indent=2))' \
-				<"$$f" >"$$f.new" && mv "$$f.new" "$$f" || exit 1; \
+			timed=no; for name in $(TIMED_BENCHMARKS); do case "$$f" in *.$$name.p90.json) timed=yes;; esac; done; \
+			python3 -c 'import json, sys; t = json.load(sys.stdin); keep = ["mallocCountTotal"] + (["wallClock"] if sys.argv[1] == "yes" else []); print(json.dumps({k: t[k] for k in keep}, indent=2))' \
+				"$$timed" <"$$f" >"$$f.new" && mv "$$f.new" "$$f" || exit 1; \
 		done
 
 COMPLETIONS_DIR ?= completions

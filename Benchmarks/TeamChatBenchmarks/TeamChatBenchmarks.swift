@@ -6,15 +6,22 @@ import NIOPosix
 import TeamChatEngine
 import TeamChatSession
 import TeamChatBench
+import TeamChatBus
 import TeamChatFleet
+import TeamChatOpenAI
 import TeamChatTekton
+import TeamChatTestSupport
 
 /// The DESIGN §5 workloads, each beside its baseline measured in the same run (this machine is shared and noisy:
 /// compare ratios, not absolute numbers):
 /// - a warm round to 18 instant specialists (baseline: the same round on fresh connections, "cold");
 /// - a warm round to 1,000 specialists (wall clock and resident memory);
 /// - decoding one reply (baseline: JSONDecoder on the same line);
-/// - `teamchat bench`'s own bookkeeping per request (HdrHistogram recording and report building).
+/// - `teamchat bench`'s own bookkeeping per request (HdrHistogram recording and report building);
+/// - a 16 MiB OpenAI answer read whole (the handler once copied its exchange at every 64 KiB read: 0.95 s instead
+///   of 15 ms; baseline: the same round with a short answer);
+/// - a round to 1,000 specialists behind one bridge on a real redis-server (the bus transport once copied its
+///   state per reply: 16 ms instead of 0.3 ms of its own work per round).
 ///
 /// Mallocs per round are the one figure checked against stored thresholds (`Thresholds/`, written by
 /// `make benchmark-thresholds`, checked by `make benchmark-check`): unlike times, they do not depend on how busy the
@@ -121,6 +128,47 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Time and mallocs are both held here: the copy-per-read regression showed in both (the body copied 256 times).
+    let bodies = Benchmark.Configuration(
+        metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident], warmupIterations: 2, maxDuration: .seconds(5),
+        maxIterations: 50,
+        thresholds: [
+            .mallocCountTotal: BenchmarkThresholds(relative: [.p50: 10.0, .p90: 20.0], absolute: [.p50: 64, .p90: 128]),
+            .wallClock: BenchmarkThresholds(relative: [.p50: 100.0, .p90: 200.0]),
+        ])
+
+    Benchmark("openai-body-16mib", configuration: bodies) { benchmark in
+        let (engine, team) = try await OpenAIRig.shared.start(huge: true)
+        for _ in benchmark.scaledIterations {
+            blackHole(await engine.collect(.chat("long"), to: team).summary.replied)
+        }
+    }
+
+    Benchmark("openai-body-short-baseline", configuration: bodies) { benchmark in
+        let (engine, team) = try await OpenAIRig.shared.start(huge: false)
+        for _ in benchmark.scaledIterations {
+            blackHole(await engine.collect(.chat("short"), to: team).summary.replied)
+        }
+    }
+
+    Benchmark(
+        "bus-round-1000",
+        configuration: .init(
+            metrics: [.wallClock, .mallocCountTotal], warmupIterations: 3, maxDuration: .seconds(10), maxIterations: 100,
+            // The whole round runs in this process (bridge, fleet, client; Redis beside it), and how 2,000 pub/sub
+            // messages batch into reads varies: p90 mallocs moved from 215 K to 373 K between two runs. So only a
+            // regression of several times the round trips these.
+            thresholds: [
+                .mallocCountTotal: BenchmarkThresholds(relative: [.p90: 150.0]),
+                .wallClock: BenchmarkThresholds(relative: [.p90: 200.0]),
+            ])
+    ) { benchmark in
+        let (client, team) = try await BusRig.shared.start()
+        for _ in benchmark.scaledIterations {
+            blackHole(await client.engine.collect(.chat("ping"), to: team).summary.replied)
+        }
+    }
+
     Benchmark(
         "bench-bookkeeping-18000-requests",
         configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxDuration: .seconds(3), maxIterations: 200)
@@ -196,4 +244,79 @@ enum Synthetic {
         }
         return BenchRun(mode: .pooled, elapsedMS: 1_000, rounds: rounds, requests: requests)
     }()
+}
+
+/// One OpenAI-compatible specialist answering 16 MiB less a little (under the default reply limit), and one
+/// answering briefly, each with a warm engine.
+final class OpenAIRig: Sendable {
+    static let shared = OpenAIRig()
+
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private let started = NIOLockedValueBox<[Bool: (RoundEngine, [Specialist], Fleet)]>([:])
+
+    func start(huge: Bool) async throws -> (RoundEngine, [Specialist]) {
+        if let rig = started.withLockedValue({ $0[huge] }) { return (rig.0, rig.1) }
+        var configuration = SimulatedSpecialistConfiguration(id: huge ? "huge-ai" : "short-ai", wire: .openai)
+        if huge {
+            configuration.misbehaviour = .huge
+            configuration.hugeReplyBytes = 16 * 1024 * 1024 - 64 * 1024
+        }
+        let fleet = try await Fleet.start([configuration], group: group)
+        let engine = RoundEngine(transports: [OpenAITransport(OpenAIProtocol())])
+        started.withLockedValue { $0[huge] = (engine, fleet.specialists, fleet) }
+        return (engine, fleet.specialists)
+    }
+}
+
+/// 1,000 simulated specialists behind one bridge on a real redis-server, and a client session on the bus.
+final class BusRig: Sendable {
+    static let shared = BusRig()
+
+    private struct Running: Sendable {
+        var server: RedisServer
+        var fleet: Fleet
+        var client: TeamSession
+        var roster: [Specialist]
+        var services: Task<Void, Never>
+    }
+
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private let running = NIOLockedValueBox<Running?>(nil)
+
+    func start() async throws -> (TeamSession, [Specialist]) {
+        if let rig = running.withLockedValue({ $0 }) { return (rig.client, rig.roster) }
+        _ = DescriptorLimit.ensure(DescriptorLimit.needed(forSpecialists: 2_000))
+        let server = try await RedisServer.start()
+        let url = server.url(team: "bench")
+        var team = SimulatedSpecialistConfiguration.team(count: 1_000)
+        for index in team.indices { team[index].id = "bus-\(index + 1)" }
+        let fleet = try await Fleet.start(team, group: group)
+        let bridgeSession = TeamSession(
+            configuration: .init(source: .tekton, store: nil), transports: [TektonTransport.make(TektonProtocol())])
+        let bridge = BusBridge(url: url, session: bridgeSession, team: fleet.specialists, bridgeID: "bench")
+        let client = TeamSession(
+            configuration: .init(source: .bus(url.description), store: nil), transports: [BusTransport(url: url)])
+        // The benchmark library sets up by callback, with no scope to hold a task group across the iterations: this
+        // one task owns the sessions' and the bridge's work for the life of the benchmark process.
+        let services = Task {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await bridgeSession.run() }
+                group.addTask { await bridge.run() }
+                group.addTask { await client.run() }
+            }
+        }
+        var roster: [Specialist] = []
+        let giveUp = ContinuousClock.now + .seconds(30)
+        while roster.count < 1_000, ContinuousClock.now < giveUp {
+            roster = (try? await client.discover().roster) ?? []
+            if roster.count < 1_000 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        guard roster.count == 1_000 else { throw RigFailure(description: "the bridge listed \(roster.count) of 1,000") }
+        running.withLockedValue { $0 = Running(server: server, fleet: fleet, client: client, roster: roster, services: services) }
+        return (client, roster)
+    }
+}
+
+struct RigFailure: Error, CustomStringConvertible {
+    var description: String
 }

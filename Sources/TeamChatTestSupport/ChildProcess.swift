@@ -206,7 +206,7 @@ final class PipeCollector: Sendable {
     func start() {
         Thread.detachNewThread { [self] in
             while true {
-                let chunk = handle.availableData
+                let chunk = handle.availableDataRetryingInterrupts
                 let ready = state.withLockedValue { state -> [(CheckedContinuation<Data, Never>, Data)] in
                     if chunk.isEmpty { state.ended = true } else { state.data.append(chunk) }
                     var ready: [(CheckedContinuation<Data, Never>, Data)] = []

@@ -147,7 +147,7 @@ struct HardeningTests {
             Thread.detachNewThread {
                 var received = Data()
                 while !received.contains(UInt8(ascii: "\n")) {
-                    let chunk = out.fileHandleForReading.availableData
+                    let chunk = out.fileHandleForReading.availableDataRetryingInterrupts
                     if chunk.isEmpty { break }
                     received.append(chunk)
                 }

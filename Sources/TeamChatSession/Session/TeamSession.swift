@@ -170,7 +170,7 @@ public final class TeamSession: Service, Sendable {
             }
             if let interval = configuration.persistInterval {
                 group.addTask {
-                    while (try? await Task.sleep(for: interval)) != nil { self.persist() }
+                    while (try? await Task.sleep(for: interval)) != nil { await self.persistOffTheCooperativePool() }
                 }
             }
             for await job in jobs {
@@ -204,8 +204,23 @@ public final class TeamSession: Service, Sendable {
             return
         }
         async let closed: Void = engine.shutdown()
-        persist()
+        await persistOffTheCooperativePool()
         await closed
+    }
+
+    /// ``persist()`` off the cooperative pool (``offTheCooperativePool(_:)``).
+    public func persistOffTheCooperativePool() async {
+        await Self.offTheCooperativePool { self.persist() }
+    }
+
+    /// Runs `work` on NIO's thread pool: writing the cache waits for its lock (up to a second, polled) and for the
+    /// disk, which must never hold one of the few threads every task of the process shares.
+    static func offTheCooperativePool(_ work: @escaping @Sendable () -> Void) async {
+        do {
+            try await NIOThreadPool.singleton.runIfActive(work)
+        } catch {
+            work()  // the pool is shutting down (never the case for the singleton): write here rather than lose it
+        }
     }
 
     /// Writes what the session learned to the cache, merged with what other processes wrote meanwhile.
@@ -336,7 +351,7 @@ public final class TeamSession: Service, Sendable {
             } else {
                 nil
             }
-        store(roster, complete: incomplete == nil)
+        await Self.offTheCooperativePool { self.store(roster, complete: incomplete == nil) }
         let elapsed = started.duration(to: .now)
         configuration.logger.info(
             "team discovered",
@@ -465,7 +480,7 @@ public final class TeamSession: Service, Sendable {
                     elapsed: elapsed))
         }
         let incomplete: String? = Task.isCancelled ? "probing was interrupted" : members.isEmpty ? "nobody answered" : nil
-        store(members, complete: incomplete == nil)
+        await Self.offTheCooperativePool { self.store(members, complete: incomplete == nil) }
         return DiscoveryReport(
             probes: probes, roster: members, complete: incomplete == nil, incompleteBecause: incomplete,
             elapsed: elapsed)
