@@ -18,7 +18,7 @@ all: build
 ## openssl (test certificates), python3 and python3-venv (the OpenAI-compatible peer), chromium (the page, in a
 ## real headless browser), redis-server (the bus against the real server) and iproute2 (network namespaces: the bus
 ## across hosts) for the tests.
-PACKAGES := libedit-dev zsh fish man-db openssl python3 python3-venv chromium redis-server iproute2
+PACKAGES := libedit-dev libsqlite3-dev zsh fish man-db openssl python3 python3-venv chromium redis-server iproute2
 
 ## Install the system packages that are missing.
 deps:

@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "TeamChatBus", targets: ["TeamChatBus"]),
         .library(name: "TeamChatFleet", targets: ["TeamChatFleet"]),
         .library(name: "TeamChatTestSupport", targets: ["TeamChatTestSupport"]),
+        .library(name: "TeamChatLog", targets: ["TeamChatLog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -154,6 +155,15 @@ let package = Package(
             // The browser page (`GET /`): plain files, embedded in the binary, so nothing is fetched from elsewhere.
             resources: [.embedInCode("Page")]
         ),
+        // The system's SQLite (Debian's libsqlite3-dev, FTS5 included): no amalgamation to compile, nothing to ship.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "TeamChatLog",
+            dependencies: [
+                "CSQLite",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "TeamChatTestSupport",
             dependencies: [
@@ -184,6 +194,7 @@ let package = Package(
         .executableTarget(
             name: "teamchat",
             dependencies: [
+                "TeamChatLog",
                 "TeamChatBusWire",
                 "TeamChatBench",
                 "TeamChatEngine",
@@ -217,6 +228,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TeamChatSessionTests", dependencies: ["TeamChatSession", "TeamChatEngine"]),
+        .testTarget(name: "TeamChatLogTests", dependencies: ["TeamChatLog"]),
         .testTarget(name: "TeamChatBenchTests", dependencies: ["TeamChatBench", "TeamChatEngine"]),
         .testTarget(
             name: "TeamChatRedisTests",

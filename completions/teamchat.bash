@@ -173,22 +173,22 @@ _teamchat() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|discover|warm|stats|serve|bridge|collect|bench|fleet|demo|help)
+    send|discover|warm|stats|log|serve|bridge|collect|bench|fleet|demo|help)
         # Offer subcommand argument completions
         "_teamchat_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'send discover warm stats serve bridge collect bench fleet demo help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'send discover warm stats log serve bridge collect bench fleet demo help' -- "${cur}"))
         ;;
     esac
 }
 
 _teamchat_send() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --async --direct --version -h --help)
+    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --async --direct --no-log --version -h --help)
     repeating_options=(--to --exclude)
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries --log)
     __teamchat_offer_flags_options -1
 
     # Offer option value completions
@@ -247,6 +247,9 @@ _teamchat_send() {
         return
         ;;
     '--retries')
+        return
+        ;;
+    '--log')
         return
         ;;
     esac
@@ -403,6 +406,83 @@ _teamchat_stats() {
         ;;
     '--ca-file')
         __teamchat_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_teamchat_log() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __teamchat_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    recent|show|search)
+        # Offer subcommand argument completions
+        "_teamchat_log_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'recent show search' -- "${cur}"))
+        ;;
+    esac
+}
+
+_teamchat_log_recent() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log --limit --since)
+    __teamchat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    esac
+}
+
+_teamchat_log_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log)
+    __teamchat_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log')
+        return
+        ;;
+    esac
+}
+
+_teamchat_log_search() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log --limit)
+    __teamchat_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log')
+        return
+        ;;
+    '--limit')
         return
         ;;
     esac

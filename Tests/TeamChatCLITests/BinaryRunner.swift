@@ -40,7 +40,7 @@ struct BinaryRunner {
         return Result(status: await child.status(), stdout: stdout, stderr: stderr)
     }
 
-    /// Starts the binary with the tests' environment (no colour, no roster from the environment, a cache of its
+    /// Starts the binary with the tests' environment (no colour, no roster from the environment, a cache and a round log of its
     /// own unless the test names one); the caller removes the returned cache directory.
     static func launch(
         _ arguments: [String], input: String? = nil, keepInputOpen: Bool = false, environment: [String: String] = [:],
@@ -51,6 +51,8 @@ struct BinaryRunner {
         var overrides: [String: String?] = [
             "NO_COLOR": "1", "TEAMCHAT_ROSTER": nil, "TEAMCHAT_SCAN": nil,
             "TEAMCHAT_CACHE": ownCache.appendingPathComponent("specialists.json").path,
+            // Nor the user's round log: each run keeps its own, unless the test names one.
+            "TEAMCHAT_LOG": ownCache.appendingPathComponent("log.db").path,
         ]
         for (key, value) in environment { overrides[key] = value }
         let child = try ChildProcess.launch(

@@ -277,7 +277,7 @@ struct HardeningTests {
                 "/bin/sh",
                 ["-c", "ulimit -n 40 && exec \"$0\" send --roster \"$1\" --cache \"$2\" --json hi", BinaryRunner.binary.path,
                  roster, cache],
-                environment: ["NO_COLOR": "1"])
+                environment: ["NO_COLOR": "1", "TEAMCHAT_NO_LOG": "1"])
             let (stdout, stderr) = (finished.stdout, finished.stderr)
             let kinds = stdout.split(separator: "\n").compactMap { line in
                 (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["error_kind"] as? String
@@ -314,7 +314,7 @@ struct HardeningTests {
                 "/bin/sh",
                 ["-c", "ulimit -n 150 && exec \"$0\" discover --scan \"$1\" --cache \"$2\" --json",
                  BinaryRunner.binary.path, range.scan, cache],
-                environment: ["NO_COLOR": "1"])
+                environment: ["NO_COLOR": "1", "TEAMCHAT_NO_LOG": "1"])
             let (stdout, stderr) = (finished.stdout, finished.stderr)
             let found = stdout.split(separator: "\n").compactMap { line in
                 (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["specialist_id"] as? String

@@ -58,7 +58,7 @@ final class PseudoTerminal: Sendable {
     func launch(
         _ arguments: [String], environment extra: [String: String] = [:], launcher: [String] = []
     ) throws -> ChildProcess {
-        var environment: [String: String?] = ["TERM": "xterm", "NO_COLOR": "1"]
+        var environment: [String: String?] = ["TERM": "xterm", "NO_COLOR": "1", "TEAMCHAT_NO_LOG": "1"]
         for (key, value) in extra { environment[key] = value }
         let program = launcher.first ?? BinaryRunner.binary.path
         let all = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [BinaryRunner.binary.path] + arguments

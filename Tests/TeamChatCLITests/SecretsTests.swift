@@ -23,7 +23,7 @@ struct SecretsTests {
         return fetched.stdout
     }
 
-    @Test("a planted key is in nothing send, discover, stats, bench or serve writes, nor in the cache")
+    @Test("a planted key is in nothing send, discover, stats, bench or serve writes, nor in the cache or the round log")
     func plantedKey() async throws {
         let key = "sk-tc" + String((0..<40).map { _ in "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".randomElement()! })
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tc-secrets-\(UUID())")
@@ -38,7 +38,10 @@ struct SecretsTests {
                 """.utf8).write(to: URL(fileURLWithPath: roster))
             let cache = directory.appendingPathComponent("specialists.json").path
             let token = "tok" + String(key.reversed().prefix(30))
-            let environment = ["PLANTED_KEY": key, "PLANTED_TOKEN": token, "XDG_RUNTIME_DIR": directory.path]
+            let log = directory.appendingPathComponent("log.db").path
+            let environment = [
+                "PLANTED_KEY": key, "PLANTED_TOKEN": token, "XDG_RUNTIME_DIR": directory.path, "TEAMCHAT_LOG": log,
+            ]
             var written: [String] = []
             for arguments in [
                 ["send", "--roster", roster, "--cache", cache, "--direct", "hi"],
@@ -66,6 +69,10 @@ struct SecretsTests {
             let (_, serveLog) = await serve.stop()
             written.append(serveLog)
             written.append(try String(contentsOfFile: cache, encoding: .utf8))
+            // The round log, every byte of it and its write-ahead log (the three sends' rounds are in it).
+            let logBytes = ["", "-wal"].compactMap { FileManager.default.contents(atPath: log + $0) }
+            #expect(logBytes.first.map { $0.count > 0 } == true)
+            written += logBytes.map { String(decoding: $0, as: UTF8.self) }
 
             // It was there to leak: the server echoed it, and teamchat said it took it out.
             let everything = written.joined(separator: "\n")

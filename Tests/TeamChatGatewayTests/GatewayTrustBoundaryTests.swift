@@ -157,11 +157,13 @@ struct GatewayTrustBoundaryTests {
     @Test("a WebSocket with a round in flight is never evicted; when all are busy a newcomer is refused")
     func busyIsNeverEvicted() async throws {
         try await GatewayHarness.with(
-            SimulatedSpecialistConfiguration.team(count: 1, latency: .milliseconds(1_500)),
+            GatewayHTTPTests.team(2, [1: .hang], latency: [0: .milliseconds(1_500)]),
             configure: { $0.maximumConnections = 2 }
         ) { harness in
+            let slow = harness.fleet.specialists[0].id
+            let hung = harness.fleet.specialists[1].id
             let socket = try await TestWebSocket.connect(port: harness.port)
-            try await socket.send(#"{"message":"slow","round":1}"#)
+            try await socket.send(#"{"message":"slow","round":1,"to":["\#(slow)"]}"#)
             #expect(await eventually { harness.fleet.counters.totalRequests(type: "chat") == 1 })
             // Newcomers that only connect evict each other, never the busy socket.
             for _ in 0..<5 {
@@ -178,9 +180,10 @@ struct GatewayTrustBoundaryTests {
             #expect(events.first?.contains("slow") == true, "\(events)")
 
             // Two sockets with rounds in flight fill the cap: a newcomer is closed at once, and both stay.
-            try await socket.send(#"{"message":"slow again","round":2}"#)
+            // Rounds that last until their sockets close (a specialist that never answers, a 30 s timeout).
+            try await socket.send(#"{"message":"hang","round":2,"to":["\#(hung)"],"timeout":30}"#)
             let second = try await TestWebSocket.connect(port: harness.port)
-            try await second.send(#"{"message":"slow too"}"#)
+            try await second.send(#"{"message":"hang too","to":["\#(hung)"],"timeout":30}"#)
             #expect(await eventually { harness.fleet.counters.totalRequests(type: "chat") == 3 })
             let refused = try RawTCPClient(port: harness.port)
             defer { refused.close() }

@@ -71,6 +71,9 @@ struct Send: AsyncParsableCommand {
     @OptionGroup(title: "Gateway")
     var gateway: GatewayOptions
 
+    @OptionGroup(title: "Round log")
+    var log: LogOptions
+
     func validate() throws {
         if let quorum, quorum < 1 { throw ValidationError("--quorum must be at least 1") }
         if !(0...100).contains(retries) { throw ValidationError("--retries must be between 0 and 100") }
@@ -136,10 +139,14 @@ struct Send: AsyncParsableCommand {
         access: TeamAccess, source: RosterSource, roster: @escaping @Sendable () async throws -> TeamRoster
     ) async throws {
         let text = message.joined(separator: " ")
+        let via: String
+        if let through = access.via { via = through } else if case .bus = source { via = "bus" } else { via = "direct" }
+        let recorder = await RoundRecorder.open(
+            path: log.resolvedPath(environment: discovery.environment), source: source.description, via: via)
         if text.isEmpty && (interactive || Console.stdinIsTerminal) {
             let team = try await roster().specialists
             try TeamLoader.ensureMembers(team, source: source)
-            let status = try await prompt(access, roster: team)
+            let status = try await prompt(access, roster: team, recorder: recorder)
             if status != ExitStatus.ok { throw ExitCode(status) }
             return
         }
@@ -152,7 +159,8 @@ struct Send: AsyncParsableCommand {
                 try TeamLoader.ensureMembers(everyone, source: source)
                 let team = try self.team(everyone)
                 let printer = RoundPrinter(
-                    access: access, options: roundOptions, json: json, breakers: !noBreaker, stream: stream)
+                    access: access, options: roundOptions, json: json, breakers: !noBreaker, stream: stream,
+                    recorder: recorder)
                 roundsBegan.withLockedValue { $0 = true }
                 if text.isEmpty {
                     return await rounds(lines: PlainLineReader.lines(), team: team, printer: printer)
@@ -230,14 +238,14 @@ struct Send: AsyncParsableCommand {
     }
 
     /// The interactive prompt.
-    private func prompt(_ access: TeamAccess, roster: [Specialist]) async throws -> Int32 {
+    private func prompt(_ access: TeamAccess, roster: [Specialist], recorder: RoundRecorder?) async throws -> Int32 {
         let team = try TeamLoader.select(roster, to: to, exclude: exclude)
         if team.isEmpty { throw fail(ExitStatus.unavailable, "no specialist to ask") }
         TeamLoader.ensureDescriptors(for: roster.count)
         var prompt = InteractiveSession(
             access: access, roster: roster, options: roundOptions, stream: stream,
             breakers: !noBreaker, json: json, to: SpecialistSelector.names(to),
-            exclude: SpecialistSelector.names(exclude))
+            exclude: SpecialistSelector.names(exclude), recorder: recorder)
         let reader: any PromptReader
         if Console.stdinIsTerminal, Console.stdoutIsTerminal,
             let editor = LineEditor(

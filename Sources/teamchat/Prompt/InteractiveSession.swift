@@ -29,6 +29,8 @@ struct InteractiveSession {
     /// Standing `/to` and `/exclude` names.
     var to: [String]
     var exclude: [String]
+    /// Where each round is logged, if anywhere.
+    let recorder: RoundRecorder?
 
     /// Where the prompt keeps its history: `$XDG_STATE_HOME/teamchat/history`, else `~/.local/state/…`.
     static func historyPath(environment: [String: String]) -> String? {
@@ -174,7 +176,8 @@ struct InteractiveSession {
 
     /// One round, which Ctrl-C cancels (and only it).
     private func runRound(_ request: TeamRequest, team: [Specialist], number: Int, control: PromptControl) async {
-        let printer = RoundPrinter(access: access, options: options, json: json, breakers: breakers, stream: stream)
+        let printer = RoundPrinter(
+            access: access, options: options, json: json, breakers: breakers, stream: stream, recorder: recorder)
         await control.cancellable {
             var renderer = printer.makeRenderer(for: team)
             _ = await printer.round(request, to: team, number: number, message: nil, renderer: &renderer)

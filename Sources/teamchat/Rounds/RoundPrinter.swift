@@ -10,6 +10,8 @@ struct RoundPrinter: Sendable {
     let breakers: Bool
     /// Whether answers are streamed (shown live on a terminal).
     var stream = false
+    /// Where each round is logged, if anywhere.
+    var recorder: RoundRecorder?
 
     /// Runs one round, rendering as events arrive. Returns `nil` when the round was interrupted.
     func round(
@@ -19,6 +21,26 @@ struct RoundPrinter: Sendable {
         message: String?,
         renderer: inout any RoundRenderer
     ) async -> RoundSummary? {
+        let startedAt = SystemWallClock().now.secondsSince1970
+        var outcomes: [SpecialistOutcome] = []
+        let summary = await run(request, to: team, number: number, message: message, renderer: &renderer, outcomes: &outcomes)
+        if let recorder, case .chat(let chat) = request {
+            var logged = summary ?? RoundSummary(addressed: team.count, quorum: min(options.quorum ?? team.count, team.count))
+            if summary == nil { for outcome in outcomes { logged.add(outcome) } }
+            await recorder.record(
+                message: chat.message, startedAt: startedAt, summary: logged, outcomes: outcomes, interrupted: summary == nil)
+        }
+        return summary
+    }
+
+    private func run(
+        _ request: TeamRequest,
+        to team: [Specialist],
+        number: Int,
+        message: String?,
+        renderer: inout any RoundRenderer,
+        outcomes: inout [SpecialistOutcome]
+    ) async -> RoundSummary? {
         renderer.begin(round: number, message: message)
         var partial = RoundSummary(addressed: team.count, quorum: min(options.quorum ?? team.count, team.count))
         let started = ContinuousClock.now
@@ -26,7 +48,7 @@ struct RoundPrinter: Sendable {
             ?? RoundEvents(batches: AsyncStream { $0.finish() })
         guard renderer.wantsTicks else {
             events: for await event in events {
-                switch Self.take(event, renderer: &renderer, partial: &partial) {
+                switch Self.take(event, renderer: &renderer, partial: &partial, outcomes: &outcomes) {
                 case .more: continue
                 case .finished(let summary): return summary
                 case .interrupted: break events
@@ -50,7 +72,7 @@ struct RoundPrinter: Sendable {
                 case .tick:
                     renderer.tick(elapsed: started.duration(to: .now))
                 case .event(let event):
-                    switch Self.take(event, renderer: &renderer, partial: &partial) {
+                    switch Self.take(event, renderer: &renderer, partial: &partial, outcomes: &outcomes) {
                     case .more: continue
                     case .finished(let summary): return summary
                     case .interrupted: break steps
@@ -76,7 +98,8 @@ struct RoundPrinter: Sendable {
     /// interrupted (cancellation ends the round with the exchanges in flight reported as cancelled: that is an
     /// interruption, not a result).
     private static func take(
-        _ event: RoundEvent, renderer: inout any RoundRenderer, partial: inout RoundSummary
+        _ event: RoundEvent, renderer: inout any RoundRenderer, partial: inout RoundSummary,
+        outcomes: inout [SpecialistOutcome]
     ) -> Taken {
         if case .finished(let summary) = event {
             if Task.isCancelled { return .interrupted }
@@ -84,7 +107,10 @@ struct RoundPrinter: Sendable {
             return .finished(summary)
         }
         renderer.render(event)
-        if case .outcome(let outcome) = event { partial.add(outcome) }
+        if case .outcome(let outcome) = event {
+            partial.add(outcome)
+            outcomes.append(outcome)
+        }
         return .more
     }
 

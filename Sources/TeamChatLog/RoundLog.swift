@@ -1,0 +1,225 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The round log (DESIGN §9): every round this user's teamchat ran, in an SQLite database at
+/// `$XDG_DATA_HOME/teamchat/log.db` (``defaultPath(environment:)``).
+///
+/// - WAL, so that readers (`teamchat log`) never wait for writers, and writers (several `send`s, a gateway) wait
+///   for each other (a busy timeout of 5 s) instead of failing: nothing is lost to concurrency.
+/// - One transaction per round: a process killed mid-round loses at most that round.
+/// - The schema is versioned (`PRAGMA user_version`) and migrated forward on open; a database of a newer teamchat
+///   is left as it is (``Failure/newer``).
+/// - A file that is not a database, or a damaged one, is moved aside (`log.db.bad`) and a fresh log begun: the
+///   caller is told once (``opened(at:environment:)``'s `movedAside`), never stopped.
+public final class RoundLog: Sendable {
+    private let database: SQLiteDatabase
+    public let path: String
+
+    /// The schema this teamchat writes.
+    public static let schemaVersion = 1
+
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public var description: String
+        /// The database was written by a newer teamchat.
+        public var newer = false
+        /// The file is not a database, or a damaged one.
+        var corrupt = false
+    }
+
+    /// Where the log lives: `TEAMCHAT_LOG`, else `$XDG_DATA_HOME/teamchat/log.db`, else
+    /// `~/.local/share/teamchat/log.db`; nil when `TEAMCHAT_NO_LOG` is set (to anything but `0` or empty) or no home
+    /// is known.
+    public static func defaultPath(environment: [String: String]) -> String? {
+        if let off = environment["TEAMCHAT_NO_LOG"], !off.isEmpty, off != "0" { return nil }
+        if let path = environment["TEAMCHAT_LOG"], !path.isEmpty { return path }
+        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") { return data + "/teamchat/log.db" }
+        guard let home = environment["HOME"], home.hasPrefix("/") else { return nil }
+        return home + "/.local/share/teamchat/log.db"
+    }
+
+    /// Opens (or creates) the log at `path`. A damaged file is moved aside and a new log begun; `movedAside` then
+    /// says where the old one went.
+    public static func open(at path: String) throws(Failure) -> (log: RoundLog, movedAside: String?) {
+        makeDirectory(of: path)
+        do {
+            return (try RoundLog(path: path), nil)
+        } catch let failure where !failure.corrupt {
+            throw failure
+        } catch {
+            let aside = path + ".bad"
+            for suffix in ["", "-wal", "-shm"] { _ = rename(path + suffix, aside + suffix) }
+            do {
+                return (try RoundLog(path: path), aside)
+            } catch {
+                throw Failure(description: "cannot open the round log \(path): \(error)")
+            }
+        }
+    }
+
+    private init(path: String) throws(Failure) {
+        self.path = path
+        do {
+            database = try SQLiteDatabase(path: path)
+            // A newer teamchat's log is left exactly as it is: its version is read before anything is changed.
+            let version = Int(try database.query("PRAGMA user_version").first?.first?.integer ?? 0)
+            guard version <= Self.schemaVersion else {
+                throw Failure(
+                    description: "\(path) was written by a newer teamchat (schema \(version)): left as it is", newer: true)
+            }
+            _ = chmod(path, 0o600)  // what the team said is the user's own
+            try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            try migrate(from: version)
+        } catch let failure as SQLiteDatabase.Failure {
+            throw Failure(description: "\(path): \(failure.message)", corrupt: failure.isCorruption)
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure(description: "\(path): \(error)")
+        }
+    }
+
+    private func migrate(from version: Int) throws {
+        // Each step takes the schema from version N to N + 1; a new one is added below the last, never changed.
+        let steps: [String] = [
+            """
+            CREATE TABLE rounds (
+                id TEXT PRIMARY KEY, started_at REAL NOT NULL, source TEXT NOT NULL, via TEXT NOT NULL,
+                message TEXT NOT NULL, addressed INTEGER NOT NULL, replied INTEGER NOT NULL, elapsed_ms REAL NOT NULL,
+                interrupted INTEGER NOT NULL DEFAULT 0);
+            CREATE INDEX rounds_by_time ON rounds (started_at);
+            CREATE TABLE answers (
+                round_id TEXT NOT NULL REFERENCES rounds (id) ON DELETE CASCADE, position INTEGER NOT NULL,
+                specialist TEXT NOT NULL, success INTEGER NOT NULL, content TEXT, error_kind TEXT, error TEXT,
+                latency_ms REAL, first_byte_ms REAL, model TEXT, PRIMARY KEY (round_id, position));
+            CREATE VIRTUAL TABLE search USING fts5 (text, round_id UNINDEXED);
+            """
+        ]
+        for step in version..<Self.schemaVersion {
+            try database.transaction { transaction throws(SQLiteDatabase.Failure) in
+                // Another process may have taken this step while this one waited for the write lock.
+                let current = try transaction.query("PRAGMA user_version").first?.first?.integer ?? 0
+                guard current == step else { return }
+                for statement in steps[step].split(separator: ";").map({ $0.trimmingWhitespace }) where !statement.isEmpty {
+                    try transaction.query(statement)
+                }
+                try transaction.query("PRAGMA user_version = \(step + 1)")
+            }
+        }
+    }
+
+    /// Records one round, in one transaction.
+    public func record(_ round: LoggedRound) throws(Failure) {
+        do {
+            try database.transaction { transaction throws(SQLiteDatabase.Failure) in
+                try transaction.query(
+                    "INSERT OR REPLACE INTO rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [.text(round.id), .real(round.startedAt), .text(round.source), .text(round.via), .text(round.message),
+                     .integer(Int64(round.addressed)), .integer(Int64(round.replied)), .real(round.elapsedMS),
+                     .integer(round.interrupted ? 1 : 0)])
+                try transaction.query("INSERT INTO search VALUES (?, ?)", [.text(round.message), .text(round.id)])
+                for (position, answer) in round.answers.enumerated() {
+                    try transaction.query(
+                        "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [.text(round.id), .integer(Int64(position)), .text(answer.specialist),
+                         .integer(answer.success ? 1 : 0), Self.value(answer.content), Self.value(answer.errorKind),
+                         Self.value(answer.error), Self.value(answer.latencyMS), Self.value(answer.firstByteMS),
+                         Self.value(answer.model)])
+                    if let content = answer.content {
+                        try transaction.query("INSERT INTO search VALUES (?, ?)", [.text(content), .text(round.id)])
+                    }
+                }
+            }
+        } catch {
+            throw Failure(description: "cannot write the round log \(path): \(error.message)")
+        }
+    }
+
+    /// The most recent rounds, newest first (without their answers' content).
+    public func recent(limit: Int, since: Double? = nil) throws(Failure) -> [LoggedRound] {
+        try rounds(
+            "SELECT * FROM rounds WHERE started_at >= ? ORDER BY started_at DESC LIMIT ?",
+            [.real(since ?? 0), .integer(Int64(limit))])
+    }
+
+    /// The rounds whose message or answers match `text` (FTS5 query syntax; a plain word or phrase works), newest
+    /// first.
+    public func search(_ text: String, limit: Int) throws(Failure) -> [LoggedRound] {
+        try rounds(
+            """
+            SELECT * FROM rounds WHERE id IN (SELECT round_id FROM search WHERE search MATCH ?)
+            ORDER BY started_at DESC LIMIT ?
+            """,
+            [.text(Self.phrase(text)), .integer(Int64(limit))])
+    }
+
+    /// The round whose id starts with `prefix`, with every answer; nil when none does. Throws when several do.
+    public func round(_ prefix: String) throws(Failure) -> LoggedRound? {
+        let found = try rounds(
+            "SELECT * FROM rounds WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+            [.text(prefix.lowercased()), .text(prefix.lowercased() + "g")])
+        guard found.count <= 1 else { throw Failure(description: "'\(prefix)' names more than one round: give more of its id") }
+        guard var round = found.first else { return nil }
+        do {
+            round.answers = try database.query(
+                "SELECT * FROM answers WHERE round_id = ? ORDER BY position", [.text(round.id)]
+            ).map { row in
+                LoggedRound.Answer(
+                    specialist: row[2].text ?? "", success: row[3].integer == 1, content: row[4].text,
+                    errorKind: row[5].text, error: row[6].text, latencyMS: row[7].real, firstByteMS: row[8].real,
+                    model: row[9].text)
+            }
+        } catch {
+            throw Failure(description: "cannot read the round log \(path): \(error.message)")
+        }
+        return round
+    }
+
+    private func rounds(_ sql: String, _ values: [SQLiteDatabase.Value]) throws(Failure) -> [LoggedRound] {
+        do {
+            return try database.query(sql, values).map { row in
+                LoggedRound(
+                    id: row[0].text ?? "", startedAt: row[1].real ?? 0, source: row[2].text ?? "", via: row[3].text ?? "",
+                    message: row[4].text ?? "", addressed: Int(row[5].integer ?? 0), replied: Int(row[6].integer ?? 0),
+                    elapsedMS: row[7].real ?? 0, interrupted: row[8].integer == 1, answers: [])
+            }
+        } catch {
+            throw Failure(description: "cannot read the round log \(path): \(error.message)")
+        }
+    }
+
+    /// `text` as one FTS5 phrase: a user's words are searched for, never read as query syntax.
+    static func phrase(_ text: String) -> String {
+        "\"" + text.replacingQuotes() + "\""
+    }
+
+    private static func value(_ text: String?) -> SQLiteDatabase.Value { text.map { .text($0) } ?? .null }
+    private static func value(_ number: Double?) -> SQLiteDatabase.Value { number.map { .real($0) } ?? .null }
+
+    private static func makeDirectory(of path: String) {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
+        var partial = ""
+        for component in path[..<slash].split(separator: "/") {
+            partial += "/" + component
+            _ = mkdir(partial, 0o700)
+        }
+    }
+}
+
+extension StringProtocol {
+    fileprivate var trimmingWhitespace: String {
+        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+    }
+
+    /// FTS5 doubles a quote inside a phrase.
+    fileprivate func replacingQuotes() -> String {
+        var result = ""
+        for character in self {
+            result.append(character)
+            if character == "\"" { result.append("\"") }
+        }
+        return result
+    }
+}

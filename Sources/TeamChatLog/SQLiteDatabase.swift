@@ -1,0 +1,140 @@
+import CSQLite
+import NIOConcurrencyHelpers
+
+/// One connection to an SQLite database, as thin as the round log needs: statements run with their values bound
+/// (never spliced into SQL), rows read as text, integers and reals. Every call holds the connection's lock, so one
+/// connection may be shared by the threads of a process.
+final class SQLiteDatabase: @unchecked Sendable {
+    // @unchecked: `handle` is used only while `lock` is held, and is closed once, in deinit.
+    private let handle: OpaquePointer
+    private let lock = NIOLock()
+
+    /// What SQLite said went wrong, with its result code (`SQLITE_CORRUPT`, `SQLITE_NOTADB`, …).
+    struct Failure: Error, CustomStringConvertible {
+        var code: Int32
+        var message: String
+        var description: String { message }
+
+        /// The file is not a database, or a damaged one.
+        var isCorruption: Bool { code & 0xFF == SQLITE_CORRUPT || code & 0xFF == SQLITE_NOTADB }
+    }
+
+    /// A value bound to a statement or read from a row.
+    enum Value: Sendable, Hashable {
+        case null
+        case integer(Int64)
+        case real(Double)
+        case text(String)
+
+        var text: String? { if case .text(let text) = self { text } else { nil } }
+        var integer: Int64? { if case .integer(let value) = self { value } else { nil } }
+        var real: Double? {
+            switch self {
+            case .real(let value): value
+            case .integer(let value): Double(value)
+            default: nil
+            }
+        }
+    }
+
+    init(path: String) throws(Failure) {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let status = sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(handle)
+            throw Failure(code: status, message: message)
+        }
+        self.handle = handle
+        // Another process writing (a gateway, a second send) makes us wait for it, up to this long, never fail.
+        sqlite3_busy_timeout(handle, 5_000)
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs SQL that binds nothing (schema, pragmas); several statements may follow each other.
+    func execute(_ sql: String) throws(Failure) {
+        lock.lock()
+        defer { lock.unlock() }
+        let status = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard status == SQLITE_OK else { throw failure(status) }
+    }
+
+    /// Runs one statement with `values` bound to its `?` in order; its rows.
+    @discardableResult
+    func query(_ sql: String, _ values: [Value] = []) throws(Failure) -> [[Value]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try run(sql, values)
+    }
+
+    /// Runs `body` in one transaction (IMMEDIATE: it takes the write lock at once, so two writers queue instead of
+    /// failing on upgrade), committed when it returns, rolled back when it throws.
+    func transaction(_ body: (Transaction) throws(Failure) -> Void) throws(Failure) {
+        lock.lock()
+        defer { lock.unlock() }
+        try run("BEGIN IMMEDIATE", [])
+        do {
+            try body(Transaction(database: self))
+            try run("COMMIT", [])
+        } catch {
+            _ = try? run("ROLLBACK", [])
+            throw error
+        }
+    }
+
+    /// Statements inside ``transaction(_:)`` (the lock is held already).
+    struct Transaction {
+        fileprivate let database: SQLiteDatabase
+
+        @discardableResult
+        func query(_ sql: String, _ values: [Value] = []) throws(Failure) -> [[Value]] {
+            try database.run(sql, values)
+        }
+    }
+
+    @discardableResult
+    private func run(_ sql: String, _ values: [Value]) throws(Failure) -> [[Value]] {
+        var statement: OpaquePointer?
+        let prepared = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard prepared == SQLITE_OK, let statement else { throw failure(prepared) }
+        defer { sqlite3_finalize(statement) }
+        for (index, value) in values.enumerated() {
+            let position = Int32(index + 1)
+            let bound: Int32 =
+                switch value {
+                case .null: sqlite3_bind_null(statement, position)
+                case .integer(let integer): sqlite3_bind_int64(statement, position, integer)
+                case .real(let real): sqlite3_bind_double(statement, position, real)
+                case .text(let text): sqlite3_bind_text(statement, position, text, -1, Self.transient)
+                }
+            guard bound == SQLITE_OK else { throw failure(bound) }
+        }
+        var rows: [[Value]] = []
+        while true {
+            let stepped = sqlite3_step(statement)
+            if stepped == SQLITE_DONE { return rows }
+            guard stepped == SQLITE_ROW else { throw failure(stepped) }
+            let columns = sqlite3_column_count(statement)
+            rows.append((0..<columns).map { column in
+                switch sqlite3_column_type(statement, column) {
+                case SQLITE_INTEGER: .integer(sqlite3_column_int64(statement, column))
+                case SQLITE_FLOAT: .real(sqlite3_column_double(statement, column))
+                case SQLITE_NULL: .null
+                default: .text(sqlite3_column_text(statement, column).map { String(cString: $0) } ?? "")
+                }
+            })
+        }
+    }
+
+    private func failure(_ status: Int32) -> Failure {
+        Failure(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
+    }
+
+    /// SQLITE_TRANSIENT: SQLite copies a bound string before the call returns (the Swift string's storage may not
+    /// outlive it).
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}

@@ -1,0 +1,218 @@
+import ArgumentParser
+import Foundation
+import TeamChatEngine
+import TeamChatJSON
+import TeamChatLog
+
+/// `teamchat log`: the rounds the round log kept (DESIGN §9).
+struct Log: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Show the rounds teamchat kept: recent ones, one in full, or those that mention something.",
+        discussion: """
+            Every round send runs (one-shot, standard input and the prompt; directly, over the bus or through a \
+            gateway) is kept in an SQLite database: $TEAMCHAT_LOG, else $XDG_DATA_HOME/teamchat/log.db. \
+            send --no-log (or TEAMCHAT_NO_LOG=1) keeps none. API keys and tokens are never stored.
+
+            Examples:
+              teamchat log
+              teamchat log --since 1h --json
+              teamchat log show 3fa9c2
+              teamchat log search "connection pool"
+            """,
+        subcommands: [Recent.self, Show.self, Search.self],
+        defaultSubcommand: Recent.self
+    )
+
+    /// Options every `log` subcommand shares.
+    struct Common: ParsableArguments {
+        @Option(name: .customLong("log"), help: ArgumentHelp("The round log (default: $TEAMCHAT_LOG, else $XDG_DATA_HOME/teamchat/log.db).", valueName: "file"))
+        var path: String?
+
+        @Flag(name: .long, help: "Print NDJSON: one object per round (with its answers for show).")
+        var json = false
+
+        /// The log, opened; exits 69 when there is none yet (never creates one to show nothing).
+        func open() throws -> RoundLog {
+            let environment = ProcessInfo.processInfo.environment
+            guard let path = path ?? RoundLog.defaultPath(environment: environment.filter { $0.key != "TEAMCHAT_NO_LOG" })
+            else { throw fail(ExitStatus.unavailable, "no round log: set HOME or TEAMCHAT_LOG") }
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw fail(ExitStatus.unavailable, "no round log at \(path) yet: rounds are kept once send runs one")
+            }
+            do {
+                let (log, movedAside) = try RoundLog.open(at: path)
+                if let movedAside { Warnings.warn("the round log \(path) was damaged: moved to \(movedAside)") }
+                return log
+            } catch {
+                throw fail(ExitStatus.badInput, error.description)
+            }
+        }
+
+        func print(_ rounds: [LoggedRound]) {
+            if json {
+                for round in rounds { Self.json(round).write() }
+                return
+            }
+            guard !rounds.isEmpty else { return }
+            Console.out("TIME                 ROUND     REPLIED  MESSAGE")
+            for round in rounds {
+                let replied = "\(round.replied)/\(round.addressed)" + (round.interrupted ? "!" : "")
+                let message = TerminalSanitizer.sanitizeLine(round.message)
+                Console.out(
+                    Self.time(round.startedAt) + "  " + String(round.id.prefix(8)) + "  "
+                        + Formatting.padded(replied, to: 7) + "  " + String(message.prefix(60)))
+            }
+        }
+
+        static func json(_ round: LoggedRound) -> JSONObjectWriter {
+            var object = JSONObjectWriter(type: "round")
+            object.add("id", round.id)
+            object.add("started_at", round.startedAt)
+            object.add("source", round.source)
+            object.add("via", round.via)
+            object.add("message", round.message)
+            object.add("addressed", round.addressed)
+            object.add("replied", round.replied)
+            object.add("elapsed_ms", round.elapsedMS)
+            object.add("interrupted", round.interrupted)
+            if !round.answers.isEmpty {
+                object.add("answers", objects: round.answers.map { answer in
+                    var entry = JSONObjectWriter()
+                    entry.add("specialist_id", answer.specialist)
+                    entry.add("success", answer.success)
+                    entry.add("content", answer.content)
+                    entry.add("error_kind", answer.errorKind)
+                    entry.add("error", answer.error)
+                    entry.add("elapsed_ms", answer.latencyMS)
+                    entry.add("first_byte_ms", answer.firstByteMS)
+                    entry.add("model", answer.model)
+                    return entry
+                })
+            }
+            return object
+        }
+
+        /// Local time, `2026-12-05 17:42:03`.
+        static func time(_ secondsSince1970: Double) -> String {
+            var seconds = time_t(secondsSince1970)
+            var parts = tm()
+            localtime_r(&seconds, &parts)
+            var buffer = [CChar](repeating: 0, count: 32)
+            let count = strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M:%S", &parts)
+            return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+    }
+
+    struct Recent: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "recent",
+            abstract: "The most recent rounds, newest first (the default).",
+            discussion: """
+                Examples:
+                  teamchat log recent --limit 5
+                  teamchat log --since 30m --json
+                """)
+
+        @OptionGroup var common: Common
+
+        @Option(name: .long, help: "How many rounds at most.")
+        var limit = 20
+
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Only rounds this recent (e.g. 30m, 2h).", valueName: "duration"))
+        var since: DurationArgument?
+
+        func validate() throws {
+            if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() async throws {
+            let log = try common.open()
+            let cutoff = since.map { Date().timeIntervalSince1970 - Formatting.milliseconds($0.duration) / 1000 }
+            do {
+                common.print(try log.recent(limit: limit, since: cutoff))
+            } catch {
+                throw fail(ExitStatus.badInput, error.description)
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show",
+            abstract: "One round in full: the message and every specialist's answer or failure.",
+            discussion: """
+                Examples:
+                  teamchat log show 3fa9c2
+                  teamchat log show 3fa9c2 --json
+                """)
+
+        @OptionGroup var common: Common
+
+        @Argument(help: ArgumentHelp("The round's id, or the start of it.", valueName: "id"))
+        var id: String
+
+        func validate() throws {
+            guard !id.isEmpty, id.allSatisfy(\.isHexDigit) else {
+                throw ValidationError("'\(id)' is not a round id (hexadecimal digits, as 'teamchat log' shows them)")
+            }
+        }
+
+        func run() async throws {
+            let log = try common.open()
+            let found: LoggedRound?
+            do {
+                found = try log.round(id)
+            } catch {
+                throw fail(ExitStatus.usage, error.description)
+            }
+            guard let round = found else { throw fail(ExitStatus.badInput, "no round \(id) in \(log.path)") }
+            if common.json { return Common.json(round).write() }
+            Console.out("round \(round.id)  \(Common.time(round.startedAt))  \(round.replied)/\(round.addressed) replied"
+                + "  \(Formatting.fixed(round.elapsedMS, 1)) ms  \(TerminalSanitizer.sanitizeLine(round.source)) via \(round.via)"
+                + (round.interrupted ? "  (interrupted)" : ""))
+            Console.out("> " + TerminalSanitizer.sanitizeLine(round.message))
+            for answer in round.answers {
+                let id = TerminalSanitizer.sanitizeLine(answer.specialist)
+                if answer.success {
+                    Console.out("\(id): " + TerminalSanitizer.sanitizeLine(answer.content ?? ""))
+                } else {
+                    Console.out("\(id): \(answer.errorKind ?? "failed"): " + TerminalSanitizer.sanitizeLine(answer.error ?? ""))
+                }
+            }
+        }
+    }
+
+    struct Search: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "search",
+            abstract: "The rounds whose message or answers contain some words (full-text, newest first).",
+            discussion: """
+                Examples:
+                  teamchat log search deadline
+                  teamchat log search "connection pool" --json
+                """)
+
+        @OptionGroup var common: Common
+
+        @Argument(help: ArgumentHelp("The words, searched for as one phrase.", valueName: "text"))
+        var text: String
+
+        @Option(name: .long, help: "How many rounds at most.")
+        var limit = 20
+
+        func validate() throws {
+            if text.allSatisfy(\.isWhitespace) { throw ValidationError("give the words to search for") }
+            if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() async throws {
+            let log = try common.open()
+            do {
+                common.print(try log.search(text, limit: limit))
+            } catch {
+                throw fail(ExitStatus.badInput, error.description)
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import TeamChatFleet
+import TeamChatTestSupport
+import Testing
+
+@Suite("The round log from the command line", .timeLimit(.minutes(1)))
+struct LogCommandTests {
+    /// A fleet of three (the second fails every chat), a roster file, and a log path of the test's own.
+    private func withTeam(_ body: (Fleet, String, String) async throws -> Void) async throws {
+        var team = SimulatedSpecialistConfiguration.team(count: 3)
+        team[1].misbehaviour = .error
+        try await Fleet.withRunning(team) { fleet in
+            let roster = try BinaryRunner.rosterFile(for: fleet)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-logcmd-\(UUID())").path
+            defer {
+                try? FileManager.default.removeItem(atPath: roster)
+                try? FileManager.default.removeItem(atPath: directory)
+            }
+            try await body(fleet, roster, directory + "/log.db")
+        }
+    }
+
+    @Test("send keeps every round: log lists it, show gives every answer, search finds it; --no-log keeps none")
+    func roundTrip() async throws {
+        try await withTeam { fleet, roster, log in
+            let environment = ["TEAMCHAT_LOG": log]
+            let sent = try await BinaryRunner.run(["send", "--roster", roster, "where is the pool?"], environment: environment)
+            #expect(sent.status == 75)  // one of three failed: the quorum (all) is not met
+            let piped = try await BinaryRunner.run(["send", "--roster", roster], input: "first line\nsecond line\n", environment: environment)
+            #expect(piped.status == 75)
+            _ = try await BinaryRunner.run(["send", "--roster", roster, "--no-log", "not kept"], environment: environment)
+            _ = try await BinaryRunner.run(["send", "--roster", roster, "not kept either"],
+                                           environment: ["TEAMCHAT_LOG": log, "TEAMCHAT_NO_LOG": "1"])
+
+            let listed = try await BinaryRunner.run(["log", "--json"], environment: environment)
+            #expect(listed.status == 0, "\(listed.stderr)")
+            let rounds = try listed.jsonObjects()
+            #expect(rounds.map { $0["message"] as? String } == ["second line", "first line", "where is the pool?"])
+            #expect(rounds.allSatisfy { $0["replied"] as? Int == 2 && $0["addressed"] as? Int == 3 && $0["via"] as? String == "direct" })
+
+            let id = try #require(rounds.last?["id"] as? String)
+            let shown = try await BinaryRunner.run(["log", "show", String(id.prefix(6)), "--json"], environment: environment)
+            let round = try #require(try shown.jsonObjects().first)
+            let answers = try #require(round["answers"] as? [[String: Any]])
+            #expect(answers.map { $0["specialist_id"] as? String } == fleet.specialists.map(\.id))
+            #expect(answers[0]["content"] as? String == "\(fleet.specialists[0].id): where is the pool?")
+            #expect(answers[1]["success"] as? Bool == false)
+            #expect(answers[1]["error_kind"] as? String == "specialist_error")
+            let human = try await BinaryRunner.run(["log", "show", String(id.prefix(8))], environment: environment)
+            #expect(human.lines.first?.hasPrefix("round \(id)") == true)
+            #expect(human.lines.contains("> where is the pool?"))
+
+            let found = try await BinaryRunner.run(["log", "search", "second", "--json"], environment: environment)
+            #expect(try found.jsonObjects().map { $0["message"] as? String } == ["second line"])
+            let table = try await BinaryRunner.run(["log"], environment: environment)
+            #expect(table.lines.count == 4)
+            #expect(table.lines.first?.hasPrefix("TIME") == true)
+        }
+    }
+
+    @Test("ten sends at once lose no round")
+    func concurrentSends() async throws {
+        try await withTeam { _, roster, log in
+            try await withThrowingTaskGroup(of: Int32.self) { group in
+                for index in 0..<10 {
+                    group.addTask {
+                        try await BinaryRunner.run(["send", "--roster", roster, "round \(index)"], environment: ["TEAMCHAT_LOG": log]).status
+                    }
+                }
+                for try await status in group { #expect(status == 75) }
+            }
+            let listed = try await BinaryRunner.run(["log", "--json", "--limit", "100"], environment: ["TEAMCHAT_LOG": log])
+            #expect(Set(try listed.jsonObjects().compactMap { $0["message"] as? String }) == Set((0..<10).map { "round \($0)" }))
+        }
+    }
+
+    @Test("a damaged log is moved aside with one warning, and the round is kept in a new one")
+    func damaged() async throws {
+        try await withTeam { _, roster, log in
+            try FileManager.default.createDirectory(
+                atPath: (log as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: log, contents: Data(repeating: 0x42, count: 4_096)))
+            let sent = try await BinaryRunner.run(["send", "--roster", roster, "after the damage"], environment: ["TEAMCHAT_LOG": log])
+            #expect(sent.status == 75)
+            #expect(sent.stderr.components(separatedBy: "was damaged: moved to \(log).bad").count == 2, "\(sent.stderr)")
+            #expect(FileManager.default.contents(atPath: log + ".bad") == Data(repeating: 0x42, count: 4_096))
+            let listed = try await BinaryRunner.run(["log", "--json"], environment: ["TEAMCHAT_LOG": log])
+            #expect(try listed.jsonObjects().map { $0["message"] as? String } == ["after the damage"])
+        }
+    }
+
+    @Test("no log yet is said (69); a bad id is a usage error (64)")
+    func errors() async throws {
+        let missing = "/tmp/teamchat-no-such-\(UUID())/log.db"
+        let none = try await BinaryRunner.run(["log"], environment: ["TEAMCHAT_LOG": missing])
+        #expect(none.status == 69)
+        #expect(none.stderr.contains("no round log at \(missing) yet"))
+        #expect(!FileManager.default.fileExists(atPath: missing))
+        let bad = try await BinaryRunner.run(["log", "show", "not-hex"])
+        #expect(bad.status == 64)
+    }
+}

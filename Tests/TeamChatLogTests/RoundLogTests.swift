@@ -1,0 +1,114 @@
+import Foundation
+@testable import TeamChatLog
+import Testing
+
+@Suite("The round log (SQLite)", .timeLimit(.minutes(1)))
+struct RoundLogTests {
+    private func withPath(_ body: (String) throws -> Void) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-log-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try body(directory + "/deeper/log.db")
+    }
+
+    private func round(_ message: String, at time: Double, answers: [LoggedRound.Answer] = []) -> LoggedRound {
+        LoggedRound(
+            startedAt: time, source: "file:/team.json", via: "direct", message: message, addressed: answers.count,
+            replied: answers.filter(\.success).count, elapsedMS: 12.5, answers: answers)
+    }
+
+    @Test("a round and its answers read back; recent is newest first; show takes a prefix; the file is 0600")
+    func roundTrip() throws {
+        try withPath { path in
+            let (log, movedAside) = try RoundLog.open(at: path)
+            #expect(movedAside == nil)
+            let answers = [
+                LoggedRound.Answer(specialist: "apollo-ai", success: true, content: "apollo-ai: hi", latencyMS: 1.5, firstByteMS: 0.7, model: "m1"),
+                LoggedRound.Answer(specialist: "athena-ai", success: false, errorKind: "timeout", error: "timeout after 2.0s", latencyMS: 2000),
+            ]
+            let first = round("hi", at: 100, answers: answers)
+            try log.record(first)
+            try log.record(round("later", at: 200))
+            #expect(try log.recent(limit: 10).map(\.message) == ["later", "hi"])
+            #expect(try log.recent(limit: 1).map(\.message) == ["later"])
+            #expect(try log.recent(limit: 10, since: 150).map(\.message) == ["later"])
+            let shown = try #require(try log.round(String(first.id.prefix(6))))
+            #expect(shown == first)
+            #expect(try log.round("ffffffffffffffffffff") == nil || first.id.hasPrefix("ffffffffffffffffffff"))
+            let mode = try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+            #expect(mode == 0o600)
+            // A reopened log has it all (and migrates nothing twice).
+            let (again, _) = try RoundLog.open(at: path)
+            #expect(try again.recent(limit: 10).count == 2)
+        }
+    }
+
+    @Test("search finds words in messages and answers, and reads a user's quotes and operators as words")
+    func search() throws {
+        try withPath { path in
+            let (log, _) = try RoundLog.open(at: path)
+            try log.record(round("how does the pool work?", at: 1, answers: [.init(specialist: "a", success: true, content: "a: connection pool reuse")]))
+            try log.record(round("deadlines", at: 2, answers: [.init(specialist: "a", success: true, content: "a: the round's timer")]))
+            #expect(try log.search("connection pool", limit: 10).map(\.message) == ["how does the pool work?"])
+            #expect(try log.search("timer", limit: 10).map(\.message) == ["deadlines"])
+            #expect(try log.search("deadlines", limit: 10).count == 1)
+            #expect(try log.search(#"pool" OR "x"#, limit: 10).isEmpty)  // one phrase, not a query
+            #expect(try log.search("NEAR(", limit: 10).isEmpty)
+        }
+    }
+
+    @Test("writers on separate connections at once lose nothing")
+    func concurrentWriters() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-log-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/log.db"
+        // No log yet: the writers race to create it, too.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    let (log, _) = try RoundLog.open(at: path)
+                    for index in 0..<25 {
+                        try log.record(self.round("w\(writer)-\(index)", at: Double(index),
+                                                  answers: [.init(specialist: "s", success: true, content: "x")]))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let (log, _) = try RoundLog.open(at: path)
+        #expect(try log.recent(limit: 1_000).count == 200)
+    }
+
+    @Test("a damaged file is moved aside and a new log begun; a newer teamchat's log is left as it is")
+    func damage() throws {
+        try withPath { path in
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let garbage = Data(repeating: 0x5A, count: 8_192)
+            #expect(FileManager.default.createFile(atPath: path, contents: garbage))
+            let (log, movedAside) = try RoundLog.open(at: path)
+            #expect(movedAside == path + ".bad")
+            #expect(FileManager.default.contents(atPath: path + ".bad") == garbage)
+            try log.record(round("after", at: 1))
+            #expect(try log.recent(limit: 5).count == 1)
+
+            // Written by a later schema: refused, never rewritten or moved aside.
+            let newer = path + ".newer"
+            try SQLiteDatabase(path: newer).execute("CREATE TABLE later (x); PRAGMA user_version = 99;")
+            let before = try #require(FileManager.default.contents(atPath: newer))
+            let error = #expect(throws: RoundLog.Failure.self) { try RoundLog.open(at: newer) }
+            #expect(error?.newer == true)
+            #expect(error?.description.contains("newer teamchat") == true)
+            #expect(FileManager.default.contents(atPath: newer) == before)
+            #expect(!FileManager.default.fileExists(atPath: newer + ".bad"))
+        }
+    }
+
+    @Test("TEAMCHAT_NO_LOG, TEAMCHAT_LOG, XDG_DATA_HOME, HOME, in that order")
+    func paths() {
+        #expect(RoundLog.defaultPath(environment: ["HOME": "/h"]) == "/h/.local/share/teamchat/log.db")
+        #expect(RoundLog.defaultPath(environment: ["HOME": "/h", "XDG_DATA_HOME": "/d"]) == "/d/teamchat/log.db")
+        #expect(RoundLog.defaultPath(environment: ["HOME": "/h", "TEAMCHAT_LOG": "/l.db"]) == "/l.db")
+        #expect(RoundLog.defaultPath(environment: ["HOME": "/h", "TEAMCHAT_NO_LOG": "1"]) == nil)
+        #expect(RoundLog.defaultPath(environment: ["HOME": "/h", "TEAMCHAT_NO_LOG": "0"]) == "/h/.local/share/teamchat/log.db")
+        #expect(RoundLog.defaultPath(environment: [:]) == nil)
+    }
+}
