@@ -138,6 +138,7 @@ let package = Package(
         .target(
             name: "TeamChatGateway",
             dependencies: [
+                "TeamChatLog",
                 "TeamChatEngine",
                 "TeamChatJSON",
                 "TeamChatSession",
@@ -161,6 +162,7 @@ let package = Package(
             name: "TeamChatLog",
             dependencies: [
                 "CSQLite",
+                "TeamChatEngine",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),

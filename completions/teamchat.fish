@@ -41,7 +41,7 @@ function __teamchat_parse_tokens -S
                 __teamchat_parse_subcommand 1 'log=' 'json' 'limit=' 'version' 'h/help'
             end
         case 'serve'
-            __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'timeout=' 'connect-timeout=' 'deadline=' 'listen=' 'control-socket=' 'no-control-socket' 'token=' 'max-connections=' 'request-timeout=' 'idle-timeout=' 'write-timeout=' 'allow-host=+' 'allow-origin=+' 'persist-interval=' 'connections=' 'log-level=' 'version' 'h/help'
+            __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'timeout=' 'connect-timeout=' 'deadline=' 'listen=' 'control-socket=' 'no-control-socket' 'token=' 'max-connections=' 'request-timeout=' 'idle-timeout=' 'write-timeout=' 'allow-host=+' 'allow-origin=+' 'persist-interval=' 'connections=' 'log-level=' 'log=' 'no-log' 'version' 'h/help'
         case 'bridge'
             __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'timeout=' 'connect-timeout=' 'deadline=' 'max-rounds=' 'log-level=' 'version' 'h/help'
         case 'collect'
@@ -253,6 +253,8 @@ complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_opti
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat serve" persist-interval' -l 'persist-interval' -d 'How often health is written to the cache.' -rfka ''
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat serve" connections' -l 'connections' -d 'Connections kept to each specialist at most.' -rfka ''
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat serve" log-level' -l 'log-level' -d 'trace, debug, info, notice, warning, error or critical.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat serve" log' -l 'log' -d 'The round log (default: $TEAMCHAT_LOG, else $XDG_DATA_HOME/teamchat/log.db).' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat serve" no-log' -l 'no-log' -d 'Keep no record of the rounds (also: TEAMCHAT_NO_LOG=1).'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat serve" version' -l 'version' -d 'Show the version.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat serve" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat bridge" roster' -l 'roster' -d 'Read the team from a JSON roster file.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'

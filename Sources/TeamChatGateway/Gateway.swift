@@ -6,6 +6,7 @@ import NIOPosix
 import NIOWebSocket
 import ServiceLifecycle
 import TeamChatEngine
+import TeamChatLog
 import TeamChatSession
 
 /// `teamchat serve`: one long-lived team session served to everyone who asks — the seed's HTTP API, server-sent
@@ -159,7 +160,8 @@ public final class Gateway: Service, Sendable {
         }
         let requiresToken = listener == .network && configuration.token != nil
         let policy = listener == .network ? configuration.originPolicy : nil
-        let handler = GatewayHTTPHandler(gateway: self, requiresToken: requiresToken, originPolicy: policy)
+        let handler = GatewayHTTPHandler(
+            gateway: self, listener: listener, requiresToken: requiresToken, originPolicy: policy)
         let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: configuration.maximumBodyBytes,
@@ -183,7 +185,7 @@ public final class Gateway: Service, Sendable {
                         NIOWebSocketFrameAggregator(
                             minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 1_024,
                             maxAccumulatedFrameSize: configuration.maximumBodyBytes),
-                        GatewayWebSocketHandler(gateway: self),
+                        GatewayWebSocketHandler(gateway: self, listener: listener),
                     ])
                 }
             })
@@ -252,6 +254,7 @@ public final class Gateway: Service, Sendable {
     func startRound(
         _ request: GatewayRoundRequest,
         route: GatewayRoute,
+        listener: Listener,
         deliver: @escaping @Sendable ([RoundEvent]) -> Void
     ) -> Result<StartedRound, GatewayError> {
         let roster = self.roster
@@ -270,6 +273,8 @@ public final class Gateway: Service, Sendable {
         let options = request.options(
             defaults: configuration.roundDefaults, maximumDeadline: configuration.maximumDeadline, addressed: team.count)
         metrics.roundStarted()
+        let startedAt = SystemWallClock().now.secondsSince1970
+        let log = listener == .network ? configuration.roundLog : nil
         let outcomes = NIOLockedValueBox<[SpecialistOutcome]>([])
         let handle = session.start(request.teamRequest, to: team, options: options, breakers: request.breakers) {
             [self] batch in
@@ -285,7 +290,13 @@ public final class Gateway: Service, Sendable {
             // After `deliver` queued the last write on the client's loop: a shutdown waiting for this round closes
             // the connection only behind it.
             if let finished {
-                metrics.roundFinished(route: route, summary: finished, outcomes: outcomes.withLockedValue { $0 })
+                let outcomes = outcomes.withLockedValue { $0 }
+                metrics.roundFinished(route: route, summary: finished, outcomes: outcomes)
+                if let log, let message = request.message {
+                    keep(LoggedRound(
+                        startedAt: startedAt, source: session.source.description, via: "gateway", message: message,
+                        summary: finished, outcomes: outcomes), in: log)
+                }
                 endWork()
             }
         }
@@ -397,6 +408,18 @@ public final class Gateway: Service, Sendable {
     /// What a connection is doing now (for the cap).
     func connection(_ channel: any Channel, is phase: ConnectionRegistry<ObjectIdentifier, NIODeadline>.Phase) {
         state.withLockedValue { $0.registry.set(ObjectIdentifier(channel), phase, now: .now()) }
+    }
+
+    /// Writes a finished round to the round log on NIO's thread pool (never on an event loop); a failure is logged.
+    private func keep(_ round: LoggedRound, in log: RoundLog) {
+        let logger = self.logger
+        NIOThreadPool.singleton.submit { _ in
+            do {
+                try log.record(round)
+            } catch {
+                logger.warning("round not kept", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     /// A client was dropped for how it behaved (not reading, flooding): counted, and said.

@@ -1,4 +1,5 @@
 import TeamChatEngine
+import TeamChatLog
 
 /// How a ``Gateway`` listens, whom it lets in, and the bounds it keeps.
 public struct GatewayConfiguration: Sendable {
@@ -34,6 +35,9 @@ public struct GatewayConfiguration: Sendable {
     public var allowedHosts: [String]
     /// The browser origins besides the gateway's own that may use it (`--allow-origin`; `*` any).
     public var allowedOrigins: [String]
+    /// Where the rounds of TCP clients are kept (DESIGN §9); nil: nowhere. Rounds through the control socket are
+    /// the client's to keep (`send` logs what it prints), so that no round is kept twice.
+    public var roundLog: RoundLog?
 
     public init(
         host: String = "127.0.0.1",
@@ -49,7 +53,8 @@ public struct GatewayConfiguration: Sendable {
         roundDefaults: RoundOptions = RoundOptions(),
         maximumDeadline: Duration = .seconds(600),
         allowedHosts: [String] = [],
-        allowedOrigins: [String] = []
+        allowedOrigins: [String] = [],
+        roundLog: RoundLog? = nil
     ) {
         self.host = host
         self.port = port
@@ -65,6 +70,7 @@ public struct GatewayConfiguration: Sendable {
         self.maximumDeadline = maximumDeadline
         self.allowedHosts = allowedHosts
         self.allowedOrigins = allowedOrigins
+        self.roundLog = roundLog
     }
 
     /// Who may ask from a browser, for the TCP listener (``OriginPolicy``).

@@ -72,9 +72,12 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Close once the response's end is written (not keep-alive).
     private var closeAfterEnd = false
     private var context: ChannelHandlerContext?
+    /// Which listener the connection came in on.
+    private let listener: Gateway.Listener
 
-    init(gateway: Gateway, requiresToken: Bool, originPolicy: OriginPolicy?) {
+    init(gateway: Gateway, listener: Gateway.Listener, requiresToken: Bool, originPolicy: OriginPolicy?) {
         self.gateway = gateway
+        self.listener = listener
         self.requiresToken = requiresToken
         self.originPolicy = originPolicy
         self.output = Output(
@@ -272,7 +275,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let loop = context.eventLoop
         // Events come from whichever thread produced them, under the round's lock: hop, never call back in.
-        let started = gateway.startRound(request, route: route) { batch in
+        let started = gateway.startRound(request, route: route, listener: listener) { batch in
             loop.execute {
                 let (handler, context) = bound.value
                 handler.receive(batch, context: context)

@@ -24,6 +24,7 @@ final class GatewayWebSocketHandler: ChannelInboundHandler {
     private typealias Output = ClientOutput<UptimeClock.Instant, WebSocketFrame>
 
     private let gateway: Gateway
+    private let listener: Gateway.Listener
     private var rounds: [Int: RoundHandle] = [:]
     private var nextRound = 1
     private var closing = false
@@ -32,8 +33,9 @@ final class GatewayWebSocketHandler: ChannelInboundHandler {
     private var stallTimer: Scheduled<Void>?
     private var idleTimer: Scheduled<Void>?
 
-    init(gateway: Gateway) {
+    init(gateway: Gateway, listener: Gateway.Listener) {
         self.gateway = gateway
+        self.listener = listener
         self.output = Output(
             maximumQueuedBytes: gateway.configuration.maximumUnreadBytes,
             stallTimeout: gateway.configuration.writeTimeout)
@@ -133,7 +135,7 @@ final class GatewayWebSocketHandler: ChannelInboundHandler {
         request.round = number
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let loop = context.eventLoop
-        let started = gateway.startRound(request, route: .webSocket) { batch in
+        let started = gateway.startRound(request, route: .webSocket, listener: listener) { batch in
             loop.execute {
                 let (handler, context) = bound.value
                 handler.deliver(batch, round: number, context: context)

@@ -169,15 +169,20 @@ struct BusTests {
                                     elapsed: .zero)
                                 let reply = BusReply.encode(.outcome(answer), round: request.round, channel: request.replyTo)
                                 for body in [reply, BusSigner(secret: "guessed").seal(reply)] {
+                                    // A long deadline: on a loaded machine a PUBLISH past the default 2 s would
+                                    // close the forger's connection and lose the forgeries after it.
                                     _ = try? await publisher.send(
-                                        RESPCommand([Array("PUBLISH".utf8), Array(request.replyTo.utf8), body]))
+                                        RESPCommand([Array("PUBLISH".utf8), Array(request.replyTo.utf8), body]),
+                                        timeout: .seconds(30))
                                 }
                             }
                             // …replays the genuine request, and sends one of its own.
-                            _ = try? await publisher.send(RESPCommand([Array("PUBLISH".utf8), Array(channel.utf8), payload]))
+                            _ = try? await publisher.send(
+                                RESPCommand([Array("PUBLISH".utf8), Array(channel.utf8), payload]), timeout: .seconds(30))
                             var own = request
                             own.round += "-mine"
-                            _ = try? await publisher.send(RESPCommand([Array("PUBLISH".utf8), Array(channel.utf8), own.json]))
+                            _ = try? await publisher.send(
+                                RESPCommand([Array("PUBLISH".utf8), Array(channel.utf8), own.json]), timeout: .seconds(30))
                             forged.resolve(())
                             return
                         }

@@ -89,6 +89,32 @@ struct LogCommandTests {
         }
     }
 
+    @Test("serve keeps its TCP clients' rounds; a send through its control socket is kept once, by the send")
+    func gateway() async throws {
+        try await ServeCommandTests().withServe { _, roster, serve in
+            let log = serve.runtime + "/log.db"
+            let client = try RawTCPClient(port: serve.port)
+            defer { client.close() }
+            let body = #"{"message":"over tcp"}"#
+            try await client.write(Array((
+                "POST /v1/rounds HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)").utf8))
+            #expect(String(decoding: try await client.readToEnd(), as: UTF8.self).contains(#""type":"summary""#))
+            let sent = try await BinaryRunner.run(
+                ["send", "--roster", roster, "--json", "through the socket"],
+                environment: ["XDG_RUNTIME_DIR": serve.runtime, "TEAMCHAT_LOG": log])
+            #expect(try sent.jsonObjects().last?["via"] as? String == "gateway")
+            // The gateway writes off its event loops: wait for its round to be there.
+            var rounds: [[String: Any]] = []
+            #expect(try await eventually {
+                rounds = try await BinaryRunner.run(["log", "--json"], environment: ["TEAMCHAT_LOG": log]).jsonObjects()
+                return rounds.count == 2
+            })
+            #expect(Set(rounds.compactMap { $0["message"] as? String }) == ["over tcp", "through the socket"])
+            #expect(rounds.allSatisfy { $0["via"] as? String == "gateway" && $0["replied"] as? Int == 3 })
+        }
+    }
+
     @Test("no log yet is said (69); a bad id is a usage error (64)")
     func errors() async throws {
         let missing = "/tmp/teamchat-no-such-\(UUID())/log.db"

@@ -13,6 +13,7 @@ final class ServeProcess: Sendable {
         self.runtime = runtime
         var overrides: [String: String?] = [
             "XDG_RUNTIME_DIR": runtime, "TEAMCHAT_CACHE": runtime + "/specialists.json",
+            "TEAMCHAT_LOG": runtime + "/log.db",
         ]
         for (key, value) in environment { overrides[key] = value }
         process = try ChildProcess.launch(

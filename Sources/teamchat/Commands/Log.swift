@@ -11,7 +11,8 @@ struct Log: AsyncParsableCommand {
         abstract: "Show the rounds teamchat kept: recent ones, one in full, or those that mention something.",
         discussion: """
             Every round send runs (one-shot, standard input and the prompt; directly, over the bus or through a \
-            gateway) is kept in an SQLite database: $TEAMCHAT_LOG, else $XDG_DATA_HOME/teamchat/log.db. \
+            gateway), and every round serve runs for its HTTP and WebSocket clients, is kept in an SQLite \
+            database: $TEAMCHAT_LOG, else $XDG_DATA_HOME/teamchat/log.db. \
             send --no-log (or TEAMCHAT_NO_LOG=1) keeps none. API keys and tokens are never stored.
 
             Examples:

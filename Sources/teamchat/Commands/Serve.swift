@@ -5,6 +5,7 @@ import ServiceLifecycle
 import TeamChatSession
 import TeamChatEngine
 import TeamChatGateway
+import TeamChatLog
 
 /// `teamchat serve`: the warm gateway.
 struct Serve: AsyncParsableCommand, ServerCommand {
@@ -85,6 +86,9 @@ struct Serve: AsyncParsableCommand, ServerCommand {
     @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel = "info"
 
+    @OptionGroup(title: "Round log")
+    var roundLog: LogOptions
+
     func validate() throws {
         guard HostPort(parsing: listen) != nil else { throw ValidationError("--listen '\(listen)' is not HOST:PORT") }
         if !GatewayConfiguration.isLoopback(HostPort(parsing: listen)?.host ?? ""), resolvedToken == nil {
@@ -135,13 +139,24 @@ struct Serve: AsyncParsableCommand, ServerCommand {
             logger: logger, warn: { logger.warning("\($0)") })
         var defaults = budgets.options
         defaults.maximumReplyBytes = discovery.maxReply.bytes
+        // The rounds of TCP clients are kept here; those through the control socket, by the `send` that asked.
+        var log: RoundLog?
+        if let path = roundLog.resolvedPath(environment: discovery.environment) {
+            do {
+                let (opened, movedAside) = try RoundLog.open(at: path)
+                if let movedAside { logger.warning("the round log \(path) was damaged: moved to \(movedAside)") }
+                log = opened
+            } catch {
+                logger.warning("rounds are not logged: \(error.description)")
+            }
+        }
         let gateway = Gateway(
             session: session,
             configuration: GatewayConfiguration(
                 host: address.host, port: address.port, controlSocket: control, token: resolvedToken,
                 maximumConnections: maxConnections, requestTimeout: requestTimeout.duration,
                 idleTimeout: idleTimeout.duration, writeTimeout: writeTimeout.duration, roundDefaults: defaults,
-                allowedHosts: allowHost, allowedOrigins: allowOrigin),
+                allowedHosts: allowHost, allowedOrigins: allowOrigin, roundLog: log),
             logger: logger)
         // The session and the gateway in one service group: a signal drains the gateway first (it stops accepting
         // and lets the rounds in flight finish), then stops the session; then the session's connections close and

@@ -44,9 +44,8 @@ final class RoundRecorder: Sendable {
         message: String, startedAt: Double, summary: RoundSummary, outcomes: [SpecialistOutcome], interrupted: Bool
     ) async {
         let round = LoggedRound(
-            startedAt: startedAt, source: source, via: via, message: message, addressed: summary.addressed,
-            replied: summary.replied, elapsedMS: Formatting.milliseconds(summary.elapsed), interrupted: interrupted,
-            answers: outcomes.sorted { $0.index < $1.index }.map(Self.answer))
+            startedAt: startedAt, source: source, via: via, message: message, summary: summary, outcomes: outcomes,
+            interrupted: interrupted)
         let log = self.log
         let failure: RoundLog.Failure?
         do {
@@ -77,13 +76,5 @@ final class RoundRecorder: Sendable {
         } catch {
             return error
         }
-    }
-
-    private static func answer(_ outcome: SpecialistOutcome) -> LoggedRound.Answer {
-        LoggedRound.Answer(
-            specialist: outcome.specialistID, success: outcome.isSuccess, content: outcome.answer?.content,
-            errorKind: outcome.error.map { $0.kind.rawValue }, error: outcome.error?.message,
-            latencyMS: Formatting.milliseconds(outcome.elapsed), firstByteMS: outcome.firstByte.map(Formatting.milliseconds),
-            model: outcome.answer?.model)
     }
 }
