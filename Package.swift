@@ -223,6 +223,7 @@ let package = Package(
             name: "TeamChatEngineTests",
             dependencies: [
                 "TeamChatEngine",
+                "TeamChatJSON",
                 "TeamChatTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

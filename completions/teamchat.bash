@@ -186,9 +186,9 @@ _teamchat() {
 
 _teamchat_send() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --async --direct --no-log --version -h --help)
+    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --async --direct --no-log -c --continue --version -h --help)
     repeating_options=(--to --exclude)
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries --log)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries --log --conversation)
     __teamchat_offer_flags_options -1
 
     # Offer option value completions
@@ -250,6 +250,9 @@ _teamchat_send() {
         return
         ;;
     '--log')
+        return
+        ;;
+    '--conversation')
         return
         ;;
     esac

@@ -88,6 +88,9 @@ public struct BusRequest: Sendable, Hashable {
             object.add("kind", "chat")
             object.add("message", chat.message)
             object.add("stream", chat.stream)
+            // Only the threads of the specialists this request is for (a bridge sees no one else's).
+            let threads = chat.threads.filter { to.contains($0.key) }
+            if !threads.isEmpty { object.add("threads", object: ChatTurn.json(threads)) }
         case .ping:
             object.add("kind", "ping")
         case .probe:
@@ -111,7 +114,12 @@ public struct BusRequest: Sendable, Hashable {
         case "chat":
             guard let message = try? fields.string("message") else { return nil }
             let stream = (try? fields.optionalBool("stream")) ?? false
-            request = .chat(ChatRequest(message: message, stream: stream, requestID: stream ? round : nil))
+            var chat = ChatRequest(message: message, stream: stream, requestID: stream ? round : nil)
+            if let members = (try? fields.optionalObject("threads"))??.members {
+                guard let threads = ChatTurn.threads(json: members) else { return nil }
+                chat.threads = threads
+            }
+            request = .chat(chat)
         case "ping": request = .ping
         case "probe": request = .probe
         default: return nil

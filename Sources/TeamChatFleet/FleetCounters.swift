@@ -8,6 +8,7 @@ public final class FleetCounters: Sendable {
         var idleClosed = 0
         var requests: [String: Int] = [:]
         var authorization: String?
+        var lastChat: String?
     }
 
     private let counts = NIOLockedValueBox<[String: Counts]>([:])
@@ -20,6 +21,15 @@ public final class FleetCounters: Sendable {
 
     func authorizationReceived(_ id: String, _ value: String?) {
         counts.withLockedValue { $0[id, default: Counts()].authorization = value }
+    }
+
+    func chatReceived(_ id: String, _ request: String) {
+        counts.withLockedValue { $0[id, default: Counts()].lastChat = request }
+    }
+
+    /// The last chat request one specialist received, as it came: its Tekton line, or its OpenAI request body.
+    public func lastChat(_ id: String) -> String? {
+        counts.withLockedValue { $0[id]?.lastChat }
     }
 
     /// The `Authorization` header of the last chat an OpenAI-compatible specialist received.

@@ -85,6 +85,7 @@ final class SimulatedOpenAIHandler: ChannelInboundHandler {
             send(.ok, json: list.utf8(), context: context)
         case (.POST, "/v1/chat/completions"):
             counters.requestReceived(configuration.id, type: "chat")
+            counters.chatReceived(configuration.id, String(buffer: body))
             counters.authorizationReceived(configuration.id, head.headers.first(name: "authorization"))
             if misbehaviour == .mute { return }
             chat(context: context, authorization: head.headers.first(name: "authorization"))

@@ -42,8 +42,9 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let request: WireRequest
+        let line = unwrapInboundIn(data)
         do {
-            request = try WireRequest.decode(unwrapInboundIn(data))
+            request = try WireRequest.decode(line)
         } catch .notAnObject {
             context.close(promise: nil)  // what real specialists do with non-object JSON
             return
@@ -57,6 +58,7 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
             return
         }
         counters.requestReceived(configuration.id, type: request.typeName)
+        if case .chat = request { counters.chatReceived(configuration.id, String(buffer: line)) }
         if configuration.misbehaviour == .mute { return }
         switch request {
         case .ping:

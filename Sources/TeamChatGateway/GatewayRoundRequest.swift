@@ -7,7 +7,9 @@ import TeamChatSession
 ///
 /// JSON (`POST /v1/rounds`, WebSocket frames, `POST /api/team-chat/stream`):
 /// `{"message":"…","to":["apollo"],"exclude":[],"timeout":2,"connect_timeout":0.5,"deadline":3,"quorum":2,
-/// "retries":0,"stream":false,"breakers":true,"request_id":"…","max_reply_bytes":1048576,"ping":false,"round":7}`;
+/// "retries":0,"stream":false,"breakers":true,"request_id":"…","max_reply_bytes":1048576,"ping":false,"round":7,
+/// "threads":{"apollo":[{"role":"user","content":"…"},{"role":"assistant","content":"…"}]}}` (each specialist's
+/// earlier turns in a conversation, DESIGN §9);
 /// durations in seconds, `to` and `exclude` lists or comma-separated strings. Rhetor's body
 /// (`POST /api/team-chat`) names the team `target_sockets` and adds `moderation_mode` and `metadata`, echoed back.
 public struct GatewayRoundRequest: Sendable, Hashable {
@@ -29,6 +31,8 @@ public struct GatewayRoundRequest: Sendable, Hashable {
     /// Rhetor's fields, echoed back.
     public var moderationMode: String?
     public var metadata: JSONObjectReader.Value?
+    /// Each specialist's earlier turns, by id (``ChatRequest/threads``).
+    public var threads: [String: [ChatTurn]] = [:]
 
     public init(message: String?) {
         self.message = message
@@ -37,7 +41,7 @@ public struct GatewayRoundRequest: Sendable, Hashable {
     /// The members a client may send; any other is refused, so that a typo is not silently ignored.
     static let knownKeys: Set<String> = [
         "message", "to", "exclude", "timeout", "connect_timeout", "deadline", "quorum", "retries", "max_reply_bytes",
-        "stream", "breakers", "request_id", "ping", "round",
+        "stream", "breakers", "request_id", "ping", "round", "threads",
     ]
     static let rhetorKeys: Set<String> = ["message", "target_sockets", "timeout", "moderation_mode", "metadata"]
 
@@ -58,6 +62,7 @@ public struct GatewayRoundRequest: Sendable, Hashable {
             request.breakers = try fields.optionalBool("breakers") ?? true
             request.requestID = try fields.optionalString("request_id")
             request.round = try fields.optionalInteger("round", in: 0...Int(Int32.max))
+            request.threads = try threads(fields)
             return request
         }
     }
@@ -125,6 +130,16 @@ public struct GatewayRoundRequest: Sendable, Hashable {
         }
     }
 
+    /// `"threads"`: an object of specialist ids, each a list of `{"role":"user"|"assistant","content":"…"}`.
+    private static func threads(_ fields: JSONFields) throws(JSONFields.Problem) -> [String: [ChatTurn]] {
+        guard let members = try fields.optionalObject("threads")?.members else { return [:] }
+        guard let threads = ChatTurn.threads(json: members) else {
+            throw JSONFields.Problem(
+                message: "'threads' holds something that is not a list of {\"role\":\"user\"|\"assistant\",\"content\":…}")
+        }
+        return threads
+    }
+
     private static func seconds(_ fields: JSONFields, _ key: String) throws(JSONFields.Problem) -> Duration? {
         guard let value = try fields.optionalNumber(key, in: 0...86_400) else { return nil }
         guard value > 0 else { throw JSONFields.Problem(message: "'\(key)' must be positive") }
@@ -147,13 +162,16 @@ public struct GatewayRoundRequest: Sendable, Hashable {
         if !breakers { object.add("breakers", false) }
         object.add("request_id", requestID)
         object.add("round", round)
+        if !threads.isEmpty { object.add("threads", object: ChatTurn.json(threads)) }
         return object
     }
 
     /// The request the engine sends.
     public var teamRequest: TeamRequest {
         guard let message else { return .ping }
-        return .chat(ChatRequest(message: message, stream: stream, requestID: requestID))
+        var chat = ChatRequest(message: message, stream: stream, requestID: requestID)
+        chat.threads = threads
+        return .chat(chat)
     }
 
     /// Retries a request may ask for at most.

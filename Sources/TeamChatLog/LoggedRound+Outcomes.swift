@@ -3,11 +3,11 @@ import TeamChatEngine
 extension LoggedRound {
     /// A round the engine ran: its summary and the outcomes it reported, in the team's order.
     public init(
-        startedAt: Double, source: String, via: String, message: String, summary: RoundSummary,
-        outcomes: [SpecialistOutcome], interrupted: Bool = false
+        conversation: String? = nil, startedAt: Double, source: String, via: String, message: String,
+        summary: RoundSummary, outcomes: [SpecialistOutcome], interrupted: Bool = false
     ) {
         self.init(
-            startedAt: startedAt, source: source, via: via, message: message, addressed: summary.addressed,
+            conversation: conversation, startedAt: startedAt, source: source, via: via, message: message, addressed: summary.addressed,
             replied: summary.replied, elapsedMS: Self.milliseconds(summary.elapsed), interrupted: interrupted,
             answers: outcomes.sorted { $0.index < $1.index }.map(Answer.init))
     }

@@ -30,6 +30,8 @@ public struct LoggedRound: Sendable, Hashable {
 
     /// A random id (32 hex digits); commands accept any unique prefix of it.
     public var id: String
+    /// The conversation it belongs to (DESIGN §9): each round of one sees the earlier ones.
+    public var conversation: String?
     /// Seconds since 1970.
     public var startedAt: Double
     /// The team's source (`file:/…`, `tekton`, `bus:…`).
@@ -45,10 +47,11 @@ public struct LoggedRound: Sendable, Hashable {
     public var answers: [Answer]
 
     public init(
-        id: String = LoggedRound.newID(), startedAt: Double, source: String, via: String, message: String,
-        addressed: Int, replied: Int, elapsedMS: Double, interrupted: Bool = false, answers: [Answer]
+        id: String = LoggedRound.newID(), conversation: String? = nil, startedAt: Double, source: String, via: String,
+        message: String, addressed: Int, replied: Int, elapsedMS: Double, interrupted: Bool = false, answers: [Answer]
     ) {
         self.id = id
+        self.conversation = conversation
         self.startedAt = startedAt
         self.source = source
         self.via = via

@@ -19,7 +19,7 @@ public final class RoundLog: Sendable {
     public let path: String
 
     /// The schema this teamchat writes.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public var description: String
@@ -95,7 +95,12 @@ public final class RoundLog: Sendable {
                 specialist TEXT NOT NULL, success INTEGER NOT NULL, content TEXT, error_kind TEXT, error TEXT,
                 latency_ms REAL, first_byte_ms REAL, model TEXT, PRIMARY KEY (round_id, position));
             CREATE VIRTUAL TABLE search USING fts5 (text, round_id UNINDEXED);
+            """,
+            // 2: conversations.
             """
+            ALTER TABLE rounds ADD COLUMN conversation TEXT;
+            CREATE INDEX rounds_by_conversation ON rounds (conversation, started_at);
+            """,
         ]
         for step in version..<Self.schemaVersion {
             try database.transaction { transaction throws(SQLiteDatabase.Failure) in
@@ -115,10 +120,13 @@ public final class RoundLog: Sendable {
         do {
             try database.transaction { transaction throws(SQLiteDatabase.Failure) in
                 try transaction.query(
-                    "INSERT OR REPLACE INTO rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    """
+                    INSERT OR REPLACE INTO rounds (id, started_at, source, via, message, addressed, replied, elapsed_ms,
+                        interrupted, conversation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
                     [.text(round.id), .real(round.startedAt), .text(round.source), .text(round.via), .text(round.message),
                      .integer(Int64(round.addressed)), .integer(Int64(round.replied)), .real(round.elapsedMS),
-                     .integer(round.interrupted ? 1 : 0)])
+                     .integer(round.interrupted ? 1 : 0), Self.value(round.conversation)])
                 try transaction.query("INSERT INTO search VALUES (?, ?)", [.text(round.message), .text(round.id)])
                 for (position, answer) in round.answers.enumerated() {
                     try transaction.query(
@@ -140,7 +148,7 @@ public final class RoundLog: Sendable {
     /// The most recent rounds, newest first (without their answers' content).
     public func recent(limit: Int, since: Double? = nil) throws(Failure) -> [LoggedRound] {
         try rounds(
-            "SELECT * FROM rounds WHERE started_at >= ? ORDER BY started_at DESC LIMIT ?",
+            "SELECT \(Self.roundColumns) FROM rounds WHERE started_at >= ? ORDER BY started_at DESC LIMIT ?",
             [.real(since ?? 0), .integer(Int64(limit))])
     }
 
@@ -149,7 +157,7 @@ public final class RoundLog: Sendable {
     public func search(_ text: String, limit: Int) throws(Failure) -> [LoggedRound] {
         try rounds(
             """
-            SELECT * FROM rounds WHERE id IN (SELECT round_id FROM search WHERE search MATCH ?)
+            SELECT \(Self.roundColumns) FROM rounds WHERE id IN (SELECT round_id FROM search WHERE search MATCH ?)
             ORDER BY started_at DESC LIMIT ?
             """,
             [.text(Self.phrase(text)), .integer(Int64(limit))])
@@ -158,13 +166,33 @@ public final class RoundLog: Sendable {
     /// The round whose id starts with `prefix`, with every answer; nil when none does. Throws when several do.
     public func round(_ prefix: String) throws(Failure) -> LoggedRound? {
         let found = try rounds(
-            "SELECT * FROM rounds WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+            "SELECT \(Self.roundColumns) FROM rounds WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
             [.text(prefix.lowercased()), .text(prefix.lowercased() + "g")])
         guard found.count <= 1 else { throw Failure(description: "'\(prefix)' names more than one round: give more of its id") }
         guard var round = found.first else { return nil }
+        round.answers = try answers(of: round.id)
+        return round
+    }
+
+    /// Every round of `conversation`, oldest first, with their answers.
+    public func conversation(_ id: String) throws(Failure) -> [LoggedRound] {
+        var rounds = try rounds(
+            "SELECT \(Self.roundColumns) FROM rounds WHERE conversation = ? ORDER BY started_at", [.text(id)])
+        for index in rounds.indices { rounds[index].answers = try answers(of: rounds[index].id) }
+        return rounds
+    }
+
+    /// The conversation of the most recent round that had one.
+    public func lastConversation() throws(Failure) -> String? {
+        try rounds(
+            "SELECT \(Self.roundColumns) FROM rounds WHERE conversation IS NOT NULL ORDER BY started_at DESC LIMIT 1", []
+        ).first?.conversation
+    }
+
+    private func answers(of round: String) throws(Failure) -> [LoggedRound.Answer] {
         do {
-            round.answers = try database.query(
-                "SELECT * FROM answers WHERE round_id = ? ORDER BY position", [.text(round.id)]
+            return try database.query(
+                "SELECT * FROM answers WHERE round_id = ? ORDER BY position", [.text(round)]
             ).map { row in
                 LoggedRound.Answer(
                     specialist: row[2].text ?? "", success: row[3].integer == 1, content: row[4].text,
@@ -174,14 +202,17 @@ public final class RoundLog: Sendable {
         } catch {
             throw Failure(description: "cannot read the round log \(path): \(error.message)")
         }
-        return round
     }
+
+    private static let roundColumns =
+        "id, started_at, source, via, message, addressed, replied, elapsed_ms, interrupted, conversation"
+
 
     private func rounds(_ sql: String, _ values: [SQLiteDatabase.Value]) throws(Failure) -> [LoggedRound] {
         do {
             return try database.query(sql, values).map { row in
                 LoggedRound(
-                    id: row[0].text ?? "", startedAt: row[1].real ?? 0, source: row[2].text ?? "", via: row[3].text ?? "",
+                    id: row[0].text ?? "", conversation: row[9].text, startedAt: row[1].real ?? 0, source: row[2].text ?? "", via: row[3].text ?? "",
                     message: row[4].text ?? "", addressed: Int(row[5].integer ?? 0), replied: Int(row[6].integer ?? 0),
                     elapsedMS: row[7].real ?? 0, interrupted: row[8].integer == 1, answers: [])
             }

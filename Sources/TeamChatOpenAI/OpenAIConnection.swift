@@ -40,7 +40,7 @@ public final class OpenAIConnection: PooledConnection {
         switch request.request {
         case .chat(let chat):
             ask = .chat(stream: chat.stream)
-            body = ChatCompletionCodec.body(chat, for: endpoint)
+            body = ChatCompletionCodec.body(chat, for: endpoint, history: chat.thread(for: specialist))
             head = Self.head(
                 .POST, endpoint.origin.path("/chat/completions"), endpoint: endpoint, key: key,
                 secretHeaders: secretHeaders, accept: chat.stream ? "text/event-stream" : "application/json",

@@ -6,7 +6,9 @@ import TeamChatEngine
 /// `error` wherever a server puts one. `null` roles and contents are fine.
 public enum ChatCompletionCodec {
     /// The request body for `chat` to `endpoint`.
-    public static func body(_ chat: ChatRequest, for endpoint: OpenAIEndpoint) -> [UInt8] {
+    /// With `history`, the specialist's earlier turns go between the system prompt and the message:
+    /// `[system?, u1, a1, u2, a2, …, message]`.
+    public static func body(_ chat: ChatRequest, for endpoint: OpenAIEndpoint, history: [ChatTurn] = []) -> [UInt8] {
         var body = JSONObjectWriter()
         body.add("model", endpoint.model)
         var messages: [JSONObjectWriter] = []
@@ -16,6 +18,7 @@ public enum ChatCompletionCodec {
             message.add("content", system)
             messages.append(message)
         }
+        messages += history.map(\.json)
         var user = JSONObjectWriter()
         user.add("role", "user")
         user.add("content", chat.message)

@@ -30,10 +30,15 @@ public final class TektonConnection: PooledConnection {
         case .probe:
             (line, expectation, infoLine) = (Self.pingLine, .pong, Self.infoLine)
         case .chat(let chat):
-            // Encoded once per round, whatever the number of specialists.
-            let encoded = request.memoized("tekton") {
-                Result { () throws(ExchangeError) in try WireRequest.chat(chat).encodedLine() }
-            }
+            // Encoded once per round, whatever the number of specialists; a specialist with a thread of its own in
+            // a conversation, once for it.
+            let history = chat.thread(for: specialist)
+            let encoded =
+                history.isEmpty
+                ? request.memoized("tekton") {
+                    Result { () throws(ExchangeError) in try WireRequest.chat(chat).encodedLine() }
+                }
+                : Result { () throws(ExchangeError) in try WireRequest.chat(chat).encodedLine(history: history) }
             switch encoded {
             case .success(let encodedLine):
                 (line, expectation) = (encodedLine, chat.stream ? .stream : .chat)

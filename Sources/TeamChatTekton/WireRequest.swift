@@ -20,12 +20,17 @@ public enum WireRequest: Sendable, Hashable {
     /// The request as one line, newline included, ready to write to any number of connections.
     ///
     /// - Throws: ``ExchangeError`` of kind `too_large` when the line would exceed ``maximumLineLength``.
-    public func encodedLine() throws(ExchangeError) -> ByteBuffer {
+    /// With `history`, a chat carries the specialist's earlier turns as `"history":[{"role":…,"content":…}]`,
+    /// which Tekton's specialists put between their system prompt and the message.
+    public func encodedLine(history: [ChatTurn] = []) throws(ExchangeError) -> ByteBuffer {
         var object: JSONObjectWriter
         switch self {
         case .chat(let chat):
             object = JSONObjectWriter(type: "chat")
             object.add("content", chat.message)
+            if !history.isEmpty {
+                object.add("history", objects: history.map(\.json))
+            }
             if chat.stream { object.add("stream", true) }
             object.add("request_id", chat.requestID)
             object.add("temperature", chat.temperature)

@@ -102,6 +102,34 @@ struct RoundLogTests {
         }
     }
 
+    @Test("a log of schema 1 is migrated: its rounds kept, conversations from then on")
+    func migration() throws {
+        try withPath { path in
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try SQLiteDatabase(path: path).execute("""
+                CREATE TABLE rounds (
+                    id TEXT PRIMARY KEY, started_at REAL NOT NULL, source TEXT NOT NULL, via TEXT NOT NULL,
+                    message TEXT NOT NULL, addressed INTEGER NOT NULL, replied INTEGER NOT NULL, elapsed_ms REAL NOT NULL,
+                    interrupted INTEGER NOT NULL DEFAULT 0);
+                CREATE INDEX rounds_by_time ON rounds (started_at);
+                CREATE TABLE answers (
+                    round_id TEXT NOT NULL REFERENCES rounds (id) ON DELETE CASCADE, position INTEGER NOT NULL,
+                    specialist TEXT NOT NULL, success INTEGER NOT NULL, content TEXT, error_kind TEXT, error TEXT,
+                    latency_ms REAL, first_byte_ms REAL, model TEXT, PRIMARY KEY (round_id, position));
+                CREATE VIRTUAL TABLE search USING fts5 (text, round_id UNINDEXED);
+                INSERT INTO rounds VALUES ('00aa', 1, 'tekton', 'direct', 'old', 1, 1, 2.0, 0);
+                PRAGMA user_version = 1;
+                """)
+            let (log, _) = try RoundLog.open(at: path)
+            #expect(try log.recent(limit: 5).map(\.message) == ["old"])
+            var round = round("new", at: 2)
+            round.conversation = "talk"
+            try log.record(round)
+            #expect(try log.conversation("talk").map(\.message) == ["new"])
+            #expect(try log.lastConversation() == "talk")
+        }
+    }
+
     @Test("TEAMCHAT_NO_LOG, TEAMCHAT_LOG, XDG_DATA_HOME, HOME, in that order")
     func paths() {
         #expect(RoundLog.defaultPath(environment: ["HOME": "/h"]) == "/h/.local/share/teamchat/log.db")

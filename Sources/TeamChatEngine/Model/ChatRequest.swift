@@ -9,6 +9,9 @@ public struct ChatRequest: Sendable, Hashable {
     public var requestID: String?
     public var temperature: Double?
     public var maxTokens: Int?
+    /// Each specialist's own earlier turns in this conversation, by specialist id (DESIGN §9): a specialist is
+    /// sent its own thread and no one else's. Empty: a round with no past.
+    public var threads: [String: [ChatTurn]] = [:]
 
     public init(
         message: String,
@@ -26,6 +29,11 @@ public struct ChatRequest: Sendable, Hashable {
 }
 
 extension ChatRequest {
+    /// The earlier turns `specialist` is sent.
+    public func thread(for specialist: Specialist) -> [ChatTurn] {
+        threads[specialist.id] ?? []
+    }
+
     /// The largest request line teamchat sends: real Tekton specialists read at most 64 KiB per line, and every
     /// transport keeps to it so that a message that works for one works for all.
     public static let maximumEncodedBytes = 65_536

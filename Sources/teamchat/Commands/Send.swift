@@ -15,9 +15,14 @@ struct Send: AsyncParsableCommand {
             With MESSAGE, one round. Without MESSAGE and with standard input not a terminal, each input line is one \
             round over the same warm connections (for pipelines). Without MESSAGE on a terminal (or with \
             --interactive), an interactive prompt: each line is a round; @apollo-ai,athena-ai addresses some; /to, \
-            /exclude, /timeout, /quorum, /stats, /warm, /json on|off, /help, /quit; a line ending in \\, a \"\"\" \
-            block or a paste is one message of many lines; Ctrl-C cancels the round in flight or drops the line \
-            being typed. History is kept in $XDG_STATE_HOME/teamchat/history; Tab completes @ids and /commands.
+            /exclude, /timeout, /quorum, /new, /history, /stats, /warm, /json on|off, /help, /quit; a line ending in \
+            \\, a \"\"\" block or a paste is one message of many lines; Ctrl-C cancels the round in flight or drops \
+            the line being typed. History is kept in $XDG_STATE_HOME/teamchat/history; Tab completes @ids and \
+            /commands.
+
+            Conversations: with -c (the last conversation) or --conversation ID, each specialist is also sent its own \
+            earlier turns in that conversation, and no one else's; the prompt is one conversation (/new starts \
+            another). Every round is kept in the round log (see teamchat log; --no-log keeps none).
 
             Each specialist has its own reply timeout counted from its own send; the deadline bounds the whole round. \
             With --quorum K the round ends as soon as K specialists replied (the rest are cancelled) and succeeds \
@@ -27,6 +32,8 @@ struct Send: AsyncParsableCommand {
               teamchat send "What should we build next?"
               teamchat send --scan 127.0.0.1:47000-47017 --to apollo,athena --json hi
               printf 'one\\ntwo\\n' | teamchat send --roster team.json
+              teamchat send --conversation design "How should the pool evict?"
+              teamchat send -c "And under load?"
             """
     )
 
@@ -74,12 +81,28 @@ struct Send: AsyncParsableCommand {
     @OptionGroup(title: "Round log")
     var log: LogOptions
 
+    @Flag(name: [.customShort("c"), .customLong("continue")], help: "Continue the last conversation: each specialist is sent its own earlier turns in it (and no one else's).")
+    var continueLast = false
+
+    @Option(name: .long, help: ArgumentHelp("Continue the conversation with this id (as 'teamchat log' shows it), or start one by that name.", valueName: "id"))
+    var conversation: String?
+
     func validate() throws {
         if let quorum, quorum < 1 { throw ValidationError("--quorum must be at least 1") }
         if !(0...100).contains(retries) { throw ValidationError("--retries must be between 0 and 100") }
         let text = message.joined(separator: " ")
         if post, discovery.bus == nil { throw ValidationError("--async posts on a bus: give --bus") }
         if post, text.isEmpty { throw ValidationError("--async needs the message on the command line") }
+        if continueLast, conversation != nil { throw ValidationError("--continue and --conversation contradict each other") }
+        if continueLast || conversation != nil {
+            if log.off { throw ValidationError("conversations are kept in the round log: --no-log leaves none to continue") }
+            if post { throw ValidationError("--async rounds are not part of a conversation") }
+        }
+        if let conversation, conversation.isEmpty || conversation.count > 64
+            || !conversation.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        {
+            throw ValidationError("--conversation: 1 to 64 letters, digits, '-' or '_'")
+        }
         if !message.isEmpty, text.allSatisfy(\.isWhitespace) {
             // `send ""` is a slip (an empty variable, say), not a wish to read standard input.
             throw ValidationError("the message is empty (with no message at all, send reads standard input)")
@@ -143,10 +166,13 @@ struct Send: AsyncParsableCommand {
         if let through = access.via { via = through } else if case .bus = source { via = "bus" } else { via = "direct" }
         let recorder = await RoundRecorder.open(
             path: log.resolvedPath(environment: discovery.environment), source: source.description, via: via)
+        let continued = try await continuedConversation(recorder)
         if text.isEmpty && (interactive || Console.stdinIsTerminal) {
             let team = try await roster().specialists
             try TeamLoader.ensureMembers(team, source: source)
-            let status = try await prompt(access, roster: team, recorder: recorder)
+            // The prompt is one conversation (a new one, unless told which to continue).
+            let status = try await prompt(
+                access, roster: team, recorder: recorder, conversation: continued ?? Conversation())
             if status != ExitStatus.ok { throw ExitCode(status) }
             return
         }
@@ -160,7 +186,7 @@ struct Send: AsyncParsableCommand {
                 let team = try self.team(everyone)
                 let printer = RoundPrinter(
                     access: access, options: roundOptions, json: json, breakers: !noBreaker, stream: stream,
-                    recorder: recorder)
+                    recorder: recorder, conversation: continued)
                 roundsBegan.withLockedValue { $0 = true }
                 if text.isEmpty {
                     return await rounds(lines: PlainLineReader.lines(), team: team, printer: printer)
@@ -238,14 +264,29 @@ struct Send: AsyncParsableCommand {
     }
 
     /// The interactive prompt.
-    private func prompt(_ access: TeamAccess, roster: [Specialist], recorder: RoundRecorder?) async throws -> Int32 {
+    /// The conversation `--continue` or `--conversation` names, with its rounds so far; nil when neither is given.
+    private func continuedConversation(_ recorder: RoundRecorder?) async throws -> Conversation? {
+        guard continueLast || conversation != nil else { return nil }
+        guard let recorder else {
+            throw fail(ExitStatus.unavailable, "conversations are kept in the round log, which is off or cannot be opened")
+        }
+        if let conversation { return Conversation(id: conversation, rounds: await recorder.conversation(conversation)) }
+        guard let last = await recorder.lastConversation() else {
+            throw fail(ExitStatus.unavailable, "no conversation to continue in \(recorder.path)")
+        }
+        return Conversation(id: last, rounds: await recorder.conversation(last))
+    }
+
+    private func prompt(
+        _ access: TeamAccess, roster: [Specialist], recorder: RoundRecorder?, conversation: Conversation
+    ) async throws -> Int32 {
         let team = try TeamLoader.select(roster, to: to, exclude: exclude)
         if team.isEmpty { throw fail(ExitStatus.unavailable, "no specialist to ask") }
         TeamLoader.ensureDescriptors(for: roster.count)
         var prompt = InteractiveSession(
             access: access, roster: roster, options: roundOptions, stream: stream,
             breakers: !noBreaker, json: json, to: SpecialistSelector.names(to),
-            exclude: SpecialistSelector.names(exclude), recorder: recorder)
+            exclude: SpecialistSelector.names(exclude), recorder: recorder, conversation: conversation)
         let reader: any PromptReader
         if Console.stdinIsTerminal, Console.stdoutIsTerminal,
             let editor = LineEditor(

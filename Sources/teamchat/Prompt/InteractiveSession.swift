@@ -31,6 +31,8 @@ struct InteractiveSession {
     var exclude: [String]
     /// Where each round is logged, if anywhere.
     let recorder: RoundRecorder?
+    /// The conversation the prompt's rounds make (`/new` starts another, `/history` shows it).
+    let conversation: Conversation
 
     /// Where the prompt keeps its history: `$XDG_STATE_HOME/teamchat/history`, else `~/.local/state/…`.
     static func historyPath(environment: [String: String]) -> String? {
@@ -132,6 +134,21 @@ struct InteractiveSession {
         case .json(let on):
             json = on
             Console.err(on ? "teamchat: printing NDJSON events" : "teamchat: printing text")
+        case .newConversation:
+            conversation.startOver()
+            Console.err("teamchat: a new conversation (\(conversation.id))")
+        case .history:
+            let rounds = conversation.rounds
+            if rounds.isEmpty { Console.err("teamchat: nothing said in this conversation yet") }
+            for round in rounds {
+                Console.out("> " + TerminalSanitizer.sanitizeLine(round.message))
+                for answer in round.answers {
+                    let id = TerminalSanitizer.sanitizeLine(answer.specialist)
+                    Console.out(answer.success
+                        ? "  \(id): " + TerminalSanitizer.sanitizeLine(answer.content ?? "")
+                        : "  \(id): (\(answer.errorKind ?? "failed"): no answer kept in its thread)")
+                }
+            }
         case .stats:
             await access.statsReport(roster: roster)?.humanLines(style: style).forEach(Console.out)
         case .warm:
@@ -177,7 +194,8 @@ struct InteractiveSession {
     /// One round, which Ctrl-C cancels (and only it).
     private func runRound(_ request: TeamRequest, team: [Specialist], number: Int, control: PromptControl) async {
         let printer = RoundPrinter(
-            access: access, options: options, json: json, breakers: breakers, stream: stream, recorder: recorder)
+            access: access, options: options, json: json, breakers: breakers, stream: stream, recorder: recorder,
+            conversation: conversation)
         await control.cancellable {
             var renderer = printer.makeRenderer(for: team)
             _ = await printer.round(request, to: team, number: number, message: nil, renderer: &renderer)

@@ -14,6 +14,9 @@ enum PromptCommand: Equatable {
     case quorum(Int?)
     case stats
     case warm
+    /// `/new`: a new conversation; `/history`: this one so far.
+    case newConversation
+    case history
     case json(Bool)
     case help
     case quit
@@ -23,7 +26,9 @@ enum PromptCommand: Equatable {
     case invalid(String)
 
     /// The commands, for `/help` and Tab completion.
-    static let names = ["/to", "/exclude", "/timeout", "/quorum", "/stats", "/warm", "/json", "/help", "/quit"]
+    static let names = [
+        "/to", "/exclude", "/timeout", "/quorum", "/new", "/history", "/stats", "/warm", "/json", "/help", "/quit",
+    ]
 
     static let helpText = """
         a line is a message to the team; @apollo @athena message (or @apollo,athena) addresses some, that line only
@@ -32,6 +37,8 @@ enum PromptCommand: Equatable {
         /exclude ID[,ID…]  leave these out from now on (/exclude alone: nobody)
         /timeout 1.5s      per-specialist reply timeout (2, 1.5s, 250ms, 1m30s)
         /quorum K          end each round once K have answered (/quorum alone: wait for all)
+        /new               a new conversation (each specialist is sent its own earlier turns of this one)
+        /history           this conversation so far
         /stats             health and latency of each specialist
         /warm              ping everyone now
         /json on|off       print NDJSON events instead of text
@@ -75,6 +82,8 @@ enum PromptCommand: Equatable {
                 return .invalid("/quorum takes a number of specialists, at least 1 (/quorum alone: wait for all)")
             }
             return .quorum(quorum)
+        case "/new": return .newConversation
+        case "/history": return .history
         case "/stats": return .stats
         case "/warm": return .warm
         case "/json":

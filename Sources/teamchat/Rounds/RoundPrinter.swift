@@ -1,4 +1,5 @@
 import TeamChatEngine
+import TeamChatLog
 
 /// Runs rounds (through this process's session or a gateway) and renders each event the moment it arrives: what
 /// `send`, its stdin rounds and the prompt share.
@@ -12,6 +13,8 @@ struct RoundPrinter: Sendable {
     var stream = false
     /// Where each round is logged, if anywhere.
     var recorder: RoundRecorder?
+    /// The conversation the rounds continue; nil: each round is a conversation of its own.
+    var conversation: Conversation?
 
     /// Runs one round, rendering as events arrive. Returns `nil` when the round was interrupted.
     func round(
@@ -22,14 +25,22 @@ struct RoundPrinter: Sendable {
         renderer: inout any RoundRenderer
     ) async -> RoundSummary? {
         let startedAt = SystemWallClock().now.secondsSince1970
+        var request = request
+        if let conversation, case .chat(var chat) = request {
+            chat.threads = conversation.threads(for: team)
+            request = .chat(chat)
+        }
         var outcomes: [SpecialistOutcome] = []
         let summary = await run(request, to: team, number: number, message: message, renderer: &renderer, outcomes: &outcomes)
-        if let recorder, case .chat(let chat) = request {
-            var logged = summary ?? RoundSummary(addressed: team.count, quorum: min(options.quorum ?? team.count, team.count))
-            if summary == nil { for outcome in outcomes { logged.add(outcome) } }
-            await recorder.record(
-                message: chat.message, startedAt: startedAt, summary: logged, outcomes: outcomes, interrupted: summary == nil)
-        }
+        guard case .chat(let chat) = request, recorder != nil || conversation != nil else { return summary }
+        var said = summary ?? RoundSummary(addressed: team.count, quorum: min(options.quorum ?? team.count, team.count))
+        if summary == nil { for outcome in outcomes { said.add(outcome) } }
+        let round = LoggedRound(
+            conversation: conversation?.id ?? Conversation.newID(), startedAt: startedAt,
+            source: recorder?.source ?? "", via: recorder?.via ?? "", message: chat.message, summary: said,
+            outcomes: outcomes, interrupted: summary == nil)
+        conversation?.append(round)
+        await recorder?.record(round)
         return summary
     }
 

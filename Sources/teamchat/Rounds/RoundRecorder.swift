@@ -39,13 +39,22 @@ final class RoundRecorder: Sendable {
         }
     }
 
-    /// Records a round that began at `startedAt` (seconds since 1970).
-    func record(
-        message: String, startedAt: Double, summary: RoundSummary, outcomes: [SpecialistOutcome], interrupted: Bool
-    ) async {
-        let round = LoggedRound(
-            startedAt: startedAt, source: source, via: via, message: message, summary: summary, outcomes: outcomes,
-            interrupted: interrupted)
+    /// The rounds of conversation `id`, oldest first (none when the log cannot say).
+    func conversation(_ id: String) async -> [LoggedRound] {
+        let log = self.log
+        return (try? await NIOThreadPool.singleton.runIfActive { try log.conversation(id) }) ?? []
+    }
+
+    /// The conversation of the most recent round that had one.
+    func lastConversation() async -> String? {
+        let log = self.log
+        return (try? await NIOThreadPool.singleton.runIfActive { try log.lastConversation() }) ?? nil
+    }
+
+    var path: String { log.path }
+
+    /// Records a round.
+    func record(_ round: LoggedRound) async {
         let log = self.log
         let failure: RoundLog.Failure?
         do {

@@ -31,6 +31,7 @@ enum TeamAccess: Sendable {
                 round.message = chat.message
                 round.stream = chat.stream
                 round.requestID = chat.requestID
+                round.threads = chat.threads
             }
             round.to = team.map(\.id)
             round.timeout = options.timeout

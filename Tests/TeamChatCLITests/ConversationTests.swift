@@ -1,0 +1,95 @@
+import Foundation
+import TeamChatFleet
+import TeamChatTestSupport
+import Testing
+
+@Suite("Conversations: each specialist's own thread", .timeLimit(.minutes(1)))
+struct ConversationTests {
+    /// engram-ai (Tekton) answers, hermes-ai (Tekton) fails every chat, and an OpenAI-compatible member answers.
+    private func withTeam(_ body: (Fleet, String, String) async throws -> Void) async throws {
+        var team = SimulatedSpecialistConfiguration.team(count: 2)
+        team[1].misbehaviour = .error
+        var openai = SimulatedSpecialistConfiguration.team(count: 3, wire: .openai)[2]
+        openai.id = "model-ai"
+        team.append(openai)
+        try await Fleet.withRunning(team) { fleet in
+            let roster = try BinaryRunner.rosterFile(for: fleet)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-conv-\(UUID())").path
+            defer {
+                try? FileManager.default.removeItem(atPath: roster)
+                try? FileManager.default.removeItem(atPath: directory)
+            }
+            try await body(fleet, roster, directory + "/log.db")
+        }
+    }
+
+    private func json(_ text: String?) throws -> [String: Any] {
+        let text = try #require(text)
+        return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    /// A thread as (role, content) pairs.
+    private func turns(_ list: Any?) -> [[String]] {
+        ((list as? [[String: Any]]) ?? []).map { [$0["role"] as? String ?? "", $0["content"] as? String ?? ""] }
+    }
+
+    @Test("turn 3: each member is sent its own earlier turns (Tekton history, OpenAI messages), a failed turn without its answer")
+    func thirdTurn() async throws {
+        try await withTeam { fleet, roster, log in
+            let environment = ["TEAMCHAT_LOG": log]
+            let ids = fleet.specialists.map(\.id)
+            _ = try await BinaryRunner.run(["send", "--roster", roster, "--conversation", "talk", "one"], environment: environment)
+            _ = try await BinaryRunner.run(["send", "--roster", roster, "-c", "two"], environment: environment)
+            let third = try await BinaryRunner.run(["send", "--roster", roster, "--continue", "three"], environment: environment)
+            #expect(third.status == 75, "\(third.stderr)")  // hermes-ai fails every chat
+
+            let tekton = try json(fleet.counters.lastChat(ids[0]))
+            #expect(tekton["content"] as? String == "three")
+            #expect(turns(tekton["history"]) == [
+                ["user", "one"], ["assistant", "\(ids[0]): one"], ["user", "two"], ["assistant", "\(ids[0]): two"],
+            ])
+            // hermes-ai answered nothing: its thread holds the questions only, and never another's answer.
+            let failing = try json(fleet.counters.lastChat(ids[1]))
+            #expect(turns(failing["history"]) == [["user", "one"], ["user", "two"]])
+            let openai = try json(fleet.counters.lastChat(ids[2]))
+            #expect(turns(openai["messages"]) == [
+                ["user", "one"], ["assistant", "\(ids[2]): one"], ["user", "two"], ["assistant", "\(ids[2]): two"],
+                ["user", "three"],
+            ])
+
+            // A round with neither flag is a conversation of its own: no past is sent.
+            _ = try await BinaryRunner.run(["send", "--roster", roster, "fresh"], environment: environment)
+            #expect(try json(fleet.counters.lastChat(ids[0]))["history"] == nil)
+            #expect(turns(try json(fleet.counters.lastChat(ids[2]))["messages"]) == [["user", "fresh"]])
+            // …and -c now continues that one.
+            _ = try await BinaryRunner.run(["send", "--roster", roster, "-c", "and then?"], environment: environment)
+            #expect(turns(try json(fleet.counters.lastChat(ids[0]))["history"]) == [["user", "fresh"], ["assistant", "\(ids[0]): fresh"]])
+        }
+    }
+
+    @Test("-c with nothing to continue says so (69); with --no-log it is a usage error (64)")
+    func errors() async throws {
+        try await withTeam { _, roster, log in
+            let nothing = try await BinaryRunner.run(["send", "--roster", roster, "-c", "hi"], environment: ["TEAMCHAT_LOG": log])
+            #expect(nothing.status == 69)
+            #expect(nothing.stderr.contains("no conversation to continue"))
+            let off = try await BinaryRunner.run(["send", "--roster", roster, "-c", "--no-log", "hi"])
+            #expect(off.status == 64)
+            let both = try await BinaryRunner.run(["send", "--roster", roster, "-c", "--conversation", "x", "hi"])
+            #expect(both.status == 64)
+            let bad = try await BinaryRunner.run(["send", "--roster", roster, "--conversation", "no spaces", "hi"])
+            #expect(bad.status == 64)
+        }
+    }
+
+    @Test("stdin rounds with --conversation continue one another")
+    func pipedRounds() async throws {
+        try await withTeam { fleet, roster, log in
+            let piped = try await BinaryRunner.run(
+                ["send", "--roster", roster, "--conversation", "pipe"], input: "first\nsecond\n", environment: ["TEAMCHAT_LOG": log])
+            #expect(piped.status == 75)
+            let engram = fleet.specialists[0].id
+            #expect(turns(try json(fleet.counters.lastChat(engram))["history"]) == [["user", "first"], ["assistant", "\(engram): first"]])
+        }
+    }
+}
