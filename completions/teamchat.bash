@@ -187,12 +187,16 @@ _teamchat() {
 _teamchat_send() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --async --direct --no-log -c --continue --version -h --help)
-    repeating_options=(--to --exclude)
+    repeating_options=(--file --to --exclude)
     non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries --log --conversation)
     __teamchat_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
+    '--file')
+        __teamchat_add_completions -f
+        return
+        ;;
     '--roster')
         __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
         return

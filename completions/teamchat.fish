@@ -23,7 +23,7 @@ function __teamchat_parse_tokens -S
         __teamchat_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'send'
-            __teamchat_parse_subcommand -r 1 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'to=+' 'exclude=+' 'timeout=' 'connect-timeout=' 'deadline=' 'quorum=' 'retries=' 'stream' 'json' 'no-breaker' 'interactive' 'async' 'direct' 'log=' 'no-log' 'c/continue' 'conversation=' 'version' 'h/help'
+            __teamchat_parse_subcommand -r 1 'file=+' 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'to=+' 'exclude=+' 'timeout=' 'connect-timeout=' 'deadline=' 'quorum=' 'retries=' 'stream' 'json' 'no-breaker' 'interactive' 'async' 'direct' 'log=' 'no-log' 'c/continue' 'conversation=' 'version' 'h/help'
         case 'discover'
             __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'timeout=' 'connect-timeout=' 'deadline=' 'json' 'version' 'h/help'
         case 'warm'
@@ -121,6 +121,7 @@ complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_positional "t
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_positional "teamchat" -eq 1' -fa 'fleet' -d 'Run simulated specialists speaking the protocol, until interrupted.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_positional "teamchat" -eq 1' -fa 'demo' -d 'Tour teamchat on an in-process simulated team: nothing else needs to run.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_positional "teamchat" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send"' -l 'file' -d 'Attach this file\'s text after the message (repeatable).' -rF
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" roster' -l 'roster' -d 'Read the team from a JSON roster file.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" scan' -l 'scan' -d 'Probe HOST:LOW-HIGH in parallel for specialists.' -rfka ''
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" openai' -l 'openai' -d 'Ask every model an OpenAI-compatible API lists (GET URL/models), e.g. http://127.0.0.1:11434/v1.' -rfka ''

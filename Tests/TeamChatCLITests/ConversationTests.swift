@@ -93,3 +93,40 @@ struct ConversationTests {
         }
     }
 }
+
+@Suite("A message from the command line, standard input and files", .timeLimit(.minutes(1)))
+struct MessageInputTests {
+    @Test("message then standard input then each --file, a blank line between; '-' is standard input alone")
+    func composed() async throws {
+        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 1)) { fleet in
+            let roster = try BinaryRunner.rosterFile(for: fleet)
+            let attached = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-att-\(UUID()).txt").path
+            #expect(FileManager.default.createFile(atPath: attached, contents: Data("line one\nline two\n".utf8)))
+            defer {
+                try? FileManager.default.removeItem(atPath: roster)
+                try? FileManager.default.removeItem(atPath: attached)
+            }
+            let id = fleet.specialists[0].id
+            func sent() throws -> String? {
+                guard let line = fleet.counters.lastChat(id) else { return nil }
+                return (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["content"] as? String
+            }
+            let both = try await BinaryRunner.run(["send", "--roster", roster, "explain", "--file", attached], input: "piped text\n")
+            #expect(both.status == 0, "\(both.stderr)")
+            #expect(try sent() == "explain\n\npiped text\n\nline one\nline two")
+            let dash = try await BinaryRunner.run(["send", "--roster", roster, "-"], input: "all of it\nhere\n")
+            #expect(dash.status == 0)
+            #expect(try sent() == "all of it\nhere")
+            // Nothing on standard input: the message alone.
+            let alone = try await BinaryRunner.run(["send", "--roster", roster, "just this"], input: "")
+            #expect(alone.status == 0)
+            #expect(try sent() == "just this")
+            let empty = try await BinaryRunner.run(["send", "--roster", roster, "-"], input: "\n")
+            #expect(empty.status == 65)
+            let missing = try await BinaryRunner.run(["send", "--roster", roster, "x", "--file", "/nonexistent/teamchat"])
+            #expect(missing.status == 66)
+            let tooLong = try await BinaryRunner.run(["send", "--roster", roster, "x"], input: String(repeating: "y", count: 70_000))
+            #expect(tooLong.status == 65)
+        }
+    }
+}

@@ -169,10 +169,13 @@ struct HardeningTests {
 
     /// Starts the binary, waits for `ready` to hold, sends `signal`, and returns the status and what it printed.
     func interrupt(
-        _ arguments: [String], signal: Int32 = SIGINT, input: String? = nil, ready: () -> Bool
+        _ arguments: [String], signal: Int32 = SIGINT, input: String? = nil, keepInputOpen: Bool = true,
+        ready: () -> Bool
     ) async throws -> (status: Int32, stdout: String) {
-        // Standard input stays open (as a terminal's would): a command that reads it waits for more.
-        let (process, ownCache) = try BinaryRunner.launch(arguments, input: input, keepInputOpen: true, error: .discarded)
+        // Standard input stays open unless told otherwise (as a terminal's would): a command that reads it waits
+        // for more.
+        let (process, ownCache) = try BinaryRunner.launch(
+            arguments, input: input, keepInputOpen: keepInputOpen, error: .discarded)
         defer { try? FileManager.default.removeItem(at: ownCache) }
         // The phase the test names must be reached, or the test fails: a signal sent anyway would test nothing.
         let reached = await eventually(within: .seconds(20)) { ready() }
@@ -186,13 +189,17 @@ struct HardeningTests {
     func interruptDiscovery() async throws {
         try await withTeam([1: .mute]) { fleet, roster, cache in
             let mute = fleet.specialists[1].id
-            let result = try await interrupt(["send", "--roster", roster, "--cache", cache, "--timeout", "30s", "hi"]) {
+            // Standard input at its end (a message with input still coming waits for it: the next test).
+            let result = try await interrupt(
+                ["send", "--roster", roster, "--cache", cache, "--timeout", "30s", "hi"], keepInputOpen: false
+            ) {
                 fleet.counters.requests(mute, type: "ping") > 0
             }
             #expect(result.status == 130)
             // With --json, the output still ends with a summary that says so (it printed nothing).
             let json = try await interrupt(
-                ["send", "--roster", roster, "--cache", cache + ".second", "--timeout", "30s", "--json", "hi"]
+                ["send", "--roster", roster, "--cache", cache + ".second", "--timeout", "30s", "--json", "hi"],
+                keepInputOpen: false
             ) {
                 fleet.counters.requests(mute, type: "ping") > 1
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NIOConcurrencyHelpers
 import TeamChatBus
 import TeamChatJSON
@@ -37,8 +38,12 @@ struct Send: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The message (words are joined with spaces).")
+    @Argument(help: "The message (words are joined with spaces); '-' reads it from standard input.")
     var message: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Attach this file's text after the message (repeatable).", valueName: "file"),
+            completion: .file())
+    var file: [String] = []
 
     @OptionGroup(title: "Team")
     var discovery: DiscoveryOptions
@@ -107,7 +112,9 @@ struct Send: AsyncParsableCommand {
             // `send ""` is a slip (an empty variable, say), not a wish to read standard input.
             throw ValidationError("the message is empty (with no message at all, send reads standard input)")
         }
-        if !text.isEmpty {
+        if !file.isEmpty, text.isEmpty { throw ValidationError("--file attaches to a message: give one (or '-')") }
+        if post, !file.isEmpty || text == "-" { throw ValidationError("--async takes the message from the command line only") }
+        if !text.isEmpty, text != "-", file.isEmpty {
             do {
                 try ChatRequest(message: text).validate()
             } catch {
@@ -161,7 +168,16 @@ struct Send: AsyncParsableCommand {
     private func run(
         access: TeamAccess, source: RosterSource, roster: @escaping @Sendable () async throws -> TeamRoster
     ) async throws {
-        let text = message.joined(separator: " ")
+        // Reading standard input waits for its writer: Ctrl-C or SIGTERM meanwhile is an interruption (130).
+        let (composed, interruptedReading) = await Interrupts.run { () async -> Result<String, any Error> in
+            do {
+                return .success(try await composedMessage())
+            } catch {
+                return .failure(error)
+            }
+        }
+        if interruptedReading { throw ExitCode(ExitStatus.interrupted) }
+        let text = try composed.get()
         let via: String
         if let through = access.via { via = through } else if case .bus = source { via = "bus" } else { via = "direct" }
         let recorder = await RoundRecorder.open(
@@ -222,7 +238,7 @@ struct Send: AsyncParsableCommand {
                 Console.err("teamchat: interrupted while finding the team: nobody was asked")
             }
         }
-        if interrupted { throw ExitCode(ExitStatus.interrupted) }
+        if interruptedReading { throw ExitCode(ExitStatus.interrupted) }
         if status != ExitStatus.ok { throw ExitCode(status) }
     }
 
@@ -264,6 +280,40 @@ struct Send: AsyncParsableCommand {
     }
 
     /// The interactive prompt.
+    /// The message as given, then (as Unix tools do) standard input when it is not a terminal, then each `--file`,
+    /// each after a blank line; `-` alone is standard input. Empty: no message (rounds from input lines, or the
+    /// prompt).
+    private func composedMessage() async throws -> String {
+        let given = message.joined(separator: " ")
+        guard !given.isEmpty else { return "" }
+        var parts = given == "-" ? [] : [given]
+        if given == "-" || (!interactive && !Console.stdinIsTerminal) {
+            let input = try await StandardInput.readAll(limit: ChatRequest.maximumEncodedBytes)
+            let text = Self.withoutFinalNewlines(String(decoding: input, as: UTF8.self))
+            if !text.allSatisfy(\.isWhitespace) { parts.append(text) }
+        }
+        for path in file {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw fail(ExitStatus.noInput, "cannot read \(path)")
+            }
+            parts.append(Self.withoutFinalNewlines(String(decoding: data, as: UTF8.self)))
+        }
+        if parts.isEmpty { throw fail(ExitStatus.badInput, "the message is empty: standard input had nothing") }
+        let composed = parts.joined(separator: "\n\n")
+        do {
+            try ChatRequest(message: composed).validate()
+        } catch {
+            throw fail(ExitStatus.badInput, error.message)
+        }
+        return composed
+    }
+
+    private static func withoutFinalNewlines(_ text: String) -> String {
+        var text = text
+        while text.last == "\n" || text.last == "\r\n" || text.last == "\r" { text.removeLast() }
+        return text
+    }
+
     /// The conversation `--continue` or `--conversation` names, with its rounds so far; nil when neither is given.
     private func continuedConversation(_ recorder: RoundRecorder?) async throws -> Conversation? {
         guard continueLast || conversation != nil else { return nil }

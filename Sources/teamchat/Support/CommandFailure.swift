@@ -7,6 +7,7 @@ enum ExitStatus {
     static let ok: Int32 = 0
     static let usage: Int32 = 64
     static let badInput: Int32 = 65
+    static let noInput: Int32 = 66
     static let unavailable: Int32 = 69
     static let tempFailure: Int32 = 75
     /// A file that must be made cannot be, safely (a control socket's directory open to others): CANTCREAT.
