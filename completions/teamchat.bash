@@ -430,13 +430,13 @@ _teamchat_log() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    recent|show|search)
+    recent|show|search|export|prune)
         # Offer subcommand argument completions
         "_teamchat_log_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'recent show search' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'recent show search export prune' -- "${cur}"))
         ;;
     esac
 }
@@ -445,7 +445,7 @@ _teamchat_log_recent() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log --limit --since)
+    non_repeating_options=(--log --limit --since --conversation)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -457,6 +457,9 @@ _teamchat_log_recent() {
         return
         ;;
     '--since')
+        return
+        ;;
+    '--conversation')
         return
         ;;
     esac
@@ -490,6 +493,49 @@ _teamchat_log_search() {
         return
         ;;
     '--limit')
+        return
+        ;;
+    esac
+}
+
+_teamchat_log_export() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log --format --since --conversation)
+    __teamchat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log')
+        return
+        ;;
+    '--format')
+        __teamchat_add_completions -W 'jsonl'$'\n''csv'$'\n''md'
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--conversation')
+        return
+        ;;
+    esac
+}
+
+_teamchat_log_prune() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log --older-than)
+    __teamchat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log')
+        return
+        ;;
+    '--older-than')
         return
         ;;
     esac

@@ -182,6 +182,34 @@ public final class RoundLog: Sendable {
         return rounds
     }
 
+    /// Every round since `since` (seconds since 1970), oldest first, with their answers: for export.
+    public func everything(since: Double? = nil) throws(Failure) -> [LoggedRound] {
+        var rounds = try rounds(
+            "SELECT \(Self.roundColumns) FROM rounds WHERE started_at >= ? ORDER BY started_at", [.real(since ?? 0)])
+        for index in rounds.indices { rounds[index].answers = try answers(of: rounds[index].id) }
+        return rounds
+    }
+
+    /// Removes the rounds older than `before` (seconds since 1970), their answers and their search entries;
+    /// how many rounds went.
+    public func prune(before: Double) throws(Failure) -> Int {
+        var removed = 0
+        do {
+            try database.transaction { transaction throws(SQLiteDatabase.Failure) in
+                removed = Int(try transaction.query(
+                    "SELECT count(*) FROM rounds WHERE started_at < ?", [.real(before)]).first?.first?.integer ?? 0)
+                try transaction.query(
+                    "DELETE FROM search WHERE round_id IN (SELECT id FROM rounds WHERE started_at < ?)", [.real(before)])
+                try transaction.query(
+                    "DELETE FROM answers WHERE round_id IN (SELECT id FROM rounds WHERE started_at < ?)", [.real(before)])
+                try transaction.query("DELETE FROM rounds WHERE started_at < ?", [.real(before)])
+            }
+        } catch {
+            throw Failure(description: "cannot prune the round log \(path): \(error.message)")
+        }
+        return removed
+    }
+
     /// The conversation of the most recent round that had one.
     public func lastConversation() throws(Failure) -> String? {
         try rounds(

@@ -126,3 +126,48 @@ struct LogCommandTests {
         #expect(bad.status == 64)
     }
 }
+
+@Suite("Exporting and pruning the round log", .timeLimit(.minutes(1)))
+struct LogExportTests {
+    @Test("export as NDJSON, CSV (one row per answer, RFC 4180 quoting) and Markdown; --conversation; prune")
+    func export() async throws {
+        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 2)) { fleet in
+            let roster = try BinaryRunner.rosterFile(for: fleet)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-export-\(UUID())").path
+            defer {
+                try? FileManager.default.removeItem(atPath: roster)
+                try? FileManager.default.removeItem(atPath: directory)
+            }
+            let environment = ["TEAMCHAT_LOG": directory + "/log.db"]
+            _ = try await BinaryRunner.run(["send", "--roster", roster, #"a "quoted", message"#], environment: environment)
+            _ = try await BinaryRunner.run(["send", "--roster", roster, "--conversation", "kept", "second"], environment: environment)
+
+            let jsonl = try await BinaryRunner.run(["log", "export"], environment: environment)
+            let rounds = try jsonl.jsonObjects()
+            #expect(rounds.map { $0["message"] as? String } == [#"a "quoted", message"#, "second"])
+            #expect(rounds.allSatisfy { ($0["answers"] as? [Any])?.count == 2 })
+            #expect(rounds.last?["conversation"] as? String == "kept")
+
+            let csv = try await BinaryRunner.run(["log", "export", "--format", "csv"], environment: environment)
+            #expect(csv.lines.count == 1 + 4)
+            #expect(csv.lines.first?.hasPrefix("round_id,conversation,started_at,message,specialist_id") == true)
+            #expect(csv.lines[1].contains(#","a ""quoted"", message","#))
+
+            let markdown = try await BinaryRunner.run(["log", "export", "--format", "md", "--conversation", "kept"], environment: environment)
+            #expect(markdown.lines.first?.contains("conversation kept") == true)
+            #expect(markdown.lines.contains("> second"))
+            #expect(markdown.lines.contains("**\(fleet.specialists[0].id)**: \(fleet.specialists[0].id): second"))
+
+            let listed = try await BinaryRunner.run(["log", "--conversation", "kept", "--json"], environment: environment)
+            #expect(try listed.jsonObjects().map { $0["message"] as? String } == ["second"])
+
+            let none = try await BinaryRunner.run(["log", "prune", "--older-than", "1d"], environment: environment)
+            #expect(none.status == 0)
+            #expect(none.stderr.contains("removed 0 rounds"))
+            let all = try await BinaryRunner.run(["log", "prune", "--older-than", "1ns"], environment: environment)
+            #expect(all.stderr.contains("removed 2 rounds"))
+            #expect(try await BinaryRunner.run(["log", "export"], environment: environment).stdout.isEmpty)
+            #expect(try await BinaryRunner.run(["log", "search", "second"], environment: environment).stdout.isEmpty)
+        }
+    }
+}

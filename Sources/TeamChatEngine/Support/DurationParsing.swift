@@ -1,7 +1,7 @@
 extension Duration {
     /// Parses the durations teamchat's flags accept: a number of seconds (`2`, `1.5`), or numbers with units,
-    /// several in a row: `1.5s`, `250ms`, `250us`, `1m30s`, `1h`, `2h15m`. Units: `h`, `m`, `s`, `ms`, `us` (`µs`),
-    /// `ns`. Returns `nil` for anything else, negative values included (``DurationSyntax/problem(with:)`` says why).
+    /// several in a row: `1.5s`, `250ms`, `250us`, `1m30s`, `1h`, `2h15m`, `30d`. Units: `d`, `h`, `m`, `s`, `ms`,
+    /// `us` (`µs`), `ns`. Returns `nil` for anything else, negative values included (``DurationSyntax/problem(with:)`` says why).
     public init?(parsing text: String) {
         let text = text.lowercased()
         var rest = Substring(text)
@@ -20,6 +20,7 @@ extension Duration {
                 // A bare number is seconds, and only on its own: `1m30` is more likely a slip than 1m 30s.
                 guard components == 1, rest.isEmpty else { return nil }
                 scale = 1e9
+            case "d": scale = 86_400e9
             case "h": scale = 3_600e9
             case "m": scale = 60e9
             case "s": scale = 1e9

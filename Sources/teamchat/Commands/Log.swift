@@ -20,8 +20,10 @@ struct Log: AsyncParsableCommand {
               teamchat log --since 1h --json
               teamchat log show 3fa9c2
               teamchat log search "connection pool"
+              teamchat log export --format md --conversation design > design.md
+              teamchat log prune --older-than 30d
             """,
-        subcommands: [Recent.self, Show.self, Search.self],
+        subcommands: [Recent.self, Show.self, Search.self, Export.self, Prune.self],
         defaultSubcommand: Recent.self
     )
 
@@ -69,6 +71,7 @@ struct Log: AsyncParsableCommand {
         static func json(_ round: LoggedRound) -> JSONObjectWriter {
             var object = JSONObjectWriter(type: "round")
             object.add("id", round.id)
+            object.add("conversation", round.conversation)
             object.add("started_at", round.startedAt)
             object.add("source", round.source)
             object.add("via", round.via)
@@ -92,6 +95,11 @@ struct Log: AsyncParsableCommand {
                 })
             }
             return object
+        }
+
+        /// Seconds since 1970, `duration` ago.
+        static func secondsAgo(_ duration: DurationArgument) -> Double {
+            Date().timeIntervalSince1970 - Formatting.milliseconds(duration.duration) / 1000
         }
 
         /// Local time, `2026-12-05 17:42:03`.
@@ -123,15 +131,23 @@ struct Log: AsyncParsableCommand {
         @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Only rounds this recent (e.g. 30m, 2h).", valueName: "duration"))
         var since: DurationArgument?
 
+        @Option(name: .long, help: ArgumentHelp("Only this conversation's rounds, oldest first.", valueName: "id"))
+        var conversation: String?
+
         func validate() throws {
             if limit < 1 { throw ValidationError("--limit must be at least 1") }
         }
 
         func run() async throws {
             let log = try common.open()
-            let cutoff = since.map { Date().timeIntervalSince1970 - Formatting.milliseconds($0.duration) / 1000 }
+            let cutoff = since.map { Common.secondsAgo($0) }
             do {
-                common.print(try log.recent(limit: limit, since: cutoff))
+                if let conversation {
+                    common.print(try log.conversation(conversation).filter { $0.startedAt >= cutoff ?? 0 }.suffix(limit)
+                        .map { var round = $0; round.answers = []; return round })
+                } else {
+                    common.print(try log.recent(limit: limit, since: cutoff))
+                }
             } catch {
                 throw fail(ExitStatus.badInput, error.description)
             }
@@ -211,6 +227,119 @@ struct Log: AsyncParsableCommand {
             let log = try common.open()
             do {
                 common.print(try log.search(text, limit: limit))
+            } catch {
+                throw fail(ExitStatus.badInput, error.description)
+            }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export",
+            abstract: "Every round with every answer, oldest first: NDJSON, CSV (one row per answer) or Markdown.",
+            discussion: """
+                Examples:
+                  teamchat log export > rounds.jsonl
+                  teamchat log export --format csv --since 7d > answers.csv
+                  teamchat log export --format md --conversation design > design.md
+                """)
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case jsonl, csv, md
+        }
+
+        @Option(name: .customLong("log"), help: ArgumentHelp("The round log (default: $TEAMCHAT_LOG, else $XDG_DATA_HOME/teamchat/log.db).", valueName: "file"))
+        var path: String?
+
+        @Option(name: .long, help: "jsonl (the default), csv or md.")
+        var format: Format = .jsonl
+
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Only rounds this recent (e.g. 7d, 2h).", valueName: "duration"))
+        var since: DurationArgument?
+
+        @Option(name: .long, help: ArgumentHelp("Only this conversation.", valueName: "id"))
+        var conversation: String?
+
+        func run() async throws {
+            var common = Common()
+            common.path = path
+            let log = try common.open()
+            let rounds: [LoggedRound]
+            do {
+                let cutoff = since.map { Common.secondsAgo($0) }
+                if let conversation {
+                    rounds = try log.conversation(conversation).filter { $0.startedAt >= cutoff ?? 0 }
+                } else {
+                    rounds = try log.everything(since: cutoff)
+                }
+            } catch {
+                throw fail(ExitStatus.badInput, error.description)
+            }
+            switch format {
+            case .jsonl:
+                for round in rounds { Common.json(round).write() }
+            case .csv:
+                Console.out("round_id,conversation,started_at,message,specialist_id,success,content,error_kind,error,elapsed_ms,model")
+                for round in rounds {
+                    for answer in round.answers {
+                        Console.out([
+                            round.id, round.conversation ?? "", Common.time(round.startedAt), round.message,
+                            answer.specialist, answer.success ? "true" : "false", answer.content ?? "",
+                            answer.errorKind ?? "", answer.error ?? "", answer.latencyMS.map { Formatting.fixed($0, 3) } ?? "",
+                            answer.model ?? "",
+                        ].map(Self.csvField).joined(separator: ","))
+                    }
+                }
+            case .md:
+                for round in rounds {
+                    Console.out("## \(Common.time(round.startedAt)) · round \(round.id.prefix(8))"
+                        + (round.conversation.map { " · conversation \($0)" } ?? ""))
+                    Console.out("")
+                    Console.out(round.message.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n"))
+                    Console.out("")
+                    for answer in round.answers {
+                        if answer.success {
+                            Console.out("**\(answer.specialist)**: \(answer.content ?? "")")
+                        } else {
+                            Console.out("**\(answer.specialist)**: _\(answer.errorKind ?? "failed"): \(answer.error ?? "")_")
+                        }
+                        Console.out("")
+                    }
+                }
+            }
+        }
+
+        /// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; quotes doubled.
+        static func csvField(_ text: String) -> String {
+            guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else {
+                return text
+            }
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+    }
+
+    struct Prune: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "prune",
+            abstract: "Remove the rounds older than a duration, with their answers.",
+            discussion: """
+                Examples:
+                  teamchat log prune --older-than 30d
+                """)
+
+        @Option(name: .customLong("log"), help: ArgumentHelp("The round log (default: $TEAMCHAT_LOG, else $XDG_DATA_HOME/teamchat/log.db).", valueName: "file"))
+        var path: String?
+
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Remove rounds older than this (e.g. 30d, 12h).", valueName: "duration"))
+        var olderThan: DurationArgument
+
+        func run() async throws {
+            var common = Common()
+            common.path = path
+            let log = try common.open()
+            do {
+                let removed = try log.prune(before: Common.secondsAgo(olderThan))
+                Console.err("teamchat: removed \(removed) round\(removed == 1 ? "" : "s") from \(log.path)")
             } catch {
                 throw fail(ExitStatus.badInput, error.description)
             }
