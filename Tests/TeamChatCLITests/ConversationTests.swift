@@ -1,5 +1,6 @@
 import Foundation
 import TeamChatFleet
+import TeamChatSession
 import TeamChatTestSupport
 import Testing
 
@@ -64,6 +65,56 @@ struct ConversationTests {
             // …and -c now continues that one.
             _ = try await BinaryRunner.run(["send", "--roster", roster, "-c", "and then?"], environment: environment)
             #expect(turns(try json(fleet.counters.lastChat(ids[0]))["history"]) == [["user", "fresh"], ["assistant", "\(ids[0]): fresh"]])
+        }
+    }
+
+    @Test("a member whose roster entry says \"context\": \"server\" is sent no thread; the others are")
+    func serverContext() async throws {
+        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 2)) { fleet in
+            var members = fleet.specialists
+            members[1].keepsOwnContext = true
+            let roster = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-ctx-\(UUID()).json").path
+            try RosterFile.encode(members).write(to: URL(fileURLWithPath: roster))
+            #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: roster)), as: UTF8.self).contains(#""context":"server""#))
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-ctx-\(UUID()).db").path
+            defer {
+                try? FileManager.default.removeItem(atPath: roster)
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: log + suffix) }
+            }
+            _ = try await BinaryRunner.run(["send", "--roster", roster, "--conversation", "c", "one"], environment: ["TEAMCHAT_LOG": log])
+            _ = try await BinaryRunner.run(["send", "--roster", roster, "-c", "two"], environment: ["TEAMCHAT_LOG": log])
+            #expect(try json(fleet.counters.lastChat(members[0].id))["history"] != nil)
+            #expect(try json(fleet.counters.lastChat(members[1].id))["history"] == nil)
+            #expect(try json(fleet.counters.lastChat(members[1].id))["content"] as? String == "two")
+        }
+    }
+
+    @Test("a send killed (SIGKILL) mid-round loses that round only: the log opens, the rounds before it are there")
+    func killedMidRound() async throws {
+        var team = SimulatedSpecialistConfiguration.team(count: 2)
+        team[1].misbehaviour = .hang
+        try await Fleet.withRunning(team) { fleet in
+            let roster = try BinaryRunner.rosterFile(for: fleet)
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-kill-\(UUID()).db").path
+            defer {
+                try? FileManager.default.removeItem(atPath: roster)
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: log + suffix) }
+            }
+            let environment = ["TEAMCHAT_LOG": log]
+            let first = try await BinaryRunner.run(
+                ["send", "--roster", roster, "--to", fleet.specialists[0].id, "--conversation", "k", "kept"], environment: environment)
+            #expect(first.status == 0)
+            let (process, cache) = try BinaryRunner.launch(
+                ["send", "--roster", roster, "-c", "--timeout", "30s", "lost"], environment: environment)
+            defer { try? FileManager.default.removeItem(at: cache) }
+            // Mid-round: the hung member has the question.
+            #expect(await eventually { fleet.counters.requests(fleet.specialists[1].id, type: "chat") == 1 })
+            process.signal(SIGKILL)
+            #expect(await process.exits())
+            let listed = try await BinaryRunner.run(["log", "--json"], environment: environment)
+            #expect(listed.status == 0, "\(listed.stderr)")
+            #expect(try listed.jsonObjects().map { $0["message"] as? String } == ["kept"])
+            #expect(!FileManager.default.fileExists(atPath: log + ".bad"))
         }
     }
 

@@ -3,13 +3,14 @@ import TeamChatJSON
 /// How a specialist is written in roster files and in the cache:
 /// `{"id":"apollo-ai","transport":"tekton","host":"127.0.0.1","port":45012,"model":"…"}` or
 /// `{"id":"llama","transport":"openai","url":"http://127.0.0.1:11434/v1","model":"llama3.2","api_key_env":"KEY",
-/// "system":"…","max_tokens":512,"temperature":0.2,"headers":{"X-Team":"a"},"idle_timeout":4}`. `transport` may be
+/// "system":"…","max_tokens":512,"temperature":0.2,"headers":{"X-Team":"a"},"idle_timeout":4}`; any entry may say
+/// `"context":"server"` (it keeps its own conversation: no thread is sent to it). `transport` may be
 /// left out: an entry with `url` is an OpenAI-compatible specialist, one with `port` a Tekton one.
 extension Specialist {
     /// The members a specialist entry may have.
     public static let jsonKeys: Set<String> = [
         "id", "transport", "host", "port", "model", "component", "description", "url", "api_key_env", "system",
-        "max_tokens", "temperature", "headers", "idle_timeout", "bus", "bridge",
+        "max_tokens", "temperature", "headers", "idle_timeout", "bus", "bridge", "context",
     ]
 
     /// Reads an entry. `defaultHost` stands in for a missing `host` (roster files allow leaving it out).
@@ -95,6 +96,12 @@ extension Specialist {
             component: try fields.optionalString("component"),
             description: try fields.optionalString("description")
         )
+        switch try fields.optionalString("context") {
+        case nil, "client": keepsOwnContext = false
+        case "server": keepsOwnContext = true
+        case let other?:
+            throw JSONFields.Problem(message: "'context' is \"client\" (teamchat sends the thread) or \"server\", not '\(other)'")
+        }
     }
 
     /// Whether text can go in an HTTP header as it is (no control characters: no header injection).
@@ -141,6 +148,7 @@ extension Specialist {
         }
         object.add("component", component)
         object.add("description", description)
+        if keepsOwnContext { object.add("context", "server") }
         return object
     }
 }

@@ -7,6 +7,8 @@ public struct Specialist: Sendable, Hashable {
     public var model: String?
     public var component: String?
     public var description: String?
+    /// It keeps its own conversation (roster `"context":"server"`): no thread of earlier turns is sent to it.
+    public var keepsOwnContext = false
 
     public init(
         id: String,

@@ -43,7 +43,7 @@ final class Conversation: Sendable {
         let rounds = self.rounds
         guard !rounds.isEmpty else { return [:] }
         var threads: [String: [ChatTurn]] = [:]
-        for specialist in team {
+        for specialist in team where !specialist.keepsOwnContext {
             var turns: [ChatTurn] = []
             for round in rounds {
                 turns.append(ChatTurn(.user, round.message))
