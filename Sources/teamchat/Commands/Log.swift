@@ -27,13 +27,10 @@ struct Log: AsyncParsableCommand {
         defaultSubcommand: Recent.self
     )
 
-    /// Options every `log` subcommand shares.
-    struct Common: ParsableArguments {
+    /// Which log: what every `log` subcommand takes.
+    struct File: ParsableArguments {
         @Option(name: .customLong("log"), help: ArgumentHelp("The round log (default: $TEAMCHAT_LOG, else $XDG_DATA_HOME/teamchat/log.db).", valueName: "file"))
         var path: String?
-
-        @Flag(name: .long, help: "Print NDJSON: one object per round (with its answers for show).")
-        var json = false
 
         /// The log, opened; exits 69 when there is none yet (never creates one to show nothing).
         func open() throws -> RoundLog {
@@ -51,6 +48,16 @@ struct Log: AsyncParsableCommand {
                 throw fail(ExitStatus.badInput, error.description)
             }
         }
+    }
+
+    /// Options the listing subcommands share: the log, and how rounds are printed.
+    struct Common: ParsableArguments {
+        @OptionGroup var file: File
+
+        @Flag(name: .long, help: "Print NDJSON: one object per round (with its answers for show).")
+        var json = false
+
+        func open() throws -> RoundLog { try file.open() }
 
         func print(_ rounds: [LoggedRound]) {
             if json {
@@ -248,8 +255,7 @@ struct Log: AsyncParsableCommand {
             case jsonl, csv, md
         }
 
-        @Option(name: .customLong("log"), help: ArgumentHelp("The round log (default: $TEAMCHAT_LOG, else $XDG_DATA_HOME/teamchat/log.db).", valueName: "file"))
-        var path: String?
+        @OptionGroup var file: File
 
         @Option(name: .long, help: "jsonl (the default), csv or md.")
         var format: Format = .jsonl
@@ -261,9 +267,7 @@ struct Log: AsyncParsableCommand {
         var conversation: String?
 
         func run() async throws {
-            var common = Common()
-            common.path = path
-            let log = try common.open()
+            let log = try file.open()
             let rounds: [LoggedRound]
             do {
                 let cutoff = since.map { Common.secondsAgo($0) }
@@ -327,16 +331,13 @@ struct Log: AsyncParsableCommand {
                   teamchat log prune --older-than 30d
                 """)
 
-        @Option(name: .customLong("log"), help: ArgumentHelp("The round log (default: $TEAMCHAT_LOG, else $XDG_DATA_HOME/teamchat/log.db).", valueName: "file"))
-        var path: String?
+        @OptionGroup var file: File
 
         @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Remove rounds older than this (e.g. 30d, 12h).", valueName: "duration"))
         var olderThan: DurationArgument
 
         func run() async throws {
-            var common = Common()
-            common.path = path
-            let log = try common.open()
+            let log = try file.open()
             do {
                 let removed = try log.prune(before: Common.secondsAgo(olderThan))
                 Console.err("teamchat: removed \(removed) round\(removed == 1 ? "" : "s") from \(log.path)")
