@@ -186,8 +186,8 @@ _teamchat() {
 
 _teamchat_send() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --async --direct --no-log -c --continue --version -h --help)
-    repeating_options=(--file --to --exclude)
+    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --async --direct --no-log -c --continue --roundtable --version -h --help)
+    repeating_options=(--file --to --exclude --share)
     non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries --log --conversation)
     __teamchat_offer_flags_options -1
 
@@ -257,6 +257,10 @@ _teamchat_send() {
         return
         ;;
     '--conversation')
+        return
+        ;;
+    '--share')
+        __teamchat_add_completions -W "$(__teamchat_custom_complete ---completion send -- --share "${COMP_CWORD}" "$(__teamchat_cursor_index_in_current_word)")"
         return
         ;;
     esac

@@ -23,7 +23,7 @@ function __teamchat_parse_tokens -S
         __teamchat_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'send'
-            __teamchat_parse_subcommand -r 1 'file=+' 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'to=+' 'exclude=+' 'timeout=' 'connect-timeout=' 'deadline=' 'quorum=' 'retries=' 'stream' 'json' 'no-breaker' 'interactive' 'async' 'direct' 'log=' 'no-log' 'c/continue' 'conversation=' 'version' 'h/help'
+            __teamchat_parse_subcommand -r 1 'file=+' 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'to=+' 'exclude=+' 'timeout=' 'connect-timeout=' 'deadline=' 'quorum=' 'retries=' 'stream' 'json' 'no-breaker' 'interactive' 'async' 'direct' 'log=' 'no-log' 'c/continue' 'conversation=' 'share=+' 'roundtable' 'version' 'h/help'
         case 'discover'
             __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'timeout=' 'connect-timeout=' 'deadline=' 'json' 'version' 'h/help'
         case 'warm'
@@ -155,6 +155,8 @@ complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_opti
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" no-log' -l 'no-log' -d 'Keep no record of the rounds (also: TEAMCHAT_NO_LOG=1).'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" c continue' -s 'c' -l 'continue' -d 'Continue the last conversation: each specialist is sent its own earlier turns in it (and no one else\'s).'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" conversation' -l 'conversation' -d 'Continue the conversation with this id (as \'teamchat log\' shows it), or start one by that name.' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send"' -l 'share' -d 'With -c or --conversation: give everyone this specialist\'s answer of the last round, attributed (repeatable, comma lists allowed).' -rfka '(__teamchat_custom_completion ---completion send -- --share (count (__teamchat_tokens -pc)) (__teamchat_tokens -tC))'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" roundtable' -l 'roundtable' -d 'With -c or --conversation: give each specialist the others\' answers of the last round, attributed.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" version' -l 'version' -d 'Show the version.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat discover" roster' -l 'roster' -d 'Read the team from a JSON roster file.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'

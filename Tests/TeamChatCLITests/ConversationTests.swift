@@ -68,6 +68,38 @@ struct ConversationTests {
         }
     }
 
+    @Test("--share gives everyone one answer of the last round, attributed; --roundtable each the others'; never their own")
+    func sharing() async throws {
+        try await withTeam { fleet, roster, log in
+            let environment = ["TEAMCHAT_LOG": log]
+            let ids = fleet.specialists.map(\.id)  // engram answers, hermes fails, model-ai (OpenAI) answers
+            _ = try await BinaryRunner.run(["send", "--roster", roster, "--conversation", "s", "one"], environment: environment)
+            let shared = try await BinaryRunner.run(
+                ["send", "--roster", roster, "-c", "--share", ids[0], "two"], environment: environment)
+            #expect(!shared.stderr.contains("to share"), "\(shared.stderr)")
+            let intro = "Others on the team answered the last message:\n\n"
+            // model-ai is given engram's answer after its own thread; engram is not given its own.
+            #expect(turns(try json(fleet.counters.lastChat(ids[2]))["messages"]) == [
+                ["user", "one"], ["assistant", "\(ids[2]): one"], ["user", intro + "[\(ids[0])]: \(ids[0]): one"], ["user", "two"],
+            ])
+            #expect(turns(try json(fleet.counters.lastChat(ids[0]))["history"]) == [["user", "one"], ["assistant", "\(ids[0]): one"]])
+            // Shared once: the next round without --share gives nobody's.
+            _ = try await BinaryRunner.run(["send", "--roster", roster, "-c", "three"], environment: environment)
+            #expect(!(fleet.counters.lastChat(ids[2]) ?? "").contains("Others on the team"))
+            // The roundtable: each is given every other answer of the last round (hermes gave none).
+            _ = try await BinaryRunner.run(["send", "--roster", roster, "-c", "--roundtable", "four"], environment: environment)
+            let engram = turns(try json(fleet.counters.lastChat(ids[0]))["history"])
+            #expect(engram.last == ["user", intro + "[\(ids[2])]: \(ids[2]): three"])
+            let failing = turns(try json(fleet.counters.lastChat(ids[1]))["history"])
+            #expect(failing.last == ["user", intro + "[\(ids[0])]: \(ids[0]): three\n\n[\(ids[2])]: \(ids[2]): three"])
+            // Sharing an answer that is not there is said; sharing needs a conversation.
+            let nothing = try await BinaryRunner.run(["send", "--roster", roster, "-c", "--share", ids[1], "five"], environment: environment)
+            #expect(nothing.stderr.contains("no answer of \(ids[1]) in the conversation's last round to share"))
+            let alone = try await BinaryRunner.run(["send", "--roster", roster, "--share", ids[0], "six"], environment: environment)
+            #expect(alone.status == 64)
+        }
+    }
+
     @Test("a member whose roster entry says \"context\": \"server\" is sent no thread; the others are")
     func serverContext() async throws {
         try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 2)) { fleet in

@@ -112,9 +112,14 @@ struct PromptParsingTests {
         #expect(PromptCommand.parse("/exclude numa") == .exclude(["numa"]))
         #expect(PromptCommand.parse("/timeout 1.5s") == .timeout(.milliseconds(1_500)))
         #expect(PromptCommand.parse("/json on") == .json(true))
+        #expect(PromptCommand.parse("/new") == .newConversation)
+        #expect(PromptCommand.parse("/history") == .history)
+        #expect(PromptCommand.parse("/share apollo, athena") == .share(["apollo", "athena"]))
+        #expect(PromptCommand.parse("/roundtable on") == .roundtable(true))
+        #expect(PromptCommand.parse("/roundtable off") == .roundtable(false))
         #expect(PromptCommand.parse("/quit") == .quit)
         #expect(PromptCommand.parse("") == .empty)
-        for bad in ["@", "@apollo", "/timeout soon", "/json maybe", "/dance"] {
+        for bad in ["@", "@apollo", "/timeout soon", "/json maybe", "/dance", "/share", "/roundtable maybe"] {
             guard case .invalid = PromptCommand.parse(bad) else {
                 Issue.record("'\(bad)' should be invalid")
                 continue

@@ -16,14 +16,16 @@ struct Send: AsyncParsableCommand {
             With MESSAGE, one round. Without MESSAGE and with standard input not a terminal, each input line is one \
             round over the same warm connections (for pipelines). Without MESSAGE on a terminal (or with \
             --interactive), an interactive prompt: each line is a round; @apollo-ai,athena-ai addresses some; /to, \
-            /exclude, /timeout, /quorum, /new, /history, /stats, /warm, /json on|off, /help, /quit; a line ending in \
-            \\, a \"\"\" block or a paste is one message of many lines; Ctrl-C cancels the round in flight or drops \
-            the line being typed. History is kept in $XDG_STATE_HOME/teamchat/history; Tab completes @ids and \
-            /commands.
+            /exclude, /timeout, /quorum, /new, /history, /share, /roundtable, /stats, /warm, /json on|off, /help, \
+            /quit; a line ending in \\, a \"\"\" block or a paste is one message of many lines; Ctrl-C cancels the \
+            round in flight or drops the line being typed. History is kept in $XDG_STATE_HOME/teamchat/history; Tab \
+            completes @ids and /commands.
 
             Conversations: with -c (the last conversation) or --conversation ID, each specialist is also sent its own \
-            earlier turns in that conversation, and no one else's; the prompt is one conversation (/new starts \
-            another). Every round is kept in the round log (see teamchat log; --no-log keeps none).
+            earlier turns in that conversation, and no one else's, unless shared: --share ID gives everyone that \
+            answer of the last round, --roundtable each the others'. The prompt is one conversation (/new starts \
+            another; /share, /roundtable). Every round is kept in the round log (see teamchat log; --no-log keeps \
+            none).
 
             Each specialist has its own reply timeout counted from its own send; the deadline bounds the whole round. \
             With --quorum K the round ends as soon as K specialists replied (the rest are cancelled) and succeeds \
@@ -92,6 +94,13 @@ struct Send: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Continue the conversation with this id (as 'teamchat log' shows it), or start one by that name.", valueName: "id"))
     var conversation: String?
 
+    @Option(name: .long, help: ArgumentHelp("With -c or --conversation: give everyone this specialist's answer of the last round, attributed (repeatable, comma lists allowed).", valueName: "id"),
+            completion: .custom(SpecialistCompletion.ids))
+    var share: [String] = []
+
+    @Flag(name: .long, help: "With -c or --conversation: give each specialist the others' answers of the last round, attributed.")
+    var roundtable = false
+
     func validate() throws {
         if let quorum, quorum < 1 { throw ValidationError("--quorum must be at least 1") }
         if !(0...100).contains(retries) { throw ValidationError("--retries must be between 0 and 100") }
@@ -99,6 +108,9 @@ struct Send: AsyncParsableCommand {
         if post, discovery.bus == nil { throw ValidationError("--async posts on a bus: give --bus") }
         if post, text.isEmpty { throw ValidationError("--async needs the message on the command line") }
         if continueLast, conversation != nil { throw ValidationError("--continue and --conversation contradict each other") }
+        if (!share.isEmpty || roundtable), !continueLast, conversation == nil {
+            throw ValidationError("--share and --roundtable give answers of a conversation: add -c or --conversation ID")
+        }
         if continueLast || conversation != nil {
             if log.off { throw ValidationError("conversations are kept in the round log: --no-log leaves none to continue") }
             if post { throw ValidationError("--async rounds are not part of a conversation") }
@@ -320,11 +332,22 @@ struct Send: AsyncParsableCommand {
         guard let recorder else {
             throw fail(ExitStatus.unavailable, "conversations are kept in the round log, which is off or cannot be opened")
         }
-        if let conversation { return Conversation(id: conversation, rounds: await recorder.conversation(conversation)) }
-        guard let last = await recorder.lastConversation() else {
-            throw fail(ExitStatus.unavailable, "no conversation to continue in \(recorder.path)")
+        let id: String
+        if let conversation {
+            id = conversation
+        } else {
+            guard let last = await recorder.lastConversation() else {
+                throw fail(ExitStatus.unavailable, "no conversation to continue in \(recorder.path)")
+            }
+            id = last
         }
-        return Conversation(id: last, rounds: await recorder.conversation(last))
+        let continued = Conversation(id: id, rounds: await recorder.conversation(id))
+        continued.roundtable = roundtable
+        let unshared = continued.share(SpecialistSelector.names(share))
+        if !unshared.isEmpty {
+            Warnings.warn("no answer of \(unshared.joined(separator: ", ")) in the conversation's last round to share")
+        }
+        return continued
     }
 
     private func prompt(

@@ -134,6 +134,15 @@ struct InteractiveSession {
         case .json(let on):
             json = on
             Console.err(on ? "teamchat: printing NDJSON events" : "teamchat: printing text")
+        case .share(let ids):
+            let unknown = conversation.share(ids)
+            if !unknown.isEmpty {
+                Console.err("teamchat: no answer of \(unknown.joined(separator: ", ")) in the last round to share")
+            }
+            if unknown.count < ids.count { Console.err("teamchat: shared with everyone in the next round") }
+        case .roundtable(let on):
+            conversation.roundtable = on
+            Console.err("teamchat: roundtable \(on ? "on: each specialist is given the others' previous answers" : "off")")
         case .newConversation:
             conversation.startOver()
             Console.err("teamchat: a new conversation (\(conversation.id))")

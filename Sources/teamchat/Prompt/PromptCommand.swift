@@ -17,6 +17,9 @@ enum PromptCommand: Equatable {
     /// `/new`: a new conversation; `/history`: this one so far.
     case newConversation
     case history
+    /// `/share a,b`: these answers of the last round go to everyone in the next; `/roundtable on|off`.
+    case share([String])
+    case roundtable(Bool)
     case json(Bool)
     case help
     case quit
@@ -27,7 +30,8 @@ enum PromptCommand: Equatable {
 
     /// The commands, for `/help` and Tab completion.
     static let names = [
-        "/to", "/exclude", "/timeout", "/quorum", "/new", "/history", "/stats", "/warm", "/json", "/help", "/quit",
+        "/to", "/exclude", "/timeout", "/quorum", "/new", "/history", "/share", "/roundtable", "/stats", "/warm",
+        "/json", "/help", "/quit",
     ]
 
     static let helpText = """
@@ -39,6 +43,8 @@ enum PromptCommand: Equatable {
         /quorum K          end each round once K have answered (/quorum alone: wait for all)
         /new               a new conversation (each specialist is sent its own earlier turns of this one)
         /history           this conversation so far
+        /share ID[,ID…]    give everyone these answers of the last round with the next message
+        /roundtable on|off every round gives each specialist the others' previous answers
         /stats             health and latency of each specialist
         /warm              ping everyone now
         /json on|off       print NDJSON events instead of text
@@ -84,6 +90,15 @@ enum PromptCommand: Equatable {
             return .quorum(quorum)
         case "/new": return .newConversation
         case "/history": return .history
+        case "/share":
+            let names = SpecialistSelector.names([argument])
+            return names.isEmpty ? .invalid("/share takes the ids whose answers to share, e.g. /share apollo-ai") : .share(names)
+        case "/roundtable":
+            switch argument.lowercased() {
+            case "on": return .roundtable(true)
+            case "off": return .roundtable(false)
+            default: return .invalid("/roundtable takes on or off")
+            }
         case "/stats": return .stats
         case "/warm": return .warm
         case "/json":

@@ -13,6 +13,10 @@ final class Conversation: Sendable {
         var id: String
         var rounds: [LoggedRound]
         var trimmedSaid: Set<String> = []
+        /// Whose answers of the last round every member's next turn carries (`--share`, `/share`): once.
+        var sharing: [String] = []
+        /// Every member's turn carries the others' answers of the last round (`--roundtable`, `/roundtable on`).
+        var roundtable = false
     }
 
     private let state: NIOLockedValueBox<State>
@@ -33,9 +37,29 @@ final class Conversation: Sendable {
         state.withLockedValue { $0 = State(id: Self.newID(), rounds: []) }
     }
 
-    /// A round said in it.
+    /// A round said in it; what was shared for it is spent.
     func append(_ round: LoggedRound) {
-        state.withLockedValue { $0.rounds.append(round) }
+        state.withLockedValue {
+            $0.rounds.append(round)
+            $0.sharing = []
+        }
+    }
+
+    /// Shares these members' answers of the last round with everyone in the next one (DESIGN §9: sharing is
+    /// explicit). Returns the ids that have no answer there to share.
+    @discardableResult
+    func share(_ ids: [String]) -> [String] {
+        state.withLockedValue { state in
+            let answered = Set(state.rounds.last?.answers.filter(\.success).map(\.specialist) ?? [])
+            state.sharing += ids.filter { answered.contains($0) && !state.sharing.contains($0) }
+            return ids.filter { !answered.contains($0) }
+        }
+    }
+
+    /// Whether every round gives each member the others' previous answers.
+    var roundtable: Bool {
+        get { state.withLockedValue { $0.roundtable } }
+        set { state.withLockedValue { $0.roundtable = newValue } }
     }
 
     /// Each of `team`'s thread so far, within the budget; says once per specialist when older turns were left out.
@@ -53,6 +77,7 @@ final class Conversation: Sendable {
                     turns.append(ChatTurn(.assistant, content))
                 }
             }
+            if let shared = sharedTurn(for: specialist.id) { turns.append(shared) }
             let (kept, dropped) = ChatTurn.within(budget, turns)
             if dropped > 0, state.withLockedValue({ $0.trimmedSaid.insert(specialist.id).inserted }) {
                 Warnings.warn(
@@ -62,5 +87,18 @@ final class Conversation: Sendable {
             threads[specialist.id] = kept
         }
         return threads
+    }
+
+    /// The others' answers of the last round that `id` is given, attributed, as a turn of its own before the new
+    /// message: the shared ones, or with the roundtable everyone's; never its own.
+    private func sharedTurn(for id: String) -> ChatTurn? {
+        let (last, sharing, roundtable) = state.withLockedValue { ($0.rounds.last, $0.sharing, $0.roundtable) }
+        guard let last else { return nil }
+        let answers = last.answers.filter { answer in
+            answer.success && answer.specialist != id && (roundtable || sharing.contains(answer.specialist))
+        }
+        guard !answers.isEmpty else { return nil }
+        let lines = answers.map { "[\($0.specialist)]: \($0.content ?? "")" }
+        return ChatTurn(.user, "Others on the team answered the last message:\n\n" + lines.joined(separator: "\n\n"))
     }
 }
