@@ -96,6 +96,27 @@ struct SendCommandTests {
         }
     }
 
+    @Test("once the quorum is met the rest are 'not needed (quorum met)': dim, no ✗, no failure counted")
+    func notNeeded() async throws {
+        try await withFleet([1: .hang]) { fleet, roster in
+            let hung = fleet.specialists[1].id
+            let human = try await BinaryRunner.run(["send", "--roster", roster, "--quorum", "3", "--timeout", "30s", "x"])
+            #expect(human.status == 0)
+            let row = try #require(human.lines.first { $0.hasPrefix(hung) })
+            #expect(row.hasSuffix("· not needed (quorum met)"), "\(row)")
+            #expect(!row.contains("✗"))
+            let summary = try #require(human.lines.last)
+            #expect(summary.contains("3/4 replied") && summary.contains("1 not needed") && summary.contains("quorum 3 met"), "\(summary)")
+            #expect(!summary.contains("cancelled"))
+            let json = try await BinaryRunner.run(["send", "--roster", roster, "--quorum", "3", "--timeout", "30s", "--json", "x"])
+            let events = try json.jsonObjects()
+            #expect(events.first { $0["specialist_id"] as? String == hung }?["error"] as? String == "not needed (quorum met)")
+            #expect(events.last?["cancelled"] as? Int == 1)
+            #expect(events.last?["failed"] as? Int == 0)
+            #expect((events.last?["failures"] as? [String: Any])?.isEmpty != false)
+        }
+    }
+
     @Test("nobody reachable exits 69")
     func noneReachable() async throws {
         try await withFleet([0: .refuse, 1: .refuse], count: 2) { _, roster in

@@ -44,6 +44,20 @@ struct GatewayPageTests {
         }
     }
 
+    @Test("a specialist not needed once the quorum was met is not shown as failed")
+    func notNeeded() async throws {
+        try await GatewayHarness.with(Self.team()) { harness in
+            try await HeadlessChromium.with { browser in
+                var page = try await browser.page()
+                try await page.open("http://127.0.0.1:\(harness.port)/?message=quick&quorum=3&timeout=30")
+                try await page.waitFor("document.getElementById('summary').textContent.includes('replied')")
+                #expect(try await page.text("[data-id='ergon-ai'] .answer") == "not needed (quorum met)")
+                #expect(try await page.evaluate("document.querySelector(\"[data-id='ergon-ai']\").className") as? String
+                    == "card skipped")
+            }
+        }
+    }
+
     @Test("whatever a specialist sends is shown as text: planted HTML and script never run")
     func escaping() async throws {
         try await GatewayHarness.with(SimulatedSpecialistConfiguration.team(count: 2)) { harness in

@@ -337,7 +337,7 @@ where Instant.Duration == Duration {
         if outstanding == 0 {
             finish(now: now, abandoning: .cancelled(), into: &actions)
         } else if options.finishAtQuorum, outcome.isSuccess, summary.replied >= quorum {
-            finish(now: now, abandoning: .cancelled("quorum reached"), into: &actions)
+            finish(now: now, abandoning: .notNeeded, into: &actions)
         }
     }
 

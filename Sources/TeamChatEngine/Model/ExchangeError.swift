@@ -34,6 +34,13 @@ public struct ExchangeError: Error, Hashable, Sendable, CustomStringConvertible 
         ExchangeError(.cancelled, why.map { "cancelled: \($0)" } ?? "cancelled")
     }
 
+    /// The quorum was met before this specialist answered: its answer was not needed. Not a failure of anyone's,
+    /// and shown as such (dim in the CLI, neither red nor a failure on the page).
+    public static let notNeeded = ExchangeError(.cancelled, "not needed (quorum met)")
+
+    /// Whether this is ``notNeeded``.
+    public var isNotNeeded: Bool { self == Self.notNeeded }
+
     /// A request that met its connection already ended, so nothing was written (it may be retried on a new one):
     /// `reset` when the specialist reset it, `closed` otherwise.
     public static func notSent(afterReset reset: Bool) -> ExchangeError {

@@ -35,6 +35,8 @@ public struct RoundSummary: Sendable, Hashable {
         case .success:
             replied += 1
             slowest = max(slowest ?? .zero, outcome.elapsed)
+        case .failure(let error) where error.isNotNeeded:
+            cancelled += 1  // the quorum was met first: no failure of anyone's
         case .failure(let error):
             failures[error.kind, default: 0] += 1
             switch error.kind {

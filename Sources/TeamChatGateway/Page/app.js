@@ -203,7 +203,9 @@ function handle(event) {
   case "reply": {
     const c = card(id);
     const ok = event.success;
-    const skipped = event.error_kind === "breaker_open";
+    // Skipped by its breaker, or not needed once the quorum was met: neither is a failure.
+    const skipped = event.error_kind === "breaker_open"
+      || (event.error_kind === "cancelled" && (event.error || "").startsWith("not needed"));
     c.root.className = "card " + (ok ? "replied" : skipped ? "skipped" : "failed");
     c.answer.textContent = ok ? event.content : event.error;
     c.latency.textContent = milliseconds(event.elapsed_ms);

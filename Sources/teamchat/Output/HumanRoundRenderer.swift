@@ -117,6 +117,9 @@ struct HumanRoundRenderer: RoundRenderer {
             case .info(let info): text = TerminalSanitizer.sanitizeLine(info.description ?? "alive")
             }
             return style.green(label(outcome.specialistID)) + "  " + style.dim(latency) + "  " + indent(text)
+        case .failure(let error) where error.isNotNeeded:
+            // The quorum was met first: nobody failed.
+            return style.dim(label(outcome.specialistID) + "  " + latency + "  · " + error.message)
         case .failure(let error):
             let words = KindWords.describe(error)
             let colour = error.kind == .cancelled || error.kind == .breakerOpen ? style.yellow(words) : style.red(words)

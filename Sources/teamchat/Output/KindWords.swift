@@ -31,6 +31,9 @@ enum KindWords {
         for (kind, n) in summary.failures.sorted(by: { $0.key < $1.key }) {
             parts.append(count(kind, n))
         }
+        // Cancelled without a failure counted: not needed once the quorum was met.
+        let notNeeded = summary.cancelled - (summary.failures[.cancelled] ?? 0)
+        if notNeeded > 0 { parts.append("\(notNeeded) not needed") }
         if summary.quorum < summary.addressed {
             parts.append(summary.quorumMet ? "quorum \(summary.quorum) met" : "quorum \(summary.quorum) not met")
         }
