@@ -173,13 +173,13 @@ _teamchat() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|discover|warm|stats|log|serve|bridge|collect|bench|fleet|demo|help)
+    send|discover|warm|stats|log|doctor|serve|bridge|collect|bench|fleet|demo|help)
         # Offer subcommand argument completions
         "_teamchat_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'send discover warm stats log serve bridge collect bench fleet demo help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'send discover warm stats log doctor serve bridge collect bench fleet demo help' -- "${cur}"))
         ;;
     esac
 }
@@ -540,6 +540,51 @@ _teamchat_log_prune() {
         return
         ;;
     '--older-than')
+        return
+        ;;
+    esac
+}
+
+_teamchat_doctor() {
+    repeating_flags=()
+    non_repeating_flags=(--tekton --no-cache --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file)
+    __teamchat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--roster')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--scan')
+        return
+        ;;
+    '--openai')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--api-key-env')
+        return
+        ;;
+    '--bus')
+        return
+        ;;
+    '--cache')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--ttl')
+        return
+        ;;
+    '--max-reply')
+        return
+        ;;
+    '--ca-file')
+        __teamchat_add_completions -f
         return
         ;;
     esac

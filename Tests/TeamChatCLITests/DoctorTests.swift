@@ -1,0 +1,41 @@
+import Foundation
+import TeamChatTestSupport
+import Testing
+
+@Suite("teamchat doctor", .timeLimit(.minutes(1)))
+struct DoctorTests {
+    @Test("all well: every check ✓, exit 0; an unset key, a damaged cache: ✗ with the fix, exit 1; a key is never shown")
+    func checks() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-doctor-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let roster = directory + "/team.json"
+        try Data(#"""
+            [{"id":"local","host":"127.0.0.1","port":1},
+             {"id":"model","url":"http://127.0.0.1:1/v1","model":"m","api_key_env":"DOCTOR_KEY"}]
+            """#.utf8).write(to: URL(fileURLWithPath: roster))
+        let key = "sk-doctor-\(UUID().uuidString)"
+        let environment = ["TEAMCHAT_LOG": directory + "/log.db", "XDG_RUNTIME_DIR": directory, "DOCTOR_KEY": key]
+
+        let well = try await BinaryRunner.run(["doctor", "--roster", roster, "--cache", directory + "/c.json"], environment: environment)
+        #expect(well.status == 0, "\(well.stdout)")
+        #expect(well.lines.allSatisfy { $0.hasPrefix("✓") }, "\(well.stdout)")
+        #expect(well.stdout.contains("model: DOCTOR_KEY is set"))
+        #expect(!well.stdout.contains(key) && !well.stderr.contains(key))
+
+        var unset = environment
+        unset["DOCTOR_KEY"] = ""
+        #expect(FileManager.default.createFile(atPath: directory + "/bad.json", contents: Data("{not json".utf8)))
+        let ill = try await BinaryRunner.run(
+            ["doctor", "--roster", roster, "--cache", directory + "/bad.json", "--json"], environment: unset)
+        #expect(ill.status == 1)
+        let document = try #require(try ill.jsonObjects().first)
+        #expect(document["type"] as? String == "doctor")
+        #expect(document["ok"] as? Bool == false)
+        let failed = (document["checks"] as? [[String: Any]] ?? []).filter { $0["ok"] as? Bool == false }
+        #expect(Set(failed.compactMap { $0["name"] as? String }) == ["cache", "key"])
+        #expect(failed.allSatisfy { ($0["fix"] as? String)?.isEmpty == false })
+        // Looking changes nothing: the damaged cache is left where it is.
+        #expect(FileManager.default.contents(atPath: directory + "/bad.json") == Data("{not json".utf8))
+    }
+}
