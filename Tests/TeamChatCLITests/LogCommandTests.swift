@@ -170,4 +170,29 @@ struct LogExportTests {
             #expect(try await BinaryRunner.run(["log", "search", "second"], environment: environment).stdout.isEmpty)
         }
     }
+
+    @Test("on a terminal the export shows a specialist's escapes escaped; redirected, it is the data as said")
+    func exportToTerminal() async throws {
+        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 1)) { fleet in
+            let roster = try BinaryRunner.rosterFile(for: fleet)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-esc-\(UUID())").path
+            defer {
+                try? FileManager.default.removeItem(atPath: roster)
+                try? FileManager.default.removeItem(atPath: directory)
+            }
+            let log = directory + "/log.db"
+            let planted = "title\u{1B}]0;pwned\u{07}end"
+            _ = try await BinaryRunner.run(["send", "--roster", roster, planted], environment: ["TEAMCHAT_LOG": log])
+            let redirected = try await BinaryRunner.run(["log", "export", "--format", "md"], environment: ["TEAMCHAT_LOG": log])
+            #expect(redirected.stdout.contains(planted))
+            for format in ["md", "csv"] {
+                let terminal = try PseudoTerminal()
+                let process = try terminal.launch(["log", "export", "--format", format, "--log", log])
+                #expect(await process.exits())
+                let screen = terminal.screen
+                #expect(screen.contains("title\\x1B]0;pwned\\x07end"), "\(format): \(screen)")
+                #expect(!screen.contains("\u{1B}]0;pwned"), "\(format)")
+            }
+        }
+    }
 }

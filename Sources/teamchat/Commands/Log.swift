@@ -268,17 +268,20 @@ struct Log: AsyncParsableCommand {
 
         func run() async throws {
             let log = try file.open()
-            let rounds: [LoggedRound]
+            let kept: [LoggedRound]
             do {
                 let cutoff = since.map { Common.secondsAgo($0) }
                 if let conversation {
-                    rounds = try log.conversation(conversation).filter { $0.startedAt >= cutoff ?? 0 }
+                    kept = try log.conversation(conversation).filter { $0.startedAt >= cutoff ?? 0 }
                 } else {
-                    rounds = try log.everything(since: cutoff)
+                    kept = try log.everything(since: cutoff)
                 }
             } catch {
                 throw fail(ExitStatus.badInput, error.description)
             }
+            // Redirected, the export is the data as it was said; on a terminal, what a specialist sent is shown
+            // escaped, as everywhere else (NDJSON is escaped by being JSON).
+            let rounds = Console.stdoutIsTerminal ? kept.map(Self.escaped) : kept
             switch format {
             case .jsonl:
                 for round in rounds { Common.json(round).write() }
@@ -311,6 +314,20 @@ struct Log: AsyncParsableCommand {
                     }
                 }
             }
+        }
+
+        /// `round` with everything a person or a specialist wrote escaped for a terminal.
+        static func escaped(_ round: LoggedRound) -> LoggedRound {
+            var round = round
+            round.message = TerminalSanitizer.sanitize(round.message)
+            round.source = TerminalSanitizer.sanitizeLine(round.source)
+            for index in round.answers.indices {
+                round.answers[index].specialist = TerminalSanitizer.sanitizeLine(round.answers[index].specialist)
+                round.answers[index].content = round.answers[index].content.map(TerminalSanitizer.sanitize)
+                round.answers[index].error = round.answers[index].error.map(TerminalSanitizer.sanitizeLine)
+                round.answers[index].model = round.answers[index].model.map(TerminalSanitizer.sanitizeLine)
+            }
+            return round
         }
 
         /// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; quotes doubled.
