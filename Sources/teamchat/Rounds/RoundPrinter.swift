@@ -31,17 +31,17 @@ struct RoundPrinter: Sendable {
             request = .chat(chat)
         }
         var outcomes: [SpecialistOutcome] = []
-        let summary = await run(request, to: team, number: number, message: message, renderer: &renderer, outcomes: &outcomes)
-        guard case .chat(let chat) = request, recorder != nil || conversation != nil else { return summary }
-        var said = summary ?? RoundSummary(addressed: team.count, quorum: min(options.quorum ?? team.count, team.count))
-        if summary == nil { for outcome in outcomes { said.add(outcome) } }
-        let round = LoggedRound(
-            conversation: conversation?.id ?? Conversation.newID(), startedAt: startedAt,
-            source: recorder?.source ?? "", via: recorder?.via ?? "", message: chat.message, summary: said,
-            outcomes: outcomes, interrupted: summary == nil)
-        conversation?.append(round)
-        await recorder?.record(round)
-        return summary
+        let (summary, interrupted) = await run(
+            request, to: team, number: number, message: message, renderer: &renderer, outcomes: &outcomes)
+        if case .chat(let chat) = request, recorder != nil || conversation != nil {
+            let round = LoggedRound(
+                conversation: conversation?.id ?? Conversation.newID(), startedAt: startedAt,
+                source: recorder?.source ?? "", via: recorder?.via ?? "", message: chat.message, summary: summary,
+                outcomes: outcomes, interrupted: interrupted)
+            conversation?.append(round)
+            await recorder?.record(round)
+        }
+        return interrupted ? nil : summary
     }
 
     private func run(
@@ -51,7 +51,7 @@ struct RoundPrinter: Sendable {
         message: String?,
         renderer: inout any RoundRenderer,
         outcomes: inout [SpecialistOutcome]
-    ) async -> RoundSummary? {
+    ) async -> (summary: RoundSummary, interrupted: Bool) {
         renderer.begin(round: number, message: message)
         var partial = RoundSummary(addressed: team.count, quorum: min(options.quorum ?? team.count, team.count))
         let started = ContinuousClock.now
@@ -61,7 +61,7 @@ struct RoundPrinter: Sendable {
             events: for await event in events {
                 switch Self.take(event, renderer: &renderer, partial: &partial, outcomes: &outcomes) {
                 case .more: continue
-                case .finished(let summary): return summary
+                case .finished(let summary): return (summary, false)
                 case .interrupted: break events
                 }
             }
@@ -85,7 +85,7 @@ struct RoundPrinter: Sendable {
                 case .event(let event):
                     switch Self.take(event, renderer: &renderer, partial: &partial, outcomes: &outcomes) {
                     case .more: continue
-                    case .finished(let summary): return summary
+                    case .finished(let summary): return (summary, false)
                     case .interrupted: break steps
                     }
                 }
@@ -125,14 +125,14 @@ struct RoundPrinter: Sendable {
         return .more
     }
 
-    /// Reports an interrupted round: what arrived so far.
+    /// Reports an interrupted round: what arrived so far, which is what the round log keeps of it too.
     private static func interrupted(
         _ partial: RoundSummary, since started: ContinuousClock.Instant, renderer: inout any RoundRenderer
-    ) -> RoundSummary? {
+    ) -> (summary: RoundSummary, interrupted: Bool) {
         var partial = partial
         partial.elapsed = started.duration(to: .now)
         renderer.interrupted(partial)
-        return nil
+        return (partial, true)
     }
 
     func makeRenderer(for team: [Specialist]) -> any RoundRenderer {
