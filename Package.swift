@@ -163,6 +163,7 @@ let package = Package(
             dependencies: [
                 "CSQLite",
                 "TeamChatEngine",
+                "TeamChatJSON",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),

@@ -31,6 +31,8 @@ public final class Gateway: Service, Sendable {
     private let listening: EventLoopPromise<[SocketAddress]>
     private let jobs: AsyncStream<@Sendable () async -> Void>
     private let jobQueue: AsyncStream<@Sendable () async -> Void>.Continuation
+    /// The round log, when rounds are kept (``GatewayConfiguration/roundLog``).
+    let roundLog: GatewayRoundLog?
 
     private struct State {
         var roster: [Specialist] = []
@@ -57,6 +59,7 @@ public final class Gateway: Service, Sendable {
         self.listening = group.next().makePromise(of: [SocketAddress].self)
         self.state = NIOLockedValueBox(State(registry: ConnectionRegistry(capacity: configuration.maximumConnections)))
         (jobs, jobQueue) = AsyncStream.makeStream(of: (@Sendable () async -> Void).self)
+        roundLog = configuration.roundLog.map { GatewayRoundLog($0, logger: logger) }
     }
 
     /// Where the gateway listens (TCP first, then the control socket), once it does.
@@ -74,6 +77,7 @@ public final class Gateway: Service, Sendable {
             channels = try await bind()
         } catch {
             listening.fail(error)
+            await roundLog?.shutdown()
             configuration.controlSocket?.release()
             throw error
         }
@@ -103,6 +107,7 @@ public final class Gateway: Service, Sendable {
             group.cancelAll()
         }
         closeConnections()
+        await roundLog?.shutdown()
         configuration.controlSocket?.release()
         logger.info("stopped")
     }
@@ -247,6 +252,41 @@ public final class Gateway: Service, Sendable {
     struct StartedRound {
         var team: [Specialist]
         var handle: RoundHandle
+        /// The conversation it is kept in; nil when the gateway keeps no log or the round came over the control
+        /// socket (whose `send` keeps its own).
+        var conversation: String?
+    }
+
+    /// Fills in a round's conversation before it starts (DESIGN §9): a request naming one the log knows gets each
+    /// member's own thread of it, read off the event loop; one naming an unknown id starts it under that name; one
+    /// naming none starts a new one. The control socket's client (`send`) keeps its own conversations, and a
+    /// gateway without a round log has none: naming one there is refused.
+    func prepare(_ request: GatewayRoundRequest, listener: Listener, on loop: any EventLoop)
+        -> EventLoopFuture<GatewayRoundRequest>
+    {
+        var request = request
+        guard listener == .network, let roundLog, request.message != nil, request.threads.isEmpty else {
+            if let id = request.conversationID {
+                let why = listener == .network
+                    ? "this gateway keeps no round log (it runs with --no-log), so it has no conversation '\(id)'"
+                    : "the control socket takes threads, not a conversation_id (send keeps its own conversations)"
+                return loop.makeFailedFuture(GatewayError(listener == .network ? .conflict : .badRequest, why))
+            }
+            return loop.makeSucceededFuture(request)
+        }
+        guard let id = request.conversationID else {
+            request.conversationID = ConversationThreads.newID()
+            return loop.makeSucceededFuture(request)
+        }
+        let (roster, asked) = (self.roster, request)
+        return roundLog.conversation(id, on: loop).map { rounds in
+            var request = asked
+            request.threads = ConversationThreads(rounds: rounds).threads(for: roster).mapValues(\.turns)
+            return request
+        }.flatMapErrorThrowing { error in
+            if let error = error as? GatewayError { throw error }
+            throw GatewayError(.internalServerError, "the round log could not be read: \(error)")
+        }
     }
 
     /// Starts a round for a client: selects the team, applies the request's budgets, and hands every batch of
@@ -274,7 +314,8 @@ public final class Gateway: Service, Sendable {
             defaults: configuration.roundDefaults, maximumDeadline: configuration.maximumDeadline, addressed: team.count)
         metrics.roundStarted()
         let startedAt = SystemWallClock().now.secondsSince1970
-        let log = listener == .network ? configuration.roundLog : nil
+        let log = listener == .network ? roundLog : nil
+        let conversation = log == nil ? nil : request.conversationID
         let outcomes = NIOLockedValueBox<[SpecialistOutcome]>([])
         let handle = session.start(request.teamRequest, to: team, options: options, breakers: request.breakers) {
             [self] batch in
@@ -286,21 +327,23 @@ public final class Gateway: Service, Sendable {
                 case .chunk: break
                 }
             }
+            // Queued for the log before the client hears the round ended: its next request, which may continue
+            // the conversation, reads behind this record.
+            if let finished, let log, let message = request.message {
+                log.record(LoggedRound(
+                    conversation: conversation, startedAt: startedAt, source: session.source.description,
+                    via: "gateway", message: message, summary: finished,
+                    outcomes: outcomes.withLockedValue { $0 }))
+            }
             deliver(batch)
             // After `deliver` queued the last write on the client's loop: a shutdown waiting for this round closes
             // the connection only behind it.
             if let finished {
-                let outcomes = outcomes.withLockedValue { $0 }
-                metrics.roundFinished(route: route, summary: finished, outcomes: outcomes)
-                if let log, let message = request.message {
-                    keep(LoggedRound(
-                        startedAt: startedAt, source: session.source.description, via: "gateway", message: message,
-                        summary: finished, outcomes: outcomes), in: log)
-                }
+                metrics.roundFinished(route: route, summary: finished, outcomes: outcomes.withLockedValue { $0 })
                 endWork()
             }
         }
-        return .success(StartedRound(team: team, handle: handle))
+        return .success(StartedRound(team: team, handle: handle, conversation: conversation))
     }
 
     /// Runs `job` as a child of ``run()`` (the work a request needs that must be a task), counted as a round.
@@ -408,18 +451,6 @@ public final class Gateway: Service, Sendable {
     /// What a connection is doing now (for the cap).
     func connection(_ channel: any Channel, is phase: ConnectionRegistry<ObjectIdentifier, NIODeadline>.Phase) {
         state.withLockedValue { $0.registry.set(ObjectIdentifier(channel), phase, now: .now()) }
-    }
-
-    /// Writes a finished round to the round log on NIO's thread pool (never on an event loop); a failure is logged.
-    private func keep(_ round: LoggedRound, in log: RoundLog) {
-        let logger = self.logger
-        NIOThreadPool.singleton.submit { _ in
-            do {
-                try log.record(round)
-            } catch {
-                logger.warning("round not kept", metadata: ["error": "\(error)"])
-            }
-        }
     }
 
     /// A client was dropped for how it behaved (not reading, flooding): counted, and said.

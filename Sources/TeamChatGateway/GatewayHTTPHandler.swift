@@ -3,6 +3,7 @@ import NIOHTTP1
 import NIOWebSocket
 import TeamChatEngine
 import TeamChatJSON
+import TeamChatLog
 import TeamChatSession
 
 /// One client connection of the gateway: reads a request (bounded, within its timers), checks its token and, over
@@ -39,6 +40,8 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         var route: String = "none"
         var format: Format = .document
         var round: RoundHandle?
+        /// The conversation the round is kept in, told to the client with the summary.
+        var conversation: String?
     }
 
     private enum Format {
@@ -254,6 +257,39 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             startRound(GatewayRoundRequest.decode(json: body), route: route, head: head, context: context)
         case .warm:
             warm(WarmRequest.decode(json: body), head: head, context: context)
+        case .conversation:
+            conversation(GatewayRoute.conversationID(head.uri), head: head, context: context)
+        }
+    }
+
+    /// `GET /v1/conversations/ID`: the conversation's rounds from the round log, oldest first, each with every
+    /// answer — what a client shows as the thread, and what survives a restart.
+    private func conversation(_ id: String, head: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard ConversationThreads.isValidID(id) else {
+            answer(.badRequest("a conversation id is 1 to 64 letters, digits, '-' or '_'"), head: head, context: context)
+            return
+        }
+        guard let roundLog = gateway.roundLog, listener == .network else {
+            answer(GatewayError(.conflict, "this gateway keeps no round log (it runs with --no-log)"), head: head,
+                   context: context)
+            return
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        roundLog.conversation(id, on: context.eventLoop).whenComplete { result in
+            let (handler, context) = bound.value
+            switch result {
+            case .success(let rounds) where rounds.isEmpty:
+                handler.answer(GatewayError(.notFound, "no conversation '\(id)' in the round log"), head: head,
+                               context: context)
+            case .success(let rounds):
+                var document = JSONObjectWriter()
+                document.add("conversation_id", id)
+                document.add("rounds", objects: rounds.map(\.json))
+                handler.document(.ok, json: document, head: head, route: .conversation, context: context)
+            case .failure(let error):
+                handler.answer(GatewayError(.internalServerError, "the round log could not be read: \(error)"),
+                               head: head, context: context)
+            }
         }
     }
 
@@ -272,6 +308,26 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             answer(error, head: head, context: context)
             return
         }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        gateway.prepare(request, listener: listener, on: context.eventLoop).whenComplete { prepared in
+            let (handler, context) = bound.value
+            switch prepared {
+            case .success(let request):
+                guard context.channel.isActive else { return }
+                handler.start(request, route: route, head: head, context: context)
+            case .failure(let error):
+                handler.answer(error as? GatewayError ?? GatewayError(.internalServerError, "\(error)"), head: head,
+                               context: context)
+            }
+        }
+    }
+
+    private func start(
+        _ request: GatewayRoundRequest,
+        route: GatewayRoute,
+        head: HTTPRequestHead,
+        context: ChannelHandlerContext
+    ) {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let loop = context.eventLoop
         // Events come from whichever thread produced them, under the round's lock: hop, never call back in.
@@ -304,6 +360,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard case .responding(var response) = state else { return }
             response.format = format
             response.round = round.handle
+            response.conversation = round.conversation
             response.route = route.name
             state = .responding(response)
             guard case .rhetor = format else {
@@ -313,6 +370,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                     connected.add("request_id", gateway.nextRequestID())
                     connected.add("addressed", round.team.count)
                     connected.add("specialists", strings: round.team.map(\.id))
+                    connected.add("conversation_id", round.conversation)
                     write(ServerSentEvent(name: "connected", data: connected).bytes, context: context)
                 }
                 return
@@ -330,9 +388,10 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .document:
                 break
             case .ndjson:
-                bytes += RoundEventCodec.encode(event, via: "gateway").utf8(terminator: UInt8(ascii: "\n"))
+                bytes += RoundEventCodec.encode(event, via: "gateway", conversation: response.conversation)
+                    .utf8(terminator: UInt8(ascii: "\n"))
             case .events:
-                bytes += ServerSentEvent(event).bytes
+                bytes += ServerSentEvent(event, conversation: response.conversation).bytes
             case .rhetor:
                 if case .outcome(let outcome) = event {
                     rhetor?.add(outcome, at: gateway.session.configuration.clock.now)
@@ -345,7 +404,9 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         if case .rhetor = response.format, let rhetor = rhetor.take() {
-            let body = rhetor.document(summary: summary, at: gateway.session.configuration.clock.now).utf8()
+            let body = rhetor.document(
+                summary: summary, conversation: response.conversation, at: gateway.session.configuration.clock.now
+            ).utf8()
             var headers = HTTPHeaders()
             headers.add(name: "content-type", value: "application/json")
             headers.add(name: "content-length", value: String(body.count))

@@ -1,5 +1,6 @@
 import TeamChatJSON
 import TeamChatEngine
+import TeamChatLog
 import TeamChatSession
 
 /// One round a client asks the gateway for, whichever route it came by: the message (or a ping), whom to ask, and
@@ -8,10 +9,12 @@ import TeamChatSession
 /// JSON (`POST /v1/rounds`, WebSocket frames, `POST /api/team-chat/stream`):
 /// `{"message":"…","to":["apollo"],"exclude":[],"timeout":2,"connect_timeout":0.5,"deadline":3,"quorum":2,
 /// "retries":0,"stream":false,"breakers":true,"request_id":"…","max_reply_bytes":1048576,"ping":false,"round":7,
-/// "threads":{"apollo":[{"role":"user","content":"…"},{"role":"assistant","content":"…"}]}}` (each specialist's
-/// earlier turns in a conversation, DESIGN §9);
+/// "conversation_id":"3fa9c2d01b7e"}` — or, instead of a conversation the gateway keeps,
+/// `"threads":{"apollo":[{"role":"user","content":"…"},{"role":"assistant","content":"…"}]}` (each specialist's
+/// earlier turns, as `send` keeps them itself; DESIGN §9);
 /// durations in seconds, `to` and `exclude` lists or comma-separated strings. Rhetor's body
-/// (`POST /api/team-chat`) names the team `target_sockets` and adds `moderation_mode` and `metadata`, echoed back.
+/// (`POST /api/team-chat`) names the team `target_sockets` and adds `moderation_mode`, `metadata` (echoed back) and
+/// `conversation_id`.
 public struct GatewayRoundRequest: Sendable, Hashable {
     /// A chat message; `nil` for a ping round.
     public var message: String?
@@ -33,6 +36,9 @@ public struct GatewayRoundRequest: Sendable, Hashable {
     public var metadata: JSONObjectReader.Value?
     /// Each specialist's earlier turns, by id (``ChatRequest/threads``).
     public var threads: [String: [ChatTurn]] = [:]
+    /// The conversation the round belongs to (DESIGN §9): a known one gives each member its own thread from the
+    /// round log; an unknown one is started under that name; without it the gateway starts a new one.
+    public var conversationID: String?
 
     public init(message: String?) {
         self.message = message
@@ -41,9 +47,11 @@ public struct GatewayRoundRequest: Sendable, Hashable {
     /// The members a client may send; any other is refused, so that a typo is not silently ignored.
     static let knownKeys: Set<String> = [
         "message", "to", "exclude", "timeout", "connect_timeout", "deadline", "quorum", "retries", "max_reply_bytes",
-        "stream", "breakers", "request_id", "ping", "round", "threads",
+        "stream", "breakers", "request_id", "ping", "round", "threads", "conversation_id",
     ]
-    static let rhetorKeys: Set<String> = ["message", "target_sockets", "timeout", "moderation_mode", "metadata"]
+    static let rhetorKeys: Set<String> = [
+        "message", "target_sockets", "timeout", "moderation_mode", "metadata", "conversation_id",
+    ]
 
     /// Reads the JSON body of `/v1/rounds`, a WebSocket frame or a streamed POST.
     public static func decode(json bytes: [UInt8]) -> Result<GatewayRoundRequest, GatewayError> {
@@ -63,6 +71,14 @@ public struct GatewayRoundRequest: Sendable, Hashable {
             request.requestID = try fields.optionalString("request_id")
             request.round = try fields.optionalInteger("round", in: 0...Int(Int32.max))
             request.threads = try threads(fields)
+            request.conversationID = try conversation(fields)
+            if request.conversationID != nil, !request.threads.isEmpty {
+                throw JSONFields.Problem(
+                    message: "'conversation_id' and 'threads' contradict each other: name the gateway's conversation, or send the threads")
+            }
+            if request.conversationID != nil, ping {
+                throw JSONFields.Problem(message: "a ping is not part of a conversation")
+            }
             return request
         }
     }
@@ -75,6 +91,7 @@ public struct GatewayRoundRequest: Sendable, Hashable {
             request.timeout = try seconds(fields, "timeout")
             request.moderationMode = try fields.optionalString("moderation_mode")
             request.metadata = fields.members["metadata"]
+            request.conversationID = try conversation(fields)
             return request
         }
     }
@@ -140,6 +157,14 @@ public struct GatewayRoundRequest: Sendable, Hashable {
         return threads
     }
 
+    private static func conversation(_ fields: JSONFields) throws(JSONFields.Problem) -> String? {
+        guard let id = try fields.optionalString("conversation_id") else { return nil }
+        guard ConversationThreads.isValidID(id) else {
+            throw JSONFields.Problem(message: "'conversation_id' must be 1 to 64 letters, digits, '-' or '_'")
+        }
+        return id
+    }
+
     private static func seconds(_ fields: JSONFields, _ key: String) throws(JSONFields.Problem) -> Duration? {
         guard let value = try fields.optionalNumber(key, in: 0...86_400) else { return nil }
         guard value > 0 else { throw JSONFields.Problem(message: "'\(key)' must be positive") }
@@ -163,6 +188,7 @@ public struct GatewayRoundRequest: Sendable, Hashable {
         object.add("request_id", requestID)
         object.add("round", round)
         if !threads.isEmpty { object.add("threads", object: ChatTurn.json(threads)) }
+        object.add("conversation_id", conversationID)
         return object
     }
 

@@ -17,6 +17,8 @@ public enum GatewayRoute: Sendable, Hashable {
     /// `GET /v1/team?source=…`: the team as the cache would hold it, live health included (what `send`, `warm`
     /// and `stats` read first); 409 when the gateway serves another source.
     case team
+    /// `GET /v1/conversations/ID`: a conversation's rounds, every answer, from the round log (DESIGN §9).
+    case conversation
     /// `GET /metrics`: Prometheus text.
     case metrics
     /// `GET /healthz`.
@@ -40,6 +42,8 @@ public enum GatewayRoute: Sendable, Hashable {
         case "/v1/team": allowed = [(.GET, .team)]
         case "/metrics": allowed = [(.GET, .metrics)]
         case "/healthz": allowed = [(.GET, .health)]
+        case _ where path.hasPrefix(conversationsPrefix) && path.count > conversationsPrefix.count:
+            allowed = [(.GET, .conversation)]
         case _ where GatewayPage.asset(path) != nil: allowed = [(.GET, .page)]
         default: return .failure(GatewayError(.notFound, "no route \(path)"))
         }
@@ -47,6 +51,14 @@ public enum GatewayRoute: Sendable, Hashable {
         if method == .HEAD, let match = allowed.first(where: { $0.method == .GET }) { return .success(match.route) }
         let names = allowed.map(\.method.rawValue).sorted()
         return .failure(GatewayError(.methodNotAllowed, "\(path) takes \(names.joined(separator: ", "))", allow: names))
+    }
+
+    static let conversationsPrefix = "/v1/conversations/"
+
+    /// The conversation id a `/v1/conversations/ID` path names (percent-escapes are not decoded: an id has none).
+    public static func conversationID(_ uri: String) -> String {
+        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
+        return String(path.dropFirst(conversationsPrefix.count))
     }
 
     /// Whether `uri` may be asked without a token: the page's own files only.
@@ -59,7 +71,7 @@ public enum GatewayRoute: Sendable, Hashable {
     public var changesState: Bool {
         switch self {
         case .teamChat, .stream, .rounds, .warm, .webSocket: true
-        case .sockets, .team, .metrics, .health, .page: false
+        case .sockets, .team, .conversation, .metrics, .health, .page: false
         }
     }
 
@@ -73,6 +85,7 @@ public enum GatewayRoute: Sendable, Hashable {
         case .rounds: "rounds"
         case .warm: "warm"
         case .team: "team"
+        case .conversation: "conversation"
         case .metrics: "metrics"
         case .health: "healthz"
         case .page: "page"

@@ -23,9 +23,15 @@ final class GatewayWebSocketHandler: ChannelInboundHandler {
 
     private typealias Output = ClientOutput<UptimeClock.Instant, WebSocketFrame>
 
+    private enum Slot {
+        case preparing
+        case running(RoundHandle)
+    }
+
     private let gateway: Gateway
     private let listener: Gateway.Listener
-    private var rounds: [Int: RoundHandle] = [:]
+    /// The socket's rounds by number: reserved while the gateway reads its conversation, then running.
+    private var rounds: [Int: Slot] = [:]
     private var nextRound = 1
     private var closing = false
     private var output: Output
@@ -52,7 +58,7 @@ final class GatewayWebSocketHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        for handle in rounds.values { handle.cancel() }
+        for case .running(let handle) in rounds.values { handle.cancel() }
         rounds = [:]
         stallTimer?.cancel()
         idleTimer?.cancel()
@@ -133,31 +139,60 @@ final class GatewayWebSocketHandler: ChannelInboundHandler {
             return
         }
         request.round = number
+        rounds[number] = .preparing
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        gateway.prepare(request, listener: listener, on: context.eventLoop).whenComplete { prepared in
+            let (handler, context) = bound.value
+            // Closed while the conversation was read: the round is not started.
+            guard !handler.closing, case .preparing? = handler.rounds[number] else { return }
+            switch prepared {
+            case .success(let request):
+                handler.run(request, number: number, context: context)
+            case .failure(let error):
+                handler.rounds[number] = nil
+                handler.reportError(
+                    error as? GatewayError ?? GatewayError(.internalServerError, "\(error)"), round: number,
+                    context: context)
+                handler.becameIdleIfDone(context)
+            }
+        }
+    }
+
+    private func run(_ request: GatewayRoundRequest, number: Int, context: ChannelHandlerContext) {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let loop = context.eventLoop
+        let conversation = NIOLoopBoundBox<String?>(nil, eventLoop: loop)
         let started = gateway.startRound(request, route: .webSocket, listener: listener) { batch in
             loop.execute {
                 let (handler, context) = bound.value
-                handler.deliver(batch, round: number, context: context)
+                handler.deliver(batch, round: number, conversation: conversation.value, context: context)
             }
         }
         switch started {
         case .success(let round):
-            rounds[number] = round.handle
+            conversation.value = round.conversation
+            rounds[number] = .running(round.handle)
             gateway.connection(context.channel, is: .busy)
             idleTimer?.cancel()
         case .failure(let error):
+            rounds[number] = nil
             reportError(error, round: number, context: context)
+            becameIdleIfDone(context)
         }
     }
 
-    private func deliver(_ batch: [RoundEvent], round: Int, context: ChannelHandlerContext) {
+    private func deliver(_ batch: [RoundEvent], round: Int, conversation: String?, context: ChannelHandlerContext) {
         guard !closing, context.channel.isActive else { return }
         for event in batch {
             if case .finished = event { rounds[round] = nil }
-            let text = RoundEventCodec.encode(event, round: round, via: "gateway").utf8()
+            let text = RoundEventCodec.encode(event, round: round, via: "gateway", conversation: conversation).utf8()
             send(WebSocketFrame(fin: true, opcode: .text, data: context.channel.allocator.buffer(bytes: text)), context: context)
         }
+        becameIdleIfDone(context)
+    }
+
+    /// With no round left, the socket counts as idle (for the cap) and its idle timer runs.
+    private func becameIdleIfDone(_ context: ChannelHandlerContext) {
         if rounds.isEmpty, !closing {
             gateway.connection(context.channel, is: .idle)
             armIdleTimer(context)

@@ -43,10 +43,11 @@ public struct RhetorResponse: Sendable {
         }
     }
 
-    /// The document, once the round ended with `summary`.
-    public func document(summary: RoundSummary, at time: WallTime) -> JSONObjectWriter {
+    /// The document, once the round ended with `summary`; `conversation` is the one it was kept in.
+    public func document(summary: RoundSummary, conversation: String? = nil, at time: WallTime) -> JSONObjectWriter {
         var document = JSONObjectWriter()
         document.add("request_id", requestID)
+        document.add("conversation_id", conversation)
         document.add("responses", objects: responses)
         document.add("moderation_mode", moderationMode)
         document.add("timestamp", time.iso8601)

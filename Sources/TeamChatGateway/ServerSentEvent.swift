@@ -22,15 +22,17 @@ public struct ServerSentEvent: Sendable, Hashable {
     }
 
     /// The events of a round on the stream route: each answer as a `message` the moment it arrives, each failure an
-    /// `error`, chunks when the round streams, and `complete` with the summary.
-    public init(_ event: RoundEvent) {
+    /// `error`, chunks when the round streams, and `complete` with the summary (and the conversation it was kept in).
+    public init(_ event: RoundEvent, conversation: String? = nil) {
         switch event {
         case .chunk:
             self.init(name: "chunk", data: RoundEventCodec.encode(event))
         case .outcome(let outcome):
             self.init(name: outcome.isSuccess ? "message" : "error", data: RoundEventCodec.encode(event))
         case .finished(let summary):
-            self.init(name: "complete", data: RoundEventCodec.encode(.finished(summary), via: "gateway"))
+            self.init(
+                name: "complete",
+                data: RoundEventCodec.encode(.finished(summary), via: "gateway", conversation: conversation))
         }
     }
 }

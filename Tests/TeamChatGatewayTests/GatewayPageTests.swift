@@ -1,5 +1,6 @@
 import Foundation
 import TeamChatFleet
+import TeamChatLog
 @testable import TeamChatGateway
 import Testing
 
@@ -103,6 +104,57 @@ struct GatewayPageTests {
                     == "@engram,hermes first line\nsecond line")
                 #expect(try await page.text("[data-id='hermes-ai'] .answer") == "hermes-ai: first line\nsecond line")
                 #expect(try await page.text("#summary")?.hasPrefix("2/2 replied") == true)
+            }
+        }
+    }
+
+    @Test("a conversation: each card shows its own earlier turns, a reload fetches the thread, 'new conversation' starts afresh")
+    func conversation() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-page-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let log = try RoundLog.open(at: directory + "/log.db").log
+        try await GatewayHarness.with(Self.team(), configure: { $0.roundLog = log }) {
+            harness in
+            try await HeadlessChromium.with { browser in
+                var page = try await browser.page()
+                try await page.open("http://127.0.0.1:\(harness.port)/?timeout=0.3")
+                try await page.waitFor("document.querySelectorAll('.card').length === 4")
+                try await page.evaluate("document.getElementById('message').focus()")
+                try await page.type("one")
+                try await page.press("Enter", code: 13, text: "\r")
+                try await page.waitFor("document.querySelectorAll('#history li').length === 1 && document.getElementById('summary').textContent.includes('replied')")
+                let id = try #require(try await page.text("#conversation")?.replacingOccurrences(of: "conversation ", with: ""))
+                #expect(ConversationThreads.isValidID(id))
+                #expect(try await page.evaluate("document.querySelector(\"[data-id='engram-ai'] .thread\").hidden") as? Bool == true)
+
+                try await page.evaluate("document.getElementById('message').focus()")
+                try await page.type("two")
+                try await page.press("Enter", code: 13, text: "\r")
+                try await page.waitFor("document.querySelectorAll('#history li').length === 2 && document.getElementById('summary').textContent.includes('replied')")
+                // What engram-ai was sent, and what its card shows: its own earlier turn; the hung ergon-ai's
+                // thread holds the question without an answer.
+                let chat = try #require(harness.fleet.counters.lastChat("engram-ai"))
+                #expect(chat.contains(#""history":[{"role":"user","content":"one"},{"role":"assistant","content":"engram-ai: one"}]"#))
+                #expect(try await page.text("[data-id='engram-ai'] .thread summary") == "1 earlier turn")
+                #expect(try await page.evaluate("Array.from(document.querySelectorAll(\"[data-id='engram-ai'] .thread .turn\")).map(p => p.textContent).join('|')") as? String
+                    == "one|engram-ai: one")
+                let missing = try await page.evaluate("document.querySelector(\"[data-id='ergon-ai'] .thread .turn.missing\").textContent") as? String
+                #expect(missing == "(no answer: timeout after 0.3s)")
+
+                // A reload reads the thread back from the gateway's round log.
+                try await page.call("Page.reload")
+                try await page.waitFor("document.querySelector(\"[data-id='engram-ai'] .thread summary\") !== null && document.querySelector(\"[data-id='engram-ai'] .thread summary\").textContent === '1 earlier turn'")
+                #expect(try await page.text("#conversation") == "conversation \(id)")
+
+                try await page.evaluate("document.getElementById('new-conversation').click()")
+                #expect(try await page.text("#conversation") == "new conversation")
+                #expect(try await page.evaluate("document.querySelector(\"[data-id='engram-ai'] .thread\").hidden") as? Bool == true)
+                try await page.evaluate("document.getElementById('message').focus()")
+                try await page.type("three")
+                try await page.press("Enter", code: 13, text: "\r")
+                try await page.waitFor("document.querySelectorAll('#history li').length === 3 && document.getElementById('summary').textContent.includes('replied')")
+                #expect(harness.fleet.counters.lastChat("engram-ai")?.contains("history") == false)
+                #expect(try await page.text("#conversation") != "conversation \(id)")
             }
         }
     }

@@ -13,7 +13,7 @@ struct GatewayRequestTests {
             (.POST, "/api/team-chat/stream", .stream), (.GET, "/api/team-chat/ws", .webSocket),
             (.GET, "/api/team-chat/sockets", .sockets), (.POST, "/v1/rounds", .rounds), (.POST, "/v1/warm", .warm),
             (.GET, "/v1/team?source=x", .team), (.GET, "/metrics", .metrics), (.GET, "/healthz", .health),
-            (.HEAD, "/healthz", .health),
+            (.HEAD, "/healthz", .health), (.GET, "/v1/conversations/3fa9c2d01b7e", .conversation),
         ]
         for (method, uri, route) in table {
             #expect((try? GatewayRoute.match(method: method, uri: uri).get()) == route, "\(method) \(uri)")
@@ -29,6 +29,14 @@ struct GatewayRequestTests {
         }
         #expect(wrong.status == .methodNotAllowed)
         #expect(wrong.allow == ["POST"])
+        #expect(GatewayRoute.conversationID("/v1/conversations/design-1?x=1") == "design-1")
+        // The collection itself is no route: a conversation is asked for by id.
+        #expect((try? GatewayRoute.match(method: .GET, uri: "/v1/conversations/").get()) == nil)
+        guard case .failure(let written) = GatewayRoute.match(method: .POST, uri: "/v1/conversations/c1") else {
+            Issue.record("no 405 for a POST to a conversation")
+            return
+        }
+        #expect(written.allow == ["GET"])
     }
 
     @Test("a round request: budgets in seconds, lists or comma strings, unknown members and bad values refused")

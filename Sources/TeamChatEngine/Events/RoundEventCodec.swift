@@ -49,9 +49,13 @@ public enum RoundEventCodec {
     }
 
     /// The event as one JSON object, a summary naming who ran the round (`gateway` when a running `teamchat serve`
-    /// did).
-    public static func encode(_ event: RoundEvent, round: Int? = nil, via: String?) -> JSONObjectWriter {
-        if case .finished(let summary) = event { return self.summary(summary, round: round, interrupted: false, via: via) }
+    /// did) and the conversation it was kept in, when one was.
+    public static func encode(_ event: RoundEvent, round: Int? = nil, via: String?, conversation: String? = nil)
+        -> JSONObjectWriter
+    {
+        if case .finished(let summary) = event {
+            return self.summary(summary, round: round, interrupted: false, via: via, conversation: conversation)
+        }
         return encode(event, round: round)
     }
 
@@ -84,9 +88,9 @@ public enum RoundEventCodec {
         return object
     }
 
-    public static func summary(_ summary: RoundSummary, round: Int?, interrupted: Bool, via: String? = nil)
-        -> JSONObjectWriter
-    {
+    public static func summary(
+        _ summary: RoundSummary, round: Int?, interrupted: Bool, via: String? = nil, conversation: String? = nil
+    ) -> JSONObjectWriter {
         var object = JSONObjectWriter(type: "summary")
         object.add("replied", summary.replied)
         object.add("failed", summary.failed)
@@ -101,6 +105,7 @@ public enum RoundEventCodec {
             "failures", counts: Dictionary(uniqueKeysWithValues: summary.failures.map { ($0.key.rawValue, $0.value) }))
         object.add("interrupted", interrupted)
         object.add("via", via)
+        object.add("conversation_id", conversation)
         object.add("round", round)
         return object
     }

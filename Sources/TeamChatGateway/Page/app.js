@@ -5,6 +5,7 @@
 "use strict";
 
 const HISTORY_KEY = "teamchat.history";
+const CONVERSATION_KEY = "teamchat.conversation";
 const TOKEN_KEY = "teamchat.token";   // sessionStorage: asked once per tab, never written to disk by us
 const HISTORY_LIMIT = 50;
 const ANSWER_LIMIT = 4000;            // characters of each answer kept in the history
@@ -19,6 +20,10 @@ const page = {
   nextRound: 1,
   rounds: new Map(),        // round -> {entry, addressed: Set}
   history: loadHistory(),
+  // The conversation rounds go on in (DESIGN §9): the gateway names it with the first summary and keeps it in its
+  // round log; each card shows that specialist's own thread of it.
+  conversation: localStorage.getItem(CONVERSATION_KEY),
+  thread: [],               // [{message, answers: {id: {ok, text}}}], oldest first
   params: new URLSearchParams(location.search),
 };
 
@@ -98,13 +103,16 @@ function card(id) {
   const model = element("span", "model");
   meta.append(circuit, stats, model);
   const answer = element("div", "answer");
+  const thread = element("details", "thread");
+  thread.hidden = true;
   const chart = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   chart.setAttribute("viewBox", "0 0 100 28");
   chart.setAttribute("preserveAspectRatio", "none");
   chart.setAttribute("aria-label", "latency of recent rounds");
-  root.append(top, meta, answer, chart);
+  root.append(top, meta, thread, answer, chart);
   $("cards").append(root);
-  card = { root, answer, latency, circuit, stats, model, chart, samples: [] };
+  card = { root, answer, thread, latency, circuit, stats, model, chart, samples: [] };
+  renderThread(id);
   page.cards.set(id, card);
   return card;
 }
@@ -168,6 +176,7 @@ function send(text) {
   if (!message.trim()) { $("summary").textContent = "the message is empty"; return; }
   const round = page.nextRound++;
   const request = { message, round, stream: $("stream").checked };
+  if (page.conversation) request.conversation_id = page.conversation;
   if (to.length) request.to = to;
   const timeout = parseFloat($("timeout").value);
   if (timeout > 0) request.timeout = timeout;
@@ -177,7 +186,7 @@ function send(text) {
   const entry = { message: text, at: Date.now(), answers: {}, summary: "" };
   page.history.push(entry);
   page.history = page.history.slice(-HISTORY_LIMIT);
-  page.rounds.set(round, { entry });
+  page.rounds.set(round, { entry, request });
   for (const c of page.cards.values()) {
     c.root.className = "card idle";
     c.answer.textContent = "";
@@ -216,6 +225,12 @@ function handle(event) {
     break;
   }
   case "summary": {
+    if (event.conversation_id) {
+      if (event.conversation_id !== page.conversation) { page.conversation = event.conversation_id; page.thread = []; }
+      page.thread.push({ message: round.request.message, answers: round.entry.answers });
+      saveConversation();
+      for (const id of page.cards.keys()) renderThread(id);
+    }
     round.entry.summary = summaryLine(event);
     $("summary").textContent = round.entry.summary;
     page.rounds.delete(event.round);
@@ -336,6 +351,66 @@ function useTransport(name) {
   $("transport").textContent = "· " + (name === "sse" ? "server-sent events" : "WebSocket");
 }
 
+// MARK: the conversation
+
+/// One card's thread: what was asked earlier in this conversation and what this specialist answered (or that it
+/// did not). The last round is the card's answer itself.
+function renderThread(id) {
+  const c = page.cards.get(id);
+  if (!c) return;
+  const details = c.thread;
+  while (details.firstChild) details.firstChild.remove();
+  const turns = page.thread.slice(0, -1);
+  details.hidden = turns.length === 0;
+  details.append(element("summary", "", turns.length + (turns.length === 1 ? " earlier turn" : " earlier turns")));
+  for (const round of turns) {
+    details.append(element("p", "turn user", round.message));
+    const answer = round.answers[id];
+    details.append(answer && answer.ok ? element("p", "turn assistant", answer.text)
+      : element("p", "turn missing", answer ? "(no answer: " + answer.text + ")" : "(not asked)"));
+  }
+}
+
+function saveConversation() {
+  try {
+    if (page.conversation) localStorage.setItem(CONVERSATION_KEY, page.conversation);
+    else localStorage.removeItem(CONVERSATION_KEY);
+  } catch (_) { }
+  $("conversation").textContent = page.conversation ? "conversation " + page.conversation : "new conversation";
+}
+
+/// The conversation's rounds from the gateway's round log: after a reload, or a gateway restart.
+async function loadConversation() {
+  if (!page.conversation) { saveConversation(); return; }
+  const response = await api("/v1/conversations/" + encodeURIComponent(page.conversation));
+  if (!response.ok) {
+    // Gone (pruned, another log) or a gateway without a log: start afresh rather than send an id it refuses.
+    page.conversation = null;
+    page.thread = [];
+  } else {
+    const body = await response.json();
+    page.thread = (body.rounds || []).map((round) => {
+      const answers = {};
+      for (const answer of round.answers || []) {
+        answers[answer.specialist_id] = { ok: answer.success, text: answer.success ? answer.content : answer.error };
+      }
+      return { message: round.message, answers };
+    });
+  }
+  saveConversation();
+  for (const id of page.cards.keys()) renderThread(id);
+}
+
+$("new-conversation").addEventListener("click", () => {
+  page.conversation = null;
+  page.thread = [];
+  saveConversation();
+  for (const c of page.cards.values()) { c.answer.textContent = ""; c.latency.textContent = ""; c.root.className = "card idle"; }
+  for (const id of page.cards.keys()) renderThread(id);
+  $("summary").textContent = "a new conversation: the team starts without the earlier turns";
+  $("message").focus();
+});
+
 // MARK: history (local storage: survives a reload)
 
 function loadHistory() {
@@ -414,6 +489,7 @@ async function start() {
   }
   restore();
   renderHistory();
+  await loadConversation().catch(() => saveConversation());
   useTransport(page.params.get("transport") === "sse" ? "sse" : "websocket");
   if (!page.refreshing) page.refreshing = setInterval(() => loadTeam().catch(() => {}), 5000);
   // `/?message=…` sends at once (links, bookmarks, tests); `to`, `timeout` and `quorum` may go with it.

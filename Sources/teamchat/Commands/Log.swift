@@ -61,7 +61,7 @@ struct Log: AsyncParsableCommand {
 
         func print(_ rounds: [LoggedRound]) {
             if json {
-                for round in rounds { Self.json(round).write() }
+                for round in rounds { round.json.write() }
                 return
             }
             guard !rounds.isEmpty else { return }
@@ -73,35 +73,6 @@ struct Log: AsyncParsableCommand {
                     Self.time(round.startedAt) + "  " + String(round.id.prefix(8)) + "  "
                         + Formatting.padded(replied, to: 7) + "  " + String(message.prefix(60)))
             }
-        }
-
-        static func json(_ round: LoggedRound) -> JSONObjectWriter {
-            var object = JSONObjectWriter(type: "round")
-            object.add("id", round.id)
-            object.add("conversation", round.conversation)
-            object.add("started_at", round.startedAt)
-            object.add("source", round.source)
-            object.add("via", round.via)
-            object.add("message", round.message)
-            object.add("addressed", round.addressed)
-            object.add("replied", round.replied)
-            object.add("elapsed_ms", round.elapsedMS)
-            object.add("interrupted", round.interrupted)
-            if !round.answers.isEmpty {
-                object.add("answers", objects: round.answers.map { answer in
-                    var entry = JSONObjectWriter()
-                    entry.add("specialist_id", answer.specialist)
-                    entry.add("success", answer.success)
-                    entry.add("content", answer.content)
-                    entry.add("error_kind", answer.errorKind)
-                    entry.add("error", answer.error)
-                    entry.add("elapsed_ms", answer.latencyMS)
-                    entry.add("first_byte_ms", answer.firstByteMS)
-                    entry.add("model", answer.model)
-                    return entry
-                })
-            }
-            return object
         }
 
         /// Seconds since 1970, `duration` ago.
@@ -191,7 +162,7 @@ struct Log: AsyncParsableCommand {
                 throw fail(ExitStatus.usage, error.description)
             }
             guard let round = found else { throw fail(ExitStatus.badInput, "no round \(id) in \(log.path)") }
-            if common.json { return Common.json(round).write() }
+            if common.json { return round.json.write() }
             Console.out("round \(round.id)  \(Common.time(round.startedAt))  \(round.replied)/\(round.addressed) replied"
                 + "  \(Formatting.fixed(round.elapsedMS, 1)) ms  \(TerminalSanitizer.sanitizeLine(round.source)) via \(round.via)"
                 + (round.interrupted ? "  (interrupted)" : ""))
@@ -284,7 +255,7 @@ struct Log: AsyncParsableCommand {
             let rounds = Console.stdoutIsTerminal ? kept.map(Self.escaped) : kept
             switch format {
             case .jsonl:
-                for round in rounds { Common.json(round).write() }
+                for round in rounds { round.json.write() }
             case .csv:
                 Console.out("round_id,conversation,started_at,message,specialist_id,success,content,error_kind,error,elapsed_ms,model")
                 for round in rounds {

@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import TeamChatBus
 import TeamChatJSON
 import TeamChatEngine
+import TeamChatLog
 import TeamChatSession
 import TeamChatRedis
 
@@ -115,9 +116,7 @@ struct Send: AsyncParsableCommand {
             if log.off { throw ValidationError("conversations are kept in the round log: --no-log leaves none to continue") }
             if post { throw ValidationError("--async rounds are not part of a conversation") }
         }
-        if let conversation, conversation.isEmpty || conversation.count > 64
-            || !conversation.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
-        {
+        if let conversation, !ConversationThreads.isValidID(conversation) {
             throw ValidationError("--conversation: 1 to 64 letters, digits, '-' or '_'")
         }
         if !message.isEmpty, text.allSatisfy(\.isWhitespace) {

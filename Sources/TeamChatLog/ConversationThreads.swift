@@ -1,0 +1,79 @@
+import TeamChatEngine
+
+/// Each specialist's own thread of a conversation (DESIGN §9), made from the rounds said in it: its earlier
+/// questions and its own answers, never another's — unless they were shared, attributed, as a turn of its own. A
+/// round a specialist failed or was skipped in leaves its question in that thread without an answer. Pure: the
+/// prompt, `send -c` and the gateway make threads the same way.
+public struct ConversationThreads: Sendable {
+    /// Characters of earlier turns a specialist is sent at most; the oldest are left out first.
+    public static let defaultBudget = 24_000
+
+    /// The conversation so far, oldest round first.
+    public var rounds: [LoggedRound]
+    public var budget: Int
+    /// Whose answers of the last round every member's next turn carries (`--share`, `/share`).
+    public var sharing: [String]
+    /// Every member's turn carries the others' answers of the last round (`--roundtable`).
+    public var roundtable: Bool
+
+    public init(rounds: [LoggedRound], budget: Int = defaultBudget, sharing: [String] = [], roundtable: Bool = false) {
+        self.rounds = rounds
+        self.budget = budget
+        self.sharing = sharing
+        self.roundtable = roundtable
+    }
+
+    /// What one specialist's thread is: its turns within the budget, and how many turns there were before the
+    /// oldest were left out.
+    public struct Thread: Sendable, Hashable {
+        public var turns: [ChatTurn]
+        public var total: Int
+        public var trimmed: Bool { turns.count < total }
+    }
+
+    /// The thread of each member of `team` that does not keep its own context; empty when nothing was said yet.
+    public func threads(for team: [Specialist]) -> [String: Thread] {
+        guard !rounds.isEmpty else { return [:] }
+        var threads: [String: Thread] = [:]
+        for specialist in team where !specialist.keepsOwnContext {
+            var turns: [ChatTurn] = []
+            for round in rounds {
+                turns.append(ChatTurn(.user, round.message))
+                if let answer = round.answers.first(where: { $0.specialist == specialist.id && $0.success }),
+                    let content = answer.content
+                {
+                    turns.append(ChatTurn(.assistant, content))
+                }
+            }
+            if let shared = sharedTurn(for: specialist.id) { turns.append(shared) }
+            threads[specialist.id] = Thread(turns: ChatTurn.within(budget, turns).kept, total: turns.count)
+        }
+        return threads
+    }
+
+    /// The others' answers of the last round that `id` is given, attributed, as a turn of its own before the new
+    /// message: the shared ones, or with the roundtable everyone's; never its own.
+    private func sharedTurn(for id: String) -> ChatTurn? {
+        guard let last = rounds.last else { return nil }
+        let answers = last.answers.filter { answer in
+            answer.success && answer.specialist != id && (roundtable || sharing.contains(answer.specialist))
+        }
+        guard !answers.isEmpty else { return nil }
+        let lines = answers.map { "[\($0.specialist)]: \($0.content ?? "")" }
+        return ChatTurn(.user, "Others on the team answered the last message:\n\n" + lines.joined(separator: "\n\n"))
+    }
+
+    /// Whether `text` may name a conversation: 1–64 letters, digits, `-` and `_` (what a URL path and a terminal
+    /// carry unescaped).
+    public static func isValidID(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 64
+            && text.utf8.allSatisfy { byte in
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
+                    || byte == UInt8(ascii: "_")
+            }
+    }
+
+    /// A new conversation id: 12 hex digits.
+    public static func newID() -> String { String(LoggedRound.newID().prefix(12)) }
+}
