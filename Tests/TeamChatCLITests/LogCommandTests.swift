@@ -115,6 +115,41 @@ struct LogCommandTests {
         }
     }
 
+    @Test("ten sends and a gateway's ten clients at once, one log: no round lost, none twice")
+    func concurrentSendsAndGateway() async throws {
+        try await ServeCommandTests().withServe { _, roster, serve in
+            let log = serve.runtime + "/log.db"
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<10 {
+                    group.addTask {
+                        // --direct: these run in their own processes, beside the gateway, each writing the file.
+                        let sent = try await BinaryRunner.run(
+                            ["send", "--direct", "--roster", roster, "direct \(index)"], environment: ["TEAMCHAT_LOG": log])
+                        return sent.status == 0
+                    }
+                    group.addTask {
+                        let client = try RawTCPClient(port: serve.port)
+                        defer { client.close() }
+                        let body = #"{"message":"gateway \#(index)"}"#
+                        try await client.write(Array((
+                            "POST /v1/rounds HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                + "Connection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)").utf8))
+                        return String(decoding: try await client.readToEnd(), as: UTF8.self).contains(#""type":"summary""#)
+                    }
+                }
+                for try await succeeded in group { #expect(succeeded) }
+            }
+            let expected = (0..<10).flatMap { ["direct \($0)", "gateway \($0)"] }
+            var messages: [String] = []
+            #expect(try await eventually {
+                let listed = try await BinaryRunner.run(["log", "--json", "--limit", "100"], environment: ["TEAMCHAT_LOG": log])
+                messages = try listed.jsonObjects().compactMap { $0["message"] as? String }
+                return messages.count >= expected.count
+            })
+            #expect(messages.sorted() == expected.sorted())
+        }
+    }
+
     @Test("no log yet is said (69); a bad id is a usage error (64)")
     func errors() async throws {
         let missing = "/tmp/teamchat-no-such-\(UUID())/log.db"
