@@ -156,6 +156,9 @@ let package = Package(
             // The browser page (`GET /`): plain files, embedded in the binary, so nothing is fetched from elsewhere.
             resources: [.embedInCode("Page")]
         ),
+        // One answer from the team (DESIGN §10): the judge's and the council's prompts, ballots and count, and the
+        // stages run over whichever way the round ran. Pure but for the ``Synthesis/Ask`` it is handed.
+        .target(name: "TeamChatJudge", dependencies: ["TeamChatEngine", "TeamChatJSON"]),
         // The system's SQLite (Debian's libsqlite3-dev, FTS5 included): no amalgamation to compile, nothing to ship.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
@@ -206,6 +209,7 @@ let package = Package(
                 "TeamChatTekton",
                 "TeamChatOpenAI",
                 "TeamChatGateway",
+                "TeamChatJudge",
                 "TeamChatFleet",
                 "TeamChatBus",
                 "TeamChatRedis",
@@ -233,6 +237,10 @@ let package = Package(
         ),
         .testTarget(name: "TeamChatSessionTests", dependencies: ["TeamChatSession", "TeamChatEngine"]),
         .testTarget(name: "TeamChatLogTests", dependencies: ["TeamChatLog"]),
+        .testTarget(
+            name: "TeamChatJudgeTests",
+            dependencies: ["TeamChatJudge", "TeamChatEngine", "TeamChatFleet", "TeamChatTestSupport"]
+        ),
         .testTarget(name: "TeamChatBenchTests", dependencies: ["TeamChatBench", "TeamChatEngine"]),
         .testTarget(
             name: "TeamChatRedisTests",

@@ -102,7 +102,7 @@ final class SimulatedOpenAIHandler: ChannelInboundHandler {
         let root = body.withUnsafeReadableBytes { try? JSONObjectReader.value(of: $0).object }
         let message = root?["messages"]?.array?.last?.object?["content"]?.string ?? ""
         let stream = root?["stream"]?.bool ?? false
-        let content = "\(configuration.id): \(message)"
+        let content = configuration.content(for: message)
         switch misbehaviour {
         case .hang:
             return

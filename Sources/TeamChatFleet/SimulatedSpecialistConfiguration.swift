@@ -27,6 +27,10 @@ public struct SimulatedSpecialistConfiguration: Sendable, Hashable {
     public var hugeReplyBytes: Int
     /// Bytes of filler after every Tekton answer (0: none): large answers for soaks, cheap to make.
     public var answerPaddingBytes: Int = 0
+    /// What it answers (``SimulatedReply``).
+    public var reply: SimulatedReply = .echo
+    /// How it answers a council's ranking request (``SimulatedRanking``).
+    public var ranking: SimulatedRanking = .asReply
     /// The pause between bytes of a `one-byte` reply.
     public var byteInterval: Duration
     /// How long an `idle-close` specialist lets a keep-alive connection idle before closing it, unannounced.

@@ -96,7 +96,7 @@ final class SimulatedSpecialistHandler: ChannelInboundHandler {
     }
 
     private func chat(context: ChannelHandlerContext, _ request: ChatRequest) {
-        var content = "\(configuration.id): \(request.message)"
+        var content = configuration.content(for: request.message)
         if configuration.answerPaddingBytes > 0 { content += String(repeating: ".", count: configuration.answerPaddingBytes) }
         let answer = WireReply.response(content: content, model: configuration.model, aiID: configuration.id)
         switch configuration.misbehaviour {
