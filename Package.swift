@@ -167,6 +167,7 @@ let package = Package(
                 "CSQLite",
                 "TeamChatEngine",
                 "TeamChatJSON",
+                "TeamChatJudge",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),

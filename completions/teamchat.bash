@@ -186,9 +186,9 @@ _teamchat() {
 
 _teamchat_send() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --async --direct --no-log -c --continue --roundtable --version -h --help)
-    repeating_options=(--file --to --exclude --share)
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries --log --conversation)
+    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --async --council --direct --no-log -c --continue --roundtable --version -h --help)
+    repeating_options=(--file --to --exclude --judge --share)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries --judge-prompt --judge-timeout --log --conversation)
     __teamchat_offer_flags_options -1
 
     # Offer option value completions
@@ -251,6 +251,17 @@ _teamchat_send() {
         return
         ;;
     '--retries')
+        return
+        ;;
+    '--judge')
+        __teamchat_add_completions -W "$(__teamchat_custom_complete ---completion send -- --judge "${COMP_CWORD}" "$(__teamchat_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--judge-prompt')
+        __teamchat_add_completions -f
+        return
+        ;;
+    '--judge-timeout')
         return
         ;;
     '--log')

@@ -23,7 +23,7 @@ function __teamchat_parse_tokens -S
         __teamchat_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'send'
-            __teamchat_parse_subcommand -r 1 'file=+' 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'to=+' 'exclude=+' 'timeout=' 'connect-timeout=' 'deadline=' 'quorum=' 'retries=' 'stream' 'json' 'no-breaker' 'interactive' 'async' 'direct' 'log=' 'no-log' 'c/continue' 'conversation=' 'share=+' 'roundtable' 'version' 'h/help'
+            __teamchat_parse_subcommand -r 1 'file=+' 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'to=+' 'exclude=+' 'timeout=' 'connect-timeout=' 'deadline=' 'quorum=' 'retries=' 'stream' 'json' 'no-breaker' 'interactive' 'async' 'judge=+' 'council' 'judge-prompt=' 'judge-timeout=' 'direct' 'log=' 'no-log' 'c/continue' 'conversation=' 'share=+' 'roundtable' 'version' 'h/help'
         case 'discover'
             __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'timeout=' 'connect-timeout=' 'deadline=' 'json' 'version' 'h/help'
         case 'warm'
@@ -153,6 +153,10 @@ complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_opti
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" no-breaker' -l 'no-breaker' -d 'Ask specialists whose circuit breaker is open too.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" interactive' -l 'interactive' -d 'The interactive loop (@ids, /commands) even when standard input is not a terminal.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" async' -l 'async' -d 'With --bus: post the message on the bus\'s stream, print its round id and leave; \'teamchat collect ID\' gathers the answers. A bridge that is down answers when it comes back, within --ttl.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send"' -l 'judge' -d 'When the round ends, this specialist writes one answer from the team\'s (anonymized, shuffled); a comma list names fallbacks, tried when one fails before its first byte.' -rfka '(__teamchat_custom_completion ---completion send -- --judge (count (__teamchat_tokens -pc)) (__teamchat_tokens -tC))'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" council' -l 'council' -d 'First each member ranks the others\' answers (never its own; a Borda count), then the judge (or the top-ranked member) writes the answer with the ranking.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" judge-prompt' -l 'judge-prompt' -d 'The judge\'s prompt template: {{question}}, {{responses}} (required), {{missing}}, {{ranking}}.' -rF
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" judge-timeout' -l 'judge-timeout' -d 'How long the judge, and each council member\'s ranking, may take.' -rfka ''
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" direct' -l 'direct' -d 'Do not use a running \'teamchat serve\': connect to the specialists from this process.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" log' -l 'log' -d 'The round log (default: $TEAMCHAT_LOG, else $XDG_DATA_HOME/teamchat/log.db).' -rfka ''
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" no-log' -l 'no-log' -d 'Keep no record of the rounds (also: TEAMCHAT_NO_LOG=1).'

@@ -39,7 +39,9 @@ public struct ConversationThreads: Sendable {
             var turns: [ChatTurn] = []
             for round in rounds {
                 turns.append(ChatTurn(.user, round.message))
-                if let answer = round.answers.first(where: { $0.specialist == specialist.id && $0.success }),
+                if let answer = round.answers.first(where: {
+                    $0.specialist == specialist.id && $0.role == .member && $0.success
+                }),
                     let content = answer.content
                 {
                     turns.append(ChatTurn(.assistant, content))
@@ -52,16 +54,25 @@ public struct ConversationThreads: Sendable {
     }
 
     /// The others' answers of the last round that `id` is given, attributed, as a turn of its own before the new
-    /// message: the shared ones, or with the roundtable everyone's; never its own.
+    /// message: the shared ones (`judge` shares the judge's synthesis), or with the roundtable every member's; never
+    /// its own.
     private func sharedTurn(for id: String) -> ChatTurn? {
         guard let last = rounds.last else { return nil }
         let answers = last.answers.filter { answer in
-            answer.success && answer.specialist != id && (roundtable || sharing.contains(answer.specialist))
+            guard answer.success else { return false }
+            if answer.role == .judge { return sharing.contains(Self.judgeShare) }
+            return answer.specialist != id && (roundtable || sharing.contains(answer.specialist))
         }
         guard !answers.isEmpty else { return nil }
-        let lines = answers.map { "[\($0.specialist)]: \($0.content ?? "")" }
+        let lines = answers.map { answer in
+            answer.role == .judge
+                ? "[the judge's synthesis]: \(answer.content ?? "")" : "[\(answer.specialist)]: \(answer.content ?? "")"
+        }
         return ChatTurn(.user, "Others on the team answered the last message:\n\n" + lines.joined(separator: "\n\n"))
     }
+
+    /// What `/share` and `--share` name to share the judge's synthesis.
+    public static let judgeShare = "judge"
 
     /// Whether `text` may name a conversation: 1–64 letters, digits, `-` and `_` (what a URL path and a terminal
     /// carry unescaped).

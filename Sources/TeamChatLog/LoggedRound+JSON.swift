@@ -27,6 +27,7 @@ extension LoggedRound.Answer {
     public var json: JSONObjectWriter {
         var entry = JSONObjectWriter()
         entry.add("specialist_id", specialist)
+        if role != .member { entry.add("role", role.rawValue) }
         entry.add("success", success)
         entry.add("content", content)
         entry.add("error_kind", errorKind)

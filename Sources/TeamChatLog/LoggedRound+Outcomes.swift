@@ -1,4 +1,5 @@
 import TeamChatEngine
+import TeamChatJudge
 
 extension LoggedRound {
     /// A round the engine ran: its summary and the outcomes it reported, in the team's order.
@@ -25,5 +26,19 @@ extension LoggedRound.Answer {
             errorKind: outcome.error.map { $0.kind.rawValue }, error: outcome.error?.message,
             latencyMS: LoggedRound.milliseconds(outcome.elapsed),
             firstByteMS: outcome.firstByte.map(LoggedRound.milliseconds), model: outcome.answer?.model)
+    }
+}
+
+extension LoggedRound.Answer {
+    /// The judge's synthesis as the log keeps it, beside the members' answers (`role` judge); nil when no judge
+    /// said anything.
+    public init?(_ verdict: JudgeVerdict) {
+        guard let judge = verdict.judge ?? verdict.attempts.last?.judge else { return nil }
+        self.init(
+            specialist: judge, success: verdict.success, content: verdict.content.isEmpty ? nil : verdict.content,
+            errorKind: verdict.error.map { verdict.truncated ? ExchangeError.Kind.truncated.rawValue : $0.kind.rawValue },
+            error: verdict.error?.message, latencyMS: LoggedRound.milliseconds(verdict.elapsed),
+            firstByteMS: verdict.firstByte.map(LoggedRound.milliseconds))
+        role = .judge
     }
 }

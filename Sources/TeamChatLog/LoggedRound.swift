@@ -4,7 +4,14 @@
 public struct LoggedRound: Sendable, Hashable {
     /// What one specialist did.
     public struct Answer: Sendable, Hashable {
+        /// A member's answer, or the judge's synthesis of them (DESIGN §10).
+        public enum Role: String, Sendable, Hashable {
+            case member
+            case judge
+        }
+
         public var specialist: String
+        public var role: Role = .member
         public var success: Bool
         public var content: String?
         public var errorKind: String?

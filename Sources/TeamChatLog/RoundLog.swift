@@ -19,7 +19,7 @@ public final class RoundLog: Sendable {
     public let path: String
 
     /// The schema this teamchat writes.
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public var description: String
@@ -101,6 +101,10 @@ public final class RoundLog: Sendable {
             ALTER TABLE rounds ADD COLUMN conversation TEXT;
             CREATE INDEX rounds_by_conversation ON rounds (conversation, started_at);
             """,
+            // 3: the judge's synthesis beside the members' answers (NULL: a member's).
+            """
+            ALTER TABLE answers ADD COLUMN role TEXT;
+            """,
         ]
         for step in version..<Self.schemaVersion {
             try database.transaction { transaction throws(SQLiteDatabase.Failure) in
@@ -130,11 +134,14 @@ public final class RoundLog: Sendable {
                 try transaction.query("INSERT INTO search VALUES (?, ?)", [.text(round.message), .text(round.id)])
                 for (position, answer) in round.answers.enumerated() {
                     try transaction.query(
-                        "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        """
+                        INSERT INTO answers (round_id, position, specialist, success, content, error_kind, error,
+                            latency_ms, first_byte_ms, model, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
                         [.text(round.id), .integer(Int64(position)), .text(answer.specialist),
                          .integer(answer.success ? 1 : 0), Self.value(answer.content), Self.value(answer.errorKind),
                          Self.value(answer.error), Self.value(answer.latencyMS), Self.value(answer.firstByteMS),
-                         Self.value(answer.model)])
+                         Self.value(answer.model), answer.role == .member ? .null : .text(answer.role.rawValue)])
                     if let content = answer.content {
                         try transaction.query("INSERT INTO search VALUES (?, ?)", [.text(content), .text(round.id)])
                     }
@@ -220,12 +227,17 @@ public final class RoundLog: Sendable {
     private func answers(of round: String) throws(Failure) -> [LoggedRound.Answer] {
         do {
             return try database.query(
-                "SELECT * FROM answers WHERE round_id = ? ORDER BY position", [.text(round)]
+                """
+                SELECT round_id, position, specialist, success, content, error_kind, error, latency_ms, first_byte_ms,
+                    model, role FROM answers WHERE round_id = ? ORDER BY position
+                """, [.text(round)]
             ).map { row in
-                LoggedRound.Answer(
+                var answer = LoggedRound.Answer(
                     specialist: row[2].text ?? "", success: row[3].integer == 1, content: row[4].text,
                     errorKind: row[5].text, error: row[6].text, latencyMS: row[7].real, firstByteMS: row[8].real,
                     model: row[9].text)
+                answer.role = row[10].text.flatMap(LoggedRound.Answer.Role.init(rawValue:)) ?? .member
+                return answer
             }
         } catch {
             throw Failure(description: "cannot read the round log \(path): \(error.message)")

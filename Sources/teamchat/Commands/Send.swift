@@ -83,6 +83,9 @@ struct Send: AsyncParsableCommand {
     @Flag(name: .customLong("async"), help: "With --bus: post the message on the bus's stream, print its round id and leave; 'teamchat collect ID' gathers the answers. A bridge that is down answers when it comes back, within --ttl.")
     var post = false
 
+    @OptionGroup(title: "One answer from the team")
+    var synthesis: SynthesisOptions
+
     @OptionGroup(title: "Gateway")
     var gateway: GatewayOptions
 
@@ -211,9 +214,10 @@ struct Send: AsyncParsableCommand {
                 let everyone = resolved.specialists
                 try TeamLoader.ensureMembers(everyone, source: source)
                 let team = try self.team(everyone)
-                let printer = RoundPrinter(
+                var printer = RoundPrinter(
                     access: access, options: roundOptions, json: json, breakers: !noBreaker, stream: stream,
                     recorder: recorder, conversation: continued)
+                printer.synthesis = try synthesis.make(roster: everyone, options: roundOptions)
                 roundsBegan.withLockedValue { $0 = true }
                 if text.isEmpty {
                     return await rounds(lines: PlainLineReader.lines(), team: team, printer: printer)
@@ -221,8 +225,9 @@ struct Send: AsyncParsableCommand {
                 var renderer = printer.makeRenderer(for: team)
                 var tracker = RoundStatusTracker()
                 let request = TeamRequest.chat(ChatRequest(message: text, stream: stream, requestID: requestID(1)))
-                guard let summary = await printer.round(request, to: team, number: 1, message: nil, renderer: &renderer)
+                guard let result = await printer.round(request, to: team, number: 1, message: nil, renderer: &renderer)
                 else { return ExitStatus.interrupted }
+                let summary = result.summary
                 if case .tekton = source, summary.replied == 0, summary.failures[.refused] == summary.addressed {
                     Console.err("teamchat: " + TeamLoader.nobodyOnTektonPorts(team))
                 } else if summary.replied == 0, resolved.origin == .fresh || resolved.origin == .stale,
@@ -232,7 +237,7 @@ struct Send: AsyncParsableCommand {
                     Console.err("teamchat: the team came from the cache; if it has changed, probe it again with: "
                         + TeamLoader.rediscoverCommand(for: source))
                 }
-                tracker.add(summary)
+                tracker.add(result)
                 return tracker.status
             } catch let exit as ExitCode {
                 return exit.rawValue
@@ -283,9 +288,9 @@ struct Send: AsyncParsableCommand {
                 continue
             }
             number += 1
-            guard let summary = await printer.round(.chat(chat), to: team, number: number, message: text, renderer: &renderer)
+            guard let result = await printer.round(.chat(chat), to: team, number: number, message: text, renderer: &renderer)
             else { return ExitStatus.interrupted }
-            tracker.add(summary)
+            tracker.add(result)
         }
         return Task.isCancelled ? ExitStatus.interrupted : tracker.status
     }
@@ -358,7 +363,9 @@ struct Send: AsyncParsableCommand {
         var prompt = InteractiveSession(
             access: access, roster: roster, options: roundOptions, stream: stream,
             breakers: !noBreaker, json: json, to: SpecialistSelector.names(to),
-            exclude: SpecialistSelector.names(exclude), recorder: recorder, conversation: conversation)
+            exclude: SpecialistSelector.names(exclude), recorder: recorder, conversation: conversation,
+            synthesis: try synthesis.make(roster: roster, options: roundOptions),
+            synthesisOptions: synthesis.stageOptions(roundOptions))
         let reader: any PromptReader
         if Console.stdinIsTerminal, Console.stdoutIsTerminal,
             let editor = LineEditor(

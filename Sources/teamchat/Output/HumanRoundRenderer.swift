@@ -1,4 +1,5 @@
 import TeamChatEngine
+import TeamChatJudge
 
 /// Output for people: each answer the moment it arrives, labelled with the specialist and its latency, failures
 /// in words, a summary line last. Everything a specialist sent is sanitised before it reaches the terminal.
@@ -18,6 +19,8 @@ struct HumanRoundRenderer: RoundRenderer {
     private let waiting: ProgressLine?
     private let timeout: Duration
     private let wrapWidth: Int?
+    /// The judge whose words are being written as they arrive (a live terminal only).
+    private var judgeWriting: String?
 
     /// - Parameters:
     ///   - live: draw streamed chunks on a live board (only on a terminal).
@@ -90,6 +93,76 @@ struct HumanRoundRenderer: RoundRenderer {
             board?.clear()
             Console.out(style.dim(KindWords.summary(summary)))
         }
+    }
+
+    /// The council's ballots and count, then the judge's panel after the members' (DESIGN §10): on a live terminal
+    /// its words as it writes them, elsewhere the whole answer once it is complete.
+    mutating func synthesis(_ event: SynthesisEvent, answers: AnonymizedAnswers) {
+        func name(_ label: String) -> String {
+            TerminalSanitizer.sanitizeLine(answers.specialist(for: label) ?? "Response \(label)")
+        }
+        switch event {
+        case .ballot(let ballot):
+            let ranked = ballot.order.map { $0.map(name).joined(separator: " > ") }
+                ?? (ballot.failure.map { "abstained: " + TerminalSanitizer.sanitizeLine($0) } ?? "abstained")
+            Console.out(style.dim(label(ballot.ranker) + "  ranks  " + ranked))
+        case .ranking(let ranking):
+            let abstained = ranking.ballots.filter(\.abstained).count
+            guard !ranking.isEmpty else {
+                Console.out(style.bold("ranking") + style.dim(" · no ballot ranked anything (\(abstained) abstained)"))
+                return
+            }
+            Console.out(style.bold("ranking") + style.dim(
+                " · Borda count of \(ranking.ballots.count - abstained) ballot\(ranking.ballots.count - abstained == 1 ? "" : "s")"
+                    + (abstained > 0 ? ", \(abstained) abstained" : "")))
+            for total in ranking.totals {
+                Console.out(
+                    Formatting.leftPadded("\(total.place).", to: 4) + " " + label(total.specialist) + "  "
+                        + Formatting.leftPadded("\(total.points)", to: 3) + style.dim(" point\(total.points == 1 ? "" : "s")"))
+            }
+        case .chunk(let judge, _, let content):
+            guard board != nil else { return }
+            if judgeWriting == nil {
+                judgeWriting = judge
+                Console.out("")
+                Console.out(style.bold("judge · " + TerminalSanitizer.sanitizeLine(judge)))
+            }
+            Console.outRaw(TerminalSanitizer.sanitize(content))
+        case .verdict(let verdict):
+            if judgeWriting != nil {
+                Console.out("")
+            } else if let judge = verdict.judge {
+                Console.out("")
+                Console.out(style.bold("judge · " + TerminalSanitizer.sanitizeLine(judge)))
+                let text = TerminalSanitizer.sanitize(verdict.content)
+                Console.out(wrapWidth.map { TextWrapping.wrap(text, width: max(20, $0)).joined(separator: "\n") } ?? text)
+            }
+            judgeWriting = nil
+            Console.out(Self.footer(verdict, style: style))
+        }
+    }
+
+    /// `based on 3 of 4 answers · missing ergon-ai (timeout) · 1.2 s`, and what went wrong with the judge.
+    static func footer(_ verdict: JudgeVerdict, style: Style) -> String {
+        var parts = ["based on \(verdict.basedOn.count) of \(verdict.basedOn.count + verdict.missing.count) answers"]
+        if !verdict.missing.isEmpty {
+            parts.append("missing " + verdict.missing.map {
+                TerminalSanitizer.sanitizeLine($0.specialist) + " (" + String(KindWords.count($0.kind, 1).dropFirst(2)) + ")"
+            }.joined(separator: ", "))
+        }
+        if verdict.ranked { parts.append("with the council's ranking") }
+        parts.append(Formatting.latency(verdict.elapsed))
+        var footer = style.dim(parts.joined(separator: " · "))
+        for attempt in verdict.attempts {
+            footer += "\n" + style.yellow("judge " + TerminalSanitizer.sanitizeLine(attempt.judge) + " failed first: "
+                + TerminalSanitizer.sanitizeLine(attempt.words))
+        }
+        if verdict.truncated {
+            footer += "\n" + style.red("✗ the judge was cut short: " + TerminalSanitizer.sanitizeLine(verdict.error?.message ?? "truncated"))
+        } else if verdict.judge == nil {
+            footer += "\n" + style.red("✗ no answer from the judge: " + TerminalSanitizer.sanitizeLine(verdict.error?.message ?? "none could answer"))
+        }
+        return footer
     }
 
     mutating func interrupted(_ partial: RoundSummary) {

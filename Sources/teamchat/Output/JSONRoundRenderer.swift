@@ -1,4 +1,5 @@
 import TeamChatEngine
+import TeamChatJudge
 
 /// `--json`: one object per line (NDJSON), flushed per line, `"type"` first on every object (DESIGN §3), in the
 /// shapes of ``RoundEventCodec``.
@@ -21,6 +22,10 @@ struct JSONRoundRenderer: RoundRenderer {
         } else {
             RoundEventCodec.encode(event, round: round).write()
         }
+    }
+
+    mutating func synthesis(_ event: SynthesisEvent, answers: AnonymizedAnswers) {
+        event.json(labels: answers, round: round).write()
     }
 
     mutating func interrupted(_ partial: RoundSummary) {

@@ -1,4 +1,5 @@
 import TeamChatEngine
+import TeamChatJudge
 
 /// Turns a round's events into output as they arrive.
 protocol RoundRenderer {
@@ -11,6 +12,8 @@ protocol RoundRenderer {
     var wantsTicks: Bool { get }
     /// About ten times a second while the round runs, when ``wantsTicks``.
     mutating func tick(elapsed: Duration)
+    /// What the judge or the council says after the round (DESIGN §10); `answers` maps its labels to members.
+    mutating func synthesis(_ event: SynthesisEvent, answers: AnonymizedAnswers)
 }
 
 extension RoundRenderer {

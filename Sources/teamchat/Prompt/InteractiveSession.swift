@@ -1,5 +1,6 @@
 import TeamChatJSON
 import TeamChatEngine
+import TeamChatJudge
 import TeamChatSession
 
 #if canImport(FoundationEssentials)
@@ -33,6 +34,10 @@ struct InteractiveSession {
     let recorder: RoundRecorder?
     /// The conversation the prompt's rounds make (`/new` starts another, `/history` shows it).
     let conversation: Conversation
+    /// The judge or council after each round (`--judge`, `/judge`, `/council`); nil: none.
+    var synthesis: Synthesis?
+    /// The judge's budgets, for a synthesis started at the prompt.
+    var synthesisOptions: RoundOptions
 
     /// Where the prompt keeps its history: `$XDG_STATE_HOME/teamchat/history`, else `~/.local/state/…`.
     static func historyPath(environment: [String: String]) -> String? {
@@ -143,6 +148,28 @@ struct InteractiveSession {
         case .roundtable(let on):
             conversation.roundtable = on
             Console.err("teamchat: roundtable \(on ? "on: each specialist is given the others' previous answers" : "off")")
+        case .judge(let ids):
+            guard !ids.isEmpty else {
+                synthesis = synthesis?.mode == .council ? Synthesis(mode: .council, judges: [], prompt: synthesis?.prompt ?? .judge, options: synthesisOptions) : nil
+                Console.err(synthesis == nil ? "teamchat: no judge: every answer, no synthesis" : "teamchat: no judge: the council's top-ranked member writes the answer")
+                break
+            }
+            let unknown = ids.filter { id in !roster.contains { $0.id == id } }
+            guard unknown.isEmpty else {
+                Console.err("teamchat: no specialist \(unknown.joined(separator: ", ")) in the team")
+                break
+            }
+            let judges = ids.compactMap { id in roster.first { $0.id == id } }
+            synthesis = Synthesis(
+                mode: synthesis?.mode == .council ? .council : .judge, judges: judges, prompt: synthesis?.prompt ?? .judge,
+                options: synthesisOptions)
+            Console.err("teamchat: \(ids[0]) judges each round" + (ids.count > 1 ? " (then \(ids.dropFirst().joined(separator: ", ")))" : ""))
+        case .council(let on):
+            let judges = synthesis?.judges ?? []
+            synthesis = on || !judges.isEmpty
+                ? Synthesis(mode: on ? .council : .judge, judges: judges, prompt: synthesis?.prompt ?? .judge, options: synthesisOptions)
+                : nil
+            Console.err(on ? "teamchat: council on: members rank one another's answers before the synthesis" : "teamchat: council off")
         case .newConversation:
             conversation.startOver()
             Console.err("teamchat: a new conversation (\(conversation.id))")
@@ -202,9 +229,11 @@ struct InteractiveSession {
 
     /// One round, which Ctrl-C cancels (and only it).
     private func runRound(_ request: TeamRequest, team: [Specialist], number: Int, control: PromptControl) async {
-        let printer = RoundPrinter(
+        var made = RoundPrinter(
             access: access, options: options, json: json, breakers: breakers, stream: stream, recorder: recorder,
             conversation: conversation)
+        made.synthesis = synthesis
+        let printer = made
         await control.cancellable {
             var renderer = printer.makeRenderer(for: team)
             _ = await printer.round(request, to: team, number: number, message: nil, renderer: &renderer)

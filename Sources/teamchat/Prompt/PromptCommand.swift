@@ -20,6 +20,10 @@ enum PromptCommand: Equatable {
     /// `/share a,b`: these answers of the last round go to everyone in the next; `/roundtable on|off`.
     case share([String])
     case roundtable(Bool)
+    /// `/judge a,b`: a judge (and its fallbacks) brings each round's answers together; `/judge off` stops it.
+    case judge([String])
+    /// `/council on|off`: members rank one another's answers before the judge writes.
+    case council(Bool)
     case json(Bool)
     case help
     case quit
@@ -30,8 +34,8 @@ enum PromptCommand: Equatable {
 
     /// The commands, for `/help` and Tab completion.
     static let names = [
-        "/to", "/exclude", "/timeout", "/quorum", "/new", "/history", "/share", "/roundtable", "/stats", "/warm",
-        "/json", "/help", "/quit",
+        "/to", "/exclude", "/timeout", "/quorum", "/new", "/history", "/share", "/roundtable", "/judge", "/council",
+        "/stats", "/warm", "/json", "/help", "/quit",
     ]
 
     static let helpText = """
@@ -43,7 +47,10 @@ enum PromptCommand: Equatable {
         /quorum K          end each round once K have answered (/quorum alone: wait for all)
         /new               a new conversation (each specialist is sent its own earlier turns of this one)
         /history           this conversation so far
-        /share ID[,ID…]    give everyone these answers of the last round with the next message
+        /share ID[,ID…]    give everyone these answers of the last round with the next message (/share judge: the synthesis)
+        /judge ID[,ID…]    after each round this specialist writes one answer from the team's; more ids are fallbacks
+                           (/judge off: every answer, no synthesis)
+        /council on|off    before the judge writes, members rank one another's answers (never their own)
         /roundtable on|off every round gives each specialist the others' previous answers
         /stats             health and latency of each specialist
         /warm              ping everyone now
@@ -98,6 +105,16 @@ enum PromptCommand: Equatable {
             case "on": return .roundtable(true)
             case "off": return .roundtable(false)
             default: return .invalid("/roundtable takes on or off")
+            }
+        case "/judge":
+            if argument.lowercased() == "off" { return .judge([]) }
+            let names = SpecialistSelector.names([argument])
+            return names.isEmpty ? .invalid("/judge takes the judge's id (then fallbacks), or off") : .judge(names)
+        case "/council":
+            switch argument.lowercased() {
+            case "on": return .council(true)
+            case "off": return .council(false)
+            default: return .invalid("/council takes on or off")
             }
         case "/stats": return .stats
         case "/warm": return .warm

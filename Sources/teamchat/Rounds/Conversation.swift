@@ -47,7 +47,9 @@ final class Conversation: Sendable {
     @discardableResult
     func share(_ ids: [String]) -> [String] {
         state.withLockedValue { state in
-            let answered = Set(state.rounds.last?.answers.filter(\.success).map(\.specialist) ?? [])
+            let last = state.rounds.last?.answers.filter(\.success) ?? []
+            // `judge` names the judge's synthesis; any other id a member's answer.
+            let answered = Set(last.map { $0.role == .judge ? ConversationThreads.judgeShare : $0.specialist })
             state.sharing += ids.filter { answered.contains($0) && !state.sharing.contains($0) }
             return ids.filter { !answered.contains($0) }
         }

@@ -1,4 +1,5 @@
 import TeamChatEngine
+import TeamChatJudge
 import TeamChatLog
 
 /// Runs rounds (through this process's session or a gateway) and renders each event the moment it arrives: what
@@ -15,15 +16,18 @@ struct RoundPrinter: Sendable {
     var recorder: RoundRecorder?
     /// The conversation the rounds continue; nil: each round is a conversation of its own.
     var conversation: Conversation?
+    /// The judge or council that brings each round's answers together (DESIGN §10); nil: every answer, no more.
+    var synthesis: Synthesis?
 
-    /// Runs one round, rendering as events arrive. Returns `nil` when the round was interrupted.
+    /// Runs one round, rendering as events arrive, then its synthesis when one was asked for. Returns `nil` when
+    /// the round was interrupted.
     func round(
         _ request: TeamRequest,
         to team: [Specialist],
         number: Int,
         message: String?,
         renderer: inout any RoundRenderer
-    ) async -> RoundSummary? {
+    ) async -> RoundResult? {
         let startedAt = SystemWallClock().now.secondsSince1970
         var request = request
         if let conversation, case .chat(var chat) = request {
@@ -33,15 +37,37 @@ struct RoundPrinter: Sendable {
         var outcomes: [SpecialistOutcome] = []
         let (summary, interrupted) = await run(
             request, to: team, number: number, message: message, renderer: &renderer, outcomes: &outcomes)
+        var verdict: JudgeVerdict?
+        if let synthesis, !interrupted, !Task.isCancelled, case .chat(let chat) = request {
+            verdict = await synthesize(synthesis, question: chat.message, team: team, outcomes: outcomes, renderer: &renderer)
+        }
         if case .chat(let chat) = request, recorder != nil || conversation != nil {
-            let round = LoggedRound(
+            var round = LoggedRound(
                 conversation: conversation?.id ?? Conversation.newID(), startedAt: startedAt,
                 source: recorder?.source ?? "", via: recorder?.via ?? "", message: chat.message, summary: summary,
                 outcomes: outcomes, interrupted: interrupted)
+            if let verdict, let answer = LoggedRound.Answer(verdict) { round.answers.append(answer) }
             conversation?.append(round)
             await recorder?.record(round)
         }
-        return interrupted ? nil : summary
+        return interrupted ? nil : RoundResult(summary: summary, verdict: verdict)
+    }
+
+    /// The judge (or the council, then the judge) over this round's answers, each of its events rendered as it
+    /// arrives; its exchanges go the way the round went (this process, or the gateway).
+    private func synthesize(
+        _ synthesis: Synthesis, question: String, team: [Specialist], outcomes: [SpecialistOutcome],
+        renderer: inout any RoundRenderer
+    ) async -> JudgeVerdict {
+        var generator = SystemRandomNumberGenerator()
+        let answers = Synthesis.answers(outcomes, shuffledBy: &generator)
+        let (access, breakers) = (self.access, self.breakers)
+        return await synthesis.run(
+            question: question, team: team, outcomes: outcomes, answers: answers,
+            ask: { request, judge, options in await access.round(request, to: [judge], options: options, breakers: breakers) }
+        ) { event in
+            renderer.synthesis(event, answers: answers)
+        }
     }
 
     private func run(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TeamChatEngine
+import TeamChatJudge
 import TeamChatSession
 
 /// The sysexits statuses of DESIGN §3.
@@ -41,12 +42,19 @@ func fail(_ error: RosterError) -> ExitCode {
 
 /// Folds the summaries of a command's rounds into one exit status: 0 when every round met its quorum; 77 when every
 /// failure was a refusal of our credentials; 69 when none that failed could reach a single specialist; 75
-/// otherwise; 65 when input lines had to be skipped.
+/// otherwise, and 75 too when a judge asked for gave no complete answer; 65 when input lines had to be skipped.
 struct RoundStatusTracker {
     private var missedQuorum = false
+    /// A judge was asked for and gave no complete answer (none could, or it was cut short).
+    private var judgeFailed = false
     private var reachedSomeone = false
     private var onlyRefusedCredentials = true
     private(set) var skippedInput = false
+
+    mutating func add(_ result: RoundResult) {
+        if let verdict = result.verdict, !verdict.success { judgeFailed = true }
+        add(result.summary)
+    }
 
     mutating func add(_ summary: RoundSummary) {
         guard !summary.quorumMet else { return }
@@ -64,6 +72,7 @@ struct RoundStatusTracker {
     var status: Int32 {
         if missedQuorum, onlyRefusedCredentials { return ExitStatus.noPermission }
         if missedQuorum { return reachedSomeone ? ExitStatus.tempFailure : ExitStatus.unavailable }
+        if judgeFailed { return ExitStatus.tempFailure }
         return skippedInput ? ExitStatus.badInput : ExitStatus.ok
     }
 }

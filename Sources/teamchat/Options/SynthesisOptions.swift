@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import TeamChatEngine
+import TeamChatJudge
+import TeamChatSession
+
+/// `--judge`, `--council` and their prompt and deadline (DESIGN §10): one answer from the team.
+struct SynthesisOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("When the round ends, this specialist writes one answer from the team's (anonymized, shuffled); a comma list names fallbacks, tried when one fails before its first byte.", valueName: "id[,fallback…]"),
+            completion: .custom(SpecialistCompletion.ids))
+    var judge: [String] = []
+
+    @Flag(name: .long, help: "First each member ranks the others' answers (never its own; a Borda count), then the judge (or the top-ranked member) writes the answer with the ranking.")
+    var council = false
+
+    @Option(name: .long, help: ArgumentHelp("The judge's prompt template: {{question}}, {{responses}} (required), {{missing}}, {{ranking}}.", valueName: "file"),
+            completion: .file())
+    var judgePrompt: String?
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How long the judge, and each council member's ranking, may take.", valueName: "duration"))
+    var judgeTimeout = DurationArgument(.seconds(60))
+
+    func validate() throws {
+        if judgeTimeout.duration <= .zero { throw ValidationError("--judge-timeout must be positive") }
+        if judgePrompt != nil, judge.isEmpty, !council { throw ValidationError("--judge-prompt goes with --judge or --council") }
+    }
+
+    /// The judge ids in the order they are tried.
+    var judges: [String] { SpecialistSelector.names(judge) }
+
+    /// Whether any synthesis was asked for.
+    var isRequested: Bool { !judge.isEmpty || council }
+
+    /// The synthesis for rounds over `roster` (the judges may be outside the addressed team); nil when none was
+    /// asked for. An unknown judge or a template that cannot be read or is wrong stops the command with the
+    /// reason (64, 66, 65).
+    func make(roster: [Specialist], options: RoundOptions) throws -> Synthesis? {
+        guard isRequested else { return nil }
+        let byID = Dictionary(roster.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var judges: [Specialist] = []
+        for id in self.judges {
+            guard let specialist = byID[id] else {
+                throw fail(ExitStatus.usage, "--judge: no specialist '\(TerminalSanitizer.sanitizeLine(id))' in the team (known: "
+                        + roster.map(\.id).joined(separator: ", ") + ")")
+            }
+            judges.append(specialist)
+        }
+        var prompt = JudgePrompt.judge
+        if let judgePrompt {
+            guard let data = FileManager.default.contents(atPath: judgePrompt) else {
+                throw fail(ExitStatus.noInput, "--judge-prompt: cannot read \(judgePrompt)")
+            }
+            do {
+                prompt = try JudgePrompt(template: String(decoding: data, as: UTF8.self))
+            } catch {
+                throw fail(ExitStatus.badInput, "--judge-prompt \(judgePrompt): \(error.message)")
+            }
+        }
+        return Synthesis(mode: council ? .council : .judge, judges: judges, prompt: prompt, options: stageOptions(options))
+    }
+
+    /// A stage's budgets: the round's, with the judge's timeout.
+    func stageOptions(_ options: RoundOptions) -> RoundOptions {
+        var stage = options
+        stage.timeout = judgeTimeout.duration
+        return stage
+    }
+}
