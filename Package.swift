@@ -209,6 +209,7 @@ let package = Package(
                 "TeamChatSession",
                 "TeamChatTekton",
                 "TeamChatOpenAI",
+                "TeamChatOpenAICodec",
                 "TeamChatGateway",
                 "TeamChatJudge",
                 "TeamChatFleet",

@@ -173,22 +173,22 @@ _teamchat() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|discover|warm|stats|log|doctor|serve|bridge|collect|bench|fleet|demo|help)
+    send|discover|warm|stats|log|teams|doctor|serve|bridge|collect|bench|fleet|demo|help)
         # Offer subcommand argument completions
         "_teamchat_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'send discover warm stats log doctor serve bridge collect bench fleet demo help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'send discover warm stats log teams doctor serve bridge collect bench fleet demo help' -- "${cur}"))
         ;;
     esac
 }
 
 _teamchat_send() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --async --council --direct --no-log -c --continue --roundtable --version -h --help)
-    repeating_options=(--file --to --exclude --judge --share)
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries --judge-prompt --judge-timeout --log --conversation)
+    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --async --council --dry-run --direct --no-log -c --continue --roundtable --version -h --help)
+    repeating_options=(--file --to --exclude --judge -o --option --share)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries --judge-prompt --judge-timeout --system --temperature --log --conversation)
     __teamchat_offer_flags_options -1
 
     # Offer option value completions
@@ -214,6 +214,14 @@ _teamchat_send() {
         return
         ;;
     '--bus')
+        return
+        ;;
+    '--team')
+        __teamchat_add_completions -W "$(__teamchat_custom_complete ---completion send -- --team "${COMP_CWORD}" "$(__teamchat_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--config')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
         return
         ;;
     '--cache')
@@ -264,6 +272,15 @@ _teamchat_send() {
     '--judge-timeout')
         return
         ;;
+    '--system')
+        return
+        ;;
+    '--temperature')
+        return
+        ;;
+    '-o'|'--option')
+        return
+        ;;
     '--log')
         return
         ;;
@@ -281,7 +298,7 @@ _teamchat_discover() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -303,6 +320,14 @@ _teamchat_discover() {
         return
         ;;
     '--bus')
+        return
+        ;;
+    '--team')
+        __teamchat_add_completions -W "$(__teamchat_custom_complete ---completion discover -- --team "${COMP_CWORD}" "$(__teamchat_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--config')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
         return
         ;;
     '--cache')
@@ -335,7 +360,7 @@ _teamchat_warm() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --json --direct --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --connections)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --connections)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -357,6 +382,14 @@ _teamchat_warm() {
         return
         ;;
     '--bus')
+        return
+        ;;
+    '--team')
+        __teamchat_add_completions -W "$(__teamchat_custom_complete ---completion warm -- --team "${COMP_CWORD}" "$(__teamchat_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--config')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
         return
         ;;
     '--cache')
@@ -392,7 +425,7 @@ _teamchat_stats() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --json --reset --direct --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -414,6 +447,14 @@ _teamchat_stats() {
         return
         ;;
     '--bus')
+        return
+        ;;
+    '--team')
+        __teamchat_add_completions -W "$(__teamchat_custom_complete ---completion stats -- --team "${COMP_CWORD}" "$(__teamchat_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--config')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
         return
         ;;
     '--cache')
@@ -556,11 +597,74 @@ _teamchat_log_prune() {
     esac
 }
 
+_teamchat_teams() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __teamchat_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|show)
+        # Offer subcommand argument completions
+        "_teamchat_teams_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list show' -- "${cur}"))
+        ;;
+    esac
+}
+
+_teamchat_teams_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config)
+    __teamchat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    esac
+}
+
+_teamchat_teams_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config)
+    __teamchat_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __teamchat_add_completions -W "$(__teamchat_custom_complete ---completion teams show -- positional@0 "${COMP_CWORD}" "$(__teamchat_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
 _teamchat_doctor() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -582,6 +686,14 @@ _teamchat_doctor() {
         return
         ;;
     '--bus')
+        return
+        ;;
+    '--team')
+        __teamchat_add_completions -W "$(__teamchat_custom_complete ---completion doctor -- --team "${COMP_CWORD}" "$(__teamchat_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--config')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
         return
         ;;
     '--cache')
@@ -605,7 +717,7 @@ _teamchat_serve() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --no-control-socket --no-log --version -h --help)
     repeating_options=(--allow-host --allow-origin)
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --listen --control-socket --token --max-connections --request-timeout --idle-timeout --write-timeout --persist-interval --connections --log-level --log)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --listen --control-socket --token --max-connections --request-timeout --idle-timeout --write-timeout --persist-interval --connections --log-level --log)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -627,6 +739,14 @@ _teamchat_serve() {
         return
         ;;
     '--bus')
+        return
+        ;;
+    '--team')
+        __teamchat_add_completions -W "$(__teamchat_custom_complete ---completion serve -- --team "${COMP_CWORD}" "$(__teamchat_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--config')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
         return
         ;;
     '--cache')
@@ -698,7 +818,7 @@ _teamchat_bridge() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --max-rounds --log-level)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --max-rounds --log-level)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -720,6 +840,14 @@ _teamchat_bridge() {
         return
         ;;
     '--bus')
+        return
+        ;;
+    '--team')
+        __teamchat_add_completions -W "$(__teamchat_custom_complete ---completion bridge -- --team "${COMP_CWORD}" "$(__teamchat_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--config')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
         return
         ;;
     '--cache')
@@ -758,7 +886,7 @@ _teamchat_collect() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --wait)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --wait)
     __teamchat_offer_flags_options 1
 
     # Offer option value completions
@@ -780,6 +908,14 @@ _teamchat_collect() {
         return
         ;;
     '--bus')
+        return
+        ;;
+    '--team')
+        __teamchat_add_completions -W "$(__teamchat_custom_complete ---completion collect -- --team "${COMP_CWORD}" "$(__teamchat_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--config')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
         return
         ;;
     '--cache')
@@ -806,7 +942,7 @@ _teamchat_bench() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --json --csv --version -h --help)
     repeating_options=(--fail-if)
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --cache --ttl --max-reply --ca-file --fleet --gateway --latency --jitter --rounds --duration --warmup --concurrency --rate --message --timeout --connect-timeout --deadline --quorum --mode --save --report --baseline)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --fleet --gateway --latency --jitter --rounds --duration --warmup --concurrency --rate --message --timeout --connect-timeout --deadline --quorum --mode --save --report --baseline)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -828,6 +964,14 @@ _teamchat_bench() {
         return
         ;;
     '--bus')
+        return
+        ;;
+    '--team')
+        __teamchat_add_completions -W "$(__teamchat_custom_complete ---completion bench -- --team "${COMP_CWORD}" "$(__teamchat_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--config')
+        __teamchat_add_completions -o plusdirs -fX '!*.@(json)'
         return
         ;;
     '--cache')

@@ -33,12 +33,16 @@ public final class TektonConnection: PooledConnection {
             // Encoded once per round, whatever the number of specialists; a specialist with a thread of its own in
             // a conversation, once for it.
             let history = chat.thread(for: specialist)
+            // A named team's member may have a temperature or a reply length of its own (when the round names none).
+            var own = chat
+            own.temperature = chat.temperature ?? specialist.temperature
+            own.maxTokens = chat.maxTokens ?? specialist.maxTokens
             let encoded =
-                history.isEmpty
+                history.isEmpty && own == chat
                 ? request.memoized("tekton") {
                     Result { () throws(ExchangeError) in try WireRequest.chat(chat).encodedLine() }
                 }
-                : Result { () throws(ExchangeError) in try WireRequest.chat(chat).encodedLine(history: history) }
+                : Result { () throws(ExchangeError) in try WireRequest.chat(own).encodedLine(history: history) }
             switch encoded {
             case .success(let encodedLine):
                 (line, expectation) = (encodedLine, chat.stream ? .stream : .chat)

@@ -9,6 +9,10 @@ public struct Specialist: Sendable, Hashable {
     public var description: String?
     /// It keeps its own conversation (roster `"context":"server"`): no thread of earlier turns is sent to it.
     public var keepsOwnContext = false
+    /// Sampling temperature and reply length sent to it when a round names none (a named team's override, DESIGN
+    /// §10; an OpenAI-compatible member keeps its own in its endpoint).
+    public var temperature: Double?
+    public var maxTokens: Int?
 
     public init(
         id: String,

@@ -92,7 +92,7 @@ public enum RosterFile {
     }
 
     /// A parser's complaint with the line and column of the byte it names.
-    static func describe(_ failure: JSONObjectReader.Failure, in data: Data) -> String {
+    public static func describe(_ failure: JSONObjectReader.Failure, in data: Data) -> String {
         guard case .malformed(let detail, let offset) = failure else { return failure.description }
         var line = 1
         var column = 1

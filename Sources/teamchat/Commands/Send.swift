@@ -86,6 +86,12 @@ struct Send: AsyncParsableCommand {
     @OptionGroup(title: "One answer from the team")
     var synthesis: SynthesisOptions
 
+    @OptionGroup(title: "What every member is sent this run")
+    var overrides: RunOverrides
+
+    @Flag(name: .long, help: "Print each member's request as it would be sent (Tekton line, OpenAI body, threads included) and send nothing.")
+    var dryRun = false
+
     @OptionGroup(title: "Gateway")
     var gateway: GatewayOptions
 
@@ -128,6 +134,8 @@ struct Send: AsyncParsableCommand {
         }
         if !file.isEmpty, text.isEmpty { throw ValidationError("--file attaches to a message: give one (or '-')") }
         if post, !file.isEmpty || text == "-" { throw ValidationError("--async takes the message from the command line only") }
+        if dryRun, text.isEmpty { throw ValidationError("--dry-run shows the requests for a message: give one") }
+        if dryRun, post { throw ValidationError("--dry-run and --async contradict each other") }
         if !text.isEmpty, text != "-", file.isEmpty {
             do {
                 try ChatRequest(message: text).validate()
@@ -137,9 +145,12 @@ struct Send: AsyncParsableCommand {
         }
     }
 
-    var roundOptions: RoundOptions {
-        var options = budgets.options
-        options.quorum = quorum
+    var roundOptions: RoundOptions { roundOptions(team: nil) }
+
+    /// The round's budgets: these flags', else the named team's, else the defaults.
+    func roundOptions(team: NamedTeam?) -> RoundOptions {
+        var options = budgets.options(team: team)
+        options.quorum = quorum ?? team?.quorum
         options.retries = retries
         options.maximumReplyBytes = discovery.maxReply.bytes
         return options
@@ -150,25 +161,30 @@ struct Send: AsyncParsableCommand {
         // A running `teamchat serve` for the same team has the warm connections: use it, unless told not to. A team
         // named on the command line is asked for before a session is made (the cache read, the transports: a tenth
         // of a one-shot `send` through the gateway); a remembered team is known once the session has read the cache.
+        let plan = TeamPlan(named: try discovery.namedTeam(), override: try overrides.override(), teamsPath: discovery.teamsPath)
+        // Members sent something of this process's own (overrides) are asked from here: a gateway sends its own.
+        let useGateway = !plan.changesRequests && !dryRun
         let named = try discovery.source(environment: discovery.environment)
-        if let named, let (link, team) = await gateway.connect(to: named, environment: discovery.environment) {
-            return try await run(through: link, team: team, source: named)
+        if useGateway, let named, let (link, team) = await gateway.connect(to: named, environment: discovery.environment) {
+            return try await run(through: link, team: team, source: named, plan: plan)
         }
-        let session = try discovery.makeSession(source: named, probe: budgets.options)
-        if named == nil, let (link, team) = await gateway.connect(for: session) {
-            return try await run(through: link, team: team, source: session.source)
+        let session = try discovery.makeSession(source: named, probe: budgets.options(team: plan.named))
+        if useGateway, named == nil, let (link, team) = await gateway.connect(for: session) {
+            return try await run(through: link, team: team, source: session.source, plan: plan)
         }
         try await session.withRunning { session in
-            try await run(access: .session(session), source: session.source) {
+            try await run(access: .session(session), source: session.source, plan: plan) {
                 try await TeamLoader.resolve(session)
             }
         }
     }
 
     /// Runs the command's rounds through a gateway that serves `team`, and closes the connection to it.
-    private func run(through link: GatewayLink, team: SpecialistCache.Team, source: RosterSource) async throws {
+    private func run(
+        through link: GatewayLink, team: SpecialistCache.Team, source: RosterSource, plan: TeamPlan
+    ) async throws {
         do {
-            try await run(access: .gateway(link, source: source.description), source: source) {
+            try await run(access: .gateway(link, source: source.description), source: source, plan: plan) {
                 TeamRoster(specialists: team.roster, origin: .fresh)
             }
         } catch {
@@ -180,8 +196,10 @@ struct Send: AsyncParsableCommand {
 
     /// Runs the command's rounds through `access`, the team from `roster`.
     private func run(
-        access: TeamAccess, source: RosterSource, roster: @escaping @Sendable () async throws -> TeamRoster
+        access: TeamAccess, source: RosterSource, plan: TeamPlan,
+        roster: @escaping @Sendable () async throws -> TeamRoster
     ) async throws {
+        let options = roundOptions(team: plan.named)
         // Reading standard input waits for its writer: Ctrl-C or SIGTERM meanwhile is an interruption (130).
         let (composed, interruptedReading) = await Interrupts.run { () async -> Result<String, any Error> in
             do {
@@ -198,11 +216,12 @@ struct Send: AsyncParsableCommand {
             path: log.resolvedPath(environment: discovery.environment), source: source.description, via: via)
         let continued = try await continuedConversation(recorder)
         if text.isEmpty && (interactive || Console.stdinIsTerminal) {
-            let team = try await roster().specialists
-            try TeamLoader.ensureMembers(team, source: source)
+            let all = try await roster().specialists
+            try TeamLoader.ensureMembers(all, source: source)
             // The prompt is one conversation (a new one, unless told which to continue).
             let status = try await prompt(
-                access, roster: team, recorder: recorder, conversation: continued ?? Conversation())
+                access, roster: try plan.members(all), everyone: plan.everyone(all), plan: plan, options: options,
+                teamName: plan.name(source: source), recorder: recorder, conversation: continued ?? Conversation())
             if status != ExitStatus.ok { throw ExitCode(status) }
             return
         }
@@ -211,13 +230,20 @@ struct Send: AsyncParsableCommand {
         let finished = await Interrupts.run { () async -> Int32 in
             do {
                 let resolved = try await roster()
-                let everyone = resolved.specialists
-                try TeamLoader.ensureMembers(everyone, source: source)
-                let team = try self.team(everyone)
+                try TeamLoader.ensureMembers(resolved.specialists, source: source)
+                let team = try self.team(try plan.members(resolved.specialists))
                 var printer = RoundPrinter(
-                    access: access, options: roundOptions, json: json, breakers: !noBreaker, stream: stream,
+                    access: access, options: options, json: json, breakers: !noBreaker, stream: stream,
                     recorder: recorder, conversation: continued)
-                printer.synthesis = try synthesis.make(roster: everyone, options: roundOptions)
+                printer.synthesis = try synthesis.make(
+                    roster: plan.everyone(resolved.specialists), options: options, team: plan.named)
+                printer.teamName = plan.name(source: source)
+                if dryRun {
+                    DryRun.print(
+                        ChatRequest(message: text, stream: stream, requestID: requestID(1)), to: team,
+                        conversation: continued, json: json)
+                    return ExitStatus.ok
+                }
                 roundsBegan.withLockedValue { $0 = true }
                 if text.isEmpty {
                     return await rounds(lines: PlainLineReader.lines(), team: team, printer: printer)
@@ -355,17 +381,19 @@ struct Send: AsyncParsableCommand {
     }
 
     private func prompt(
-        _ access: TeamAccess, roster: [Specialist], recorder: RoundRecorder?, conversation: Conversation
+        _ access: TeamAccess, roster: [Specialist], everyone: [Specialist], plan: TeamPlan, options: RoundOptions,
+        teamName: String, recorder: RoundRecorder?, conversation: Conversation
     ) async throws -> Int32 {
         let team = try TeamLoader.select(roster, to: to, exclude: exclude)
         if team.isEmpty { throw fail(ExitStatus.unavailable, "no specialist to ask") }
         TeamLoader.ensureDescriptors(for: roster.count)
         var prompt = InteractiveSession(
-            access: access, roster: roster, options: roundOptions, stream: stream,
+            access: access, roster: roster, options: options, stream: stream,
             breakers: !noBreaker, json: json, to: SpecialistSelector.names(to),
             exclude: SpecialistSelector.names(exclude), recorder: recorder, conversation: conversation,
-            synthesis: try synthesis.make(roster: roster, options: roundOptions),
-            synthesisOptions: synthesis.stageOptions(roundOptions))
+            synthesis: try synthesis.make(roster: everyone, options: options, team: plan.named),
+            synthesisOptions: synthesis.stageOptions(options, team: plan.named), everyone: everyone,
+            teamName: teamName)
         let reader: any PromptReader
         if Console.stdinIsTerminal, Console.stdoutIsTerminal,
             let editor = LineEditor(

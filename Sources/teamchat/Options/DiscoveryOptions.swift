@@ -35,6 +35,14 @@ struct DiscoveryOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The specialists the bridges on a Redis bus publish: redis://[user:password@]HOST:PORT/TEAM, rediss://… for TLS, redis+unix:///path/redis.sock?team=TEAM (teamchat bridge: where to publish).", valueName: "url"))
     var bus: String?
 
+    @Option(name: .long, help: ArgumentHelp("A team named in teams.json: its source, members, overrides, judge and budgets.", valueName: "name"),
+            completion: .custom(TeamCompletion.names))
+    var team: String?
+
+    @Option(name: .long, help: ArgumentHelp("The named teams file (default: $XDG_CONFIG_HOME/teamchat/teams.json, else ~/.config/teamchat/teams.json).", valueName: "file"),
+            completion: .file(extensions: ["json"]))
+    var config: String?
+
     @Flag(name: .long, help: "Use the Tekton preset of 18 specialists (honours TEKTON_AI_PORT_BASE and <NAME>_AI_PORT; the default when no source was used before).")
     var tekton = false
 
@@ -57,8 +65,8 @@ struct DiscoveryOptions: ParsableArguments {
 
     func validate() throws {
         // --bus with another source is checked where it is read: for `bridge` it says where to publish that team.
-        if [roster != nil, scan != nil, openai != nil, tekton].filter({ $0 }).count > 1 {
-            throw ValidationError("choose one of --roster, --scan, --openai, --bus and --tekton")
+        if [roster != nil, scan != nil, openai != nil, tekton, team != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("choose one of --team, --roster, --scan, --openai, --bus and --tekton")
         }
         if let bus, case .failure(let problem) = RedisURL.parse(bus) {
             throw ValidationError("--bus: \(problem)")
@@ -95,9 +103,44 @@ struct DiscoveryOptions: ParsableArguments {
         return BusTransport(url: url, signer: BusCredentials.signer(environment: environment, bus: url), logger: logger)
     }
 
+    /// Where `--config` or the environment says the named teams are.
+    var teamsPath: String? {
+        config.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
+            ?? TeamsFile.defaultPath(environment: environment)
+    }
+
+    /// The team `--team` names, read from the teams file; nil without `--team`. An unknown name is a usage error
+    /// (64) that lists the names there are; a file that cannot be read or is wrong, 66 or 65 with its line and key.
+    func namedTeam() throws -> NamedTeam? {
+        guard let team else { return nil }
+        guard let path = teamsPath else { throw fail(ExitStatus.usage, "--team: no teams file (give --config FILE)") }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw fail(ExitStatus.noInput, "--team \(team): there is no teams file at \(path)")
+        }
+        let teams: [NamedTeam]
+        do {
+            teams = try TeamsFile.load(path: path)
+        } catch {
+            throw fail(ExitStatus.badInput, error.message)
+        }
+        guard let named = teams.first(where: { $0.name == team }) else {
+            throw fail(
+                ExitStatus.usage,
+                "--team: no team '\(TerminalSanitizer.sanitizeLine(team))' in \(path) (there: "
+                    + (teams.isEmpty ? "none" : teams.map(\.name).joined(separator: ", ")) + ")")
+        }
+        return named
+    }
+
     /// The roster source these flags and the environment name, if any (roster files by absolute path, so that the
     /// same file from two directories is one source).
     func source(environment: [String: String]) throws -> RosterSource? {
+        if let named = try namedTeam() {
+            guard bus == nil || busIsTarget else {
+                throw fail(ExitStatus.usage, "--team names its own source: drop --bus")
+            }
+            return named.source
+        }
         if !busIsTarget, let busURL {
             guard roster == nil, scan == nil, openai == nil, !tekton else {
                 throw fail(ExitStatus.usage, "choose one of --roster, --scan, --openai, --bus and --tekton")

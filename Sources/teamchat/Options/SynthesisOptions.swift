@@ -17,11 +17,11 @@ struct SynthesisOptions: ParsableArguments {
             completion: .file())
     var judgePrompt: String?
 
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How long the judge, and each council member's ranking, may take.", valueName: "duration"))
-    var judgeTimeout = DurationArgument(.seconds(60))
+    @Option(name: .customLong("judge-timeout"), parsing: .unconditional, help: ArgumentHelp("How long the judge, and each council member's ranking, may take (default: 60s, or the named team's).", valueName: "duration"))
+    var judgeTimeoutGiven: DurationArgument?
 
     func validate() throws {
-        if judgeTimeout.duration <= .zero { throw ValidationError("--judge-timeout must be positive") }
+        if let given = judgeTimeoutGiven, given.duration <= .zero { throw ValidationError("--judge-timeout must be positive") }
         if judgePrompt != nil, judge.isEmpty, !council { throw ValidationError("--judge-prompt goes with --judge or --council") }
     }
 
@@ -34,13 +34,23 @@ struct SynthesisOptions: ParsableArguments {
     /// The synthesis for rounds over `roster` (the judges may be outside the addressed team); nil when none was
     /// asked for. An unknown judge or a template that cannot be read or is wrong stops the command with the
     /// reason (64, 66, 65).
-    func make(roster: [Specialist], options: RoundOptions) throws -> Synthesis? {
-        guard isRequested else { return nil }
+    func make(roster: [Specialist], options: RoundOptions, team: NamedTeam? = nil) throws -> Synthesis? {
+        // The flags, else the named team's judge and mode.
+        let mode: Synthesis.Mode
+        let ids: [String]
+        if isRequested {
+            (mode, ids) = (council ? .council : .judge, judges)
+        } else if let team, team.mode != .panel, team.mode == .council || !team.judge.isEmpty {
+            (mode, ids) = (team.mode == .council ? .council : .judge, team.judge)
+        } else {
+            return nil
+        }
         let byID = Dictionary(roster.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var judges: [Specialist] = []
-        for id in self.judges {
+        for id in ids {
             guard let specialist = byID[id] else {
-                throw fail(ExitStatus.usage, "--judge: no specialist '\(TerminalSanitizer.sanitizeLine(id))' in the team (known: "
+                throw fail(ExitStatus.usage, (isRequested ? "--judge" : "team '\(team?.name ?? "")': judge")
+                        + ": no specialist '\(TerminalSanitizer.sanitizeLine(id))' in the team (known: "
                         + roster.map(\.id).joined(separator: ", ") + ")")
             }
             judges.append(specialist)
@@ -56,13 +66,13 @@ struct SynthesisOptions: ParsableArguments {
                 throw fail(ExitStatus.badInput, "--judge-prompt \(judgePrompt): \(error.message)")
             }
         }
-        return Synthesis(mode: council ? .council : .judge, judges: judges, prompt: prompt, options: stageOptions(options))
+        return Synthesis(mode: mode, judges: judges, prompt: prompt, options: stageOptions(options, team: team))
     }
 
-    /// A stage's budgets: the round's, with the judge's timeout.
-    func stageOptions(_ options: RoundOptions) -> RoundOptions {
+    /// A stage's budgets: the round's, with the judge's timeout (the flag's, else the named team's).
+    func stageOptions(_ options: RoundOptions, team: NamedTeam? = nil) -> RoundOptions {
         var stage = options
-        stage.timeout = judgeTimeout.duration
+        stage.timeout = judgeTimeoutGiven?.duration ?? team?.judgeTimeout ?? .seconds(60)
         return stage
     }
 }

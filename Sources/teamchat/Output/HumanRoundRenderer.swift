@@ -19,6 +19,8 @@ struct HumanRoundRenderer: RoundRenderer {
     private let waiting: ProgressLine?
     private let timeout: Duration
     private let wrapWidth: Int?
+    /// How the summary line names the team (`team design`): the team a bare `send` used is never left unsaid.
+    private let teamName: String?
     /// The judge whose words are being written as they arrive (a live terminal only).
     private var judgeWriting: String?
 
@@ -28,8 +30,9 @@ struct HumanRoundRenderer: RoundRenderer {
     ///   - wrapWidth: the terminal's width, to wrap answers to (nil: lines left whole).
     init(
         ids: [String], style: Style, live: Bool = false, width: Int = 80, waiting: ProgressLine? = nil,
-        timeout: Duration = .seconds(2), wrapWidth: Int? = nil
+        timeout: Duration = .seconds(2), wrapWidth: Int? = nil, teamName: String? = nil
     ) {
+        self.teamName = teamName
         self.style = style
         self.ids = ids
         self.idWidth = min(24, ids.map { TerminalSanitizer.sanitizeLine($0).count }.max() ?? 0)
@@ -91,7 +94,7 @@ struct HumanRoundRenderer: RoundRenderer {
             waiting?.erase()
             pending = []
             board?.clear()
-            Console.out(style.dim(KindWords.summary(summary)))
+            Console.out(style.dim(KindWords.summary(summary) + (teamName.map { " · " + TerminalSanitizer.sanitizeLine($0) } ?? "")))
         }
     }
 

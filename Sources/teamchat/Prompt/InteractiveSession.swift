@@ -38,6 +38,10 @@ struct InteractiveSession {
     var synthesis: Synthesis?
     /// The judge's budgets, for a synthesis started at the prompt.
     var synthesisOptions: RoundOptions
+    /// Everyone a judge may be chosen from (the team's members or not).
+    let everyone: [Specialist]
+    /// How the summary line names the team.
+    let teamName: String
 
     /// Where the prompt keeps its history: `$XDG_STATE_HOME/teamchat/history`, else `~/.local/state/…`.
     static func historyPath(environment: [String: String]) -> String? {
@@ -154,12 +158,12 @@ struct InteractiveSession {
                 Console.err(synthesis == nil ? "teamchat: no judge: every answer, no synthesis" : "teamchat: no judge: the council's top-ranked member writes the answer")
                 break
             }
-            let unknown = ids.filter { id in !roster.contains { $0.id == id } }
+            let unknown = ids.filter { id in !everyone.contains { $0.id == id } }
             guard unknown.isEmpty else {
                 Console.err("teamchat: no specialist \(unknown.joined(separator: ", ")) in the team")
                 break
             }
-            let judges = ids.compactMap { id in roster.first { $0.id == id } }
+            let judges = ids.compactMap { id in everyone.first { $0.id == id } }
             synthesis = Synthesis(
                 mode: synthesis?.mode == .council ? .council : .judge, judges: judges, prompt: synthesis?.prompt ?? .judge,
                 options: synthesisOptions)
@@ -233,6 +237,7 @@ struct InteractiveSession {
             access: access, options: options, json: json, breakers: breakers, stream: stream, recorder: recorder,
             conversation: conversation)
         made.synthesis = synthesis
+        made.teamName = teamName
         let printer = made
         await control.cancellable {
             var renderer = printer.makeRenderer(for: team)

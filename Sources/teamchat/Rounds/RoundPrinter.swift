@@ -18,6 +18,8 @@ struct RoundPrinter: Sendable {
     var conversation: Conversation?
     /// The judge or council that brings each round's answers together (DESIGN §10); nil: every answer, no more.
     var synthesis: Synthesis?
+    /// How the summary line names the team (`team design`, `roster team.json`).
+    var teamName: String?
 
     /// Runs one round, rendering as events arrive, then its synthesis when one was asked for. Returns `nil` when
     /// the round was interrupted.
@@ -167,6 +169,6 @@ struct RoundPrinter: Sendable {
         return HumanRoundRenderer(
             ids: team.map(\.id), style: .detect(terminal: terminal), live: stream && terminal,
             width: Console.terminalWidth ?? 80, waiting: ProgressLine(), timeout: options.timeout,
-            wrapWidth: terminal ? Console.terminalWidth : nil)
+            wrapWidth: terminal ? Console.terminalWidth : nil, teamName: teamName)
     }
 }

@@ -36,3 +36,15 @@ enum SpecialistCompletion {
         return (try? TektonPreset.roster(environment: environment).map(\.id)) ?? []
     }
 }
+
+/// Completes `--team` with the names in the teams file (`--config`'s, else the default one).
+enum TeamCompletion {
+    @Sendable
+    static func names(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+        let environment = ProcessEnvironment.current
+        let path = words.firstIndex(of: "--config").flatMap { $0 + 1 < words.count ? words[$0 + 1] : nil }
+            ?? TeamsFile.defaultPath(environment: environment)
+        guard let path, let teams = try? TeamsFile.load(path: path) else { return [] }
+        return teams.map(\.name).filter { $0.hasPrefix(prefix) }
+    }
+}

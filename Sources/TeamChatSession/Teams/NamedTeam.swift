@@ -1,0 +1,79 @@
+import TeamChatEngine
+
+/// A team the user named in `teams.json` (DESIGN §10): where its members come from, which of them, what each is
+/// sent differently, and how its rounds are run and brought together.
+public struct NamedTeam: Sendable, Hashable {
+    /// What one member is sent differently from the rest.
+    public struct Override: Sendable, Hashable {
+        /// The system prompt (OpenAI-compatible members: Tekton's services hold their own).
+        public var system: String?
+        public var temperature: Double?
+        public var maxTokens: Int?
+        /// `"server"`: it keeps its own conversation and is sent no thread; `"client"`: it is sent its thread.
+        public var keepsOwnContext: Bool?
+
+        public init(system: String? = nil, temperature: Double? = nil, maxTokens: Int? = nil, keepsOwnContext: Bool? = nil) {
+            self.system = system
+            self.temperature = temperature
+            self.maxTokens = maxTokens
+            self.keepsOwnContext = keepsOwnContext
+        }
+    }
+
+    /// How its rounds end: every answer, a judge's synthesis, or a council's.
+    public enum Mode: String, Sendable, Hashable, CaseIterable {
+        case panel, judge, council
+    }
+
+    public var name: String
+    public var description: String?
+    public var source: RosterSource
+    /// The members asked, by id (empty: everyone the source lists).
+    public var members: [String] = []
+    public var overrides: [String: Override] = [:]
+    public var judge: [String] = []
+    public var mode: Mode?
+    public var quorum: Int?
+    public var timeout: Duration?
+    public var deadline: Duration?
+    public var judgeTimeout: Duration?
+
+    public init(name: String, source: RosterSource) {
+        self.name = name
+        self.source = source
+    }
+
+    /// The members of `roster` this team asks, each with its overrides applied.
+    public func apply(to roster: [Specialist]) -> [Specialist] {
+        let chosen = members.isEmpty ? roster : members.compactMap { id in roster.first { $0.id == id } }
+        return chosen.map { specialist in
+            guard let override = overrides[specialist.id] else { return specialist }
+            return override.apply(to: specialist)
+        }
+    }
+
+    /// Members named that the roster does not have.
+    public func unknownMembers(in roster: [Specialist]) -> [String] {
+        let ids = Set(roster.map(\.id))
+        return (members + overrides.keys.sorted()).filter { !ids.contains($0) }
+    }
+}
+
+extension NamedTeam.Override {
+    /// `specialist` with these values in place of its own.
+    public func apply(to specialist: Specialist) -> Specialist {
+        var specialist = specialist
+        if let keepsOwnContext { specialist.keepsOwnContext = keepsOwnContext }
+        switch specialist.address {
+        case .openAI(var endpoint):
+            if let system { endpoint.system = system }
+            if let temperature { endpoint.temperature = temperature }
+            if let maxTokens { endpoint.maxTokens = maxTokens }
+            specialist.address = .openAI(endpoint)
+        case .tekton, .bus:
+            if let temperature { specialist.temperature = temperature }
+            if let maxTokens { specialist.maxTokens = maxTokens }
+        }
+        return specialist
+    }
+}
