@@ -138,6 +138,7 @@ let package = Package(
         .target(
             name: "TeamChatGateway",
             dependencies: [
+                "TeamChatJudge",
                 "TeamChatLog",
                 "TeamChatEngine",
                 "TeamChatJSON",

@@ -6,6 +6,7 @@ import NIOPosix
 import NIOWebSocket
 import ServiceLifecycle
 import TeamChatEngine
+import TeamChatJudge
 import TeamChatLog
 import TeamChatSession
 
@@ -251,7 +252,7 @@ public final class Gateway: Service, Sendable {
     /// A round a handler started.
     struct StartedRound {
         var team: [Specialist]
-        var handle: RoundHandle
+        var handle: GatewayRoundHandle
         /// The conversation it is kept in; nil when the gateway keeps no log or the round came over the control
         /// socket (whose `send` keeps its own).
         var conversation: String?
@@ -289,34 +290,54 @@ public final class Gateway: Service, Sendable {
         }
     }
 
-    /// Starts a round for a client: selects the team, applies the request's budgets, and hands every batch of
-    /// events to `deliver` (from whichever thread produced it; a handler hops to its own loop).
+    /// Starts a round for a client: selects the team (a named team's members and overrides when it names one),
+    /// applies the request's budgets, and hands everything the client is sent to `deliver`, in order, from whichever
+    /// thread produced it (a handler hops to its own loop): the members' events, the judge's or council's when one
+    /// was asked for, then the end.
     func startRound(
         _ request: GatewayRoundRequest,
         route: GatewayRoute,
         listener: Listener,
-        deliver: @escaping @Sendable ([RoundEvent]) -> Void
+        deliver: @escaping @Sendable (GatewayRoundOutput) -> Void
     ) -> Result<StartedRound, GatewayError> {
-        let roster = self.roster
+        var roster = self.roster
+        var named: NamedTeam?
+        if let name = request.team {
+            guard let found = configuration.teams.first(where: { $0.name == name }) else {
+                let known = configuration.teams.map(\.name)
+                return .failure(GatewayError(
+                    .notFound, "no team '\(name)' here (teams: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"))
+            }
+            named = found
+            roster = roster.map { specialist in found.overrides[specialist.id]?.apply(to: specialist) ?? specialist }
+        }
         let team: [Specialist]
         do {
-            team = try SpecialistSelector.select(roster, include: request.to, exclude: request.exclude)
+            let include = request.to.isEmpty ? named?.members ?? [] : request.to
+            team = try SpecialistSelector.select(roster, include: include, exclude: request.exclude)
         } catch {
             return .failure(.badRequest(error.message))
         }
         guard !team.isEmpty else {
-            return .failure(roster.isEmpty
+            return .failure(self.roster.isEmpty
                 ? GatewayError(.serviceUnavailable, "no specialist answered discovery of \(session.source)")
                 : .badRequest("no specialist to ask"))
         }
+        let synthesis: Synthesis?
+        switch makeSynthesis(request, team: named, roster: roster) {
+        case .success(let made): synthesis = made
+        case .failure(let error): return .failure(error)
+        }
         guard beginWork() else { return .failure(GatewayError(.serviceUnavailable, "the gateway is shutting down")) }
-        let options = request.options(
+        var options = request.options(
             defaults: configuration.roundDefaults, maximumDeadline: configuration.maximumDeadline, addressed: team.count)
+        if let named, request.quorum == nil, let quorum = named.quorum { options.quorum = min(quorum, team.count) }
         metrics.roundStarted()
         let startedAt = SystemWallClock().now.secondsSince1970
         let log = listener == .network ? roundLog : nil
         let conversation = log == nil ? nil : request.conversationID
         let outcomes = NIOLockedValueBox<[SpecialistOutcome]>([])
+        let (cancelled, cancel) = synthesis == nil ? (nil, nil) : AsyncStream.makeStream(of: Void.self)
         let handle = session.start(request.teamRequest, to: team, options: options, breakers: request.breakers) {
             [self] batch in
             var finished: RoundSummary?
@@ -327,23 +348,90 @@ public final class Gateway: Service, Sendable {
                 case .chunk: break
                 }
             }
-            // Queued for the log before the client hears the round ended: its next request, which may continue
-            // the conversation, reads behind this record.
-            if let finished, let log, let message = request.message {
-                log.record(LoggedRound(
-                    conversation: conversation, startedAt: startedAt, source: session.source.description,
-                    via: "gateway", message: message, summary: finished,
-                    outcomes: outcomes.withLockedValue { $0 }))
+            guard let finished else { return deliver(.events(batch)) }
+            let outcomes = outcomes.withLockedValue { $0 }
+            let keep: @Sendable (JudgeVerdict?) -> Void = { verdict in
+                if let log, let message = request.message {
+                    var round = LoggedRound(
+                        conversation: conversation, startedAt: startedAt, source: self.session.source.description,
+                        via: "gateway", message: message, summary: finished, outcomes: outcomes)
+                    if let verdict, let answer = LoggedRound.Answer(verdict) { round.answers.append(answer) }
+                    log.record(round)
+                }
             }
-            deliver(batch)
-            // After `deliver` queued the last write on the client's loop: a shutdown waiting for this round closes
-            // the connection only behind it.
-            if let finished {
-                metrics.roundFinished(route: route, summary: finished, outcomes: outcomes.withLockedValue { $0 })
+            guard let synthesis, let cancelled, let question = request.message else {
+                // Queued for the log before the client hears the round ended: its next request, which may continue
+                // the conversation, reads behind this record.
+                keep(nil)
+                metrics.roundFinished(route: route, summary: finished, outcomes: outcomes)
+                // After `deliver` queued the last write on the client's loop: a shutdown waiting for this round
+                // closes the connection only behind it.
+                deliver(.lastEvents(batch))
+                cancel?.finish()
+                endWork()
+                return
+            }
+            deliver(.events(batch))
+            metrics.roundFinished(route: route, summary: finished, outcomes: outcomes)
+            jobQueue.yield { [self] in
+                let verdict = await synthesize(
+                    synthesis, question: question, team: team, outcomes: outcomes, cancelled: cancelled, deliver: deliver)
+                keep(verdict)
+                deliver(.end(verdict))
+                cancel?.finish()
                 endWork()
             }
         }
-        return .success(StartedRound(team: team, handle: handle, conversation: conversation))
+        return .success(StartedRound(
+            team: team, handle: GatewayRoundHandle(round: handle, synthesis: cancel), conversation: conversation))
+    }
+
+    /// The judge or council a request asks for (its `judge` and `mode`, else its named team's); nil for none.
+    private func makeSynthesis(
+        _ request: GatewayRoundRequest, team: NamedTeam?, roster: [Specialist]
+    ) -> Result<Synthesis?, GatewayError> {
+        let ids = request.judge.isEmpty ? team?.judge ?? [] : request.judge
+        let mode = request.mode ?? team?.mode ?? (ids.isEmpty ? .panel : .judge)
+        guard request.message != nil, mode != .panel else { return .success(nil) }
+        var judges: [Specialist] = []
+        for id in ids {
+            guard let judge = roster.first(where: { $0.id == id }) else {
+                return .failure(.badRequest("no specialist '\(id)' to judge (the team: \(roster.map(\.id).joined(separator: ", ")))"))
+            }
+            judges.append(judge)
+        }
+        if mode == .judge, judges.isEmpty { return .failure(.badRequest("'mode' judge needs a 'judge'")) }
+        var options = configuration.roundDefaults
+        options.timeout = min(configuration.judgeTimeout, configuration.maximumDeadline)
+        return .success(Synthesis(mode: mode == .council ? .council : .judge, judges: judges, options: options))
+    }
+
+    /// Runs the synthesis over the gateway's own pools, each of its events delivered as it comes; stops at once
+    /// when the client goes (`cancelled` finishes).
+    private func synthesize(
+        _ synthesis: Synthesis, question: String, team: [Specialist], outcomes: [SpecialistOutcome],
+        cancelled: AsyncStream<Void>, deliver: @escaping @Sendable (GatewayRoundOutput) -> Void
+    ) async -> JudgeVerdict? {
+        let session = self.session
+        return await withTaskGroup(of: JudgeVerdict?.self) { group in
+            group.addTask {
+                var generator = SystemRandomNumberGenerator()
+                let answers = Synthesis.answers(outcomes, shuffledBy: &generator)
+                return await synthesis.run(
+                    question: question, team: team, outcomes: outcomes, answers: answers,
+                    ask: { request, judge, options in session.round(request, to: [judge], options: options, breakers: true) }
+                ) { event in
+                    deliver(.synthesis(event, answers))
+                }
+            }
+            group.addTask {
+                for await _ in cancelled {}
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
     }
 
     /// Runs `job` as a child of ``run()`` (the work a request needs that must be a task), counted as a round.

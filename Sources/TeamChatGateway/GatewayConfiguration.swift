@@ -1,5 +1,6 @@
 import TeamChatEngine
 import TeamChatLog
+import TeamChatSession
 
 /// How a ``Gateway`` listens, whom it lets in, and the bounds it keeps.
 public struct GatewayConfiguration: Sendable {
@@ -38,6 +39,11 @@ public struct GatewayConfiguration: Sendable {
     /// Where the rounds of TCP clients are kept (DESIGN §9); nil: nowhere. Rounds through the control socket are
     /// the client's to keep (`send` logs what it prints), so that no round is kept twice.
     public var roundLog: RoundLog?
+    /// The named teams a request may ask for by `team` (DESIGN §10): those of the teams file whose source this
+    /// gateway serves.
+    public var teams: [NamedTeam] = []
+    /// How long a judge, and each council member's ranking, may take.
+    public var judgeTimeout: Duration = .seconds(60)
 
     public init(
         host: String = "127.0.0.1",

@@ -39,7 +39,9 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         var version: HTTPVersion
         var route: String = "none"
         var format: Format = .document
-        var round: RoundHandle?
+        var round: GatewayRoundHandle?
+        /// The members' summary, kept for Rhetor's document until the round's end.
+        var summary: RoundSummary?
         /// The conversation the round is kept in, told to the client with the summary.
         var conversation: String?
     }
@@ -331,10 +333,10 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let loop = context.eventLoop
         // Events come from whichever thread produced them, under the round's lock: hop, never call back in.
-        let started = gateway.startRound(request, route: route, listener: listener) { batch in
+        let started = gateway.startRound(request, route: route, listener: listener) { output in
             loop.execute {
                 let (handler, context) = bound.value
-                handler.receive(batch, context: context)
+                handler.receive(output, context: context)
             }
         }
         switch started {
@@ -378,43 +380,56 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// A batch of a round's events, on this connection's loop.
-    private func receive(_ batch: [RoundEvent], context: ChannelHandlerContext) {
-        guard case .responding(let response) = state, response.round != nil else { return }
+    /// What a round sends, on this connection's loop: its events as they come, the synthesis after them, and at
+    /// its end the response's end (Rhetor's one document is written then).
+    private func receive(_ output: GatewayRoundOutput, context: ChannelHandlerContext) {
+        guard case .responding(var response) = state, response.round != nil else { return }
         var bytes: [UInt8] = []
-        var summary: RoundSummary?
-        for event in batch {
-            switch response.format {
-            case .document:
-                break
-            case .ndjson:
-                bytes += RoundEventCodec.encode(event, via: "gateway", conversation: response.conversation)
-                    .utf8(terminator: UInt8(ascii: "\n"))
-            case .events:
-                bytes += ServerSentEvent(event, conversation: response.conversation).bytes
-            case .rhetor:
-                if case .outcome(let outcome) = event {
-                    rhetor?.add(outcome, at: gateway.session.configuration.clock.now)
+        switch output {
+        case .lastEvents(let batch):
+            receive(.events(batch), context: context)
+            receive(.end(nil), context: context)
+            return
+        case .events(let batch):
+            for event in batch {
+                switch response.format {
+                case .document:
+                    break
+                case .ndjson:
+                    bytes += RoundEventCodec.encode(event, via: "gateway", conversation: response.conversation)
+                        .utf8(terminator: UInt8(ascii: "\n"))
+                case .events:
+                    bytes += ServerSentEvent(event, conversation: response.conversation).bytes
+                case .rhetor:
+                    if case .outcome(let outcome) = event {
+                        rhetor?.add(outcome, at: gateway.session.configuration.clock.now)
+                    }
                 }
+                if case .finished(let finished) = event { response.summary = finished }
             }
-            if case .finished(let finished) = event { summary = finished }
-        }
-        guard let summary else {
-            if !bytes.isEmpty { write(bytes, context: context) }
+            state = .responding(response)
+        case .synthesis(let event, let answers):
+            switch response.format {
+            case .ndjson: bytes = event.json(labels: answers).utf8(terminator: UInt8(ascii: "\n"))
+            case .events: bytes = ServerSentEvent(event, answers: answers).bytes
+            case .rhetor, .document: break
+            }
+        case .end(let verdict):
+            if case .rhetor = response.format, let rhetor = rhetor.take(), let summary = response.summary {
+                let body = rhetor.document(
+                    summary: summary, conversation: response.conversation, verdict: verdict,
+                    at: gateway.session.configuration.clock.now
+                ).utf8()
+                var headers = HTTPHeaders()
+                headers.add(name: "content-type", value: "application/json")
+                headers.add(name: "content-length", value: String(body.count))
+                writeHead(.ok, headers: headers, keepAlive: response.keepAlive, version: response.version, context: context)
+                write(body, context: context)
+            }
+            finish(route: response.route, status: .ok, keepAlive: response.keepAlive, context: context)
             return
         }
-        if case .rhetor = response.format, let rhetor = rhetor.take() {
-            let body = rhetor.document(
-                summary: summary, conversation: response.conversation, at: gateway.session.configuration.clock.now
-            ).utf8()
-            var headers = HTTPHeaders()
-            headers.add(name: "content-type", value: "application/json")
-            headers.add(name: "content-length", value: String(body.count))
-            writeHead(.ok, headers: headers, keepAlive: response.keepAlive, version: response.version, context: context)
-            bytes = body
-        }
         if !bytes.isEmpty { write(bytes, context: context) }
-        finish(route: response.route, status: .ok, keepAlive: response.keepAlive, context: context)
     }
 
     // MARK: Warm

@@ -39,6 +39,11 @@ public struct GatewayRoundRequest: Sendable, Hashable {
     /// The conversation the round belongs to (DESIGN §9): a known one gives each member its own thread from the
     /// round log; an unknown one is started under that name; without it the gateway starts a new one.
     public var conversationID: String?
+    /// A judge (then fallbacks) to bring the answers together, or a council (DESIGN §10).
+    public var judge: [String] = []
+    public var mode: NamedTeam.Mode?
+    /// A named team of the gateway's teams file: its members, overrides, judge and mode.
+    public var team: String?
 
     public init(message: String?) {
         self.message = message
@@ -48,9 +53,10 @@ public struct GatewayRoundRequest: Sendable, Hashable {
     static let knownKeys: Set<String> = [
         "message", "to", "exclude", "timeout", "connect_timeout", "deadline", "quorum", "retries", "max_reply_bytes",
         "stream", "breakers", "request_id", "ping", "round", "threads", "conversation_id",
+        "judge", "mode", "team",
     ]
     static let rhetorKeys: Set<String> = [
-        "message", "target_sockets", "timeout", "moderation_mode", "metadata", "conversation_id",
+        "message", "target_sockets", "timeout", "moderation_mode", "metadata", "conversation_id", "judge", "mode", "team",
     ]
 
     /// Reads the JSON body of `/v1/rounds`, a WebSocket frame or a streamed POST.
@@ -72,6 +78,7 @@ public struct GatewayRoundRequest: Sendable, Hashable {
             request.round = try fields.optionalInteger("round", in: 0...Int(Int32.max))
             request.threads = try threads(fields)
             request.conversationID = try conversation(fields)
+            try synthesis(fields, into: &request)
             if request.conversationID != nil, !request.threads.isEmpty {
                 throw JSONFields.Problem(
                     message: "'conversation_id' and 'threads' contradict each other: name the gateway's conversation, or send the threads")
@@ -92,6 +99,7 @@ public struct GatewayRoundRequest: Sendable, Hashable {
             request.moderationMode = try fields.optionalString("moderation_mode")
             request.metadata = fields.members["metadata"]
             request.conversationID = try conversation(fields)
+            try synthesis(fields, into: &request)
             return request
         }
     }
@@ -157,6 +165,24 @@ public struct GatewayRoundRequest: Sendable, Hashable {
         return threads
     }
 
+    /// `"judge"` (an id, a list or a comma string), `"mode"` (`panel`, `judge`, `council`) and `"team"`.
+    private static func synthesis(_ fields: JSONFields, into request: inout GatewayRoundRequest) throws(JSONFields.Problem) {
+        request.judge = SpecialistSelector.names(try fields.optionalStrings("judge") ?? [])
+        if let mode = try fields.optionalString("mode") {
+            guard let parsed = NamedTeam.Mode(rawValue: mode) else {
+                throw JSONFields.Problem(message: "'mode' is panel, judge or council, not '\(mode)'")
+            }
+            request.mode = parsed
+        }
+        if request.mode == .judge, request.judge.isEmpty {
+            throw JSONFields.Problem(message: "'mode' judge needs a 'judge'")
+        }
+        request.team = try fields.optionalString("team")
+        if request.message == nil, !request.judge.isEmpty || request.mode != nil {
+            throw JSONFields.Problem(message: "a ping has no answers to judge")
+        }
+    }
+
     private static func conversation(_ fields: JSONFields) throws(JSONFields.Problem) -> String? {
         guard let id = try fields.optionalString("conversation_id") else { return nil }
         guard ConversationThreads.isValidID(id) else {
@@ -189,6 +215,9 @@ public struct GatewayRoundRequest: Sendable, Hashable {
         object.add("round", round)
         if !threads.isEmpty { object.add("threads", object: ChatTurn.json(threads)) }
         object.add("conversation_id", conversationID)
+        if !judge.isEmpty { object.add("judge", strings: judge) }
+        object.add("mode", mode?.rawValue)
+        object.add("team", team)
         return object
     }
 

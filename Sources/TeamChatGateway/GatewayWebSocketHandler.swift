@@ -1,6 +1,7 @@
 import NIOCore
 import NIOWebSocket
 import TeamChatEngine
+import TeamChatJudge
 import TeamChatJSON
 
 /// `GET /api/team-chat/ws` after the upgrade: each text frame `{"message":…,"to":…,"timeout":…,"stream":…}`
@@ -25,7 +26,7 @@ final class GatewayWebSocketHandler: ChannelInboundHandler {
 
     private enum Slot {
         case preparing
-        case running(RoundHandle)
+        case running(GatewayRoundHandle)
     }
 
     private let gateway: Gateway
@@ -162,10 +163,10 @@ final class GatewayWebSocketHandler: ChannelInboundHandler {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let loop = context.eventLoop
         let conversation = NIOLoopBoundBox<String?>(nil, eventLoop: loop)
-        let started = gateway.startRound(request, route: .webSocket, listener: listener) { batch in
+        let started = gateway.startRound(request, route: .webSocket, listener: listener) { output in
             loop.execute {
                 let (handler, context) = bound.value
-                handler.deliver(batch, round: number, conversation: conversation.value, context: context)
+                handler.deliver(output, round: number, conversation: conversation.value, context: context)
             }
         }
         switch started {
@@ -181,11 +182,19 @@ final class GatewayWebSocketHandler: ChannelInboundHandler {
         }
     }
 
-    private func deliver(_ batch: [RoundEvent], round: Int, conversation: String?, context: ChannelHandlerContext) {
+    private func deliver(_ output: GatewayRoundOutput, round: Int, conversation: String?, context: ChannelHandlerContext) {
         guard !closing, context.channel.isActive else { return }
-        for event in batch {
-            if case .finished = event { rounds[round] = nil }
-            let text = RoundEventCodec.encode(event, round: round, via: "gateway", conversation: conversation).utf8()
+        var texts: [[UInt8]] = []
+        switch output {
+        case .events(let batch), .lastEvents(let batch):
+            texts = batch.map { RoundEventCodec.encode($0, round: round, via: "gateway", conversation: conversation).utf8() }
+            if case .lastEvents = output { rounds[round] = nil }
+        case .synthesis(let event, let answers):
+            texts = [event.json(labels: answers, round: round).utf8()]
+        case .end:
+            rounds[round] = nil
+        }
+        for text in texts {
             send(WebSocketFrame(fin: true, opcode: .text, data: context.channel.allocator.buffer(bytes: text)), context: context)
         }
         becameIdleIfDone(context)

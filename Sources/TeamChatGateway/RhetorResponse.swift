@@ -1,5 +1,6 @@
 import TeamChatJSON
 import TeamChatEngine
+import TeamChatJudge
 
 /// The answer to Rhetor's `POST /api/team-chat`, built as the round runs and written when it ends:
 /// `{request_id, responses:[{socket_id, content, timestamp, metadata}], moderation_mode, timestamp, elapsed_time}`
@@ -44,7 +45,10 @@ public struct RhetorResponse: Sendable {
     }
 
     /// The document, once the round ended with `summary`; `conversation` is the one it was kept in.
-    public func document(summary: RoundSummary, conversation: String? = nil, at time: WallTime) -> JSONObjectWriter {
+    /// With a judge, `synthesis` holds its verdict (the `judge` event's object).
+    public func document(
+        summary: RoundSummary, conversation: String? = nil, verdict: JudgeVerdict? = nil, at time: WallTime
+    ) -> JSONObjectWriter {
         var document = JSONObjectWriter()
         document.add("request_id", requestID)
         document.add("conversation_id", conversation)
@@ -55,6 +59,7 @@ public struct RhetorResponse: Sendable {
         if let metadata { document.add("metadata", json: metadata) }
         document.add("errors", objects: errors)
         document.add("summary", object: RoundEventCodec.encode(.finished(summary), via: "gateway"))
+        if let verdict { document.add("synthesis", object: SynthesisEvent.verdict(verdict).json()) }
         return document
     }
 }

@@ -1,5 +1,6 @@
 import TeamChatJSON
 import TeamChatEngine
+import TeamChatJudge
 
 /// One server-sent event as written on the wire: `event: message\ndata: {…}\n\n`. The data is one JSON object,
 /// which never holds a raw newline, so it is always a single `data:` line.
@@ -19,6 +20,19 @@ public struct ServerSentEvent: Sendable, Hashable {
         bytes.append(contentsOf: data)
         bytes.append(contentsOf: [UInt8(ascii: "\n"), UInt8(ascii: "\n")])
         return bytes
+    }
+
+    /// What the judge or the council says after the round: `ballot`, `ranking`, `judge_chunk`, `judge` events.
+    public init(_ event: SynthesisEvent, answers: AnonymizedAnswers) {
+        let data = event.json(labels: answers)
+        let name: String
+        switch event {
+        case .ballot: name = "ballot"
+        case .ranking: name = "ranking"
+        case .chunk: name = "judge_chunk"
+        case .verdict: name = "judge"
+        }
+        self.init(name: name, data: data)
     }
 
     /// The events of a round on the stream route: each answer as a `message` the moment it arrives, each failure an

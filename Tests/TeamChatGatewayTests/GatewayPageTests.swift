@@ -159,6 +159,32 @@ struct GatewayPageTests {
         }
     }
 
+    @Test("a judge's synthesis above the cards, the council's ranking with it; over server-sent events too")
+    func synthesis() async throws {
+        var team = SimulatedSpecialistConfiguration.team(count: 2)
+        team[0].reply = .fixed("alpha")
+        team[0].ranking = .byContent
+        team[1].reply = .fixed("bravo")
+        team[1].ranking = .byContent
+        team.append(SimulatedSpecialistConfiguration(id: "athena-ai"))
+        try await GatewayHarness.with(team) { harness in
+            try await HeadlessChromium.with { browser in
+                for transport in ["websocket", "sse"] {
+                    var page = try await browser.page()
+                    try await page.open(
+                        "http://127.0.0.1:\(harness.port)/?transport=\(transport)&judge=athena-ai&mode=council&message=%40engram,hermes%20Which%3F")
+                    try await page.waitFor("document.getElementById('synthesis-footer').textContent.startsWith('based on')")
+                    #expect(try await page.text("#synthesis-title") == "judge · athena-ai", "\(transport)")
+                    #expect(try await page.text("#synthesis-text")?.hasPrefix("athena-ai: You are the judge") == true)
+                    #expect(try await page.text("#synthesis-footer") == "based on 2 of 2 answers")
+                    // Both rank by content: alpha (engram-ai) first, 1 point; bravo 1 point from engram-ai's ballot.
+                    #expect(try await page.evaluate("document.querySelectorAll('#ranking li').length") as? Int == 2)
+                    #expect(try await page.evaluate("document.getElementById('synthesis').compareDocumentPosition(document.getElementById('cards')) & Node.DOCUMENT_POSITION_FOLLOWING") as? Int == 4)
+                }
+            }
+        }
+    }
+
     @Test("a streamed answer grows in place; over server-sent events too")
     func streaming() async throws {
         try await GatewayHarness.with(SimulatedSpecialistConfiguration.team(count: 2)) { harness in

@@ -177,6 +177,10 @@ function send(text) {
   const round = page.nextRound++;
   const request = { message, round, stream: $("stream").checked };
   if (page.conversation) request.conversation_id = page.conversation;
+  const judge = $("judge").value.trim();
+  if (judge) request.judge = judge;
+  if ($("council").checked) request.mode = "council";
+  resetSynthesis(judge || $("council").checked);
   if (to.length) request.to = to;
   const timeout = parseFloat($("timeout").value);
   if (timeout > 0) request.timeout = timeout;
@@ -233,12 +237,19 @@ function handle(event) {
     }
     round.entry.summary = summaryLine(event);
     $("summary").textContent = round.entry.summary;
-    page.rounds.delete(event.round);
+    // A judge or a council speaks after the summary: the round ends with its verdict.
+    if (!round.request.judge && !round.request.mode) page.rounds.delete(event.round);
     saveHistory();
     renderHistory();
     loadTeam().catch(() => {});
     break;
   }
+  case "ballot":
+  case "ranking":
+  case "judge_chunk":
+  case "judge":
+    showSynthesis(event, round);
+    break;
   case "error":
     $("summary").textContent = "error: " + event.error;
     page.rounds.delete(event.round);
@@ -349,6 +360,53 @@ async function sendOverSSE(request) {
 function useTransport(name) {
   page.transport = name;
   $("transport").textContent = "· " + (name === "sse" ? "server-sent events" : "WebSocket");
+}
+
+// MARK: one answer from the team
+
+function resetSynthesis(asked) {
+  $("synthesis").hidden = !asked;
+  $("synthesis-title").textContent = asked ? "waiting for the team…" : "";
+  $("synthesis-text").textContent = "";
+  $("synthesis-footer").textContent = "";
+  const ranking = $("ranking");
+  while (ranking.firstChild) ranking.firstChild.remove();
+  ranking.hidden = true;
+}
+
+/// The judge's words above the cards as it writes them, the council's count, and the verdict's footing.
+function showSynthesis(event, round) {
+  $("synthesis").hidden = false;
+  switch (event.type) {
+  case "ballot":
+    $("synthesis-title").textContent = "the council is ranking…";
+    break;
+  case "ranking": {
+    const list = $("ranking");
+    while (list.firstChild) list.firstChild.remove();
+    for (const total of event.totals || []) {
+      list.append(element("li", "", total.specialist_id + " · " + total.points + (total.points === 1 ? " point" : " points")));
+    }
+    list.hidden = (event.totals || []).length === 0;
+    break;
+  }
+  case "judge_chunk":
+    $("synthesis-title").textContent = "judge · " + event.judge;
+    $("synthesis-text").textContent += event.content;
+    break;
+  case "judge": {
+    $("synthesis-title").textContent = event.judge ? "judge · " + event.judge : "no answer from the judge";
+    $("synthesis-text").textContent = event.content || "";
+    const parts = ["based on " + (event.based_on || []).length + " of " + ((event.based_on || []).length + (event.missing || []).length) + " answers"];
+    for (const missing of event.missing || []) parts.push("missing " + missing.specialist_id + " (" + missing.error_kind + ")");
+    if (event.truncated) parts.push("cut short: " + (event.error || "truncated"));
+    else if (!event.success) parts.push(event.error || "no synthesis");
+    $("synthesis-footer").textContent = parts.join(" · ");
+    $("synthesis").className = event.success ? "" : "failed";
+    page.rounds.delete(event.round === undefined ? round.request.round : event.round);
+    break;
+  }
+  }
 }
 
 // MARK: the conversation
@@ -496,6 +554,8 @@ async function start() {
   if (page.params.has("timeout")) $("timeout").value = page.params.get("timeout");
   if (page.params.has("quorum")) $("quorum").value = page.params.get("quorum");
   if (page.params.get("stream") === "0") $("stream").checked = false;
+  if (page.params.has("judge")) $("judge").value = page.params.get("judge");
+  if (page.params.get("mode") === "council") $("council").checked = true;
   const message = page.params.get("message");
   if (message && !page.autosent) { page.autosent = true; send(message); }
 }

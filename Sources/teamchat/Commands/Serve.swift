@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -152,14 +153,20 @@ struct Serve: AsyncParsableCommand, ServerCommand {
                 logger.warning("rounds are not logged: \(error.description)")
             }
         }
-        let gateway = Gateway(
-            session: session,
-            configuration: GatewayConfiguration(
-                host: address.host, port: address.port, controlSocket: control, token: resolvedToken,
-                maximumConnections: maxConnections, requestTimeout: requestTimeout.duration,
-                idleTimeout: idleTimeout.duration, writeTimeout: writeTimeout.duration, roundDefaults: defaults,
-                allowedHosts: allowHost, allowedOrigins: allowOrigin, roundLog: log),
-            logger: logger)
+        var configuration = GatewayConfiguration(
+            host: address.host, port: address.port, controlSocket: control, token: resolvedToken,
+            maximumConnections: maxConnections, requestTimeout: requestTimeout.duration,
+            idleTimeout: idleTimeout.duration, writeTimeout: writeTimeout.duration, roundDefaults: defaults,
+            allowedHosts: allowHost, allowedOrigins: allowOrigin, roundLog: log)
+        // The named teams a request may ask for by "team": those whose source this gateway serves.
+        if let path = discovery.teamsPath, FileManager.default.fileExists(atPath: path) {
+            do {
+                configuration.teams = try TeamsFile.load(path: path).filter { $0.source == session.source }
+            } catch {
+                logger.warning("named teams not served: \(error.message)")
+            }
+        }
+        let gateway = Gateway(session: session, configuration: configuration, logger: logger)
         // The session and the gateway in one service group: a signal drains the gateway first (it stops accepting
         // and lets the rounds in flight finish), then stops the session; then the session's connections close and
         // its health is written.
