@@ -33,7 +33,11 @@ public struct JudgeVerdict: Sendable, Hashable {
     /// The last judge's failure, when there was no synthesis or it was cut short.
     public var error: ExchangeError?
     public var elapsed: Duration
+    /// The judge's own time to its first byte, as its exchange measured it.
     public var firstByte: Duration?
+    /// From the round's end to the judge's first words reaching us: the judge's time to first byte plus ours
+    /// (making the prompt, leasing a connection, writing, reading).
+    public var firstToken: Duration?
     /// The synthesis was given the council's ranking.
     public var ranked: Bool
 }

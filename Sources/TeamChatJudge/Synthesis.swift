@@ -72,7 +72,7 @@ public struct Synthesis: Sendable {
         var verdict = JudgeVerdict(
             judge: nil, content: "", success: false, truncated: false, basedOn: answers.entries.map(\.specialist),
             missing: missing, labels: answers.entries.map { .init(label: $0.label, specialist: $0.specialist, content: "") },
-            attempts: [], error: nil, elapsed: .zero, firstByte: nil, ranked: false)
+            attempts: [], error: nil, elapsed: .zero, firstByte: nil, firstToken: nil, ranked: false)
         guard !answers.entries.isEmpty else {
             verdict.error = ExchangeError(.cancelled, "no answer to judge: every specialist failed")
             emit(.verdict(verdict))
@@ -99,6 +99,7 @@ public struct Synthesis: Sendable {
             var streamed = ""
             let events = await ask(.chat(ChatRequest(message: message, stream: true)), judge, options)
             let outcome = await Self.outcome(of: events) { chunk in
+                if verdict.firstToken == nil { verdict.firstToken = started.duration(to: .now) }
                 streamed += chunk.content
                 emit(.chunk(judge: judge.id, index: chunk.index, content: chunk.content))
             }

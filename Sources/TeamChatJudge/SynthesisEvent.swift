@@ -80,6 +80,7 @@ extension SynthesisEvent {
             object.add("ranked", verdict.ranked)
             object.add("elapsed_ms", RoundEventCodec.milliseconds(verdict.elapsed))
             object.add("first_byte_ms", verdict.firstByte.map(RoundEventCodec.milliseconds))
+            object.add("first_token_ms", verdict.firstToken.map(RoundEventCodec.milliseconds))
             object.add("round", round)
             return object
         }
