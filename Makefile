@@ -29,14 +29,17 @@ deps:
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-## Third-party peers the tests talk to: an OpenAI-compatible server from PyPI (mock-ai-api), in a virtual
-## environment of its own so that nothing is installed into the system's Python.
+## Third-party peers the tests talk to, from PyPI, in a virtual environment of its own so that nothing is installed
+## into the system's Python: an OpenAI-compatible server (mock-ai-api), and the official openai SDK as a client of
+## the gateway's chat-completions facade.
 PEER_ENV := .build-peers
 MOCK_AI  := mock-ai-api==0.1.1
+OPENAI   := openai==1.109.1
 peers: deps
-	@$(PEER_ENV)/bin/pip show -q mock-ai-api >/dev/null 2>&1 || { \
-		echo "make: installing $(MOCK_AI) into $(PEER_ENV)"; \
-		python3 -m venv $(PEER_ENV) && $(PEER_ENV)/bin/pip install -q --disable-pip-version-check $(MOCK_AI); }
+	@{ $(PEER_ENV)/bin/pip show -q mock-ai-api && $(PEER_ENV)/bin/pip show -q openai; } >/dev/null 2>&1 || { \
+		echo "make: installing $(MOCK_AI) and $(OPENAI) into $(PEER_ENV)"; \
+		{ test -x $(PEER_ENV)/bin/pip || python3 -m venv $(PEER_ENV); } && \
+		$(PEER_ENV)/bin/pip install -q --disable-pip-version-check $(MOCK_AI) $(OPENAI); }
 
 build: deps
 	$(SWIFT) build --product teamchat

@@ -34,6 +34,8 @@ public final class Gateway: Service, Sendable {
     private let jobQueue: AsyncStream<@Sendable () async -> Void>.Continuation
     /// The round log, when rounds are kept (``GatewayConfiguration/roundLog``).
     let roundLog: GatewayRoundLog?
+    /// When it was made, in seconds since 1970 (the `created` of the models it lists).
+    let startedAt: Double
 
     private struct State {
         var roster: [Specialist] = []
@@ -61,6 +63,7 @@ public final class Gateway: Service, Sendable {
         self.state = NIOLockedValueBox(State(registry: ConnectionRegistry(capacity: configuration.maximumConnections)))
         (jobs, jobQueue) = AsyncStream.makeStream(of: (@Sendable () async -> Void).self)
         roundLog = configuration.roundLog.map { GatewayRoundLog($0, logger: logger) }
+        startedAt = SystemWallClock().now.secondsSince1970
     }
 
     /// Where the gateway listens (TCP first, then the control socket), once it does.

@@ -8,6 +8,9 @@ public struct GatewayError: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String
     /// For 405: the methods the path takes.
     public var allow: [String]
+    /// OpenAI's `param` and `code` for the chat-completions facade (`model`, `model_not_found`).
+    public var param: String?
+    public var code: String?
 
     public init(_ status: HTTPResponseStatus, _ message: String, allow: [String] = []) {
         self.status = status
@@ -16,6 +19,26 @@ public struct GatewayError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(status.code) \(message)" }
+
+    /// The body in OpenAI's shape, for the facade's routes: `{"error":{"message","type","param","code"}}`.
+    public var openAIBody: JSONObjectWriter {
+        var error = JSONObjectWriter()
+        error.add("message", message)
+        let type: String =
+            switch status.code {
+            case 401, 403: "authentication_error"
+            case 404: "invalid_request_error"
+            case 429: "rate_limit_error"
+            case 400..<500: "invalid_request_error"
+            default: "server_error"
+            }
+        error.add("type", type)
+        error.add("param", param)
+        error.add("code", code)
+        var object = JSONObjectWriter()
+        object.add("error", object: error)
+        return object
+    }
 
     /// The JSON body.
     public var body: JSONObjectWriter {

@@ -52,6 +52,8 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case events
         /// Rhetor's one document, gathered in ``rhetor`` and written with the summary.
         case rhetor
+        /// A chat completion (the facade), made by ``completion``: streamed, or one document at the end.
+        case completion
     }
 
     private enum TimerKind {
@@ -68,6 +70,8 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Rhetor's response while a `POST /api/team-chat` round runs: beside the state, so that each answer is added
     /// where it lies.
     private var rhetor: RhetorResponse?
+    /// The chat completion while a `POST /v1/chat/completions` round runs.
+    private var completion: ChatCompletionResponder?
     private var timer: Scheduled<Void>?
     private var timerKind: TimerKind?
     /// Whether a request was completed on this connection (then it idles on the idle timer between requests).
@@ -261,7 +265,71 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             warm(WarmRequest.decode(json: body), head: head, context: context)
         case .conversation:
             conversation(GatewayRoute.conversationID(head.uri), head: head, context: context)
+        case .models:
+            document(.ok, json: models(), head: head, route: route, context: context)
+        case .chatCompletions:
+            chatCompletion(ChatCompletionRequest.decode(body), head: head, context: context)
         }
+    }
+
+    /// `GET /v1/models`: `team`, and `team/<name>` for every named team this gateway serves, as OpenAI lists models.
+    private func models() -> JSONObjectWriter {
+        let created = Int(gateway.startedAt)
+        let entries = (["team"] + gateway.configuration.teams.map { "team/" + $0.name }).map { id in
+            var model = JSONObjectWriter()
+            model.add("id", id)
+            model.add("object", "model")
+            model.add("created", created)
+            model.add("owned_by", "teamchat")
+            return model
+        }
+        var list = JSONObjectWriter()
+        list.add("object", "list")
+        list.add("data", objects: entries)
+        return list
+    }
+
+    /// `POST /v1/chat/completions` with `model: "team"` or `"team/<name>"`: the round and its synthesis as a chat
+    /// completion. Every member gets the client's earlier turns as its thread; a short task (a UI's title or tags:
+    /// `max_tokens` ≤ 64) is answered by one member.
+    private func chatCompletion(
+        _ decoded: Result<ChatCompletionRequest, GatewayError>, head: HTTPRequestHead, context: ChannelHandlerContext
+    ) {
+        let asked: ChatCompletionRequest
+        switch decoded {
+        case .success(let request): asked = request
+        case .failure(let error):
+            answer(error, head: head, context: context)
+            return
+        }
+        let named = asked.teamName.flatMap { name in gateway.configuration.teams.first { $0.name == name } }
+        guard asked.model == "team" || named != nil else {
+            var error = GatewayError(.notFound, "the model '\(asked.model)' does not exist here: GET /v1/models lists them")
+            error.param = "model"
+            error.code = "model_not_found"
+            answer(error, head: head, context: context)
+            return
+        }
+        var request = GatewayRoundRequest(message: asked.question)
+        request.team = named?.name
+        request.temperature = asked.temperature
+        request.maxTokens = asked.maxTokens
+        if !asked.history.isEmpty {
+            request.threads = Dictionary(uniqueKeysWithValues: gateway.roster.map { ($0.id, asked.history) })
+        }
+        if asked.isTask {
+            // One member answers a UI's small task: the team's first.
+            guard let first = named?.members.first ?? gateway.roster.first?.id else {
+                answer(GatewayError(.serviceUnavailable, "no specialist to ask"), head: head, context: context)
+                return
+            }
+            request.to = [first]
+            request.mode = .panel
+        }
+        completion = ChatCompletionResponder(
+            id: "chatcmpl-" + gateway.nextRequestID(), created: Int(SystemWallClock().now.secondsSince1970),
+            request: asked)
+        start(request, route: .chatCompletions, head: head, context: context)
     }
 
     /// `GET /v1/conversations/ID`: the conversation's rounds from the round log, oldest first, each with every
@@ -355,6 +423,10 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 format = .events
                 headers.add(name: "content-type", value: "text/event-stream")
                 headers.add(name: "cache-control", value: "no-cache")
+            case .chatCompletions:
+                format = .completion
+                headers.add(name: "content-type", value: "text/event-stream")
+                headers.add(name: "cache-control", value: "no-cache")
             default:
                 format = .ndjson
                 headers.add(name: "content-type", value: "application/x-ndjson")
@@ -365,8 +437,10 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             response.conversation = round.conversation
             response.route = route.name
             state = .responding(response)
+            if case .completion = format, completion?.stream != true { return }  // one document at the end
             guard case .rhetor = format else {
                 writeHead(.ok, headers: headers, keepAlive: response.keepAlive, version: head.version, context: context)
+                if case .completion = format, let start = completion?.start() { write(start, context: context) }
                 if case .events = format {
                     var connected = JSONObjectWriter()
                     connected.add("request_id", gateway.nextRequestID())
@@ -390,10 +464,25 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             receive(.events(batch), context: context)
             receive(.end(nil), context: context)
             return
+        case .events where response.format == .completion, .synthesis where response.format == .completion:
+            bytes = completion?.take(output) ?? []
+        case .end(let verdict) where response.format == .completion:
+            let streaming = completion?.stream ?? false
+            let last = completion?.finish(verdict) ?? []
+            completion = nil
+            if !streaming {
+                var headers = HTTPHeaders()
+                headers.add(name: "content-type", value: "application/json")
+                headers.add(name: "content-length", value: String(last.count))
+                writeHead(.ok, headers: headers, keepAlive: response.keepAlive, version: response.version, context: context)
+            }
+            write(last, context: context)
+            finish(route: response.route, status: .ok, keepAlive: response.keepAlive, context: context)
+            return
         case .events(let batch):
             for event in batch {
                 switch response.format {
-                case .document:
+                case .document, .completion:
                     break
                 case .ndjson:
                     bytes += RoundEventCodec.encode(event, via: "gateway", conversation: response.conversation)
@@ -412,7 +501,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             switch response.format {
             case .ndjson: bytes = event.json(labels: answers).utf8(terminator: UInt8(ascii: "\n"))
             case .events: bytes = ServerSentEvent(event, answers: answers).bytes
-            case .rhetor, .document: break
+            case .rhetor, .document, .completion: break
             }
         case .end(let verdict):
             if case .rhetor = response.format, let rhetor = rhetor.take(), let summary = response.summary {
@@ -472,7 +561,8 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         if !error.allow.isEmpty { headers.add(name: "allow", value: error.allow.joined(separator: ", ")) }
         if error.status == .unauthorized { headers.add(name: "www-authenticate", value: "Bearer") }
         let route = GatewayRoute.match(method: head.method, uri: head.uri).map(\.name)
-        document(error.status, json: error.body, head: head, route: (try? route.get()) ?? "none", headers: headers,
+        let body = GatewayRoute.speaksOpenAI(head.uri) ? error.openAIBody : error.body
+        document(error.status, json: body, head: head, route: (try? route.get()) ?? "none", headers: headers,
                  context: context)
     }
 

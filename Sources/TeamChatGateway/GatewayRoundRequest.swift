@@ -44,6 +44,9 @@ public struct GatewayRoundRequest: Sendable, Hashable {
     public var mode: NamedTeam.Mode?
     /// A named team of the gateway's teams file: its members, overrides, judge and mode.
     public var team: String?
+    /// Model parameters every member is sent (the facade's `temperature` and `max_tokens`).
+    public var temperature: Double?
+    public var maxTokens: Int?
 
     public init(message: String?) {
         self.message = message
@@ -226,6 +229,8 @@ public struct GatewayRoundRequest: Sendable, Hashable {
         guard let message else { return .ping }
         var chat = ChatRequest(message: message, stream: stream, requestID: requestID)
         chat.threads = threads
+        chat.temperature = temperature
+        chat.maxTokens = maxTokens
         return .chat(chat)
     }
 

@@ -19,6 +19,10 @@ public enum GatewayRoute: Sendable, Hashable {
     case team
     /// `GET /v1/conversations/ID`: a conversation's rounds, every answer, from the round log (DESIGN §9).
     case conversation
+    /// `GET /v1/models`: the team as OpenAI-compatible models, `team` and `team/<name>` (the facade).
+    case models
+    /// `POST /v1/chat/completions`: a round (and its synthesis) answered as a chat completion (the facade).
+    case chatCompletions
     /// `GET /metrics`: Prometheus text.
     case metrics
     /// `GET /healthz`.
@@ -42,6 +46,8 @@ public enum GatewayRoute: Sendable, Hashable {
         case "/v1/team": allowed = [(.GET, .team)]
         case "/metrics": allowed = [(.GET, .metrics)]
         case "/healthz": allowed = [(.GET, .health)]
+        case "/v1/models": allowed = [(.GET, .models)]
+        case "/v1/chat/completions": allowed = [(.POST, .chatCompletions)]
         case _ where path.hasPrefix(conversationsPrefix) && path.count > conversationsPrefix.count:
             allowed = [(.GET, .conversation)]
         case _ where GatewayPage.asset(path) != nil: allowed = [(.GET, .page)]
@@ -54,6 +60,11 @@ public enum GatewayRoute: Sendable, Hashable {
     }
 
     static let conversationsPrefix = "/v1/conversations/"
+
+    /// Whether `uri` is one of the facade's, whose errors take OpenAI's shape.
+    public static func speaksOpenAI(_ uri: String) -> Bool {
+        uri.hasPrefix("/v1/models") || uri.hasPrefix("/v1/chat/completions")
+    }
 
     /// The conversation id a `/v1/conversations/ID` path names (percent-escapes are not decoded: an id has none).
     public static func conversationID(_ uri: String) -> String {
@@ -70,8 +81,8 @@ public enum GatewayRoute: Sendable, Hashable {
     /// Whether asking it changes something (starts a round, opens connections): what another page must never do.
     public var changesState: Bool {
         switch self {
-        case .teamChat, .stream, .rounds, .warm, .webSocket: true
-        case .sockets, .team, .conversation, .metrics, .health, .page: false
+        case .teamChat, .stream, .rounds, .warm, .webSocket, .chatCompletions: true
+        case .sockets, .team, .conversation, .models, .metrics, .health, .page: false
         }
     }
 
@@ -86,6 +97,8 @@ public enum GatewayRoute: Sendable, Hashable {
         case .warm: "warm"
         case .team: "team"
         case .conversation: "conversation"
+        case .models: "models"
+        case .chatCompletions: "chat_completions"
         case .metrics: "metrics"
         case .health: "healthz"
         case .page: "page"

@@ -20,7 +20,8 @@ struct Serve: AsyncParsableCommand, ServerCommand {
             answer into its specialist's card. Routes: POST /api/team-chat (Rhetor's request and response, plus \
             errors and summary), GET or POST /api/team-chat/stream (server-sent events: connected, message, error, \
             complete), GET /api/team-chat/ws (WebSocket rounds), GET /api/team-chat/sockets, POST /v1/rounds \
-            (NDJSON), GET /v1/conversations/ID (a conversation from the round log), GET /metrics (Prometheus), \
+            (NDJSON), GET /v1/conversations/ID (a conversation from the round log), GET /v1/models and \
+            POST /v1/chat/completions (the team as an OpenAI-compatible model), GET /metrics (Prometheus), \
             GET /healthz. A round without conversation_id starts a conversation and its answer names it; sending \
             it back gives each specialist its own thread.
 

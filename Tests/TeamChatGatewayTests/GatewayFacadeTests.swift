@@ -1,0 +1,124 @@
+import Foundation
+import TeamChatEngine
+import TeamChatFleet
+@testable import TeamChatGateway
+import TeamChatSession
+import TeamChatTestSupport
+import Testing
+
+@Suite("The team as a model: /v1/models and /v1/chat/completions, and the official openai SDK", .timeLimit(.minutes(1)))
+struct GatewayFacadeTests {
+    /// engram-ai and hermes-ai answer; athena-ai judges the named team "design".
+    private static func team() -> [SimulatedSpecialistConfiguration] {
+        var team = SimulatedSpecialistConfiguration.team(count: 2)
+        team[0].reply = .fixed("Evict the least recently used.")
+        team[1].reply = .fixed("Close the oldest idle one.")
+        team.append(SimulatedSpecialistConfiguration(id: "athena-ai"))
+        return team
+    }
+
+    private static var design: NamedTeam {
+        var design = NamedTeam(name: "design", source: .tekton)
+        design.members = ["engram-ai", "hermes-ai"]
+        design.judge = ["athena-ai"]
+        return design
+    }
+
+    private func post(_ harness: GatewayHarness, _ body: String) async throws -> TestHTTPConnection.Response {
+        try await TestHTTPConnection.request(port: harness.port, .POST, "/v1/chat/completions", body: body)
+    }
+
+    @Test("models in OpenAI's shape; a completion with the judge's synthesis; without a judge every answer, named")
+    func completions() async throws {
+        try await GatewayHarness.with(Self.team(), configure: { $0.teams = [Self.design] }) { harness in
+            let models = try await TestHTTPConnection.request(port: harness.port, .GET, "/v1/models")
+            let data = try #require(try models.json()["data"] as? [[String: Any]])
+            #expect(data.compactMap { $0["id"] as? String } == ["team", "team/design"])
+            #expect(data.allSatisfy { $0["created"] is Int && $0["owned_by"] as? String == "teamchat" && $0["object"] as? String == "model" })
+
+            let judged = try await post(harness, #"{"model":"team/design","messages":[{"role":"user","content":"How?"}]}"#)
+            #expect(judged.status == .ok, "\(judged.text)")
+            let document = try judged.json()
+            #expect(document["object"] as? String == "chat.completion")
+            let choice = try #require((document["choices"] as? [[String: Any]])?.first)
+            #expect(choice["finish_reason"] as? String == "stop")
+            let content = try #require((choice["message"] as? [String: Any])?["content"] as? String)
+            #expect(content.hasPrefix("athena-ai: You are the judge"))
+            #expect(harness.fleet.counters.requests("athena-ai", type: "chat") == 1)  // as judge, not member
+
+            let plain = try await post(harness, #"{"model":"team","messages":[{"role":"user","content":"How?"}],"max_tokens":500}"#)
+            let text = try #require(((try plain.json()["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String)
+            #expect(text.contains("**engram-ai**: Evict the least recently used.") && text.contains("**hermes-ai**: Close the oldest idle one."))
+
+            // A UI's short task (a title): one member answers, not the team.
+            let before = harness.fleet.counters.totalRequests(type: "chat")
+            let task = try await post(harness, #"{"model":"team/design","messages":[{"role":"user","content":"Title?"}],"max_tokens":16}"#)
+            #expect(task.status == .ok)
+            #expect(harness.fleet.counters.totalRequests(type: "chat") == before + 1)
+
+            let unknown = try await post(harness, #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"#)
+            #expect(unknown.status == .notFound)
+            let error = try #require(try unknown.json()["error"] as? [String: Any])
+            #expect(error["code"] as? String == "model_not_found" && error["param"] as? String == "model")
+            #expect(error["type"] as? String == "invalid_request_error")
+            let bad = try await post(harness, #"{"model":"team","messages":[]}"#)
+            #expect(bad.status == .badRequest)
+            #expect((try bad.json()["error"] as? [String: Any])?["param"] as? String == "messages")
+        }
+    }
+
+    @Test("streaming: members as reasoning_content, the synthesis as content, finish_reason, usage chunk, [DONE]; history becomes each member's thread")
+    func streaming() async throws {
+        try await GatewayHarness.with(Self.team(), configure: { $0.teams = [Self.design] }) { harness in
+            let response = try await post(harness, #"""
+                {"model":"team/design","stream":true,"stream_options":{"include_usage":true},
+                 "messages":[{"role":"system","content":"ignored"},{"role":"user","content":"one"},
+                             {"role":"assistant","content":"ONE"},{"role":"user","content":"two"}]}
+                """#)
+            #expect(response.headers.first(name: "content-type") == "text/event-stream")
+            let events = response.text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+            #expect(events.last == "data: [DONE]")
+            let chunks = events.dropLast().map { String($0.dropFirst("data: ".count)).jsonObject }
+            #expect(chunks.allSatisfy { $0["object"] as? String == "chat.completion.chunk" && $0["model"] as? String == "team/design" })
+            let deltas = chunks.compactMap { ($0["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any] }
+            let reasoning = deltas.compactMap { $0["reasoning_content"] as? String }.joined()
+            let content = deltas.compactMap { $0["content"] as? String }.joined()
+            #expect(reasoning.contains("engram-ai answered") && reasoning.contains("hermes-ai answered"))
+            #expect(content.hasPrefix("athena-ai: You are the judge"))
+            let finishes = chunks.compactMap { ($0["choices"] as? [[String: Any]])?.first?["finish_reason"] as? String }
+            #expect(finishes == ["stop"])
+            #expect((chunks.last?["choices"] as? [Any])?.isEmpty == true)  // the usage chunk
+            // Each member was sent the client's earlier turns as its thread.
+            let chat = try #require(harness.fleet.counters.lastChat("engram-ai"))
+            #expect(chat.contains(#""history":[{"role":"user","content":"one"},{"role":"assistant","content":"ONE"}]"#))
+        }
+    }
+
+    @Test("the official openai SDK (PyPI): models.list, create, create(stream=True) with include_usage, NotFoundError")
+    func officialSDK() async throws {
+        let python = ProcessInfo.processInfo.environment["TEAMCHAT_PEER_PYTHON"] ?? "python3"
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Peers/openai_sdk_client.py").path
+        try await GatewayHarness.with(Self.team(), configure: { $0.teams = [Self.design] }) { harness in
+            let run = try await ChildProcess.run(python, [script, "http://127.0.0.1:\(harness.port)/v1", "team/design"])
+            guard run.status == 0 else {
+                Issue.record("the openai SDK client failed (`make peers` installs openai in .build-peers): \(run.stderr)")
+                return
+            }
+            let result = run.stdout.jsonObject
+            #expect(result["models"] as? [String] == ["team", "team/design"])
+            let create = try #require(result["create"] as? [String: Any])
+            #expect(create["object"] as? String == "chat.completion" && create["finish_reason"] as? String == "stop")
+            #expect((create["content"] as? String)?.hasPrefix("athena-ai: ") == true)
+            let stream = try #require(result["stream"] as? [String: Any])
+            #expect((stream["content"] as? String)?.hasPrefix("athena-ai: ") == true)
+            #expect((stream["reasoning"] as? String)?.contains("engram-ai answered") == true)
+            #expect(stream["finish_reason"] as? String == "stop")
+            #expect(stream["usage_chunks"] as? Int == 1)
+            let unknown = try #require(result["unknown"] as? [String: Any])
+            #expect(unknown["status"] as? Int == 404 && unknown["code"] as? String == "model_not_found")
+            let bad = try #require(result["bad"] as? [String: Any])
+            #expect(bad["status"] as? Int == 400 && bad["param"] as? String == "messages")
+        }
+    }
+}
