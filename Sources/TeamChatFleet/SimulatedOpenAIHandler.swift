@@ -103,6 +103,12 @@ final class SimulatedOpenAIHandler: ChannelInboundHandler {
         let message = root?["messages"]?.array?.last?.object?["content"]?.string ?? ""
         let stream = root?["stream"]?.bool ?? false
         let content = configuration.content(for: message)
+        // Tokens counted as words, deterministically: the prompt's (every message) and the answer's.
+        let promptTokens = (root?["messages"]?.array ?? []).reduce(0) { total, message in
+            total + (message.object?["content"]?.string ?? "").split(separator: " ").count
+        }
+        let usage = (prompt: promptTokens, completion: content.split(separator: " ").count)
+        let includeUsage = root?["stream_options"]?.object?["include_usage"]?.bool ?? false
         switch misbehaviour {
         case .hang:
             return
@@ -149,11 +155,11 @@ final class SimulatedOpenAIHandler: ChannelInboundHandler {
         case nil, .refuse, .greet, .mute, .slam, .foreignID, .idleClose, .noDone, .nullDeltas, .errorMidStream, .stall,
             .pingError, .pingIgnored, .pingTwice:
             if stream {
-                streamAnswer(content, context: context)
+                streamAnswer(content, usage: includeUsage ? usage : nil, context: context)
             } else if misbehaviour == .stall {
                 return  // a stall without a stream is a hang
             } else {
-                send(.ok, json: completion(content), context: context)
+                send(.ok, json: completion(content, usage: usage), context: context)
             }
         }
     }
@@ -172,7 +178,7 @@ final class SimulatedOpenAIHandler: ChannelInboundHandler {
         return made
     }
 
-    private func completion(_ content: String) -> [UInt8] {
+    private func completion(_ content: String, usage: (prompt: Int, completion: Int)? = nil) -> [UInt8] {
         var message = JSONObjectWriter()
         message.add("role", "assistant")
         message.add("content", content)
@@ -185,7 +191,16 @@ final class SimulatedOpenAIHandler: ChannelInboundHandler {
         root.add("object", "chat.completion")
         root.add("model", configuration.model)
         root.add("choices", objects: [choice])
+        if let usage { root.add("usage", object: Self.usage(usage)) }
         return root.utf8()
+    }
+
+    private static func usage(_ usage: (prompt: Int, completion: Int)) -> JSONObjectWriter {
+        var object = JSONObjectWriter()
+        object.add("prompt_tokens", usage.prompt)
+        object.add("completion_tokens", usage.completion)
+        object.add("total_tokens", usage.prompt + usage.completion)
+        return object
     }
 
     private func errorBody(_ message: String) -> [UInt8] {
@@ -213,7 +228,7 @@ final class SimulatedOpenAIHandler: ChannelInboundHandler {
         return "data: " + root.string + "\n\n"
     }
 
-    private func streamAnswer(_ content: String, context: ChannelHandlerContext) {
+    private func streamAnswer(_ content: String, usage: (prompt: Int, completion: Int)?, context: ChannelHandlerContext) {
         startStream(context: context)
         var events = [event(nil, role: true)]
         let words = content.split(separator: " ", omittingEmptySubsequences: false)
@@ -232,6 +247,14 @@ final class SimulatedOpenAIHandler: ChannelInboundHandler {
         if misbehaviour != .errorMidStream {
             events.append(": keep-alive comment\n\n")
             events.append(event(nil, finish: true))
+            if let usage {
+                var root = JSONObjectWriter()
+                root.add("object", "chat.completion.chunk")
+                root.add("model", configuration.model)
+                root.add("choices", objects: [])
+                root.add("usage", object: Self.usage(usage))
+                events.append("data: " + root.string + "\n\n")
+            }
             if misbehaviour != .noDone { events.append("data: [DONE]\n\n") }
         }
         sendEvents(events, context: context, end: true)

@@ -51,6 +51,13 @@ public final class GatewayMetrics: Sendable {
             counter("teamchat_specialist_outcomes_total", [
                 ("specialist", outcome.specialistID), ("kind", outcome.error?.kind.rawValue ?? "ok"),
             ]).increment()
+            // Tokens as the specialist's server reported them (none counted for one that said nothing).
+            if let usage = outcome.answer?.usage {
+                counter("teamchat_tokens_total", [("specialist", outcome.specialistID), ("kind", "prompt")])
+                    .increment(by: Int64(usage.promptTokens))
+                counter("teamchat_tokens_total", [("specialist", outcome.specialistID), ("kind", "completion")])
+                    .increment(by: Int64(usage.completionTokens))
+            }
         }
     }
 

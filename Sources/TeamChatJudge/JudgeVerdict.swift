@@ -40,4 +40,6 @@ public struct JudgeVerdict: Sendable, Hashable {
     public var firstToken: Duration?
     /// The synthesis was given the council's ranking.
     public var ranked: Bool
+    /// The tokens the judge's answer cost, when its server reported them.
+    public var usage: TokenUsage?
 }

@@ -112,6 +112,7 @@ public struct Synthesis: Sendable {
                 verdict.judge = judge.id
                 verdict.success = true
                 verdict.content = reply.answer?.content ?? streamed
+                verdict.usage = reply.answer?.usage
                 verdict.error = nil
             case .failure(let error) where streamed.isEmpty && (error.partialContent ?? "").isEmpty:
                 // Nothing said yet: the next judge is asked.

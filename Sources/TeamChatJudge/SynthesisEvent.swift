@@ -78,6 +78,7 @@ extension SynthesisEvent {
                 object.add("error", error.message)
             }
             object.add("ranked", verdict.ranked)
+            if let usage = verdict.usage { object.add("usage", object: RoundEventCodec.json(usage)) }
             object.add("elapsed_ms", RoundEventCodec.milliseconds(verdict.elapsed))
             object.add("first_byte_ms", verdict.firstByte.map(RoundEventCodec.milliseconds))
             object.add("first_token_ms", verdict.firstToken.map(RoundEventCodec.milliseconds))

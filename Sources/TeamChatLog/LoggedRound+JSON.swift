@@ -35,6 +35,8 @@ extension LoggedRound.Answer {
         entry.add("elapsed_ms", latencyMS)
         entry.add("first_byte_ms", firstByteMS)
         entry.add("model", model)
+        entry.add("prompt_tokens", promptTokens)
+        entry.add("completion_tokens", completionTokens)
         return entry
     }
 }

@@ -25,7 +25,8 @@ extension LoggedRound.Answer {
             specialist: outcome.specialistID, success: outcome.isSuccess, content: outcome.answer?.content,
             errorKind: outcome.error.map { $0.kind.rawValue }, error: outcome.error?.message,
             latencyMS: LoggedRound.milliseconds(outcome.elapsed),
-            firstByteMS: outcome.firstByte.map(LoggedRound.milliseconds), model: outcome.answer?.model)
+            firstByteMS: outcome.firstByte.map(LoggedRound.milliseconds), model: outcome.answer?.model,
+            promptTokens: outcome.answer?.usage?.promptTokens, completionTokens: outcome.answer?.usage?.completionTokens)
     }
 }
 

@@ -19,11 +19,17 @@ public struct LoggedRound: Sendable, Hashable {
         public var latencyMS: Double?
         public var firstByteMS: Double?
         public var model: String?
+        /// Tokens, when the specialist's server reported them.
+        public var promptTokens: Int?
+        public var completionTokens: Int?
 
         public init(
             specialist: String, success: Bool, content: String? = nil, errorKind: String? = nil, error: String? = nil,
-            latencyMS: Double? = nil, firstByteMS: Double? = nil, model: String? = nil
+            latencyMS: Double? = nil, firstByteMS: Double? = nil, model: String? = nil, promptTokens: Int? = nil,
+            completionTokens: Int? = nil
         ) {
+            self.promptTokens = promptTokens
+            self.completionTokens = completionTokens
             self.specialist = specialist
             self.success = success
             self.content = content

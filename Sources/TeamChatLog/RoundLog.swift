@@ -19,7 +19,7 @@ public final class RoundLog: Sendable {
     public let path: String
 
     /// The schema this teamchat writes.
-    public static let schemaVersion = 3
+    public static let schemaVersion = 4
 
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public var description: String
@@ -105,6 +105,11 @@ public final class RoundLog: Sendable {
             """
             ALTER TABLE answers ADD COLUMN role TEXT;
             """,
+            // 4: tokens, as the specialists' servers reported them.
+            """
+            ALTER TABLE answers ADD COLUMN prompt_tokens INTEGER;
+            ALTER TABLE answers ADD COLUMN completion_tokens INTEGER;
+            """,
         ]
         for step in version..<Self.schemaVersion {
             try database.transaction { transaction throws(SQLiteDatabase.Failure) in
@@ -136,12 +141,14 @@ public final class RoundLog: Sendable {
                     try transaction.query(
                         """
                         INSERT INTO answers (round_id, position, specialist, success, content, error_kind, error,
-                            latency_ms, first_byte_ms, model, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            latency_ms, first_byte_ms, model, role, prompt_tokens, completion_tokens)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                         [.text(round.id), .integer(Int64(position)), .text(answer.specialist),
                          .integer(answer.success ? 1 : 0), Self.value(answer.content), Self.value(answer.errorKind),
                          Self.value(answer.error), Self.value(answer.latencyMS), Self.value(answer.firstByteMS),
-                         Self.value(answer.model), answer.role == .member ? .null : .text(answer.role.rawValue)])
+                         Self.value(answer.model), answer.role == .member ? .null : .text(answer.role.rawValue),
+                         Self.value(answer.promptTokens), Self.value(answer.completionTokens)])
                     if let content = answer.content {
                         try transaction.query("INSERT INTO search VALUES (?, ?)", [.text(content), .text(round.id)])
                     }
@@ -229,7 +236,7 @@ public final class RoundLog: Sendable {
             return try database.query(
                 """
                 SELECT round_id, position, specialist, success, content, error_kind, error, latency_ms, first_byte_ms,
-                    model, role FROM answers WHERE round_id = ? ORDER BY position
+                    model, role, prompt_tokens, completion_tokens FROM answers WHERE round_id = ? ORDER BY position
                 """, [.text(round)]
             ).map { row in
                 var answer = LoggedRound.Answer(
@@ -237,6 +244,8 @@ public final class RoundLog: Sendable {
                     errorKind: row[5].text, error: row[6].text, latencyMS: row[7].real, firstByteMS: row[8].real,
                     model: row[9].text)
                 answer.role = row[10].text.flatMap(LoggedRound.Answer.Role.init(rawValue:)) ?? .member
+                answer.promptTokens = row[11].integer.map { Int($0) }
+                answer.completionTokens = row[12].integer.map { Int($0) }
                 return answer
             }
         } catch {
@@ -268,6 +277,7 @@ public final class RoundLog: Sendable {
 
     private static func value(_ text: String?) -> SQLiteDatabase.Value { text.map { .text($0) } ?? .null }
     private static func value(_ number: Double?) -> SQLiteDatabase.Value { number.map { .real($0) } ?? .null }
+    private static func value(_ number: Int?) -> SQLiteDatabase.Value { number.map { .integer(Int64($0)) } ?? .null }
 
     private static func makeDirectory(of path: String) {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }

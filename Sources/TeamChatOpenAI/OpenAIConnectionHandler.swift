@@ -49,6 +49,7 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         var sse: SSEParser
         var streamed = ""
         var model: String?
+        var usage: TokenUsage?
         var chunks = 0
         /// A `finish_reason` came: the answer is whole, whatever ends the stream.
         var finishReason = false
@@ -323,6 +324,7 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             return true
         }
         if let model = delta.model { exchange!.model = redactor.redact(model) }
+        if let usage = delta.usage { exchange!.usage = usage }
         if let content = delta.content, !content.isEmpty {
             let limit = exchange!.maximumReplyBytes
             guard exchange!.streamed.utf8.count + content.utf8.count <= limit else {
@@ -350,7 +352,7 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             error.partialContent = content
             return ExchangeResult(outcome: .failure(error), reusable: true)
         }
-        return .reply(.answer(ChatAnswer(content: content, model: exchange.model)), firstByte: nil)
+        return .reply(.answer(ChatAnswer(content: content, model: exchange.model, usage: exchange.usage)), firstByte: nil)
     }
 
     /// The result once the response ended.

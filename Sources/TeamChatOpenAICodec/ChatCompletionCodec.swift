@@ -25,6 +25,12 @@ public enum ChatCompletionCodec {
         messages.append(user)
         body.add("messages", objects: messages)
         body.add("stream", chat.stream)
+        if chat.stream {
+            // The tokens a streamed answer cost come in one last chunk, only when asked for.
+            var options = JSONObjectWriter()
+            options.add("include_usage", true)
+            body.add("stream_options", object: options)
+        }
         body.add("max_tokens", chat.maxTokens ?? endpoint.maxTokens)
         body.add("temperature", chat.temperature ?? endpoint.temperature)
         return body.utf8()
@@ -44,7 +50,16 @@ public enum ChatCompletionCodec {
         guard let choice = root["choices"]?.array?.first?.object else { return nil }
         let message = choice["message"]?.object ?? choice
         let content = message["content"]?.string ?? choice["text"]?.string ?? ""
-        return .answer(ChatAnswer(content: content, model: root["model"]?.string))
+        return .answer(ChatAnswer(content: content, model: root["model"]?.string, usage: usage(root["usage"])))
+    }
+
+    /// `{"prompt_tokens":…,"completion_tokens":…}`; nil when absent, null or not whole numbers.
+    static func usage(_ value: JSONObjectReader.Value?) -> TokenUsage? {
+        guard let object = value?.object, let prompt = object["prompt_tokens"]?.number,
+            let completion = object["completion_tokens"]?.number, prompt >= 0, completion >= 0,
+            prompt < 1e12, completion < 1e12
+        else { return nil }
+        return TokenUsage(promptTokens: Int(prompt), completionTokens: Int(completion))
     }
 
     /// One streamed event's meaning.
@@ -55,6 +70,8 @@ public enum ChatCompletionCodec {
         public var finished: Bool
         /// The stream reported an error.
         public var error: String?
+        /// The tokens the answer cost (the last chunk, with `stream_options.include_usage`).
+        public var usage: TokenUsage?
     }
 
     /// Reads one `data:` event of a stream; `nil` when it is not JSON.
@@ -65,12 +82,12 @@ public enum ChatCompletionCodec {
         }
         guard let root else { return nil }
         if let error = errorMessage(root["error"]) {
-            return Delta(content: nil, model: nil, finished: true, error: error)
+            return Delta(content: nil, model: nil, finished: true, error: error, usage: nil)
         }
         let choice = root["choices"]?.array?.first?.object
         let content = choice?["delta"]?.object?["content"]?.string ?? choice?["text"]?.string
         let finished = choice?["finish_reason"].map { $0 != .null } ?? false
-        return Delta(content: content, model: root["model"]?.string, finished: finished, error: nil)
+        return Delta(content: content, model: root["model"]?.string, finished: finished, error: nil, usage: usage(root["usage"]))
     }
 
     /// The server's words in an error body: `{"error":{"message":…}}`, `{"error":"…"}`, `{"message":…}`, or the

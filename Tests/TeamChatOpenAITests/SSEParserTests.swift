@@ -55,7 +55,18 @@ struct ChatCompletionCodecTests {
         let endpoint = OpenAIEndpoint(
             origin: HTTPOrigin(parsing: "http://h/v1")!, model: "m", system: "be brief", maxTokens: 9, temperature: 0.5)
         let text = String(decoding: ChatCompletionCodec.body(ChatRequest(message: "hi \"you\"", stream: true), for: endpoint), as: UTF8.self)
-        #expect(text == #"{"model":"m","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"hi \"you\""}],"stream":true,"max_tokens":9,"temperature":0.5}"#)
+        #expect(text == #"{"model":"m","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"hi \"you\""}],"stream":true,"stream_options":{"include_usage":true},"max_tokens":9,"temperature":0.5}"#)
+    }
+
+    @Test("usage, whole and in a stream's last chunk; absent or null is none, never zero")
+    func usage() {
+        let whole = #"{"model":"m","choices":[{"message":{"content":"hi"}}],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}"#
+        let completion = Array(whole.utf8).withUnsafeBytes { ChatCompletionCodec.completion($0) }
+        #expect(completion == .answer(ChatAnswer(content: "hi", model: "m", usage: TokenUsage(promptTokens: 12, completionTokens: 3))))
+        #expect(ChatCompletionCodec.delta(#"{"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":7}}"#)?.usage
+            == TokenUsage(promptTokens: 5, completionTokens: 7))
+        #expect(ChatCompletionCodec.delta(#"{"choices":[{"delta":{"content":"x"}}],"usage":null}"#)?.usage == nil)
+        #expect(ChatCompletionCodec.delta(#"{"choices":[],"usage":{"prompt_tokens":-1,"completion_tokens":7}}"#)?.usage == nil)
     }
 
     @Test("whole completions, null contents, errors in a 200 body")

@@ -67,6 +67,7 @@ public enum RoundEventCodec {
         case .success(.answer(let answer)):
             object.add("content", answer.content)
             object.add("model", answer.model)
+            if let usage = answer.usage { object.add("usage", object: json(usage)) }
         case .success(.alive):
             object.add("content", "pong")
             object.add("alive", true)
@@ -103,10 +104,25 @@ public enum RoundEventCodec {
         object.add("elapsed_ms", milliseconds(summary.elapsed))
         object.add(
             "failures", counts: Dictionary(uniqueKeysWithValues: summary.failures.map { ($0.key.rawValue, $0.value) }))
+        if let usage = summary.usage {
+            var tokens = json(usage)
+            tokens.add("partial", summary.unreportedUsage > 0)
+            tokens.add("unreported", summary.unreportedUsage)
+            object.add("usage", object: tokens)
+        }
         object.add("interrupted", interrupted)
         object.add("via", via)
         object.add("conversation_id", conversation)
         object.add("round", round)
+        return object
+    }
+
+    /// `{"prompt_tokens":…,"completion_tokens":…,"total_tokens":…}`.
+    public static func json(_ usage: TokenUsage) -> JSONObjectWriter {
+        var object = JSONObjectWriter()
+        object.add("prompt_tokens", usage.promptTokens)
+        object.add("completion_tokens", usage.completionTokens)
+        object.add("total_tokens", usage.totalTokens)
         return object
     }
 
@@ -181,6 +197,12 @@ public enum RoundEventCodec {
                     summary.failures[kind] = try failures.integer(key, in: counts)
                 }
             }
+            if let usage = try fields.optionalObject("usage") {
+                summary.usage = TokenUsage(
+                    promptTokens: try usage.optionalInteger("prompt_tokens", in: 0...Int(Int32.max)) ?? 0,
+                    completionTokens: try usage.optionalInteger("completion_tokens", in: 0...Int(Int32.max)) ?? 0)
+                summary.unreportedUsage = try usage.optionalInteger("unreported", in: counts) ?? 0
+            }
             let interrupted = fields.members["interrupted"]?.bool ?? false
             return Decoded(
                 event: .finished(summary), round: round, interrupted: interrupted, via: try fields.optionalString("via"))
@@ -197,9 +219,16 @@ public enum RoundEventCodec {
             if fields.members["alive"]?.bool == true {
                 result = .success(.alive)
             } else {
+                let usage = try fields.optionalObject("usage").flatMap { usage throws(JSONFields.Problem) in
+                    TokenUsage(
+                        promptTokens: try usage.optionalInteger("prompt_tokens", in: 0...Int(Int32.max)) ?? 0,
+                        completionTokens: try usage.optionalInteger("completion_tokens", in: 0...Int(Int32.max)) ?? 0)
+                }
                 result = .success(
                     .answer(
-                        ChatAnswer(content: try fields.string("content"), model: try fields.optionalString("model"))))
+                        ChatAnswer(
+                            content: try fields.string("content"), model: try fields.optionalString("model"),
+                            usage: usage)))
             }
         } else {
             let name = try fields.string("error_kind")

@@ -15,6 +15,10 @@ public struct RoundSummary: Sendable, Hashable {
     public var slowest: Duration?
     /// From the start of the round to its end.
     public var elapsed: Duration = .zero
+    /// The tokens the answers cost, as far as their servers reported them.
+    public var usage: TokenUsage?
+    /// Answers whose server reported no tokens: with any, ``usage`` is partial.
+    public var unreportedUsage = 0
 
     public init(addressed: Int, quorum: Int) {
         self.addressed = addressed
@@ -32,9 +36,13 @@ public struct RoundSummary: Sendable, Hashable {
     /// Counts one outcome.
     public mutating func add(_ outcome: SpecialistOutcome) {
         switch outcome.result {
-        case .success:
+        case .success(let reply):
             replied += 1
             slowest = max(slowest ?? .zero, outcome.elapsed)
+            if let answer = reply.answer {
+                if let used = answer.usage { usage = (usage ?? TokenUsage(promptTokens: 0, completionTokens: 0)) + used }
+                else { unreportedUsage += 1 }
+            }
         case .failure(let error) where error.isNotNeeded:
             cancelled += 1  // the quorum was met first: no failure of anyone's
         case .failure(let error):

@@ -18,6 +18,8 @@ struct ChatCompletionResponder {
     let task: Bool
 
     private var answers: [(id: String, content: String)] = []
+    /// The tokens reported so far (members and judge); nil while none was.
+    private var usage: TokenUsage?
     private var synthesis = ""
     private var judgeWrote = false
 
@@ -48,6 +50,7 @@ struct ChatCompletionResponder {
                 switch outcome.result {
                 case .success(let reply):
                     let content = reply.answer?.content ?? ""
+                    if let used = reply.answer?.usage { usage = (usage ?? TokenUsage(promptTokens: 0, completionTokens: 0)) + used }
                     answers.append((outcome.specialistID, content))
                     progress += "\(outcome.specialistID) answered (\(Self.milliseconds(outcome.elapsed))): \(Self.excerpt(content))\n\n"
                 case .failure(let error):
@@ -72,6 +75,7 @@ struct ChatCompletionResponder {
     /// The last bytes: the content when no judge streamed it, the finish reason, usage and `[DONE]`; or, not
     /// streaming, the whole `chat.completion`.
     mutating func finish(_ verdict: JudgeVerdict?) -> [UInt8] {
+        if let used = verdict?.usage { usage = (usage ?? TokenUsage(promptTokens: 0, completionTokens: 0)) + used }
         let finishReason = verdict?.truncated == true ? "length" : "stop"
         let content: String
         if let verdict, verdict.judge != nil {
@@ -88,7 +92,7 @@ struct ChatCompletionResponder {
         if includeUsage {
             var object = base(object: "chat.completion.chunk")
             object.add("choices", objects: [])
-            object.add("usage", json: .null)
+            if let usage { object.add("usage", object: RoundEventCodec.json(usage)) } else { object.add("usage", json: .null) }
             bytes += Self.event(object)
         }
         bytes += Array("data: [DONE]\n\n".utf8)
@@ -105,6 +109,7 @@ struct ChatCompletionResponder {
         choice.add("message", object: message)
         choice.add("finish_reason", finish)
         object.add("choices", objects: [choice])
+        if let usage { object.add("usage", object: RoundEventCodec.json(usage)) }
         return object.utf8(terminator: UInt8(ascii: "\n"))
     }
 

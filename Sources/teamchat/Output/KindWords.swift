@@ -37,6 +37,10 @@ enum KindWords {
         if summary.quorum < summary.addressed {
             parts.append(summary.quorumMet ? "quorum \(summary.quorum) met" : "quorum \(summary.quorum) not met")
         }
+        if let usage = summary.usage {
+            // Reported tokens only: an answer whose server said nothing is counted as unknown, never as 0.
+            parts.append("\(usage.totalTokens) tokens" + (summary.unreportedUsage > 0 ? " (\(summary.unreportedUsage) unreported)" : ""))
+        }
         parts.append(Formatting.latency(summary.elapsed))
         if interrupted { parts.append("interrupted") }
         return parts.joined(separator: " · ")

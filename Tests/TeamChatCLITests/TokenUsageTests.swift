@@ -1,0 +1,57 @@
+import Foundation
+import TeamChatFleet
+import TeamChatSession
+import TeamChatTestSupport
+import Testing
+
+@Suite("Usage accounting: tokens as each server reported them, never guessed", .timeLimit(.minutes(1)))
+struct TokenUsageTests {
+    /// model-ai (OpenAI-compatible: reports usage, counting words) and engram-ai (Tekton: reports none).
+    private func withTeam(_ body: (Fleet, String, String) async throws -> Void) async throws {
+        var openai = SimulatedSpecialistConfiguration.team(count: 1, wire: .openai)[0]
+        openai.id = "model-ai"
+        openai.reply = .fixed("three word answer")
+        let team = [openai, SimulatedSpecialistConfiguration(id: "engram-ai")]
+        try await Fleet.withRunning(team) { fleet in
+            let roster = try BinaryRunner.rosterFile(for: fleet)
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-usage-\(UUID()).db").path
+            defer {
+                try? FileManager.default.removeItem(atPath: roster)
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: log + suffix) }
+            }
+            try await body(fleet, roster, log)
+        }
+    }
+
+    @Test("per answer, in the summary (partial when a server said nothing), in the summary line and in the log; streamed too")
+    func accounting() async throws {
+        try await withTeam { fleet, roster, log in
+            for stream in [false, true] {
+                let sent = try await BinaryRunner.run(
+                    ["send", "--roster", roster, "--json", "four words in this"] + (stream ? ["--stream"] : []),
+                    environment: ["TEAMCHAT_LOG": log])
+                #expect(sent.status == 0, "\(sent.stderr)")
+                let events = try sent.jsonObjects()
+                let model = try #require(events.first { $0["specialist_id"] as? String == "model-ai" && $0["type"] as? String == "reply" })
+                let usage = try #require(model["usage"] as? [String: Any], "stream: \(stream)")
+                #expect(usage["prompt_tokens"] as? Int == 4 && usage["completion_tokens"] as? Int == 3)
+                let engram = try #require(events.first { $0["specialist_id"] as? String == "engram-ai" && $0["type"] as? String == "reply" })
+                #expect(engram["usage"] == nil)  // a Tekton specialist reports none: none is made up
+                let summary = try #require(events.last?["usage"] as? [String: Any])
+                #expect(summary["total_tokens"] as? Int == 7 && summary["partial"] as? Bool == true && summary["unreported"] as? Int == 1)
+            }
+            // The request asked for the streamed usage.
+            #expect(fleet.counters.lastChat("model-ai")?.contains(#""stream_options":{"include_usage":true}"#) == true)
+
+            let human = try await BinaryRunner.run(["send", "--roster", roster, "--no-log", "four words in this"])
+            #expect(human.lines.last?.contains(" · 7 tokens (1 unreported) · ") == true, "\(human.stdout)")
+
+            let listed = try await BinaryRunner.run(["log", "--json"], environment: ["TEAMCHAT_LOG": log])
+            let id = try #require(try listed.jsonObjects().first?["id"] as? String)
+            let shown = try await BinaryRunner.run(["log", "show", "--json", id], environment: ["TEAMCHAT_LOG": log])
+            let answers = try #require(try shown.jsonObjects().first?["answers"] as? [[String: Any]])
+            let kept = try #require(answers.first { $0["specialist_id"] as? String == "model-ai" })
+            #expect(kept["prompt_tokens"] as? Int == 4 && kept["completion_tokens"] as? Int == 3)
+        }
+    }
+}
