@@ -173,22 +173,22 @@ _teamchat() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|discover|warm|stats|log|teams|doctor|serve|bridge|collect|bench|fleet|demo|help)
+    send|discover|warm|stats|log|teams|doctor|completion|serve|bridge|collect|bench|fleet|demo|help)
         # Offer subcommand argument completions
         "_teamchat_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'send discover warm stats log teams doctor serve bridge collect bench fleet demo help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'send discover warm stats log teams doctor completion serve bridge collect bench fleet demo help' -- "${cur}"))
         ;;
     esac
 }
 
 _teamchat_send() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --stream --json --no-breaker --interactive --async --council --dry-run --direct --no-log -c --continue --roundtable --version -h --help)
+    non_repeating_flags=(--tekton --no-cache -q --quiet --stream --json --no-breaker --interactive --async --council --dry-run --direct --no-log -c --continue --roundtable --version -h --help)
     repeating_options=(--file --to --exclude --judge -o --option --share)
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --quorum --retries --judge-prompt --judge-timeout --system --temperature --log --conversation)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --color --timeout --connect-timeout --deadline --quorum --retries --judge-prompt --judge-timeout --system --temperature --log --conversation)
     __teamchat_offer_flags_options -1
 
     # Offer option value completions
@@ -236,6 +236,10 @@ _teamchat_send() {
         ;;
     '--ca-file')
         __teamchat_add_completions -f
+        return
+        ;;
+    '--color')
+        __teamchat_add_completions -W 'auto'$'\n''always'$'\n''never'
         return
         ;;
     '--to')
@@ -296,9 +300,9 @@ _teamchat_send() {
 
 _teamchat_discover() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --json --version -h --help)
+    non_repeating_flags=(--tekton --no-cache -q --quiet --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --color --timeout --connect-timeout --deadline)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -344,6 +348,10 @@ _teamchat_discover() {
         __teamchat_add_completions -f
         return
         ;;
+    '--color')
+        __teamchat_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
     '--timeout')
         return
         ;;
@@ -358,9 +366,9 @@ _teamchat_discover() {
 
 _teamchat_warm() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --json --direct --version -h --help)
+    non_repeating_flags=(--tekton --no-cache -q --quiet --json --direct --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --connections)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --color --timeout --connect-timeout --deadline --connections)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -406,6 +414,10 @@ _teamchat_warm() {
         __teamchat_add_completions -f
         return
         ;;
+    '--color')
+        __teamchat_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
     '--timeout')
         return
         ;;
@@ -423,9 +435,9 @@ _teamchat_warm() {
 
 _teamchat_stats() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --json --reset --direct --version -h --help)
+    non_repeating_flags=(--tekton --no-cache -q --quiet --json --reset --direct --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --color)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -469,6 +481,10 @@ _teamchat_stats() {
         ;;
     '--ca-file')
         __teamchat_add_completions -f
+        return
+        ;;
+    '--color')
+        __teamchat_add_completions -W 'auto'$'\n''always'$'\n''never'
         return
         ;;
     esac
@@ -662,9 +678,9 @@ _teamchat_teams_show() {
 
 _teamchat_doctor() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache --json --version -h --help)
+    non_repeating_flags=(--tekton --no-cache -q --quiet --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --color)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -708,6 +724,26 @@ _teamchat_doctor() {
         ;;
     '--ca-file')
         __teamchat_add_completions -f
+        return
+        ;;
+    '--color')
+        __teamchat_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    esac
+}
+
+_teamchat_completion() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __teamchat_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __teamchat_add_completions -W 'bash'$'\n''zsh'$'\n''fish'
         return
         ;;
     esac

@@ -66,7 +66,9 @@ public struct LatencyDistribution: Sendable {
         guard count > 0, let p50 = percentile(50), let p90 = percentile(90), let p99 = percentile(99),
             let p999 = percentile(99.9), let max = maximum
         else { return nil }
-        return Ladder(p50: p50, p90: p90, p99: p99, p999: p999, max: max)
+        return Ladder(
+            p50: p50, p90: p90, p99: p99, p999: p999, max: max, mean: histogram.mean / 1_000,
+            stdev: histogram.stdDeviation / 1_000)
     }
 
     /// Percentiles in milliseconds.
@@ -76,9 +78,23 @@ public struct LatencyDistribution: Sendable {
         public var p99: Double
         public var p999: Double
         public var max: Double
+        /// The average and its standard deviation (as oha prints beside the percentiles); absent in reports of
+        /// earlier teamchats.
+        public var mean: Double?
+        public var stdev: Double?
+
+        public init(p50: Double, p90: Double, p99: Double, p999: Double, max: Double, mean: Double? = nil, stdev: Double? = nil) {
+            self.p50 = p50
+            self.p90 = p90
+            self.p99 = p99
+            self.p999 = p999
+            self.max = max
+            self.mean = mean
+            self.stdev = stdev
+        }
 
         enum CodingKeys: String, CodingKey {
-            case p50, p90, p99, max
+            case p50, p90, p99, max, mean, stdev
             case p999 = "p99_9"
         }
     }

@@ -7,7 +7,7 @@ import TeamChatJSON
 /// `GET /api/team-chat/ws` after the upgrade: each text frame `{"message":…,"to":…,"timeout":…,"stream":…}`
 /// starts a round (see ``GatewayRoundRequest``), many at once on one socket; every event comes back as a text
 /// frame holding the `send --json` object, its `"round"` the number the client gave (`"round"` in its frame) or
-/// the socket's next one. A frame that is not a round gets `{"type":"error","error":"…"}` and the socket stays
+/// the socket's next one; `{"cancel":N}` stops round N. A frame that is not a round gets `{"type":"error","error":"…"}` and the socket stays
 /// open; closing the socket cancels its rounds.
 ///
 /// What no client may do (DESIGN §7, trust): leave what it is sent unread (its reading is paused, then it is
@@ -120,6 +120,19 @@ final class GatewayWebSocketHandler: ChannelInboundHandler {
     }
 
     private func start(_ bytes: [UInt8], context: ChannelHandlerContext) {
+        // `{"cancel": N}` stops round N (the page's stop button): its exchanges are abandoned, its summary follows.
+        if let members = try? bytes.withUnsafeBytes({ try JSONObjectReader.members(of: $0) }), members.count == 1,
+            members[0].key == "cancel"
+        {
+            // Range-checked before converting: a number a client sends never traps.
+            let number = members[0].value.number.flatMap { $0 >= 0 && $0 <= Double(Int32.max) ? Int($0) : nil }
+            guard let number, case .running(let handle)? = rounds[number] else {
+                reportError(.badRequest("no such round is running"), round: number, context: context)
+                return
+            }
+            handle.cancel()
+            return
+        }
         var request: GatewayRoundRequest
         switch GatewayRoundRequest.decode(json: bytes) {
         case .success(let parsed): request = parsed

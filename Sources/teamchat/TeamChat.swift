@@ -11,6 +11,6 @@ struct TeamChat: AsyncParsableCommand {
             and never lets a slow, dead or misbehaving specialist delay anyone else's answer.
             """,
         version: "0.1.0",
-        subcommands: [Send.self, Discover.self, Warm.self, Stats.self, Log.self, Teams.self, Doctor.self, Serve.self, Bridge.self, Collect.self, Bench.self, FleetCommand.self, Demo.self]
+        subcommands: [Send.self, Discover.self, Warm.self, Stats.self, Log.self, Teams.self, Doctor.self, Completion.self, Serve.self, Bridge.self, Collect.self, Bench.self, FleetCommand.self, Demo.self]
     )
 }

@@ -20,7 +20,7 @@ struct BenchCommandTests {
             #expect(mode["rounds"] as? Int == 20)
             #expect(mode["requests"] as? Int == 60)
             let ladder = try #require(mode["round_latency_ms"] as? [String: Double])
-            #expect(Set(ladder.keys) == ["p50", "p90", "p99", "p99_9", "max"])
+            #expect(Set(ladder.keys) == ["p50", "p90", "p99", "p99_9", "max", "mean", "stdev"])
             #expect((mode["specialists"] as? [[String: Any]])?.count == 3)
         }
         let opened = { (index: Int) in
@@ -50,7 +50,7 @@ struct BenchCommandTests {
     func human() async throws {
         let result = try await BinaryRunner.run(["bench", "--fleet", "2", "--rounds", "10", "--quorum", "1"])
         #expect(result.status == 0)
-        for expected in ["round latency (all answers)", "time to 1st answer", "histogram", "SPECIALIST", "outcomes: 20 succeeded", "HdrHistogram"] {
+        for expected in ["round latency (all answers)", "time to 1st answer", "histogram", "SPECIALIST", "outcomes: 20 succeeded", "HdrHistogram", "100.0 % succeeded", " · avg ", " ± "] {
             #expect(result.stdout.contains(expected), "\(expected)")
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import TeamChatFleet
 import TeamChatLog
+import TeamChatTestSupport
 @testable import TeamChatGateway
 import Testing
 
@@ -180,6 +181,27 @@ struct GatewayPageTests {
                     // Both rank by content: alpha (engram-ai) first, 1 point; bravo 1 point from engram-ai's ballot.
                     #expect(try await page.evaluate("document.querySelectorAll('#ranking li').length") as? Int == 2)
                     #expect(try await page.evaluate("document.getElementById('synthesis').compareDocumentPosition(document.getElementById('cards')) & Node.DOCUMENT_POSITION_FOLLOWING") as? Int == 4)
+                }
+            }
+        }
+    }
+
+    @Test("each card says its state and a waiting line says for whom; Stop cancels the round, over WebSocket and SSE")
+    func stateAndStop() async throws {
+        try await GatewayHarness.with(Self.team()) { harness in
+            try await HeadlessChromium.with { browser in
+                for transport in ["websocket", "sse"] {
+                    var page = try await browser.page()
+                    try await page.open("http://127.0.0.1:\(harness.port)/?transport=\(transport)&timeout=30&message=hi")
+                    try await page.waitFor("document.querySelector(\"[data-id='engram-ai'] .state\").textContent === 'answered'")
+                    #expect(try await page.text("[data-id='ergon-ai'] .state") == "waiting", "\(transport)")
+                    try await page.waitFor("document.getElementById('summary').textContent.startsWith('waiting for ergon-ai · ')")
+                    #expect(try await page.text("#summary")?.hasSuffix(" s of 30.0 s") == true)
+                    #expect(try await page.evaluate("document.getElementById('stop').disabled") as? Bool == false)
+                    try await page.evaluate("document.getElementById('stop').click()")
+                    try await page.waitFor("document.querySelector(\"[data-id='ergon-ai'] .state\").textContent === 'stopped'")
+                    #expect(await eventually { harness.gateway.roundsInFlight == 0 }, "\(transport): the round was not cancelled")
+                    #expect(try await page.evaluate("document.getElementById('stop').disabled") as? Bool == true)
                 }
             }
         }

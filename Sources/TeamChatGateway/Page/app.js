@@ -95,8 +95,9 @@ function card(id) {
   root.dataset.id = id;
   const top = element("div", "top");
   top.append(element("span", "id", id));
+  const state = element("span", "state", "ready");
   const latency = element("span", "latency");
-  top.append(latency);
+  top.append(state, latency);
   const meta = element("div", "meta");
   const circuit = element("span", "circuit");
   const stats = element("span", "stats");
@@ -111,7 +112,7 @@ function card(id) {
   chart.setAttribute("aria-label", "latency of recent rounds");
   root.append(top, meta, thread, answer, chart);
   $("cards").append(root);
-  card = { root, answer, thread, latency, circuit, stats, model, chart, samples: [] };
+  card = { root, answer, thread, state, latency, circuit, stats, model, chart, samples: [] };
   renderThread(id);
   page.cards.set(id, card);
   return card;
@@ -191,6 +192,7 @@ function send(text) {
   page.history.push(entry);
   page.history = page.history.slice(-HISTORY_LIMIT);
   page.rounds.set(round, { entry, request });
+  watch(page.rounds.get(round), round, addressedIDs(request));
   for (const c of page.cards.values()) {
     c.root.className = "card idle";
     c.answer.textContent = "";
@@ -210,6 +212,7 @@ function handle(event) {
   case "chunk": {
     const c = card(id);
     c.root.className = "card pending";
+    c.state.textContent = "streaming";
     c.answer.textContent += event.content;   // grows in place
     break;
   }
@@ -220,6 +223,11 @@ function handle(event) {
     const skipped = event.error_kind === "breaker_open"
       || (event.error_kind === "cancelled" && (event.error || "").startsWith("not needed"));
     c.root.className = "card " + (ok ? "replied" : skipped ? "skipped" : "failed");
+    const stopped = event.error_kind === "cancelled" && !skipped;
+    if (stopped) c.root.className = "card skipped";
+    c.state.textContent = ok ? "answered" : skipped ? (event.error_kind === "breaker_open" ? "skipped" : "not needed")
+      : stopped ? "stopped" : "failed: " + (event.error_kind || "error").replace(/_/g, " ");
+    if (round.pending) round.pending.delete(id);
     c.answer.textContent = ok ? event.content : event.error;
     c.latency.textContent = milliseconds(event.elapsed_ms);
     c.latency.title = event.reused ? "warm connection" : "new connection";
@@ -251,6 +259,11 @@ function handle(event) {
     showSynthesis(event, round);
     break;
   case "error":
+    for (const id of round.pending || []) {
+      const c = card(id);
+      c.root.className = event.stopped ? "card skipped" : "card failed";
+      c.state.textContent = event.stopped ? "stopped" : "failed: no answer";
+    }
     $("summary").textContent = "error: " + event.error;
     page.rounds.delete(event.round);
     break;
@@ -259,7 +272,36 @@ function handle(event) {
 
 /// Beginning a round: cards addressed wait; the others stay dim.
 function markAddressed(ids) {
-  for (const id of ids) { const c = card(id); c.root.className = "card pending"; }
+  for (const id of ids) { const c = card(id); c.root.className = "card pending"; c.state.textContent = "waiting"; }
+}
+
+/// While a round runs: who it still waits for and for how long, as the CLI's waiting line says it; and the stop
+/// button.
+function watch(round, number, ids) {
+  round.pending = new Set(ids);
+  round.started = Date.now();
+  round.timeout = parseFloat($("timeout").value) || 2;
+  $("stop").disabled = false;
+  page.current = number;
+  clearInterval(page.ticker);
+  page.ticker = setInterval(() => {
+    if (!page.rounds.has(number)) { clearInterval(page.ticker); $("stop").disabled = true; return; }
+    const waiting = [...round.pending];
+    if (!waiting.length) return;
+    const shown = waiting.slice(0, 4).join(", ") + (waiting.length > 4 ? " and " + (waiting.length - 4) + " more" : "");
+    $("summary").textContent = "waiting for " + shown + " · " + ((Date.now() - round.started) / 1000).toFixed(1)
+      + " s of " + round.timeout.toFixed(1) + " s";
+  }, 100);
+}
+
+/// The stop button: the round in flight is cancelled (its members' exchanges abandoned at the gateway).
+function stop() {
+  const number = page.current;
+  const round = page.rounds.get(number);
+  if (!round) return;
+  if (round.abort) round.abort.abort();
+  else if (page.socket && page.socket.readyState === WebSocket.OPEN) page.socket.send(JSON.stringify({ cancel: number }));
+  $("stop").disabled = true;
 }
 
 /// `17/18 replied · slowest 212 ms · 1 timeout · 2.00 s`, as the CLI writes it.
@@ -320,13 +362,17 @@ async function sendOverSocket(request) {
 
 async function sendOverSSE(request) {
   markAddressed(addressedIDs(request));
+  const round = page.rounds.get(request.round);
+  if (round) round.abort = new AbortController();
   let response;
   try {
     response = await api("/api/team-chat/stream", {
       method: "POST", body: JSON.stringify(request), headers: { "Content-Type": "application/json" },
+      signal: round && round.abort.signal,
     });
   } catch (error) {
-    handle({ type: "error", round: request.round, error: String(error.message || error) });
+    const stopped = round && round.abort && round.abort.signal.aborted;
+    handle({ type: "error", round: request.round, error: stopped ? "stopped" : String(error.message || error), stopped });
     return;
   }
   if (!response.ok) {
@@ -338,8 +384,19 @@ async function sendOverSSE(request) {
   const decoder = new TextDecoder();
   let buffer = "";
   for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
+    let value, done;
+    try {
+      ({ value, done } = await reader.read());
+    } catch (error) {
+      // Stopped (the button aborted the request: the gateway cancels the round), or the gateway went away.
+      const stopped = round && round.abort && round.abort.signal.aborted;
+      handle({ type: "error", round: request.round, error: stopped ? "stopped" : "the gateway went away", stopped });
+      return;
+    }
+    if (done) {
+      if (page.rounds.has(request.round)) handle({ type: "error", round: request.round, error: "the gateway went away" });
+      break;
+    }
     buffer += decoder.decode(value, { stream: true });
     let end;
     while ((end = buffer.indexOf("\n\n")) >= 0) {
@@ -516,6 +573,8 @@ function restore() {
   }
   $("summary").textContent = last.summary || "";
 }
+
+$("stop").addEventListener("click", stop);
 
 $("clear-history").addEventListener("click", () => { page.history = []; saveHistory(); renderHistory(); });
 

@@ -20,6 +20,9 @@ struct Discover: AsyncParsableCommand {
     @OptionGroup(title: "Team")
     var discovery: DiscoveryOptions
 
+    @OptionGroup(title: "Output")
+    var output: OutputOptions
+
     @OptionGroup(title: "Budgets")
     var budgets: RoundFlags
 
@@ -27,6 +30,7 @@ struct Discover: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        output.apply()
         let session = try discovery.makeSession(probe: budgets.options)
         // A big scan takes a while: say how far it got (a terminal only, never with --json).
         let line = ProgressLine(enabled: !json)

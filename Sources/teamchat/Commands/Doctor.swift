@@ -26,6 +26,9 @@ struct Doctor: AsyncParsableCommand {
     @OptionGroup(title: "Team")
     var discovery: DiscoveryOptions
 
+    @OptionGroup(title: "Output")
+    var output: OutputOptions
+
     @Flag(name: .long, help: "Print one JSON document: {\"type\":\"doctor\",\"ok\":…,\"checks\":[{name, ok, detail, fix}]}.")
     var json = false
 
@@ -38,6 +41,7 @@ struct Doctor: AsyncParsableCommand {
     }
 
     func run() async throws {
+        output.apply()
         var checks: [Check] = []
         let environment = discovery.environment
 

@@ -51,6 +51,9 @@ struct Send: AsyncParsableCommand {
     @OptionGroup(title: "Team")
     var discovery: DiscoveryOptions
 
+    @OptionGroup(title: "Output")
+    var output: OutputOptions
+
     @Option(name: .long, help: ArgumentHelp("Ask only these specialists (repeatable, comma lists allowed).", valueName: "id"),
             completion: .custom(SpecialistCompletion.ids))
     var to: [String] = []
@@ -157,6 +160,7 @@ struct Send: AsyncParsableCommand {
     }
 
     func run() async throws {
+        output.apply()
         if post { return try await postAsync() }
         // A running `teamchat serve` for the same team has the warm connections: use it, unless told not to. A team
         // named on the command line is asked for before a session is made (the cache read, the transports: a tenth

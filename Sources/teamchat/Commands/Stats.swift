@@ -18,6 +18,9 @@ struct Stats: AsyncParsableCommand {
     @OptionGroup(title: "Team")
     var discovery: DiscoveryOptions
 
+    @OptionGroup(title: "Output")
+    var output: OutputOptions
+
     @Flag(name: .long, help: "Print NDJSON: a 'cache' object, then a 'specialist_stats' object per specialist.")
     var json = false
 
@@ -32,6 +35,7 @@ struct Stats: AsyncParsableCommand {
     }
 
     func run() async throws {
+        output.apply()
         // Only looks: a file it cannot use is left where it is (a newer teamchat's cache, say).
         let session = try discovery.makeSession(probe: RoundOptions(), readOnly: !reset)
         // A running gateway knows more than its last write to the cache: ask it (but a reset is the cache's).

@@ -20,6 +20,9 @@ struct Warm: AsyncParsableCommand {
     @OptionGroup(title: "Team")
     var discovery: DiscoveryOptions
 
+    @OptionGroup(title: "Output")
+    var output: OutputOptions
+
     @OptionGroup(title: "Budgets")
     var budgets: RoundFlags
 
@@ -37,6 +40,7 @@ struct Warm: AsyncParsableCommand {
     }
 
     func run() async throws {
+        output.apply()
         let session = try discovery.makeSession(probe: budgets.options, connectionsPerSpecialist: max(5, connections))
         let options = budgets.options
         let started = ContinuousClock.now

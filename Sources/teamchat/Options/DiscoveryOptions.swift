@@ -263,6 +263,7 @@ enum Warnings {
 
     @Sendable
     static func warn(_ message: String) {
+        guard !OutputSettings.now.quiet else { return }
         let first = said.withLockedValue { $0.insert(message).inserted }
         if first { Console.err("teamchat: warning: \(message)") }
     }

@@ -39,7 +39,8 @@ enum BenchOutput {
             Console.out("")
             Console.out(style.bold(
                 "\(mode.mode.rawValue): \(mode.rounds) rounds in \(Formatting.millis(mode.elapsedMS)) · "
-                    + "\(Formatting.fixed(mode.roundsPerSecond, 1)) rounds/s · \(Formatting.fixed(mode.requestsPerSecond, 0)) requests/s"))
+                    + "\(Formatting.fixed(mode.roundsPerSecond, 1)) rounds/s · \(Formatting.fixed(mode.requestsPerSecond, 0)) requests/s · "
+                    + "\(successRate(mode)) succeeded"))
             ladder("round latency (all answers)", mode.roundLatency)
             if let corrected = mode.roundLatencyCorrected {
                 ladder("  corrected (from schedule)", corrected)
@@ -106,7 +107,14 @@ enum BenchOutput {
         guard let ladder else { return }
         Console.out(
             "  " + Formatting.padded(title, to: 30) + "p50 " + millis(ladder.p50) + " · p90 " + millis(ladder.p90)
-                + " · p99 " + millis(ladder.p99) + " · p99.9 " + millis(ladder.p999) + " · max " + millis(ladder.max))
+                + " · p99 " + millis(ladder.p99) + " · p99.9 " + millis(ladder.p999) + " · max " + millis(ladder.max)
+                + (ladder.mean.map { " · avg " + millis($0) } ?? "") + (ladder.stdev.map { " ± " + millis($0) } ?? ""))
+    }
+
+    /// `99.4 %` of the requests answered.
+    static func successRate(_ mode: BenchReport.ModeReport) -> String {
+        guard mode.requests > 0 else { return "-" }
+        return Formatting.fixed(Double(mode.outcomes["succeeded"] ?? 0) / Double(mode.requests) * 100, 1) + " %"
     }
 
     private static func millis(_ value: Double) -> String {

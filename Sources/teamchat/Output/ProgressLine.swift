@@ -10,7 +10,7 @@ final class ProgressLine: Sendable {
 
     /// - Parameter enabled: false for `--json` and the like; standard error must be a terminal too.
     init(enabled: Bool = true, environment: [String: String] = ProcessEnvironment.current) {
-        self.enabled = enabled && Console.stderrIsTerminal && environment["TERM"] != "dumb"
+        self.enabled = enabled && Console.stderrIsTerminal && environment["TERM"] != "dumb" && !OutputSettings.now.quiet
     }
 
     /// Whether anything will be drawn (standard error is a terminal, and it was asked for).

@@ -1,9 +1,15 @@
-/// ANSI styling, on only for a terminal, never with `NO_COLOR` set or `TERM=dumb`.
+/// ANSI styling, on only for a terminal, never with `NO_COLOR` set or `TERM=dumb` — unless `--color always|never`
+/// says otherwise.
 struct Style: Sendable {
     var enabled: Bool
 
     /// The style for standard output (or standard error) in this environment.
     static func detect(terminal: Bool, environment: [String: String] = ProcessEnvironment.current) -> Style {
+        switch OutputSettings.now.color {
+        case .always: return Style(enabled: true)
+        case .never: return Style(enabled: false)
+        case .auto: break
+        }
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         return Style(enabled: terminal && !noColor && environment["TERM"] != "dumb")
     }
