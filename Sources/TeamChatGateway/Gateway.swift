@@ -335,6 +335,10 @@ public final class Gateway: Service, Sendable {
         var options = request.options(
             defaults: configuration.roundDefaults, maximumDeadline: configuration.maximumDeadline, addressed: team.count)
         if let named, request.quorum == nil, let quorum = named.quorum { options.quorum = min(quorum, team.count) }
+        if let named {
+            options.memberTimeouts = named.memberTimeouts(of: team).mapValues { min($0, configuration.maximumDeadline) }
+            if options.effectiveDeadline > configuration.maximumDeadline { options.deadline = configuration.maximumDeadline }
+        }
         metrics.roundStarted()
         let startedAt = SystemWallClock().now.secondsSince1970
         let log = listener == .network ? roundLog : nil

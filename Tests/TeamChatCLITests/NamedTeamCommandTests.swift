@@ -93,6 +93,25 @@ struct NamedTeamCommandTests {
         }
     }
 
+    @Test("a member's own timeout: the slow one is given up at its own, the rest keep the team's")
+    func memberTimeout() async throws {
+        var configurations = SimulatedSpecialistConfiguration.team(count: 2)
+        configurations[1].misbehaviour = .hang
+        try await Fleet.withRunning(configurations) { fleet in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-teams-\(UUID())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try RosterFile.encode(fleet.specialists).write(to: directory.appendingPathComponent("team.json"))
+            let file = directory.appendingPathComponent("teams.json")
+            try #"{"teams": {"t": {"roster": "team.json", "timeout": "30s", "overrides": {"hermes-ai": {"timeout": "300ms"}}}}}"#
+                .write(to: file, atomically: true, encoding: .utf8)
+            let sent = try await BinaryRunner.run(["send", "--config", file.path, "--team", "t", "--no-log", "--json", "hi"])
+            let replies = try sent.jsonObjects().filter { $0["type"] as? String == "reply" }
+            #expect(replies.first { $0["specialist_id"] as? String == "hermes-ai" }?["error"] as? String == "timeout after 0.3s")
+            #expect(replies.first { $0["specialist_id"] as? String == "engram-ai" }?["success"] as? Bool == true)
+        }
+    }
+
     @Test("teams lists the named teams and shows one; errors name the file, the line and the key")
     func listAndErrors() async throws {
         try await withTeams { _, teams in

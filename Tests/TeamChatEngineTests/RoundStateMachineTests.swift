@@ -89,6 +89,27 @@ struct RoundStateMachineTests {
                 == [.exchange(index: 1, token: token(1), lease: other)])
     }
 
+    @Test("a member with a timeout of its own is given up at it; the others at the round's; the deadline covers the longest")
+    func memberTimeouts() {
+        var options = RoundOptions(timeout: .seconds(2), connectTimeout: .milliseconds(500))
+        options.memberTimeouts = [1: .seconds(5)]
+        #expect(options.effectiveDeadline == .milliseconds(5_500))
+        var round = machine(options, count: 2)
+        _ = started(&round)
+        let (a, b) = (MockLease("a"), MockLease("b"))
+        _ = round.leaseSucceeded(token(0), lease: a, info: a.info, now: now)
+        _ = round.leaseSucceeded(token(1), lease: b, info: b.info, now: now)
+        clock.advance(by: .seconds(2))
+        let first = round.timerFired(now: now)
+        #expect(outcomes(first).map(\.specialistID) == ["a"])
+        #expect(outcomes(first).first?.error == .timeout(after: .seconds(2)))
+        clock.advance(by: .seconds(3))
+        let second = round.timerFired(now: now)
+        #expect(outcomes(second).map(\.specialistID) == ["b"])
+        #expect(outcomes(second).first?.error == .timeout(after: .seconds(5)))
+        #expect(summary(second)?.failures[.timeout] == 2)
+    }
+
     @Test("leases granted together start their exchanges in one list, with one timer; a stale grant is released")
     func grantsTogether() {
         var round = machine()

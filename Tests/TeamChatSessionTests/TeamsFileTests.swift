@@ -18,7 +18,7 @@ struct TeamsFileTests {
                 "description": "the design review",
                 "roster": "team.json",
                 "members": ["athena-ai", "hermes-ai"],
-                "overrides": {"hermes-ai": {"system": "Be brief.", "temperature": 0.2, "max_tokens": 400, "context": "server"}},
+                "overrides": {"hermes-ai": {"system": "Be brief.", "temperature": 0.2, "max_tokens": 400, "context": "server", "timeout": "30s"}},
                 "judge": ["athena-ai", "apollo-ai"], "mode": "council",
                 "quorum": 2, "timeout": "5s", "deadline": 10, "judge_timeout": "1m"
               },
@@ -29,7 +29,8 @@ struct TeamsFileTests {
         let design = teams[1]
         #expect(design.source == .file("/home/me/.config/teamchat/team.json"))
         #expect(design.members == ["athena-ai", "hermes-ai"])
-        #expect(design.overrides["hermes-ai"] == NamedTeam.Override(system: "Be brief.", temperature: 0.2, maxTokens: 400, keepsOwnContext: true))
+        #expect(design.overrides["hermes-ai"] == NamedTeam.Override(
+            system: "Be brief.", temperature: 0.2, maxTokens: 400, keepsOwnContext: true, timeout: .seconds(30)))
         #expect(design.judge == ["athena-ai", "apollo-ai"])
         #expect(design.mode == .council)
         #expect(design.quorum == 2)

@@ -18,6 +18,14 @@ public struct RoundOptions: Sendable, Hashable {
     /// operator's (a gateway client asking for a 1 µs timeout or a 1-byte reply limit): reported to the requester,
     /// never recorded against a specialist's health, so that no client can open everyone's breakers.
     public var requestersLimits: Set<ExchangeError.Kind> = []
+    /// Members with a reply timeout of their own (a named team's override), by their index in the round's team;
+    /// the others take ``timeout``.
+    public var memberTimeouts: [Int: Duration] = [:]
+
+    /// The reply timeout of the team's `index`th member.
+    public func timeout(for index: Int) -> Duration {
+        memberTimeouts[index] ?? timeout
+    }
 
     public init(
         timeout: Duration = .seconds(2),
@@ -38,5 +46,5 @@ public struct RoundOptions: Sendable, Hashable {
     }
 
     /// The round's budget.
-    public var effectiveDeadline: Duration { deadline ?? timeout + connectTimeout }
+    public var effectiveDeadline: Duration { deadline ?? max(timeout, memberTimeouts.values.max() ?? timeout) + connectTimeout }
 }

@@ -180,7 +180,7 @@ where Instant.Duration == Duration {
             actions.append(.release(lease, reusable: true))  // its specialist is done: nothing was written on it
             return
         }
-        let own = now.advanced(by: options.timeout)
+        let own = now.advanced(by: options.timeout(for: token.index))
         let exchange = Exchange(
             lease: lease, info: info, sentAt: now, deadline: min(own, roundDeadline), ownDeadline: own <= roundDeadline,
             heard: false)
@@ -280,7 +280,7 @@ where Instant.Duration == Duration {
             abandon(attempt.token, exchange, into: &actions)
             let error =
                 exchange.ownDeadline
-                ? ExchangeError.timeout(after: options.timeout)
+                ? ExchangeError.timeout(after: options.timeout(for: index))
                 : ExchangeError(.timeout, "timeout: round deadline of \(budget) reached")
             deliver(failure(index, error, attempts: attempt.connects, now: now), now: now, into: &actions)
             if case .finished = phase { return actions }

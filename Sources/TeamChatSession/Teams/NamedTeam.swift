@@ -11,12 +11,18 @@ public struct NamedTeam: Sendable, Hashable {
         public var maxTokens: Int?
         /// `"server"`: it keeps its own conversation and is sent no thread; `"client"`: it is sent its thread.
         public var keepsOwnContext: Bool?
+        /// Its own reply timeout (a slow model beside fast sockets).
+        public var timeout: Duration?
 
-        public init(system: String? = nil, temperature: Double? = nil, maxTokens: Int? = nil, keepsOwnContext: Bool? = nil) {
+        public init(
+            system: String? = nil, temperature: Double? = nil, maxTokens: Int? = nil, keepsOwnContext: Bool? = nil,
+            timeout: Duration? = nil
+        ) {
             self.system = system
             self.temperature = temperature
             self.maxTokens = maxTokens
             self.keepsOwnContext = keepsOwnContext
+            self.timeout = timeout
         }
     }
 
@@ -50,6 +56,15 @@ public struct NamedTeam: Sendable, Hashable {
             guard let override = overrides[specialist.id] else { return specialist }
             return override.apply(to: specialist)
         }
+    }
+
+    /// The reply timeouts of `team`'s members that have their own, by index (``RoundOptions/memberTimeouts``).
+    public func memberTimeouts(of team: [Specialist]) -> [Int: Duration] {
+        var timeouts: [Int: Duration] = [:]
+        for (index, member) in team.enumerated() {
+            if let timeout = overrides[member.id]?.timeout { timeouts[index] = timeout }
+        }
+        return timeouts
     }
 
     /// Members named that the roster does not have.

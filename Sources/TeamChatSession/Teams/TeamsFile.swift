@@ -13,7 +13,8 @@ import TeamChatJSON
 /// {"teams": {"design": {
 ///     "roster": "team.json",                       // or "scan", "openai" (+ "model", "api_key_env"), "bus", "tekton": true
 ///     "members": ["athena-ai", "hermes-ai"],       // the source's members asked (default: all)
-///     "overrides": {"hermes-ai": {"system": "…", "temperature": 0.2, "max_tokens": 400, "context": "server"}},
+///     "overrides": {"hermes-ai": {"system": "…", "temperature": 0.2, "max_tokens": 400, "context": "server",
+///                                 "timeout": "30s"}},
 ///     "judge": ["athena-ai", "apollo-ai"], "mode": "judge",   // "panel", "judge" or "council"
 ///     "quorum": 2, "timeout": "5s", "deadline": "10s", "judge_timeout": "60s",
 ///     "description": "…"}}}
@@ -37,7 +38,7 @@ public enum TeamsFile {
         "description", "roster", "scan", "openai", "model", "api_key_env", "bus", "tekton", "members", "overrides",
         "judge", "mode", "quorum", "timeout", "deadline", "judge_timeout",
     ]
-    static let overrideKeys: Set<String> = ["system", "temperature", "max_tokens", "context"]
+    static let overrideKeys: Set<String> = ["system", "temperature", "max_tokens", "context", "timeout"]
 
     /// The teams in the file at `path`, in the file's order; an unreadable file or a wrong entry is a problem that
     /// names the file, the line and the key.
@@ -146,6 +147,13 @@ public enum TeamsFile {
                     override.system = try entry.optionalString("system")
                     override.temperature = try entry.optionalNumber("temperature", in: 0...2)
                     override.maxTokens = try entry.optionalInteger("max_tokens", in: 1...10_000_000)
+                    if let value = entry.members["timeout"] {
+                        let text = value.string ?? value.number.map { "\($0)" }
+                        guard let text, let duration = Duration(parsing: text), duration > .zero else {
+                            throw fail("timeout", "override of '\(id)': 'timeout' is not a duration (\(DurationSyntax.forms))")
+                        }
+                        override.timeout = duration
+                    }
                     switch try entry.optionalString("context") {
                     case nil: break
                     case "server": override.keepsOwnContext = true

@@ -242,6 +242,7 @@ struct Send: AsyncParsableCommand {
                 printer.synthesis = try synthesis.make(
                     roster: plan.everyone(resolved.specialists), options: options, team: plan.named)
                 printer.teamName = plan.name(source: source)
+                printer.namedTeam = plan.named
                 if dryRun {
                     DryRun.print(
                         ChatRequest(message: text, stream: stream, requestID: requestID(1)), to: team,
@@ -397,7 +398,7 @@ struct Send: AsyncParsableCommand {
             exclude: SpecialistSelector.names(exclude), recorder: recorder, conversation: conversation,
             synthesis: try synthesis.make(roster: everyone, options: options, team: plan.named),
             synthesisOptions: synthesis.stageOptions(options, team: plan.named), everyone: everyone,
-            teamName: teamName)
+            teamName: teamName, namedTeam: plan.named)
         let reader: any PromptReader
         if Console.stdinIsTerminal, Console.stdoutIsTerminal,
             let editor = LineEditor(

@@ -42,6 +42,8 @@ struct InteractiveSession {
     let everyone: [Specialist]
     /// How the summary line names the team.
     let teamName: String
+    /// The named team, whose members' own timeouts apply.
+    var namedTeam: NamedTeam? = nil
 
     /// Where the prompt keeps its history: `$XDG_STATE_HOME/teamchat/history`, else `~/.local/state/…`.
     static func historyPath(environment: [String: String]) -> String? {
@@ -238,6 +240,7 @@ struct InteractiveSession {
             conversation: conversation)
         made.synthesis = synthesis
         made.teamName = teamName
+        made.namedTeam = namedTeam
         let printer = made
         await control.cancellable {
             var renderer = printer.makeRenderer(for: team)

@@ -1,6 +1,7 @@
 import TeamChatEngine
 import TeamChatJudge
 import TeamChatLog
+import TeamChatSession
 
 /// Runs rounds (through this process's session or a gateway) and renders each event the moment it arrives: what
 /// `send`, its stdin rounds and the prompt share.
@@ -20,6 +21,8 @@ struct RoundPrinter: Sendable {
     var synthesis: Synthesis?
     /// How the summary line names the team (`team design`, `roster team.json`).
     var teamName: String?
+    /// The named team whose members' own timeouts apply, if any.
+    var namedTeam: NamedTeam?
 
     /// Runs one round, rendering as events arrive, then its synthesis when one was asked for. Returns `nil` when
     /// the round was interrupted.
@@ -83,6 +86,8 @@ struct RoundPrinter: Sendable {
         renderer.begin(round: number, message: message)
         var partial = RoundSummary(addressed: team.count, quorum: min(options.quorum ?? team.count, team.count))
         let started = ContinuousClock.now
+        var options = self.options
+        if let namedTeam { options.memberTimeouts = namedTeam.memberTimeouts(of: team) }
         let events = await access.round(request, to: team, options: options, breakers: breakers)
             ?? RoundEvents(batches: AsyncStream { $0.finish() })
         guard renderer.wantsTicks else {
