@@ -59,6 +59,18 @@ struct RealModelTests {
         return nil
     }
 
+    /// Runs `body`, then stops `servers` (SIGKILL: a test server has nothing to save), whatever happened.
+    private func stopping<Value>(_ servers: [LlamaServer], _ body: () async throws -> Value) async throws -> Value {
+        do {
+            let value = try await body()
+            for server in servers { await server.process.kill() }
+            return value
+        } catch {
+            for server in servers { await server.process.kill() }
+            throw error
+        }
+    }
+
     private func roster(_ specialists: [Specialist]) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-llm-\(UUID()).json")
         try RosterFile.encode(specialists).write(to: url)
@@ -70,7 +82,10 @@ struct RealModelTests {
         guard let (python, model) = await installed() else { return }
         let first = try await LlamaServer(python: python, model: model)
         let second = try await LlamaServer(python: python, model: model)
-        defer { Task { await first.process.kill(); await second.process.kill() } }
+        try await stopping([first, second]) { try await mixedTeam(first, second) }
+    }
+
+    private func mixedTeam(_ first: LlamaServer, _ second: LlamaServer) async throws {
         try await Fleet.withRunning([SimulatedSpecialistConfiguration(id: "engram-ai")]) { fleet in
             let path = try roster(fleet.specialists + [first.specialist("small-a"), second.specialist("small-b", maxTokens: 96)])
             defer { try? FileManager.default.removeItem(atPath: path) }
@@ -108,7 +123,10 @@ struct RealModelTests {
     func interrupted() async throws {
         guard let (python, model) = await installed() else { return }
         let server = try await LlamaServer(python: python, model: model, interrupting: true)
-        defer { Task { await server.process.kill() } }
+        try await stopping([server]) { try await interrupted(server) }
+    }
+
+    private func interrupted(_ server: LlamaServer) async throws {
         // Two members on one interrupting server, asked at once: the second request cuts the first one short.
         let path = try roster([server.specialist("first", maxTokens: 200), server.specialist("second", maxTokens: 200)])
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -125,7 +143,10 @@ struct RealModelTests {
     func facade() async throws {
         guard let (python, model) = await installed() else { return }
         let server = try await LlamaServer(python: python, model: model)
-        defer { Task { await server.process.kill() } }
+        try await stopping([server]) { try await facade(server) }
+    }
+
+    private func facade(_ server: LlamaServer) async throws {
         let path = try roster([server.specialist("small-a")])
         let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-llmrun-\(UUID())").path
         try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true)
