@@ -5,9 +5,14 @@ import NIOConcurrencyHelpers
 /// (never spliced into SQL), rows read as text, integers and reals. Every call holds the connection's lock, so one
 /// connection may be shared by the threads of a process.
 final class SQLiteDatabase: @unchecked Sendable {
-    // @unchecked: `handle` is used only while `lock` is held, and is closed once, in deinit.
+    // @unchecked: `handle` and `statements` are used only while `lock` is held, and closed once, in deinit.
     private let handle: OpaquePointer
     private let lock = NIOLock()
+    /// Prepared statements by their SQL, kept for the next use: preparing (parsing and planning) each of a round's
+    /// forty statements anew was most of what keeping a round cost. Bounded: SQL made with values in it (a LIMIT)
+    /// would otherwise pile up.
+    private var statements: [String: OpaquePointer] = [:]
+    private static let keptStatements = 32
 
     /// What SQLite said went wrong, with its result code (`SQLITE_CORRUPT`, `SQLITE_NOTADB`, …).
     struct Failure: Error, CustomStringConvertible {
@@ -52,6 +57,7 @@ final class SQLiteDatabase: @unchecked Sendable {
     }
 
     deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
         sqlite3_close_v2(handle)
     }
 
@@ -98,10 +104,25 @@ final class SQLiteDatabase: @unchecked Sendable {
 
     @discardableResult
     private func run(_ sql: String, _ values: [Value]) throws(Failure) -> [[Value]] {
-        var statement: OpaquePointer?
-        let prepared = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-        guard prepared == SQLITE_OK, let statement else { throw failure(prepared) }
-        defer { sqlite3_finalize(statement) }
+        let statement: OpaquePointer
+        if let kept = statements[sql] {
+            statement = kept
+        } else {
+            var made: OpaquePointer?
+            let prepared = sqlite3_prepare_v2(handle, sql, -1, &made, nil)
+            guard prepared == SQLITE_OK, let made else { throw failure(prepared) }
+            if statements.count >= Self.keptStatements {
+                for old in statements.values { sqlite3_finalize(old) }
+                statements = [:]
+            }
+            statements[sql] = made
+            statement = made
+        }
+        // Ready for the next use, whatever happens to this one (a step that fails leaves it to be reset).
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
         for (index, value) in values.enumerated() {
             let position = Int32(index + 1)
             let bound: Int32 =
