@@ -62,7 +62,7 @@ public final class Gateway: Service, Sendable {
         self.listening = group.next().makePromise(of: [SocketAddress].self)
         self.state = NIOLockedValueBox(State(registry: ConnectionRegistry(capacity: configuration.maximumConnections)))
         (jobs, jobQueue) = AsyncStream.makeStream(of: (@Sendable () async -> Void).self)
-        roundLog = configuration.roundLog.map { GatewayRoundLog($0, logger: logger) }
+        roundLog = configuration.roundLog.map { GatewayRoundLog($0, timer: group.next(), logger: logger) }
         startedAt = SystemWallClock().now.secondsSince1970
     }
 

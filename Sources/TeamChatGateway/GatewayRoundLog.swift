@@ -1,44 +1,73 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import TeamChatLog
 
-/// The round log as the gateway uses it: every write and read on one thread of its own, in the order asked. So no
-/// event loop ever waits on SQLite, and a round's record is in the file before any later request reads the
-/// conversation it belongs to (a client that continues a conversation the moment a round finished sees that round).
+/// The round log as the gateway uses it: every write and read on one thread of its own. So no event loop ever waits
+/// on SQLite, and a round's record is in the file before any later request reads the conversation it belongs to
+/// (a client that continues a conversation the moment a round finished sees that round: a read writes what is
+/// pending first).
+///
+/// Finished rounds are written in bursts — what gathered within ``gathering`` of the first, in one transaction —
+/// so that a busy gateway writes the pages its rounds share once, not once a round.
 final class GatewayRoundLog: Sendable {
     let log: RoundLog
     private let thread: NIOThreadPool
+    private let timer: any EventLoop
     private let logger: Logger
+    private let pending = NIOLockedValueBox<(rounds: [LoggedRound], flushing: Bool)>(([], false))
 
-    init(_ log: RoundLog, logger: Logger) {
+    /// How long a finished round may wait for others to be written with it.
+    static let gathering = TimeAmount.milliseconds(20)
+
+    init(_ log: RoundLog, timer: any EventLoop, logger: Logger) {
         self.log = log
+        self.timer = timer
         self.logger = logger
         thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
     }
 
-    /// Keeps a finished round; a failure is logged. Runs even when queued behind a shutdown: a round that ended is
-    /// kept.
+    /// Keeps a finished round, with those that finish within ``gathering``; a failure is logged. A shutdown writes
+    /// what is pending: a round that ended is kept.
     func record(_ round: LoggedRound) {
-        let (log, logger) = (self.log, self.logger)
-        thread.submit { _ in
-            do {
-                try log.record(round)
-            } catch {
-                logger.warning("round not kept", metadata: ["error": "\(error)"])
-            }
+        let first = pending.withLockedValue { pending -> Bool in
+            pending.rounds.append(round)
+            defer { pending.flushing = true }
+            return !pending.flushing
+        }
+        guard first else { return }
+        timer.scheduleTask(in: Self.gathering) { [self] in
+            thread.submit { _ in self.flush() }
         }
     }
 
-    /// A conversation's rounds, oldest first (empty for one never said), after every round queued before.
-    func conversation(_ id: String, on loop: any EventLoop) -> EventLoopFuture<[LoggedRound]> {
-        let log = self.log
-        return thread.runIfActive(eventLoop: loop) { try log.conversation(id) }
+    /// Writes what is pending (on the log's thread).
+    private func flush() {
+        let rounds = pending.withLockedValue { pending -> [LoggedRound] in
+            defer { pending = ([], false) }
+            return pending.rounds
+        }
+        do {
+            try log.record(rounds)
+        } catch {
+            logger.warning("rounds not kept", metadata: ["rounds": "\(rounds.count)", "error": "\(error)"])
+        }
     }
 
-    /// Waits for what is queued, then lets the thread go.
+    /// A conversation's rounds, oldest first (empty for one never said), the rounds pending written first.
+    func conversation(_ id: String, on loop: any EventLoop) -> EventLoopFuture<[LoggedRound]> {
+        let log = self.log
+        return thread.runIfActive(eventLoop: loop) { [self] in
+            flush()
+            return try log.conversation(id)
+        }
+    }
+
+    /// Writes what is pending, then lets the thread go.
     func shutdown() async {
+        thread.submit { [self] _ in flush() }
         try? await thread.shutdownGracefully()
     }
 }

@@ -126,36 +126,46 @@ public final class RoundLog: Sendable {
 
     /// Records one round, in one transaction.
     public func record(_ round: LoggedRound) throws(Failure) {
+        try record([round])
+    }
+
+    /// Records rounds in one transaction (a gateway's burst: the pages they share are written once).
+    public func record(_ rounds: [LoggedRound]) throws(Failure) {
+        guard !rounds.isEmpty else { return }
         do {
             try database.transaction { transaction throws(SQLiteDatabase.Failure) in
-                try transaction.query(
-                    """
-                    INSERT OR REPLACE INTO rounds (id, started_at, source, via, message, addressed, replied, elapsed_ms,
-                        interrupted, conversation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    [.text(round.id), .real(round.startedAt), .text(round.source), .text(round.via), .text(round.message),
-                     .integer(Int64(round.addressed)), .integer(Int64(round.replied)), .real(round.elapsedMS),
-                     .integer(round.interrupted ? 1 : 0), Self.value(round.conversation)])
-                try transaction.query("INSERT INTO search VALUES (?, ?)", [.text(round.message), .text(round.id)])
-                for (position, answer) in round.answers.enumerated() {
-                    try transaction.query(
-                        """
-                        INSERT INTO answers (round_id, position, specialist, success, content, error_kind, error,
-                            latency_ms, first_byte_ms, model, role, prompt_tokens, completion_tokens)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                        [.text(round.id), .integer(Int64(position)), .text(answer.specialist),
-                         .integer(answer.success ? 1 : 0), Self.value(answer.content), Self.value(answer.errorKind),
-                         Self.value(answer.error), Self.value(answer.latencyMS), Self.value(answer.firstByteMS),
-                         Self.value(answer.model), answer.role == .member ? .null : .text(answer.role.rawValue),
-                         Self.value(answer.promptTokens), Self.value(answer.completionTokens)])
-                    if let content = answer.content {
-                        try transaction.query("INSERT INTO search VALUES (?, ?)", [.text(content), .text(round.id)])
-                    }
-                }
+                for round in rounds { try Self.insert(round, in: transaction) }
             }
         } catch {
             throw Failure(description: "cannot write the round log \(path): \(error.message)")
+        }
+    }
+
+    private static func insert(_ round: LoggedRound, in transaction: SQLiteDatabase.Transaction) throws(SQLiteDatabase.Failure) {
+        try transaction.query(
+            """
+            INSERT OR REPLACE INTO rounds (id, started_at, source, via, message, addressed, replied, elapsed_ms,
+                interrupted, conversation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.text(round.id), .real(round.startedAt), .text(round.source), .text(round.via), .text(round.message),
+             .integer(Int64(round.addressed)), .integer(Int64(round.replied)), .real(round.elapsedMS),
+             .integer(round.interrupted ? 1 : 0), value(round.conversation)])
+        try transaction.query("INSERT INTO search VALUES (?, ?)", [.text(round.message), .text(round.id)])
+        for (position, answer) in round.answers.enumerated() {
+            try transaction.query(
+                """
+                INSERT INTO answers (round_id, position, specialist, success, content, error_kind, error,
+                    latency_ms, first_byte_ms, model, role, prompt_tokens, completion_tokens)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [.text(round.id), .integer(Int64(position)), .text(answer.specialist),
+                 .integer(answer.success ? 1 : 0), value(answer.content), value(answer.errorKind),
+                 value(answer.error), value(answer.latencyMS), value(answer.firstByteMS),
+                 value(answer.model), answer.role == .member ? .null : .text(answer.role.rawValue),
+                 value(answer.promptTokens), value(answer.completionTokens)])
+            if let content = answer.content {
+                try transaction.query("INSERT INTO search VALUES (?, ?)", [.text(content), .text(round.id)])
+            }
         }
     }
 
