@@ -19,7 +19,7 @@ final class GatewayRoundLog: Sendable {
     private let pending = NIOLockedValueBox<(rounds: [LoggedRound], flushing: Bool)>(([], false))
 
     /// How long a finished round may wait for others to be written with it.
-    static let gathering = TimeAmount.milliseconds(20)
+    static let gathering = TimeAmount.milliseconds(5)
 
     init(_ log: RoundLog, timer: any EventLoop, logger: Logger) {
         self.log = log
