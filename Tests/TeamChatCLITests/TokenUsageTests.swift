@@ -46,6 +46,23 @@ struct TokenUsageTests {
             let human = try await BinaryRunner.run(["send", "--roster", roster, "--no-log", "four words in this"])
             #expect(human.lines.last?.contains(" · 7 tokens (1 unreported) · ") == true, "\(human.stdout)")
 
+            // Priced where teams.json prices the model; the Tekton answer cannot be: the total is partial, never $0.
+            let teams = (log as NSString).deletingPathExtension + "-teams.json"
+            defer { try? FileManager.default.removeItem(atPath: teams) }
+            try #"{"teams": {}, "prices": {"engram-sim": {"prompt": 1.0, "completion": 2.0}}}"#
+                .write(toFile: teams, atomically: true, encoding: .utf8)
+            let priced = try await BinaryRunner.run(["send", "--roster", roster, "--config", teams, "--no-log", "--json", "four words in this"])
+            let pricedEvents = try priced.jsonObjects()
+            #expect(pricedEvents.first { $0["specialist_id"] as? String == "model-ai" }?["cost_usd"] as? Double == 0.00001)
+            #expect(pricedEvents.first { $0["specialist_id"] as? String == "engram-ai" }?["cost_usd"] == nil)
+            #expect(pricedEvents.last?["cost_usd"] as? Double == 0.00001 && pricedEvents.last?["cost_partial"] as? Bool == true)
+            let words = try await BinaryRunner.run(["send", "--roster", roster, "--config", teams, "--no-log", "four words in this"])
+            #expect(words.lines.last?.contains(" · $0.000010 (partial) · ") == true, "\(words.stdout)")
+            try #"{"teams": {}, "prices": {"other-model": {"prompt": 1.0, "completion": 2.0}}}"#
+                .write(toFile: teams, atomically: true, encoding: .utf8)
+            let unpriced = try await BinaryRunner.run(["send", "--roster", roster, "--config", teams, "--no-log", "four words in this"])
+            #expect(unpriced.lines.last?.contains(" · cost — · ") == true, "\(unpriced.stdout)")
+
             let listed = try await BinaryRunner.run(["log", "--json"], environment: ["TEAMCHAT_LOG": log])
             let id = try #require(try listed.jsonObjects().first?["id"] as? String)
             let shown = try await BinaryRunner.run(["log", "show", "--json", id], environment: ["TEAMCHAT_LOG": log])

@@ -49,4 +49,20 @@ struct RoundEventCodecTests {
     func refused(_ line: String) {
         #expect(throws: RoundEventCodec.DecodeError.self) { try RoundEventCodec.decode(line) }
     }
+
+    @Test("tokens per second: reported completion tokens over the writing time; none without a count or a millisecond")
+    func tokensPerSecond() {
+        let answer = ChatAnswer(content: "x", usage: TokenUsage(promptTokens: 9, completionTokens: 50))
+        let outcome = SpecialistOutcome(
+            index: 0, specialistID: "m", result: .success(.answer(answer)), elapsed: .milliseconds(1_100),
+            firstByte: .milliseconds(100))
+        #expect(RoundEventCodec.tokensPerSecond(outcome) == 50)
+        #expect(RoundEventCodec.reply(outcome, round: nil).string.contains(#""tokens_per_second":50"#))
+        var instant = outcome
+        instant.elapsed = .microseconds(100_500)
+        #expect(RoundEventCodec.tokensPerSecond(instant) == nil)
+        var unreported = outcome
+        unreported.result = .success(.answer(ChatAnswer(content: "x")))
+        #expect(RoundEventCodec.tokensPerSecond(unreported) == nil)
+    }
 }

@@ -77,4 +77,26 @@ struct TeamsFileTests {
         #expect(applied[1].temperature == 0.5 && applied[1].keepsOwnContext)
         #expect(team.unknownMembers(in: roster) == ["zz"])
     }
+
+    @Test("prices per model: dollars per million tokens; a wrong one names its line; a round's cost is partial, never $0")
+    func prices() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-prices-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "{\"teams\": {},\n \"prices\": {\"gpt-x\": {\"prompt\": 2.5, \"completion\": 10}}}".write(toFile: path, atomically: true, encoding: .utf8)
+        let prices = try TeamsFile.prices(path: path)
+        #expect(prices == ["gpt-x": ModelPrice(promptPerMillion: 2.5, completionPerMillion: 10)])
+        var tally = CostTally(prices: prices)
+        #expect(tally.words == "cost —")
+        let priced = SpecialistOutcome(
+            index: 0, specialistID: "a",
+            result: .success(.answer(ChatAnswer(content: "x", model: "gpt-x", usage: TokenUsage(promptTokens: 1_000, completionTokens: 500)))),
+            elapsed: .zero)
+        #expect(tally.add(priced) == 0.0075)
+        #expect(tally.words == "$0.007500")
+        tally.add(SpecialistOutcome(index: 1, specialistID: "b", result: .success(.answer(ChatAnswer(content: "y"))), elapsed: .zero))
+        #expect(tally.words == "$0.007500 (partial)")
+        try "{\"teams\": {},\n \"prices\": {\n \"gpt-x\": {\"prompt\": \"cheap\"}}}".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: TeamsFile.Problem.self) { try TeamsFile.prices(path: path) }
+        do { _ = try TeamsFile.prices(path: path) } catch { #expect(error.message.contains(":3: price of 'gpt-x'"), "\(error.message)") }
+    }
 }

@@ -83,6 +83,7 @@ public enum RoundEventCodec {
         object.add("elapsed_ms", milliseconds(outcome.elapsed))
         object.add("connect_ms", outcome.connect.map(milliseconds))
         object.add("first_byte_ms", outcome.firstByte.map(milliseconds))
+        object.add("tokens_per_second", tokensPerSecond(outcome))
         if outcome.isSuccess { object.add("reused", outcome.reused) }
         object.add("attempts", outcome.attempts)
         object.add("round", round)
@@ -115,6 +116,15 @@ public enum RoundEventCodec {
         object.add("conversation_id", conversation)
         object.add("round", round)
         return object
+    }
+
+    /// Completion tokens over the time from the first byte to the last: the speed a model wrote at; nil without a
+    /// reported count or with under a millisecond of writing to divide by.
+    public static func tokensPerSecond(_ outcome: SpecialistOutcome) -> Double? {
+        guard let tokens = outcome.answer?.usage?.completionTokens, tokens > 0 else { return nil }
+        let writing = outcome.elapsed - (outcome.firstByte ?? .zero)
+        guard writing >= .milliseconds(1) else { return nil }
+        return (Double(tokens) / writing.seconds * 10).rounded() / 10
     }
 
     /// `{"prompt_tokens":…,"completion_tokens":…,"total_tokens":…}`.

@@ -40,6 +40,32 @@ public enum TeamsFile {
     ]
     static let overrideKeys: Set<String> = ["system", "temperature", "max_tokens", "context", "timeout"]
 
+    /// The prices of `"prices": {"<model>": {"prompt": USD per million tokens, "completion": …}}`; empty when the
+    /// file has none or cannot be read (its teams' errors are said where the teams are read).
+    public static func prices(path: String) throws(Problem) -> [String: ModelPrice] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw Problem(message: "cannot read \(path)") }
+        let text = String(decoding: data, as: UTF8.self)
+        let parsed = data.withUnsafeBytes { bytes in
+            Result { () throws(JSONObjectReader.Failure) in try JSONObjectReader.members(of: bytes) }
+        }
+        guard case .success(let members) = parsed, let value = members.first(where: { $0.key == "prices" })?.value else {
+            return [:]
+        }
+        guard let models = value.object else { throw problem(path, text, key: "prices", "'prices' is an object of models") }
+        var prices: [String: ModelPrice] = [:]
+        for (model, entry) in models {
+            let fields = entry.object.map(JSONFields.init)
+            guard let fields, let prompt = try? fields.number("prompt", in: 0...1e6),
+                let completion = try? fields.number("completion", in: 0...1e6)
+            else {
+                throw problem(path, text, key: model, after: "prices",
+                              "price of '\(model)': give {\"prompt\": dollars, \"completion\": dollars} per million tokens")
+            }
+            prices[model] = ModelPrice(promptPerMillion: prompt, completionPerMillion: completion)
+        }
+        return prices
+    }
+
     /// The teams in the file at `path`, in the file's order; an unreadable file or a wrong entry is a problem that
     /// names the file, the line and the key.
     public static func load(path: String) throws(Problem) -> [NamedTeam] {
@@ -62,7 +88,7 @@ public enum TeamsFile {
         guard let teamsValue = members.first(where: { $0.key == "teams" })?.value else {
             throw Problem(message: "\(path): no \"teams\" object")
         }
-        let unknownTop = members.map(\.key).filter { $0 != "teams" }
+        let unknownTop = members.map(\.key).filter { $0 != "teams" && $0 != "prices" }
         if let key = unknownTop.first { throw problem(path, text, key: key, "unknown key") }
         guard case .object = teamsValue, let ordered = orderedMembers(of: "teams", in: text) else {
             throw problem(path, text, key: "teams", "must be an object of teams by name")

@@ -243,6 +243,7 @@ struct Send: AsyncParsableCommand {
                     roster: plan.everyone(resolved.specialists), options: options, team: plan.named)
                 printer.teamName = plan.name(source: source)
                 printer.namedTeam = plan.named
+                printer.prices = try discovery.prices()
                 if dryRun {
                     DryRun.print(
                         ChatRequest(message: text, stream: stream, requestID: requestID(1)), to: team,
@@ -398,7 +399,7 @@ struct Send: AsyncParsableCommand {
             exclude: SpecialistSelector.names(exclude), recorder: recorder, conversation: conversation,
             synthesis: try synthesis.make(roster: everyone, options: options, team: plan.named),
             synthesisOptions: synthesis.stageOptions(options, team: plan.named), everyone: everyone,
-            teamName: teamName, namedTeam: plan.named)
+            teamName: teamName, namedTeam: plan.named, prices: try discovery.prices())
         let reader: any PromptReader
         if Console.stdinIsTerminal, Console.stdoutIsTerminal,
             let editor = LineEditor(

@@ -132,6 +132,16 @@ struct DiscoveryOptions: ParsableArguments {
         return named
     }
 
+    /// The prices per model of the teams file, when there is one (65 with the line when they are wrong).
+    func prices() throws -> [String: ModelPrice] {
+        guard let path = teamsPath, FileManager.default.fileExists(atPath: path) else { return [:] }
+        do {
+            return try TeamsFile.prices(path: path)
+        } catch {
+            throw fail(ExitStatus.badInput, error.message)
+        }
+    }
+
     /// The roster source these flags and the environment name, if any (roster files by absolute path, so that the
     /// same file from two directories is one source).
     func source(environment: [String: String]) throws -> RosterSource? {

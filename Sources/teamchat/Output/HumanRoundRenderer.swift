@@ -1,5 +1,6 @@
 import TeamChatEngine
 import TeamChatJudge
+import TeamChatSession
 
 /// Output for people: each answer the moment it arrives, labelled with the specialist and its latency, failures
 /// in words, a summary line last. Everything a specialist sent is sanitised before it reaches the terminal.
@@ -21,6 +22,9 @@ struct HumanRoundRenderer: RoundRenderer {
     private let wrapWidth: Int?
     /// How the summary line names the team (`team design`): the team a bare `send` used is never left unsaid.
     private let teamName: String?
+    /// Prices per model (`teams.json`); with any, the summary line says what the round cost.
+    private let prices: [String: ModelPrice]
+    private var cost: CostTally
     /// The judge whose words are being written as they arrive (a live terminal only).
     private var judgeWriting: String?
 
@@ -30,9 +34,12 @@ struct HumanRoundRenderer: RoundRenderer {
     ///   - wrapWidth: the terminal's width, to wrap answers to (nil: lines left whole).
     init(
         ids: [String], style: Style, live: Bool = false, width: Int = 80, waiting: ProgressLine? = nil,
-        timeout: Duration = .seconds(2), wrapWidth: Int? = nil, teamName: String? = nil
+        timeout: Duration = .seconds(2), wrapWidth: Int? = nil, teamName: String? = nil,
+        prices: [String: ModelPrice] = [:]
     ) {
         self.teamName = teamName
+        self.prices = prices
+        self.cost = CostTally(prices: prices)
         self.style = style
         self.ids = ids
         self.idWidth = min(24, ids.map { TerminalSanitizer.sanitizeLine($0).count }.max() ?? 0)
@@ -71,6 +78,7 @@ struct HumanRoundRenderer: RoundRenderer {
 
     mutating func begin(round: Int, message: String?) {
         pending = ids
+        cost = CostTally(prices: prices)
         guard let message else { return }
         if round > 1 { Console.out("") }
         Console.out(style.bold("» " + TerminalSanitizer.sanitize(message)))
@@ -82,6 +90,7 @@ struct HumanRoundRenderer: RoundRenderer {
             board?.add(chunk.content, for: id)
         case .outcome(let outcome):
             waiting?.erase()
+            cost.add(outcome)
             pending.removeAll { $0 == outcome.specialistID }
             if board != nil {
                 let text = line(for: outcome)
@@ -94,7 +103,9 @@ struct HumanRoundRenderer: RoundRenderer {
             waiting?.erase()
             pending = []
             board?.clear()
-            Console.out(style.dim(KindWords.summary(summary) + (teamName.map { " · " + TerminalSanitizer.sanitizeLine($0) } ?? "")))
+            Console.out(style.dim(
+                KindWords.summary(summary) + (prices.isEmpty ? "" : " · " + cost.words)
+                    + (teamName.map { " · " + TerminalSanitizer.sanitizeLine($0) } ?? "")))
         }
     }
 

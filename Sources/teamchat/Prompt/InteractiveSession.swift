@@ -44,6 +44,8 @@ struct InteractiveSession {
     let teamName: String
     /// The named team, whose members' own timeouts apply.
     var namedTeam: NamedTeam? = nil
+    /// Prices per model, for each round's cost.
+    var prices: [String: ModelPrice] = [:]
 
     /// Where the prompt keeps its history: `$XDG_STATE_HOME/teamchat/history`, else `~/.local/state/…`.
     static func historyPath(environment: [String: String]) -> String? {
@@ -241,6 +243,7 @@ struct InteractiveSession {
         made.synthesis = synthesis
         made.teamName = teamName
         made.namedTeam = namedTeam
+        made.prices = prices
         let printer = made
         await control.cancellable {
             var renderer = printer.makeRenderer(for: team)

@@ -23,6 +23,8 @@ struct RoundPrinter: Sendable {
     var teamName: String?
     /// The named team whose members' own timeouts apply, if any.
     var namedTeam: NamedTeam?
+    /// Prices per model (`teams.json`'s `"prices"`), for the round's cost.
+    var prices: [String: ModelPrice] = [:]
 
     /// Runs one round, rendering as events arrive, then its synthesis when one was asked for. Returns `nil` when
     /// the round was interrupted.
@@ -169,11 +171,11 @@ struct RoundPrinter: Sendable {
     }
 
     func makeRenderer(for team: [Specialist]) -> any RoundRenderer {
-        guard !json else { return JSONRoundRenderer(via: access.via) }
+        guard !json else { return JSONRoundRenderer(via: access.via, prices: prices) }
         let terminal = Console.stdoutIsTerminal
         return HumanRoundRenderer(
             ids: team.map(\.id), style: .detect(terminal: terminal), live: stream && terminal,
             width: Console.terminalWidth ?? 80, waiting: ProgressLine(), timeout: options.timeout,
-            wrapWidth: terminal ? Console.terminalWidth : nil, teamName: teamName)
+            wrapWidth: terminal ? Console.terminalWidth : nil, teamName: teamName, prices: prices)
     }
 }
