@@ -19,8 +19,8 @@ public struct JudgePrompt: Sendable, Hashable {
     public init(template: String) throws(Problem) {
         var rest = Substring(template)
         var found: Set<String> = []
-        while let open = rest.range(of: "{{") {
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
+        while let open = rest.firstRange(of: "{{") {
+            guard let close = rest[open.upperBound...].firstRange(of: "}}") else {
                 throw Problem(message: "a '{{' is not closed with '}}'")
             }
             let name = String(rest[open.upperBound..<close.lowerBound])
@@ -88,10 +88,10 @@ public struct JudgePrompt: Sendable, Hashable {
                 return "Response \(entry.label):\n\(text)\n\n"
             }.joined()
             var text = template
-                .replacingOccurrences(of: "{{question}}", with: question)
-                .replacingOccurrences(of: "{{responses}}", with: blocks)
-                .replacingOccurrences(of: "{{missing}}", with: missingText)
-                .replacingOccurrences(of: "{{ranking}}", with: rankingText)
+                .replacing("{{question}}", with: question)
+                .replacing("{{responses}}", with: blocks)
+                .replacing("{{missing}}", with: missingText)
+                .replacing("{{ranking}}", with: rankingText)
             while text.last?.isWhitespace == true { text.removeLast() }
             return text
         }
@@ -99,35 +99,5 @@ public struct JudgePrompt: Sendable, Hashable {
         guard whole.count > Self.maximumCharacters, !responses.isEmpty else { return whole }
         let fixed = fill(0).count
         return fill(max(200, (Self.maximumCharacters - fixed) / responses.count))
-    }
-}
-
-extension String {
-    /// Every `target` replaced by `replacement` (without Foundation).
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
-    }
-}
-
-extension Substring {
-    /// The first range of `target` (without Foundation).
-    fileprivate func range(of target: String) -> Range<Index>? {
-        guard !target.isEmpty else { return nil }
-        var start = startIndex
-        while start < endIndex {
-            if self[start...].hasPrefix(target) {
-                return start..<index(start, offsetBy: target.count)
-            }
-            start = index(after: start)
-        }
-        return nil
     }
 }

@@ -202,9 +202,9 @@ public enum TeamsFile {
     /// `path:LINE: message`, the line the key (after `after`, when given) is on.
     static func problem(_ path: String, _ text: String, key: String, after: String? = nil, _ message: String) -> Problem {
         var search = text[...]
-        if let after, let found = find("\"\(after)\"", in: search) { search = text[found.upperBound...] }
+        if let after, let found = search.firstRange(of: "\"\(after)\"") { search = text[found.upperBound...] }
         let line: Int
-        if let found = find("\"\(key)\"", in: search) {
+        if let found = search.firstRange(of: "\"\(key)\"") {
             line = text[..<found.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
         } else {
             line = 1
@@ -212,20 +212,10 @@ public enum TeamsFile {
         return Problem(message: "\(path):\(line): \(message)")
     }
 
-    /// The first place `needle` is in `text` (no Foundation here).
-    static func find(_ needle: String, in text: Substring) -> Range<String.Index>? {
-        var start = text.startIndex
-        while start < text.endIndex {
-            if text[start...].hasPrefix(needle) { return start..<text.index(start, offsetBy: needle.count) }
-            start = text.index(after: start)
-        }
-        return nil
-    }
-
     /// The names of the object that is the value of `key`, in the file's order (JSON objects are read unordered).
     static func orderedMembers(of key: String, in text: String) -> [String]? {
         let bytes = Array(text.utf8)
-        guard let start = find("\"\(key)\"", in: text[...]) else { return nil }
+        guard let start = text.firstRange(of: "\"\(key)\"") else { return nil }
         var index = text.utf8.distance(from: text.startIndex, to: start.upperBound)
         // To the object's opening brace.
         while index < bytes.count, bytes[index] != UInt8(ascii: "{") { index += 1 }
