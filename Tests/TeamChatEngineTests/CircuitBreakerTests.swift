@@ -80,4 +80,21 @@ struct CircuitBreakerTests {
         for _ in 0..<3 { breaker.record(.refused, now: at(seconds), jitter: 1) }
         return breaker
     }
+
+    @Test("latencies are chats' only: a ping or a probe answered at once adds none (stats and the page count chats)")
+    func chatLatenciesOnly() {
+        var health = SpecialistHealth()
+        let now = WallTime(secondsSince1970: 1)
+        health.record(SpecialistOutcome(index: 0, specialistID: "a", result: .success(.alive), elapsed: .microseconds(400)), now: now, jitter: 1)
+        health.record(
+            SpecialistOutcome(index: 0, specialistID: "a", result: .success(.info(SpecialistInfo(id: "a"))), elapsed: .microseconds(500)),
+            now: now, jitter: 1)
+        #expect(health.recentLatenciesMS.isEmpty)
+        #expect(health.successes == 2)  // still answers: counted, and seen
+        health.record(
+            SpecialistOutcome(index: 0, specialistID: "a", result: .success(.answer(ChatAnswer(content: "x"))), elapsed: .milliseconds(250)),
+            now: now, jitter: 1)
+        #expect(health.recentLatenciesMS == [250])
+        #expect(health.latencyPercentile(50) == 250)
+    }
 }

@@ -11,7 +11,7 @@ struct SpecialistCacheTests {
     func sample() -> SpecialistCache {
         var health = SpecialistHealth()
         health.record(
-            SpecialistOutcome(index: 0, specialistID: "a-ai", result: .success(.alive), elapsed: .milliseconds(3)),
+            SpecialistOutcome(index: 0, specialistID: "a-ai", result: .success(.answer(ChatAnswer(content: "ok"))), elapsed: .milliseconds(3)),
             now: now, jitter: 1)
         health.record(
             SpecialistOutcome(
@@ -148,7 +148,7 @@ struct SpecialistCacheTests {
         var mine = SpecialistHealth()
         let before = mine
         mine.record(
-            SpecialistOutcome(index: 0, specialistID: "a-ai", result: .success(.alive), elapsed: .milliseconds(7)),
+            SpecialistOutcome(index: 0, specialistID: "a-ai", result: .success(.answer(ChatAnswer(content: "ok"))), elapsed: .milliseconds(7)),
             now: now, jitter: 1)
         for _ in 0..<3 {
             mine.record(

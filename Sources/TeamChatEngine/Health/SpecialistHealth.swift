@@ -21,15 +21,17 @@ public struct SpecialistHealth: Hashable, Sendable {
 
     /// Counts one outcome at `now`. Skips (`breaker_open`) and our own cancellations say nothing about the
     /// specialist and are not counted. Only chat rounds move the breaker (`movesBreaker`): probes from discovery
-    /// and warming count in the statistics, but a specialist is skipped only after failing three rounds.
+    /// and warming count in the statistics, but a specialist is skipped only after failing three rounds. Latencies
+    /// are a chat's only: a ping answered at once says nothing about how fast a specialist answers a question (one
+    /// that hangs on every chat must never show "p50 0.4 ms").
     public mutating func record(_ outcome: SpecialistOutcome, now: WallTime, jitter: Double, movesBreaker: Bool = true) {
         switch outcome.result {
-        case .success:
+        case .success(let reply):
             requests += 1
             successes += 1
             consecutiveFailures = 0
             lastSeen = now
-            appendLatencies([(outcome.elapsed.milliseconds * 1_000).rounded() / 1_000])
+            if case .answer = reply { appendLatencies([(outcome.elapsed.milliseconds * 1_000).rounded() / 1_000]) }
             if movesBreaker { breaker.record(nil, now: now, jitter: jitter) }
         case .failure(let error):
             guard error.kind != .breakerOpen, error.kind != .cancelled else { return }
