@@ -38,4 +38,29 @@ struct DoctorTests {
         // Looking changes nothing: the damaged cache is left where it is.
         #expect(FileManager.default.contents(atPath: directory + "/bad.json") == Data("{not json".utf8))
     }
+
+    @Test("the bus: a refused password and a bus with no bridge each fail in their own words, with the fix")
+    func bus() async throws {
+        try await RedisServer.with(password: "correct-horse") { server in
+            let bus = "redis+unix://\(server.socket)?team=doctor"
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-doctorbus-\(UUID())").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let environment = ["TEAMCHAT_NO_LOG": "1", "XDG_RUNTIME_DIR": directory]
+            func busCheck(_ extra: [String: String]) async throws -> (Int32, [String: Any]) {
+                let run = try await BinaryRunner.run(
+                    ["doctor", "--bus", bus, "--no-cache", "--json"], environment: environment.merging(extra) { $1 })
+                let checks = (try run.jsonObjects().first?["checks"] as? [[String: Any]]) ?? []
+                return (run.status, checks.first { $0["name"] as? String == "bus" } ?? [:])
+            }
+            let (refusedStatus, refused) = try await busCheck(["TEAMCHAT_BUS_PASSWORD": "wrong"])
+            #expect(refusedStatus == 1)
+            #expect(refused["ok"] as? Bool == false)
+            #expect((refused["fix"] as? String)?.contains("TEAMCHAT_BUS_PASSWORD") == true, "\(refused)")
+            let (emptyStatus, empty) = try await busCheck(["TEAMCHAT_BUS_PASSWORD": "correct-horse"])
+            #expect(emptyStatus == 1)
+            #expect((empty["detail"] as? String)?.contains("no bridge publishes a specialist") == true, "\(empty)")
+            #expect((empty["fix"] as? String)?.contains("teamchat bridge --bus") == true)
+        }
+    }
 }

@@ -40,6 +40,31 @@ struct Doctor: AsyncParsableCommand {
         var fix: String?
     }
 
+    /// Asks the bus who its bridges publish, as discovery does: each way it can go wrong in its own words.
+    private static func busCheck(_ session: TeamSession, name: String) async -> Check {
+        do {
+            let report = try await session.withRunning { session throws(RosterError) in try await session.discover() }
+            let bridges = Set(report.roster.compactMap { specialist -> String? in
+                if case .bus(let address) = specialist.address { address.bridge } else { nil }
+            })
+            guard !report.roster.isEmpty else {
+                return Check(
+                    name: "bus", ok: false, detail: "\(name): reachable, but no bridge publishes a specialist",
+                    fix: "start one where the team runs: teamchat bridge --bus \(name) --roster team.json")
+            }
+            return Check(
+                name: "bus", ok: true,
+                detail: "\(name): \(report.roster.count) specialist\(report.roster.count == 1 ? "" : "s") from "
+                    + "\(bridges.count) bridge\(bridges.count == 1 ? "" : "s")")
+        } catch {
+            let fix = switch error.kind {
+            case .unauthorized: "give the bus's password: \(BusCredentials.passwordVariable), or a URL in \(BusCredentials.urlVariable)"
+            default: "check that Redis runs where \(name) says, and that this machine may reach it"
+            }
+            return Check(name: "bus", ok: false, detail: "\(name): \(error.message)", fix: fix)
+        }
+    }
+
     func run() async throws {
         output.apply()
         var checks: [Check] = []
@@ -61,6 +86,11 @@ struct Doctor: AsyncParsableCommand {
             checks.append(Check(
                 name: "team", ok: false, detail: "the team's source cannot be read",
                 fix: "check --roster, --scan, --openai, --bus or TEAMCHAT_ROSTER"))
+        }
+
+        // The bus: reachable, our password accepted, bridges publishing specialists.
+        if let session, case .bus(let name) = session.source {
+            checks.append(await Self.busCheck(session, name: name))
         }
 
         // The cache.
