@@ -1,4 +1,5 @@
 import Foundation
+import TeamChatFleet
 import TeamChatTestSupport
 import Testing
 
@@ -61,6 +62,25 @@ struct DoctorTests {
             #expect(emptyStatus == 1)
             #expect((empty["detail"] as? String)?.contains("no bridge publishes a specialist") == true, "\(empty)")
             #expect((empty["fix"] as? String)?.contains("teamchat bridge --bus") == true)
+
+            // A bridge up: ✓, its specialists counted.
+            try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 2)) { fleet in
+                let roster = try BinaryRunner.rosterFile(for: fleet)
+                defer { try? FileManager.default.removeItem(atPath: roster) }
+                let (bridge, bridgeCache) = try BinaryRunner.launch(
+                    ["bridge", "--bus", bus, "--roster", roster, "--no-cache"],
+                    environment: ["TEAMCHAT_BUS_PASSWORD": "correct-horse"], output: .discarded)
+                defer {
+                    bridge.signal(SIGKILL)
+                    try? FileManager.default.removeItem(at: bridgeCache)
+                }
+                var published: [String: Any] = [:]
+                #expect(try await eventually(within: .seconds(20)) {
+                    published = try await busCheck(["TEAMCHAT_BUS_PASSWORD": "correct-horse"]).1
+                    return published["ok"] as? Bool == true
+                }, "\(published)")
+                #expect((published["detail"] as? String)?.hasSuffix(": 2 specialists from 1 bridge") == true, "\(published)")
+            }
         }
     }
 }
