@@ -123,7 +123,7 @@ test: deps peers
 ## starting from the seed corpus in Fuzz/Corpus (a copy: the seeds stay as committed). A crash leaves its input
 ## in Fuzz/.build/crashes and fails the target.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := json reply request cache roster events framer sse completion resp bus
+FUZZ_TARGETS := json reply request cache roster events framer sse completion resp bus facade ranking teams
 FUZZ_BINARY := Fuzz/.build/debug/teamchat-fuzz
 fuzz: deps
 	cd Fuzz && $(SWIFT) build -Xswiftc -sanitize=fuzzer --product teamchat-fuzz

@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "TeamChatFleet", targets: ["TeamChatFleet"]),
         .library(name: "TeamChatTestSupport", targets: ["TeamChatTestSupport"]),
         .library(name: "TeamChatLog", targets: ["TeamChatLog"]),
+        .library(name: "TeamChatJudge", targets: ["TeamChatJudge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -139,6 +140,7 @@ let package = Package(
             name: "TeamChatGateway",
             dependencies: [
                 "TeamChatJudge",
+                "TeamChatOpenAICodec",
                 "TeamChatLog",
                 "TeamChatEngine",
                 "TeamChatJSON",

@@ -22,6 +22,7 @@ let package = Package(
                 .product(name: "TeamChatOpenAICodec", package: "teamchat"),
                 .product(name: "TeamChatRESP", package: "teamchat"),
                 .product(name: "TeamChatBusWire", package: "teamchat"),
+                .product(name: "TeamChatJudge", package: "teamchat"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         )

@@ -4,6 +4,7 @@ import NIOWebSocket
 import TeamChatEngine
 import TeamChatJSON
 import TeamChatLog
+import TeamChatOpenAICodec
 import TeamChatSession
 
 /// One client connection of the gateway: reads a request (bounded, within its timers), checks its token and, over
@@ -268,7 +269,12 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .models:
             document(.ok, json: models(), head: head, route: route, context: context)
         case .chatCompletions:
-            chatCompletion(ChatCompletionRequest.decode(body), head: head, context: context)
+            chatCompletion(
+                ChatCompletionRequest.decode(body).mapError { problem in
+                    var error = GatewayError(.badRequest, problem.message)
+                    error.param = problem.param
+                    return error
+                }, head: head, context: context)
         }
     }
 

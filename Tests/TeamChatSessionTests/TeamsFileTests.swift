@@ -53,6 +53,7 @@ struct TeamsFileTests {
             ("{\"teams\": {\"a\": {\"tekton\": true, \"quorum\": \"two\"}}}", "team 'a': 'quorum' is not"),
             ("{\"teams\": {\"a\": {\"tekton\": true}}, \"default\": \"a\"}", ":1: unknown key"),
             ("{\"teams\": [1]}", "must be an object of teams by name"),
+            ("{\"teams\": {\"a\": {\"tekton\": true},\n \"a\": {\"tekton\": true}}}", "team 'a' is named twice"),
             ("{\"teams\": {\"a\": {\"tekton\": true}", "not JSON"),
         ]
         for (text, expected) in cases {

@@ -7,6 +7,7 @@ import TeamChatEngine
 import TeamChatSession
 import TeamChatTekton
 import TeamChatBusWire
+import TeamChatJudge
 
 /// One decoder under the fuzzer, chosen by `TEAMCHAT_FUZZ`: each must take any bytes without trapping, and
 /// whatever it accepts must survive its own invariants (checked with `precondition`, so a violation is a crash the
@@ -36,6 +37,13 @@ enum FuzzTarget: String, CaseIterable {
     /// A bus message from another machine, signed or not: a request, a reply, a presence, a posted round. What
     /// opens under a secret must be what was sealed with it, and nothing unsealed opens.
     case bus
+    /// A chat client's body to the facade (`POST /v1/chat/completions`): refused with a reason or read whole, and a
+    /// body read asks a question that is a chat's.
+    case facade
+    /// A model's reply to a council's ranking request: only labels it was shown, each once.
+    case ranking
+    /// A teams file: refused with a reason that names the file, or teams each with one source.
+    case teams
 
     static let current: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["TEAMCHAT_FUZZ"] ?? ""
@@ -108,6 +116,24 @@ enum FuzzTarget: String, CaseIterable {
             for event in whole ?? [] {
                 precondition(event.data.utf8.count <= 256 * 4, "an event larger than the limit")
                 _ = ChatCompletionCodec.delta(event.data)
+            }
+        case .facade:
+            if case .success(let request) = ChatCompletionRequest.decode(Array(bytes)) {
+                precondition((try? ChatRequest(message: request.question).validate()) != nil, "a question too large")
+                precondition(request.history.allSatisfy { $0.role == .user || $0.role == .assistant })
+            }
+        case .ranking:
+            let text = String(decoding: bytes, as: UTF8.self)
+            let shown = ["A", "B", "C", "D2"]
+            if let order = RankingParser.parse(text, shown: shown) {
+                precondition(!order.isEmpty && Set(order).count == order.count, "a label ranked twice")
+                precondition(order.allSatisfy(shown.contains), "a label not shown")
+            }
+        case .teams:
+            switch Result(catching: { try TeamsFile.parse(Data(bytes), path: "/fuzz/teams.json") }) {
+            case .success(let teams): precondition(Set(teams.map(\.name)).count == teams.count, "a team twice")
+            case .failure(let problem):
+                precondition("\(problem)".hasPrefix("/fuzz/teams.json"), "an error that does not name the file")
             }
         case .completion:
             _ = ChatCompletionCodec.completion(bytes)

@@ -1,6 +1,7 @@
 import TeamChatEngine
 import TeamChatJSON
 import TeamChatJudge
+import TeamChatOpenAICodec
 
 /// One `POST /v1/chat/completions` answer, made as its round goes (DESIGN §7, the facade): the members' progress
 /// as `delta.reasoning_content` (a chat UI's collapsible thinking), the synthesis as `delta.content`, then

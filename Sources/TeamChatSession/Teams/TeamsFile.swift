@@ -96,6 +96,9 @@ public enum TeamsFile {
         let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         var teams: [NamedTeam] = []
         for name in ordered {
+            guard !teams.contains(where: { $0.name == name }) else {
+                throw problem(path, text, key: name, "team '\(name)' is named twice")
+            }
             guard let object = teamsValue.object?[name]?.object else {
                 throw problem(path, text, key: name, "a team is an object")
             }

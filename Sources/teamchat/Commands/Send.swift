@@ -148,8 +148,6 @@ struct Send: AsyncParsableCommand {
         }
     }
 
-    var roundOptions: RoundOptions { roundOptions(team: nil) }
-
     /// The round's budgets: these flags', else the named team's, else the defaults.
     func roundOptions(team: NamedTeam?) -> RoundOptions {
         var options = budgets.options(team: team)

@@ -4,29 +4,35 @@ import TeamChatJSON
 /// A `POST /v1/chat/completions` request to the team as a model (DESIGN §7, the facade): what teamchat reads of
 /// OpenAI's body. Members it does not use (`n`, `top_p`, `tools`, …) are accepted and left alone, as a chat client
 /// sends many.
-struct ChatCompletionRequest: Sendable, Hashable {
+public struct ChatCompletionRequest: Sendable, Hashable {
+    /// Why a body is refused, and the member (OpenAI's `param`) at fault.
+    public struct Problem: Error, Sendable, Hashable {
+        public var message: String
+        public var param: String?
+    }
+
     /// `team`, or `team/<name>` for a named team.
-    var model: String
+    public var model: String
     /// The last user message: what the team is asked.
-    var question: String
+    public var question: String
     /// The turns before it (user and assistant), which every member is given as its thread.
-    var history: [ChatTurn]
-    var stream: Bool
-    var includeUsage: Bool
-    var maxTokens: Int?
-    var temperature: Double?
+    public var history: [ChatTurn]
+    public var stream: Bool
+    public var includeUsage: Bool
+    public var maxTokens: Int?
+    public var temperature: Double?
     /// Members' progress as `delta.reasoning_content` while streaming (off with `"include_reasoning": false`).
-    var includeReasoning: Bool
+    public var includeReasoning: Bool
 
     /// The named team the model names; nil for `team`.
-    var teamName: String? {
+    public var teamName: String? {
         model == "team" ? nil : String(model.dropFirst("team/".count))
     }
 
     /// A short task of a chat UI (a title, tags): answered by one member, not the whole team.
-    var isTask: Bool { (maxTokens ?? .max) <= 64 }
+    public var isTask: Bool { (maxTokens ?? .max) <= 64 }
 
-    static func decode(_ bytes: [UInt8]) -> Result<ChatCompletionRequest, GatewayError> {
+    public static func decode(_ bytes: [UInt8]) -> Result<ChatCompletionRequest, Problem> {
         let members: [(key: String, value: JSONObjectReader.Value)]
         do {
             members = try bytes.withUnsafeBytes { buffer throws(JSONObjectReader.Failure) in
@@ -90,9 +96,7 @@ struct ChatCompletionRequest: Sendable, Hashable {
         return texts.isEmpty ? nil : texts.joined(separator: "\n")
     }
 
-    private static func problem(_ message: String, param: String?) -> GatewayError {
-        var error = GatewayError(.badRequest, message)
-        error.param = param
-        return error
+    private static func problem(_ message: String, param: String?) -> Problem {
+        Problem(message: message, param: param)
     }
 }
