@@ -753,7 +753,7 @@ _teamchat_serve() {
     repeating_flags=()
     non_repeating_flags=(--tekton --no-cache --no-control-socket --no-log --version -h --help)
     repeating_options=(--allow-host --allow-origin)
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --listen --control-socket --token --max-connections --request-timeout --idle-timeout --write-timeout --persist-interval --connections --log-level --log)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --timeout --connect-timeout --deadline --listen --control-socket --token --max-connections --max-rounds --request-timeout --idle-timeout --write-timeout --persist-interval --connections --log-level --log)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -818,6 +818,9 @@ _teamchat_serve() {
         return
         ;;
     '--max-connections')
+        return
+        ;;
+    '--max-rounds')
         return
         ;;
     '--request-timeout')

@@ -331,7 +331,7 @@ public final class Gateway: Service, Sendable {
         case .success(let made): synthesis = made
         case .failure(let error): return .failure(error)
         }
-        guard beginWork() else { return .failure(GatewayError(.serviceUnavailable, "the gateway is shutting down")) }
+        if let refused = beginWork() { return .failure(refused) }
         var options = request.options(
             defaults: configuration.roundDefaults, maximumDeadline: configuration.maximumDeadline, addressed: team.count)
         if let named, request.quorum == nil, let quorum = named.quorum { options.quorum = min(quorum, team.count) }
@@ -441,21 +441,25 @@ public final class Gateway: Service, Sendable {
         }
     }
 
-    /// Runs `job` as a child of ``run()`` (the work a request needs that must be a task), counted as a round.
-    func submit(_ job: @escaping @Sendable () async -> Void) -> Bool {
-        guard beginWork() else { return false }
+    /// Runs `job` as a child of ``run()`` (the work a request needs that must be a task), counted as a round; the
+    /// error when it is refused.
+    func submit(_ job: @escaping @Sendable () async -> Void) -> GatewayError? {
+        if let refused = beginWork() { return refused }
         jobQueue.yield { [self] in
             await job()
             endWork()
         }
-        return true
+        return nil
     }
 
-    private func beginWork() -> Bool {
-        state.withLockedValue { state in
-            guard !state.draining else { return false }
+    /// Counts one more round in flight, or says why not: the gateway is shutting down, or at its cap.
+    private func beginWork() -> GatewayError? {
+        let maximum = configuration.maximumRounds
+        return state.withLockedValue { state -> GatewayError? in
+            if state.draining { return .shuttingDown }
+            if state.inFlight >= maximum { return .saturated(maximum) }
             state.inFlight += 1
-            return true
+            return nil
         }
     }
 

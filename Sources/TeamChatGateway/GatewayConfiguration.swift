@@ -16,6 +16,9 @@ public struct GatewayConfiguration: Sendable {
     /// Open client connections at most; at the cap, one that never completed a request (the oldest), else the
     /// longest idle, is closed to make room, never one being answered (``ConnectionRegistry``).
     public var maximumConnections: Int
+    /// Rounds (and warm-ups) running at once at most, over every client: one more is refused with 429 and
+    /// `Retry-After` (OpenAI's `rate_limit_error` on the facade) rather than queued behind them.
+    public var maximumRounds: Int = 512
     /// How long a request may take to arrive whole, once it starts (and a new connection to start one): a body or
     /// an upgrade that stalls is closed after this.
     public var requestTimeout: Duration

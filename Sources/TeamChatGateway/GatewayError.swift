@@ -11,6 +11,8 @@ public struct GatewayError: Error, Hashable, Sendable, CustomStringConvertible {
     /// OpenAI's `param` and `code` for the chat-completions facade (`model`, `model_not_found`).
     public var param: String?
     public var code: String?
+    /// For 429 and 503: when to try again, in seconds (`Retry-After`).
+    public var retryAfter: Int?
 
     public init(_ status: HTTPResponseStatus, _ message: String, allow: [String] = []) {
         self.status = status
@@ -47,6 +49,15 @@ public struct GatewayError: Error, Hashable, Sendable, CustomStringConvertible {
         object.add("status", Int(status.code))
         return object
     }
+
+    /// The gateway is running as many rounds as it may (``GatewayConfiguration/maximumRounds``).
+    static func saturated(_ maximum: Int) -> GatewayError {
+        var error = GatewayError(.tooManyRequests, "the gateway is running its \(maximum) rounds at most: try again shortly")
+        error.retryAfter = 1
+        return error
+    }
+
+    static let shuttingDown = GatewayError(.serviceUnavailable, "the gateway is shutting down")
 
     static func badRequest(_ message: String) -> GatewayError {
         GatewayError(.badRequest, message)

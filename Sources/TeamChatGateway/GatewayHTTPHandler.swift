@@ -206,7 +206,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let keepAlive = head.isKeepAlive && !gateway.isDraining
         state = .responding(Response(keepAlive: keepAlive, version: head.version))
         if gateway.isDraining {
-            answer(GatewayError(.serviceUnavailable, "the gateway is shutting down"), head: head, context: context)
+            answer(.shuttingDown, head: head, context: context)
             return
         }
         let route: GatewayRoute
@@ -324,8 +324,8 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             request.threads = Dictionary(uniqueKeysWithValues: gateway.roster.map { ($0.id, asked.history) })
         }
         if asked.isTask {
-            // One member answers a UI's small task: the team's first.
-            guard let first = named?.members.first ?? gateway.roster.first?.id else {
+            // One member answers a UI's small task: the team's task member, else its first.
+            guard let first = named?.taskMember ?? named?.members.first ?? gateway.roster.first?.id else {
                 answer(GatewayError(.serviceUnavailable, "no specialist to ask"), head: head, context: context)
                 return
             }
@@ -543,7 +543,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let gateway = self.gateway
         let keepAlive = response.keepAlive
         let version = response.version
-        let submitted = gateway.submit {
+        let refused = gateway.submit {
             let lines = await request.run(on: gateway)
             loop.execute {
                 let (handler, context) = bound.value
@@ -557,7 +557,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 handler.finish(route: GatewayRoute.warm.name, status: .ok, keepAlive: keepAlive, context: context)
             }
         }
-        if !submitted { answer(GatewayError(.serviceUnavailable, "the gateway is shutting down"), head: head, context: context) }
+        if let refused { answer(refused, head: head, context: context) }
     }
 
     // MARK: Writing
@@ -566,6 +566,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         var headers = HTTPHeaders()
         if !error.allow.isEmpty { headers.add(name: "allow", value: error.allow.joined(separator: ", ")) }
         if error.status == .unauthorized { headers.add(name: "www-authenticate", value: "Bearer") }
+        if let seconds = error.retryAfter { headers.add(name: "retry-after", value: String(seconds)) }
         let route = GatewayRoute.match(method: head.method, uri: head.uri).map(\.name)
         let body = GatewayRoute.speaksOpenAI(head.uri) ? error.openAIBody : error.body
         document(error.status, json: body, head: head, route: (try? route.get()) ?? "none", headers: headers,

@@ -29,8 +29,12 @@ public struct ChatCompletionRequest: Sendable, Hashable {
         model == "team" ? nil : String(model.dropFirst("team/".count))
     }
 
-    /// A short task of a chat UI (a title, tags): answered by one member, not the whole team.
-    public var isTask: Bool { (maxTokens ?? .max) <= 64 }
+    /// A short task of a chat UI (a title, tags, follow-up suggestions): answered by one member, not the whole team.
+    /// Known by a small `max_tokens` (≤ 64, as UIs cap a title) or by Open WebUI's task prompts, which begin
+    /// `### Task:` and set no limit.
+    public var isTask: Bool {
+        (maxTokens ?? .max) <= 64 || question.hasPrefix("### Task:")
+    }
 
     public static func decode(_ bytes: [UInt8]) -> Result<ChatCompletionRequest, Problem> {
         let members: [(key: String, value: JSONObjectReader.Value)]

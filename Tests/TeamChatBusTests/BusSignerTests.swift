@@ -1,5 +1,6 @@
 import Foundation
 @testable import TeamChatBusWire
+import TeamChatEngine
 import TeamChatTestSupport
 import Testing
 

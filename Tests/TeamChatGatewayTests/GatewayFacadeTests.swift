@@ -21,6 +21,7 @@ struct GatewayFacadeTests {
         var design = NamedTeam(name: "design", source: .tekton)
         design.members = ["engram-ai", "hermes-ai"]
         design.judge = ["athena-ai"]
+        design.taskMember = "hermes-ai"
         return design
     }
 
@@ -50,11 +51,18 @@ struct GatewayFacadeTests {
             let text = try #require(((try plain.json()["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String)
             #expect(text.contains("**engram-ai**: Evict the least recently used.") && text.contains("**hermes-ai**: Close the oldest idle one."))
 
-            // A UI's short task (a title): one member answers, not the team.
+            // A UI's short task (a title by max_tokens, Open WebUI's tags by its prompt): the team's task member
+            // answers alone, its answer as it is.
             let before = harness.fleet.counters.totalRequests(type: "chat")
+            let hermes = harness.fleet.counters.requests("hermes-ai", type: "chat")
             let task = try await post(harness, #"{"model":"team/design","messages":[{"role":"user","content":"Title?"}],"max_tokens":16}"#)
             #expect(task.status == .ok)
-            #expect(harness.fleet.counters.totalRequests(type: "chat") == before + 1)
+            let title = ((try task.json()["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String
+            #expect(title == "Close the oldest idle one.")
+            let tags = try await post(harness, ####"{"model":"team/design","messages":[{"role":"user","content":"### Task:\nGenerate 1-3 broad tags"}]}"####)
+            #expect(tags.status == .ok)
+            #expect(harness.fleet.counters.totalRequests(type: "chat") == before + 2)
+            #expect(harness.fleet.counters.requests("hermes-ai", type: "chat") == hermes + 2)
 
             let unknown = try await post(harness, #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"#)
             #expect(unknown.status == .notFound)
@@ -91,6 +99,44 @@ struct GatewayFacadeTests {
             // Each member was sent the client's earlier turns as its thread.
             let chat = try #require(harness.fleet.counters.lastChat("engram-ai"))
             #expect(chat.contains(#""history":[{"role":"user","content":"one"},{"role":"assistant","content":"ONE"}]"#))
+        }
+    }
+
+    @Test("at its round cap the gateway refuses with 429 and Retry-After (OpenAI's rate_limit_error on the facade), then serves again")
+    func saturated() async throws {
+        var members = SimulatedSpecialistConfiguration.team(count: 2)
+        members[1].misbehaviour = .hang
+        try await GatewayHarness.with(members, configure: {
+            $0.maximumRounds = 1
+            $0.roundDefaults.timeout = .milliseconds(300)
+        }) { harness in
+            let channel = try await TestHTTPConnection.connect(port: harness.port)
+            try await channel.executeThenClose { inbound, outbound in
+                // One round held open on the member that hangs: the gateway's one round.
+                try await TestHTTPConnection.send(
+                    .GET, "/api/team-chat/stream?message=hold&to=hermes-ai&timeout=30", body: nil, to: outbound)
+                var reader = SSEReader()
+                waiting: for try await part in inbound {
+                    if case .body(let bytes) = part, reader.feed(String(buffer: bytes)).contains(where: { $0.name == "connected" }) {
+                        break waiting
+                    }
+                }
+                #expect(harness.gateway.roundsInFlight == 1)
+                let refused = try await post(harness, #"{"model":"team","messages":[{"role":"user","content":"hi"}]}"#)
+                #expect(refused.status == .tooManyRequests)
+                #expect(refused.headers.first(name: "retry-after") == "1")
+                let error = try #require(try refused.json()["error"] as? [String: Any])
+                #expect(error["type"] as? String == "rate_limit_error")
+                #expect((error["message"] as? String)?.contains("1 rounds at most") == true)
+                let rhetor = try await TestHTTPConnection.request(
+                    port: harness.port, .POST, "/api/team-chat", body: #"{"message":"hi"}"#)
+                #expect(rhetor.status == .tooManyRequests && rhetor.headers.first(name: "retry-after") == "1")
+                #expect(harness.fleet.counters.totalRequests(type: "chat") == 1)  // nothing was asked of the team
+            }
+            // The held round went with its client: the next one is served.
+            #expect(await eventually { harness.gateway.roundsInFlight == 0 })
+            let served = try await post(harness, #"{"model":"team","messages":[{"role":"user","content":"hi"}],"max_tokens":500}"#)
+            #expect(served.status == .ok, "\(served.text)")
         }
     }
 

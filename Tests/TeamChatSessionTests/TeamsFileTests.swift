@@ -20,7 +20,7 @@ struct TeamsFileTests {
                 "members": ["athena-ai", "hermes-ai"],
                 "overrides": {"hermes-ai": {"system": "Be brief.", "temperature": 0.2, "max_tokens": 400, "context": "server", "timeout": "30s"}},
                 "judge": ["athena-ai", "apollo-ai"], "mode": "council",
-                "quorum": 2, "timeout": "5s", "deadline": 10, "judge_timeout": "1m"
+                "quorum": 2, "timeout": "5s", "deadline": 10, "judge_timeout": "1m", "task_member": "hermes-ai"
               },
               "models": {"openai": "http://127.0.0.1:11434/v1", "model": "llama*", "api_key_env": "KEY"}
             }}
@@ -34,6 +34,7 @@ struct TeamsFileTests {
         #expect(design.judge == ["athena-ai", "apollo-ai"])
         #expect(design.mode == .council)
         #expect(design.quorum == 2)
+        #expect(design.taskMember == "hermes-ai")
         #expect(design.timeout == .seconds(5) && design.deadline == .seconds(10) && design.judgeTimeout == .seconds(60))
         #expect(teams[0].source == .tekton)
         guard case .openAI(let openAI) = teams[2].source else { Issue.record("not openai"); return }
@@ -52,6 +53,7 @@ struct TeamsFileTests {
             ("{\"teams\": {\"a\": {\"tekton\": true,\n \"overrides\": {\"x\": {\n \"top_k\": 3}}}}}", ":3: team 'a': override of 'x': unknown key 'top_k'"),
             ("{\"teams\": {\"a\": {\"tekton\": true, \"quorum\": \"two\"}}}", "team 'a': 'quorum' is not"),
             ("{\"teams\": {\"a\": {\"tekton\": true}}, \"default\": \"a\"}", ":1: unknown key"),
+            ("{\"teams\": {\"a\": {\"tekton\": true, \"members\": [\"x\"],\n \"task_member\": \"y\"}}}", ":2: team 'a': 'task_member' y is not one of its members"),
             ("{\"teams\": [1]}", "must be an object of teams by name"),
             ("{\"teams\": {\"a\": {\"tekton\": true},\n \"a\": {\"tekton\": true}}}", "team 'a' is named twice"),
             ("{\"teams\": {\"a\": {\"tekton\": true}", "not JSON"),

@@ -43,6 +43,9 @@ public struct NamedTeam: Sendable, Hashable {
     public var timeout: Duration?
     public var deadline: Duration?
     public var judgeTimeout: Duration?
+    /// Who answers a chat UI's small tasks (a title, tags) through the OpenAI-compatible facade, alone (default: the
+    /// first member).
+    public var taskMember: String?
 
     public init(name: String, source: RosterSource) {
         self.name = name
@@ -70,7 +73,7 @@ public struct NamedTeam: Sendable, Hashable {
     /// Members named that the roster does not have.
     public func unknownMembers(in roster: [Specialist]) -> [String] {
         let ids = Set(roster.map(\.id))
-        return (members + overrides.keys.sorted()).filter { !ids.contains($0) }
+        return (members + overrides.keys.sorted() + (taskMember.map { [$0] } ?? [])).filter { !ids.contains($0) }
     }
 }
 

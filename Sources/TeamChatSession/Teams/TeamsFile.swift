@@ -17,6 +17,7 @@ import TeamChatJSON
 ///                                 "timeout": "30s"}},
 ///     "judge": ["athena-ai", "apollo-ai"], "mode": "judge",   // "panel", "judge" or "council"
 ///     "quorum": 2, "timeout": "5s", "deadline": "10s", "judge_timeout": "60s",
+///     "task_member": "hermes-ai",                  // who alone answers a chat UI's titles and tags (the facade)
 ///     "description": "…"}}}
 /// ```
 ///
@@ -36,7 +37,7 @@ public enum TeamsFile {
 
     static let teamKeys: Set<String> = [
         "description", "roster", "scan", "openai", "model", "api_key_env", "bus", "tekton", "members", "overrides",
-        "judge", "mode", "quorum", "timeout", "deadline", "judge_timeout",
+        "judge", "mode", "quorum", "timeout", "deadline", "judge_timeout", "task_member",
     ]
     static let overrideKeys: Set<String> = ["system", "temperature", "max_tokens", "context", "timeout"]
 
@@ -148,6 +149,10 @@ public enum TeamsFile {
             team.description = try fields.optionalString("description")
             team.members = try fields.optionalStrings("members") ?? []
             team.judge = try fields.optionalStrings("judge") ?? []
+            team.taskMember = try fields.optionalString("task_member")
+            if let member = team.taskMember, !team.members.isEmpty, !team.members.contains(member) {
+                throw fail("task_member", "'task_member' \(member) is not one of its members")
+            }
             if let mode = try fields.optionalString("mode") {
                 guard let parsed = NamedTeam.Mode(rawValue: mode) else { throw fail("mode", "'mode' is panel, judge or council, not '\(mode)'") }
                 team.mode = parsed

@@ -36,7 +36,8 @@ struct Serve: AsyncParsableCommand, ServerCommand {
             --allow-origin), and a round is never started from a form's content type. No client can hurt another: \
             one that does not read what it is sent is dropped after --write-timeout, a request's timeouts and \
             limits never exceed the gateway's own (and its own tighter ones never open a breaker), and at the \
-            connection cap the connections that never finished a request make room first.
+            connection cap the connections that never finished a request make room first; past --max-rounds rounds at \
+            once, a new one is refused with 429 and Retry-After.
 
             Examples:
               teamchat serve --roster team.json
@@ -65,6 +66,9 @@ struct Serve: AsyncParsableCommand, ServerCommand {
 
     @Option(name: .long, help: ArgumentHelp("Open client connections at most (at the cap, one that never finished a request goes first, one being answered never).", valueName: "n"))
     var maxConnections = 1_024
+
+    @Option(name: .long, help: ArgumentHelp("Rounds running at once at most, over every client (one more gets 429 and Retry-After).", valueName: "n"))
+    var maxRounds = 512
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How long a request may take to arrive whole, once it starts.", valueName: "duration"))
     var requestTimeout = DurationArgument(.seconds(10))
@@ -102,6 +106,7 @@ struct Serve: AsyncParsableCommand, ServerCommand {
             throw ValidationError("the token must be at least 16 characters")
         }
         guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be between 1 and 1000000") }
+        guard (1...1_000_000).contains(maxRounds) else { throw ValidationError("--max-rounds must be between 1 and 1000000") }
         guard (1...1_024).contains(connections) else { throw ValidationError("--connections must be between 1 and 1024") }
         guard requestTimeout.duration > .zero, persistInterval.duration > .zero, idleTimeout.duration > .zero,
             writeTimeout.duration > .zero
@@ -159,6 +164,7 @@ struct Serve: AsyncParsableCommand, ServerCommand {
             maximumConnections: maxConnections, requestTimeout: requestTimeout.duration,
             idleTimeout: idleTimeout.duration, writeTimeout: writeTimeout.duration, roundDefaults: defaults,
             allowedHosts: allowHost, allowedOrigins: allowOrigin, roundLog: log)
+        configuration.maximumRounds = maxRounds
         // The named teams a request may ask for by "team": those whose source this gateway serves.
         if let path = discovery.teamsPath, FileManager.default.fileExists(atPath: path) {
             do {

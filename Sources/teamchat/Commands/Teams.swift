@@ -98,6 +98,7 @@ struct Teams: AsyncParsableCommand {
             line("timeout", team.timeout?.secondsText)
             line("deadline", team.deadline?.secondsText)
             line("judge timeout", team.judgeTimeout?.secondsText)
+            line("task member", team.taskMember)
             for (id, override) in team.overrides.sorted(by: { $0.key < $1.key }) {
                 line("override", id + ": " + Teams.describe(override))
             }
@@ -129,6 +130,7 @@ struct Teams: AsyncParsableCommand {
         object.add("timeout", team.timeout?.seconds)
         object.add("deadline", team.deadline?.seconds)
         object.add("judge_timeout", team.judgeTimeout?.seconds)
+        object.add("task_member", team.taskMember)
         var overrides = JSONObjectWriter()
         for (id, override) in team.overrides.sorted(by: { $0.key < $1.key }) {
             var entry = JSONObjectWriter()

@@ -1,8 +1,8 @@
-/// SHA-256 (FIPS 180-4), for the bus's message authentication (``BusSigner``): the one hash the bus needs, written
+/// SHA-256 (FIPS 180-4): the bus's message authentication (`BusSigner`) and the facade's transcript keys. Written
 /// here rather than brought in with swift-crypto, which would compile a second copy of BoringSSL (minutes of every
 /// clean build) for forty lines. Checked against the FIPS 180-2 and RFC 4231 test vectors, and against
 /// `hashlib`/`hmac` on random inputs, in BusSignerTests.
-struct SHA256: Sendable {
+public struct SHA256: Sendable {
     private static let roundConstants: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
         0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
@@ -21,13 +21,13 @@ struct SHA256: Sendable {
     private var length: UInt64 = 0
 
     /// The block size, in bytes (what HMAC pads its key to).
-    static let blockSize = 64
+    public static let blockSize = 64
 
-    init() {
+    public init() {
         pending.reserveCapacity(Self.blockSize)
     }
 
-    mutating func update(_ bytes: some Sequence<UInt8>) {
+    public mutating func update(_ bytes: some Sequence<UInt8>) {
         update(slice: Array(bytes)[...])
     }
 
@@ -51,7 +51,7 @@ struct SHA256: Sendable {
     }
 
     /// The 32-byte digest of everything given so far.
-    consuming func finish() -> [UInt8] {
+    public consuming func finish() -> [UInt8] {
         let bits = length &* 8
         var tail = pending
         tail.append(0x80)
@@ -63,7 +63,7 @@ struct SHA256: Sendable {
         return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) } }
     }
 
-    static func hash(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+    public static func hash(_ bytes: some Sequence<UInt8>) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finish()
@@ -109,20 +109,5 @@ struct SHA256: Sendable {
 
     private func rotate(_ value: UInt32, _ count: UInt32) -> UInt32 {
         value >> count | value << (32 - count)
-    }
-}
-
-/// HMAC-SHA256 (RFC 2104).
-enum HMACSHA256 {
-    static func authenticationCode(for message: some Sequence<UInt8>, key: [UInt8]) -> [UInt8] {
-        var block = key.count > SHA256.blockSize ? SHA256.hash(key) : key
-        block += [UInt8](repeating: 0, count: SHA256.blockSize - block.count)
-        var inner = SHA256()
-        inner.update(block.map { $0 ^ 0x36 })
-        inner.update(message)
-        var outer = SHA256()
-        outer.update(block.map { $0 ^ 0x5c })
-        outer.update(inner.finish())
-        return outer.finish()
     }
 }
