@@ -8,6 +8,7 @@ import ServiceLifecycle
 import TeamChatEngine
 import TeamChatJudge
 import TeamChatLog
+import TeamChatOpenAICodec
 import TeamChatSession
 
 /// `teamchat serve`: one long-lived team session served to everyone who asks — the seed's HTTP API, server-sent
@@ -269,6 +270,7 @@ public final class Gateway: Service, Sendable {
         -> EventLoopFuture<GatewayRoundRequest>
     {
         var request = request
+        if let facade = request.facade { return prepare(request, facade: facade, listener: listener, on: loop) }
         guard listener == .network, let roundLog, request.message != nil, request.threads.isEmpty else {
             if let id = request.conversationID {
                 let why = listener == .network
@@ -289,6 +291,32 @@ public final class Gateway: Service, Sendable {
             return request
         }.flatMapErrorThrowing { error in
             if let error = error as? GatewayError { throw error }
+            throw GatewayError(.internalServerError, "the round log could not be read: \(error)")
+        }
+    }
+
+    /// A facade round's threads (DESIGN §7): when the log holds every round of the client's chat so far (it
+    /// answered each, and the client changed none), each member's own thread of that conversation, which the round
+    /// continues; else — a new chat, an edited one, another gateway's, no log — the client's turns as sent, to
+    /// every member, in a new conversation.
+    private func prepare(
+        _ request: GatewayRoundRequest, facade: FacadeChat, listener: Listener, on loop: any EventLoop
+    ) -> EventLoopFuture<GatewayRoundRequest> {
+        let roster = self.roster
+        var asSent = request
+        asSent.threads = facade.history.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: roster.map { ($0.id, facade.history) })
+        guard listener == .network, let roundLog else { return loop.makeSucceededFuture(asSent) }
+        asSent.conversationID = ConversationThreads.newID()
+        let keys = ChatTranscript(facade.history).answeredKeys
+        guard !keys.isEmpty, !facade.task else { return loop.makeSucceededFuture(asSent) }
+        let fresh = asSent
+        return roundLog.chain(keys, on: loop).map { rounds in
+            guard rounds.count == keys.count, let conversation = rounds.last?.conversation else { return fresh }
+            var request = request
+            request.conversationID = conversation
+            request.threads = ConversationThreads(rounds: rounds).threads(for: roster).mapValues(\.turns)
+            return request
+        }.flatMapErrorThrowing { error in
             throw GatewayError(.internalServerError, "the round log could not be read: \(error)")
         }
     }
@@ -361,8 +389,14 @@ public final class Gateway: Service, Sendable {
                 if let log, let message = request.message {
                     var round = LoggedRound(
                         conversation: conversation, startedAt: startedAt, source: self.session.source.description,
-                        via: "gateway", message: message, summary: finished, outcomes: outcomes)
+                        via: request.facade == nil ? "gateway" : "facade", message: message, summary: finished,
+                        outcomes: outcomes)
                     if let verdict, let answer = LoggedRound.Answer(verdict) { round.answers.append(answer) }
+                    if let facade = request.facade {
+                        let answer = ChatCompletionResponder.content(
+                            answers: ChatCompletionResponder.answers(outcomes), verdict: verdict, task: facade.task)
+                        round.transcript = facade.key(question: message, answer: answer)
+                    }
                     log.record(round)
                 }
             }

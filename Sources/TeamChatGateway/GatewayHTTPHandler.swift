@@ -296,8 +296,9 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// `POST /v1/chat/completions` with `model: "team"` or `"team/<name>"`: the round and its synthesis as a chat
-    /// completion. Every member gets the client's earlier turns as its thread; a short task (a UI's title or tags:
-    /// `max_tokens` ≤ 64) is answered by one member.
+    /// completion. A chat the gateway answered before continues its conversation, each member on its own thread;
+    /// another gets the client's turns as sent (``Gateway/prepare(_:listener:on:)``). A short task (a UI's title
+    /// or tags) is answered by one member.
     private func chatCompletion(
         _ decoded: Result<ChatCompletionRequest, GatewayError>, head: HTTPRequestHead, context: ChannelHandlerContext
     ) {
@@ -320,9 +321,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         request.team = named?.name
         request.temperature = asked.temperature
         request.maxTokens = asked.maxTokens
-        if !asked.history.isEmpty {
-            request.threads = Dictionary(uniqueKeysWithValues: gateway.roster.map { ($0.id, asked.history) })
-        }
+        request.facade = FacadeChat(history: asked.history, task: asked.isTask)
         if asked.isTask {
             // One member answers a UI's small task: the team's task member, else its first.
             guard let first = named?.taskMember ?? named?.members.first ?? gateway.roster.first?.id else {
@@ -335,7 +334,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         completion = ChatCompletionResponder(
             id: "chatcmpl-" + gateway.nextRequestID(), created: Int(SystemWallClock().now.secondsSince1970),
             request: asked)
-        start(request, route: .chatCompletions, head: head, context: context)
+        startRound(.success(request), route: .chatCompletions, head: head, context: context)
     }
 
     /// `GET /v1/conversations/ID`: the conversation's rounds from the round log, oldest first, each with every

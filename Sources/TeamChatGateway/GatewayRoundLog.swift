@@ -65,6 +65,16 @@ final class GatewayRoundLog: Sendable {
         }
     }
 
+    /// The facade's rounds at `transcripts`, as far as the log has them (``RoundLog/chain(_:)``), read behind
+    /// every round recorded before.
+    func chain(_ transcripts: [String], on loop: any EventLoop) -> EventLoopFuture<[LoggedRound]> {
+        let log = self.log
+        return thread.runIfActive(eventLoop: loop) { [self] in
+            flush()
+            return try log.chain(transcripts)
+        }
+    }
+
     /// Writes what is pending, then lets the thread go.
     func shutdown() async {
         thread.submit { [self] _ in flush() }

@@ -47,6 +47,8 @@ public struct GatewayRoundRequest: Sendable, Hashable {
     /// Model parameters every member is sent (the facade's `temperature` and `max_tokens`).
     public var temperature: Double?
     public var maxTokens: Int?
+    /// Set for a round asked through the OpenAI-compatible facade: the client's chat before the question.
+    var facade: FacadeChat?
 
     public init(message: String?) {
         self.message = message

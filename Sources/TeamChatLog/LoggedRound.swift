@@ -58,6 +58,9 @@ public struct LoggedRound: Sendable, Hashable {
     /// Ended by Ctrl-C or a signal before its summary.
     public var interrupted: Bool
     public var answers: [Answer]
+    /// For a round asked through the OpenAI-compatible facade: the key of the chat as its client holds it after
+    /// this round's answer (DESIGN §7), by which the client's next request finds it.
+    public var transcript: String?
 
     public init(
         id: String = LoggedRound.newID(), conversation: String? = nil, startedAt: Double, source: String, via: String,

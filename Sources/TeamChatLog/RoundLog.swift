@@ -19,7 +19,7 @@ public final class RoundLog: Sendable {
     public let path: String
 
     /// The schema this teamchat writes.
-    public static let schemaVersion = 4
+    public static let schemaVersion = 5
 
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public var description: String
@@ -110,6 +110,11 @@ public final class RoundLog: Sendable {
             ALTER TABLE answers ADD COLUMN prompt_tokens INTEGER;
             ALTER TABLE answers ADD COLUMN completion_tokens INTEGER;
             """,
+            // 5: the facade's chat keys (a chat client's next request finds its conversation by them).
+            """
+            ALTER TABLE rounds ADD COLUMN transcript TEXT;
+            CREATE INDEX rounds_by_transcript ON rounds (transcript) WHERE transcript IS NOT NULL;
+            """,
         ]
         for step in version..<Self.schemaVersion {
             try database.transaction { transaction throws(SQLiteDatabase.Failure) in
@@ -145,11 +150,11 @@ public final class RoundLog: Sendable {
         try transaction.query(
             """
             INSERT OR REPLACE INTO rounds (id, started_at, source, via, message, addressed, replied, elapsed_ms,
-                interrupted, conversation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                interrupted, conversation, transcript) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [.text(round.id), .real(round.startedAt), .text(round.source), .text(round.via), .text(round.message),
              .integer(Int64(round.addressed)), .integer(Int64(round.replied)), .real(round.elapsedMS),
-             .integer(round.interrupted ? 1 : 0), value(round.conversation)])
+             .integer(round.interrupted ? 1 : 0), value(round.conversation), value(round.transcript)])
         try transaction.query("INSERT INTO search VALUES (?, ?)", [.text(round.message), .text(round.id)])
         for (position, answer) in round.answers.enumerated() {
             try transaction.query(
@@ -204,6 +209,21 @@ public final class RoundLog: Sendable {
             "SELECT \(Self.roundColumns) FROM rounds WHERE conversation = ? ORDER BY started_at", [.text(id)])
         for index in rounds.indices { rounds[index].answers = try answers(of: rounds[index].id) }
         return rounds
+    }
+
+    /// The rounds the facade answered at each of `transcripts` (``LoggedRound/transcript``), in that order, with
+    /// their answers — up to the first key no round has: a chat client's conversation as far as this log knows it.
+    public func chain(_ transcripts: [String]) throws(Failure) -> [LoggedRound] {
+        var chain: [LoggedRound] = []
+        for key in transcripts {
+            let found = try rounds(
+                "SELECT \(Self.roundColumns) FROM rounds WHERE transcript = ? ORDER BY started_at DESC LIMIT 1",
+                [.text(key)])
+            guard var round = found.first else { break }
+            round.answers = try answers(of: round.id)
+            chain.append(round)
+        }
+        return chain
     }
 
     /// Every round since `since` (seconds since 1970), oldest first, with their answers: for export.
@@ -264,16 +284,18 @@ public final class RoundLog: Sendable {
     }
 
     private static let roundColumns =
-        "id, started_at, source, via, message, addressed, replied, elapsed_ms, interrupted, conversation"
+        "id, started_at, source, via, message, addressed, replied, elapsed_ms, interrupted, conversation, transcript"
 
 
     private func rounds(_ sql: String, _ values: [SQLiteDatabase.Value]) throws(Failure) -> [LoggedRound] {
         do {
             return try database.query(sql, values).map { row in
-                LoggedRound(
+                var round = LoggedRound(
                     id: row[0].text ?? "", conversation: row[9].text, startedAt: row[1].real ?? 0, source: row[2].text ?? "", via: row[3].text ?? "",
                     message: row[4].text ?? "", addressed: Int(row[5].integer ?? 0), replied: Int(row[6].integer ?? 0),
                     elapsedMS: row[7].real ?? 0, interrupted: row[8].integer == 1, answers: [])
+                round.transcript = row[10].text
+                return round
             }
         } catch {
             throw Failure(description: "cannot read the round log \(path): \(error.message)")

@@ -1,6 +1,7 @@
 import Foundation
 import TeamChatEngine
 import TeamChatFleet
+import TeamChatLog
 @testable import TeamChatGateway
 import TeamChatSession
 import TeamChatTestSupport
@@ -99,6 +100,64 @@ struct GatewayFacadeTests {
             // Each member was sent the client's earlier turns as its thread.
             let chat = try #require(harness.fleet.counters.lastChat("engram-ai"))
             #expect(chat.contains(#""history":[{"role":"user","content":"one"},{"role":"assistant","content":"ONE"}]"#))
+        }
+    }
+
+    @Test("a chat the facade answered continues its conversation from the log, each member on its own thread; an edited one is sent as it is")
+    func conversations() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-facade-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let log = try RoundLog.open(at: directory + "/log.db").log
+        var members = SimulatedSpecialistConfiguration.team(count: 2)
+        members.append(SimulatedSpecialistConfiguration(id: "athena-ai"))
+        try await GatewayHarness.with(members, configure: {
+            $0.teams = [Self.design]
+            $0.roundLog = log
+        }) { harness in
+            func content(_ response: TestHTTPConnection.Response) throws -> String {
+                if response.headers.first(name: "content-type") == "text/event-stream" {
+                    return response.text.components(separatedBy: "\n\n").filter { $0.hasPrefix("data: {") }
+                        .compactMap { (String($0.dropFirst(6)).jsonObject["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any] }
+                        .compactMap { $0["content"] as? String }.joined()
+                }
+                let choice = try #require((try response.json()["choices"] as? [[String: Any]])?.first)
+                return try #require((choice["message"] as? [String: Any])?["content"] as? String)
+            }
+            func history(_ id: String) throws -> [[String]] {
+                let chat = try #require(harness.fleet.counters.lastChat(id)).jsonObject
+                return ((chat["history"] as? [[String: Any]]) ?? []).map { [$0["role"] as? String ?? "", $0["content"] as? String ?? ""] }
+            }
+            func quoted(_ text: String) -> String {
+                String(decoding: (try? JSONSerialization.data(withJSONObject: text, options: .fragmentsAllowed)) ?? Data(), as: UTF8.self)
+            }
+            func turns(_ pairs: [(String, String)]) -> String {
+                "[" + pairs.map { #"{"role":"\#($0.0)","content":\#(quoted($0.1))}"# }.joined(separator: ",") + "]"
+            }
+            let first = try await post(harness, #"{"model":"team/design","messages":[{"role":"user","content":"one"}]}"#)
+            let one = try content(first)
+            #expect(one.hasPrefix("athena-ai: You are the judge"))
+            // Streamed, with a system message and the judge's answer as the client holds it.
+            let second = try await post(harness, #"{"model":"team/design","stream":true,"messages":"# + turns(
+                [("system", "be brief"), ("user", "one"), ("assistant", one), ("user", "two")]) + "}")
+            let two = try content(second)
+            #expect(two.hasPrefix("athena-ai: You are the judge"))
+            #expect(try history("engram-ai") == [["user", "one"], ["assistant", "engram-ai: one"]])
+            #expect(try history("hermes-ai") == [["user", "one"], ["assistant", "hermes-ai: one"]])
+            // Not streamed; the client trimmed what it keeps.
+            _ = try await post(harness, #"{"model":"team/design","messages":"# + turns(
+                [("user", "one"), ("assistant", one), ("user", "two"), ("assistant", two + "\n"), ("user", "three")]) + "}")
+            #expect(try history("engram-ai") == [["user", "one"], ["assistant", "engram-ai: one"], ["user", "two"], ["assistant", "engram-ai: two"]])
+            // In one conversation of the log (written within the gateway's few milliseconds of gathering).
+            let facadeRounds = { try log.recent(limit: 10).filter { $0.via == "facade" } }
+            #expect(try await eventually { try facadeRounds().count == 3 })
+            #expect(try Set(facadeRounds().map(\.conversation)).count == 1)
+
+            // An answer the client edited: not this conversation any more; every member gets the turns as sent.
+            _ = try await post(harness, #"{"model":"team/design","messages":"# + turns(
+                [("user", "one"), ("assistant", "my own words"), ("user", "two")]) + "}")
+            #expect(try history("hermes-ai") == [["user", "one"], ["assistant", "my own words"]])
+            #expect(try await eventually { try facadeRounds().count == 4 })
+            #expect(try Set(facadeRounds().map(\.conversation)).count == 2)
         }
     }
 

@@ -78,14 +78,7 @@ struct ChatCompletionResponder {
     mutating func finish(_ verdict: JudgeVerdict?) -> [UInt8] {
         if let used = verdict?.usage { usage = (usage ?? TokenUsage(promptTokens: 0, completionTokens: 0)) + used }
         let finishReason = verdict?.truncated == true ? "length" : "stop"
-        let content: String
-        if let verdict, verdict.judge != nil {
-            content = verdict.content
-        } else if task, let only = answers.first {
-            content = only.content
-        } else {
-            content = answers.map { "**\($0.id)**: \($0.content)" }.joined(separator: "\n\n")
-        }
+        let content = Self.content(answers: answers, verdict: verdict, task: task)
         guard stream else { return document(content: content, finish: finishReason) }
         var bytes: [UInt8] = []
         if !judgeWrote, !content.isEmpty { bytes += contentChunk(content) }
@@ -98,6 +91,22 @@ struct ChatCompletionResponder {
         }
         bytes += Array("data: [DONE]\n\n".utf8)
         return bytes
+    }
+
+    /// The assistant's content: the judge's synthesis; else, for a task, its one member's answer; else every
+    /// answer under its member's name, in the order they came. (The gateway keys the facade's rounds by it.)
+    static func content(answers: [(id: String, content: String)], verdict: JudgeVerdict?, task: Bool) -> String {
+        if let verdict, verdict.judge != nil { return verdict.content }
+        if task, let only = answers.first { return only.content }
+        return answers.map { "**\($0.id)**: \($0.content)" }.joined(separator: "\n\n")
+    }
+
+    /// The answers of `outcomes`, as the content is made of them.
+    static func answers(_ outcomes: [SpecialistOutcome]) -> [(id: String, content: String)] {
+        outcomes.compactMap { outcome in
+            guard case .success(let reply) = outcome.result else { return nil }
+            return (outcome.specialistID, reply.answer?.content ?? "")
+        }
     }
 
     private func document(content: String, finish: String) -> [UInt8] {
