@@ -315,6 +315,7 @@ let package = Package(
                 "TeamChatJSON",
                 "TeamChatSession",
                 "TeamChatTekton",
+                "TeamChatOpenAI",
                 "TeamChatGateway",
                 "TeamChatFleet",
                 "TeamChatTestSupport",

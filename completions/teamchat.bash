@@ -435,9 +435,9 @@ _teamchat_warm() {
 
 _teamchat_stats() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache -q --quiet --json --reset --direct --version -h --help)
+    non_repeating_flags=(--tekton --no-cache -q --quiet --json --reset --direct --no-log --version -h --help)
     repeating_options=()
-    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --color)
+    non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --color --log)
     __teamchat_offer_flags_options 0
 
     # Offer option value completions
@@ -485,6 +485,9 @@ _teamchat_stats() {
         ;;
     '--color')
         __teamchat_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--log')
         return
         ;;
     esac

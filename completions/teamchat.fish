@@ -29,7 +29,7 @@ function __teamchat_parse_tokens -S
         case 'warm'
             __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'team=' 'config=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'color=' 'q/quiet' 'timeout=' 'connect-timeout=' 'deadline=' 'connections=' 'json' 'direct' 'version' 'h/help'
         case 'stats'
-            __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'team=' 'config=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'color=' 'q/quiet' 'json' 'reset' 'direct' 'version' 'h/help'
+            __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'team=' 'config=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'color=' 'q/quiet' 'json' 'reset' 'direct' 'log=' 'no-log' 'version' 'h/help'
         case 'log'
             __teamchat_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -251,6 +251,8 @@ complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_opti
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat stats" json' -l 'json' -d 'Print NDJSON: a \'cache\' object, then a \'specialist_stats\' object per specialist.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat stats" reset' -l 'reset' -d 'Clear every specialist\'s health (counts, latencies, breakers), keeping the roster.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat stats" direct' -l 'direct' -d 'Do not use a running \'teamchat serve\': connect to the specialists from this process.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat stats" log' -l 'log' -d 'The round log (default: $TEAMCHAT_LOG, else $XDG_DATA_HOME/teamchat/log.db).' -rfka ''
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat stats" no-log' -l 'no-log' -d 'Keep no record of the rounds (also: TEAMCHAT_NO_LOG=1).'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat stats" version' -l 'version' -d 'Show the version.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat stats" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat log" version' -l 'version' -d 'Show the version.'

@@ -68,6 +68,15 @@ public struct BenchReport: Codable, Hashable, Sendable {
         public var maxMS: Double?
         public var errors: [String: Int]
         public var connectionsOpened: Int
+        /// The median time to the reply's first byte (a model's first token, streaming).
+        public var firstByteP50MS: Double?
+        /// The tokens its server reported over the run; nil when it reported none.
+        public var promptTokens: Int?
+        public var completionTokens: Int?
+        /// The median speed it wrote at, completion tokens over the time from first byte to last.
+        public var tokensPerSecond: Double?
+        /// The model its answers named (the last one), by which a price is found.
+        public var model: String?
 
         enum CodingKeys: String, CodingKey {
             case requests, errors
@@ -76,6 +85,34 @@ public struct BenchReport: Codable, Hashable, Sendable {
             case p99MS = "p99_ms"
             case maxMS = "max_ms"
             case connectionsOpened = "connections_opened"
+            case firstByteP50MS = "first_byte_p50_ms"
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+            case tokensPerSecond = "tokens_per_second"
+            case model
+        }
+
+        /// The first-byte, token and speed figures of `requests` (this specialist's).
+        mutating func addUsage(of requests: [RequestSample]) {
+            let answered = requests.filter(\.success)
+            firstByteP50MS = Self.median(answered.compactMap(\.firstByteMS))
+            model = answered.last { $0.model != nil }?.model
+            let reported = answered.filter { $0.promptTokens != nil || $0.completionTokens != nil }
+            guard !reported.isEmpty else { return }
+            promptTokens = reported.reduce(0) { $0 + ($1.promptTokens ?? 0) }
+            completionTokens = reported.reduce(0) { $0 + ($1.completionTokens ?? 0) }
+            tokensPerSecond = Self.median(reported.compactMap { request in
+                guard let tokens = request.completionTokens, tokens > 0 else { return nil }
+                let writing = request.latencyMS - (request.firstByteMS ?? 0)
+                return writing >= 1 ? Double(tokens) / (writing / 1_000) : nil
+            })
+        }
+
+        private static func median(_ values: [Double]) -> Double? {
+            guard !values.isEmpty else { return nil }
+            let sorted = values.sorted()
+            return sorted.count % 2 == 1
+                ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         }
     }
 
@@ -129,6 +166,7 @@ public struct BenchReport: Codable, Hashable, Sendable {
                 rows[index].errors[kind, default: 0] += 1
             }
         }
+        let bySpecialist = Dictionary(grouping: run.requests, by: \.specialistID)
         let seconds = max(run.elapsedMS / 1_000, 1e-9)
         return ModeReport(
             mode: run.mode,
@@ -143,10 +181,12 @@ public struct BenchReport: Codable, Hashable, Sendable {
             quorumAnswer: quorum.ladder,
             histogram: histogram(run.rounds.map(\.allMS)),
             specialists: rows.map { row in
-                SpecialistRow(
+                var report = SpecialistRow(
                     specialistID: row.id, requests: row.requests, p50MS: row.latencies?.percentile(50),
                     p99MS: row.latencies?.percentile(99), maxMS: row.latencies?.maximum, errors: row.errors,
                     connectionsOpened: run.connectionsOpened?[row.id] ?? row.opened)
+                report.addUsage(of: bySpecialist[row.id] ?? [])
+                return report
             },
             outcomes: outcomes
         )

@@ -202,12 +202,18 @@ public struct BenchRunner: Sendable {
         for outcome in outcomes {
             let latency = outcome.elapsed.milliseconds
             if outcome.isSuccess { successes.append(latency) }
-            requests.append(
-                RequestSample(
-                    mode: mode, round: index, specialistID: outcome.specialistID, success: outcome.isSuccess,
-                    errorKind: outcome.error?.kind.rawValue, latencyMS: latency,
-                    correctedMS: latency + late.milliseconds, connectMS: outcome.connect?.milliseconds,
-                    reused: outcome.reused))
+            var request = RequestSample(
+                mode: mode, round: index, specialistID: outcome.specialistID, success: outcome.isSuccess,
+                errorKind: outcome.error?.kind.rawValue, latencyMS: latency,
+                correctedMS: latency + late.milliseconds, connectMS: outcome.connect?.milliseconds,
+                reused: outcome.reused)
+            request.firstByteMS = outcome.firstByte?.milliseconds
+            request.model = outcome.answer?.model
+            if let usage = outcome.answer?.usage {
+                request.promptTokens = usage.promptTokens
+                request.completionTokens = usage.completionTokens
+            }
+            requests.append(request)
         }
         successes.sort()
         let k = min(workload.quorum, team.count)

@@ -22,6 +22,13 @@ public struct RequestSample: Codable, Hashable, Sendable {
     /// The TCP connect, when this request opened a connection.
     public var connectMS: Double?
     public var reused: Bool
+    /// From the request to the reply's first byte (its first token, streaming).
+    public var firstByteMS: Double?
+    /// Tokens, when the specialist's server reported them (OpenAI-compatible `usage`).
+    public var promptTokens: Int?
+    public var completionTokens: Int?
+    /// The model that answered, as its server named it.
+    public var model: String?
 
     enum CodingKeys: String, CodingKey {
         case mode, round, success, reused
@@ -30,6 +37,10 @@ public struct RequestSample: Codable, Hashable, Sendable {
         case latencyMS = "latency_ms"
         case correctedMS = "corrected_ms"
         case connectMS = "connect_ms"
+        case firstByteMS = "first_byte_ms"
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case model
     }
 
     public init(

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TeamChatEngine
 
 /// The round log (DESIGN §9): every round this user's teamchat ran, in an SQLite database at
 /// `$XDG_DATA_HOME/teamchat/log.db` (``defaultPath(environment:)``).
@@ -224,6 +225,27 @@ public final class RoundLog: Sendable {
             chain.append(round)
         }
         return chain
+    }
+
+    /// The tokens each specialist's server reported, summed over the log (since `since`), by specialist and model:
+    /// what `stats` shows and prices. Judges' syntheses count for the judge.
+    public func usage(since: Double? = nil) throws(Failure) -> [SpecialistUsage] {
+        do {
+            return try database.query(
+                """
+                SELECT answers.specialist, answers.model, count(*), sum(coalesce(prompt_tokens, 0)),
+                    sum(coalesce(completion_tokens, 0)) FROM answers JOIN rounds ON rounds.id = answers.round_id
+                WHERE rounds.started_at >= ? AND (prompt_tokens IS NOT NULL OR completion_tokens IS NOT NULL)
+                GROUP BY answers.specialist, answers.model ORDER BY answers.specialist, answers.model
+                """, [.real(since ?? 0)]
+            ).map { row in
+                SpecialistUsage(
+                    specialist: row[0].text ?? "", model: row[1].text, answers: Int(row[2].integer ?? 0),
+                    usage: TokenUsage(promptTokens: Int(row[3].integer ?? 0), completionTokens: Int(row[4].integer ?? 0)))
+            }
+        } catch {
+            throw Failure(description: "cannot read the round log \(path): \(error.message)")
+        }
     }
 
     /// Every round since `since` (seconds since 1970), oldest first, with their answers: for export.

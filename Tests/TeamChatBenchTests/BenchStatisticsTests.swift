@@ -143,3 +143,37 @@ struct BenchStatisticsTests {
         #expect(lenient.evaluate(current: slower, baseline: base)?.failed == false)
     }
 }
+
+@Suite("Bench rows: first byte, tokens, speed")
+struct BenchUsageTests {
+    @Test("a model's row sums the tokens its server reported and takes the median first byte and speed; a socket's has none")
+    func usage() throws {
+        func request(_ id: String, latency: Double, firstByte: Double?, tokens: (Int, Int)?) -> RequestSample {
+            var sample = RequestSample(
+                mode: .pooled, round: 0, specialistID: id, success: true, errorKind: nil, latencyMS: latency,
+                correctedMS: latency, connectMS: nil, reused: true)
+            sample.firstByteMS = firstByte
+            sample.promptTokens = tokens?.0
+            sample.completionTokens = tokens?.1
+            sample.model = tokens == nil ? nil : "smollm2"
+            return sample
+        }
+        let requests = [
+            request("model", latency: 1_010, firstByte: 10, tokens: (20, 100)),   // 100 tokens in 1 s
+            request("model", latency: 520, firstByte: 20, tokens: (20, 100)),     // in 0.5 s
+            request("model", latency: 2_030, firstByte: 30, tokens: (20, 100)),   // in 2 s
+            request("socket", latency: 1, firstByte: 0.5, tokens: nil),
+        ]
+        let run = BenchRun(mode: .pooled, elapsedMS: 3_000, rounds: [], requests: requests)
+        let settings = BenchSettings(addressed: 2, quorum: 2, concurrency: 1, rate: nil, warmup: 0, message: "m", timeoutMS: 5_000)
+        let rows = try #require(BenchReport(settings: settings, runs: [run]).modes.first).specialists
+        let model = try #require(rows.first { $0.specialistID == "model" })
+        #expect(model.promptTokens == 60 && model.completionTokens == 300)
+        #expect(model.firstByteP50MS == 20)
+        #expect(model.tokensPerSecond == 100)
+        #expect(model.model == "smollm2")
+        let socket = try #require(rows.first { $0.specialistID == "socket" })
+        #expect(socket.promptTokens == nil && socket.completionTokens == nil && socket.tokensPerSecond == nil)
+        #expect(socket.firstByteP50MS == 0.5)
+    }
+}

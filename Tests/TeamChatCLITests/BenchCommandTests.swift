@@ -37,7 +37,7 @@ struct BenchCommandTests {
         defer { try? FileManager.default.removeItem(atPath: saved) }
         let csv = try await BinaryRunner.run(["bench", "--fleet", "2", "--rounds", "5", "--warmup", "0", "--csv", "--save", saved])
         #expect(csv.status == 0)
-        #expect(csv.lines.first == "mode,round,specialist_id,success,error_kind,latency_ms,corrected_ms,connect_ms,reused")
+        #expect(csv.lines.first == "mode,round,specialist_id,success,error_kind,latency_ms,corrected_ms,connect_ms,reused,first_byte_ms,prompt_tokens,completion_tokens,model")
         #expect(csv.lines.count == 1 + 10)
         let first = try await BinaryRunner.run(["bench", "--report", saved, "--json"])
         let second = try await BinaryRunner.run(["bench", "--report", saved, "--json"])

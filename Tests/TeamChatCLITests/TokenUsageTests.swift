@@ -72,3 +72,43 @@ struct TokenUsageTests {
         }
     }
 }
+
+extension TokenUsageTests {
+    @Test("bench's rows and stats show the tokens each server reported, and their cost where priced (— where not)")
+    func benchAndStats() async throws {
+        try await withTeam { fleet, roster, log in
+            let teams = log + "-teams.json"
+            defer { try? FileManager.default.removeItem(atPath: teams) }
+            try #"{"teams": {}, "prices": {"engram-sim": {"prompt": 1.0, "completion": 2.0}}}"#
+                .write(toFile: teams, atomically: true, encoding: .utf8)
+            let bench = try await BinaryRunner.run(
+                ["bench", "--roster", roster, "--config", teams, "--rounds", "3", "--warmup", "0", "--message", "four words in this"])
+            #expect(bench.status == 0, "\(bench.stderr)")
+            #expect(bench.stdout.contains("TOKENS IN/OUT"), "\(bench.stdout)")
+            // Three rounds of 4 words asked and 3 answered; at $1 and $2 per million.
+            let model = bench.lines.first { $0.hasPrefix("  model-ai") }
+            #expect(model?.contains(" 12/9 ") == true && model?.contains("$0.000030") == true, "\(bench.stdout)")
+            let socket = bench.lines.first { $0.hasPrefix("  engram-ai") }
+            #expect(socket?.contains("—") == true && socket?.contains("$") == false, "\(bench.stdout)")
+
+            let cache = log + "-cache.json"
+            defer { try? FileManager.default.removeItem(atPath: cache) }
+            for _ in 0..<2 {
+                let sent = try await BinaryRunner.run(
+                    ["send", "--roster", roster, "--cache", cache, "four words in this"], environment: ["TEAMCHAT_LOG": log])
+                #expect(sent.status == 0)
+            }
+            let stats = try await BinaryRunner.run(
+                ["stats", "--roster", roster, "--cache", cache, "--config", teams], environment: ["TEAMCHAT_LOG": log])
+            #expect(stats.status == 0, "\(stats.stderr)")
+            let row = stats.lines.first { $0.hasPrefix("model-ai") }
+            #expect(row?.contains(" 8/6 ") == true && row?.contains("$0.000020") == true, "\(stats.stdout)")
+            let json = try await BinaryRunner.run(
+                ["stats", "--roster", roster, "--cache", cache, "--json"], environment: ["TEAMCHAT_LOG": log])
+            let lines = try json.jsonObjects()
+            let modelStats = try #require(lines.first { $0["specialist_id"] as? String == "model-ai" })
+            #expect(modelStats["prompt_tokens"] as? Int == 8 && modelStats["completion_tokens"] as? Int == 6)
+            #expect(lines.first { $0["specialist_id"] as? String == "engram-ai" }?["prompt_tokens"] == nil)
+        }
+    }
+}

@@ -7,6 +7,7 @@ import ServiceLifecycle
 import TeamChatSession
 import TeamChatFleet
 @testable import TeamChatGateway
+import TeamChatOpenAI
 import TeamChatTekton
 
 /// A gateway served in this process over a simulated fleet, on 127.0.0.1 port 0, in a service group of its own.
@@ -30,7 +31,7 @@ struct GatewayHarness {
             defer { try? FileManager.default.removeItem(at: roster) }
             let session = TeamSession(
                 configuration: .init(source: .file(roster.path), store: nil, ttl: ttl),
-                transports: [TektonTransport.make(TektonProtocol())])
+                transports: [TektonTransport.make(TektonProtocol()), OpenAITransport()])
             var configuration = GatewayConfiguration(port: 0)
             configure(&configuration)
             var logger = Logger(label: "teamchat.test")

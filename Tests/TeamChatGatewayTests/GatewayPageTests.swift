@@ -207,6 +207,46 @@ struct GatewayPageTests {
         }
     }
 
+    @Test("the charts share one labelled scale; a round a card sat out is a gap, not 0 ms; tokens where reported")
+    func chart() async throws {
+        var team = SimulatedSpecialistConfiguration.team(count: 2)
+        team[1].latency = .milliseconds(150)
+        var model = SimulatedSpecialistConfiguration.team(count: 3, wire: .openai)[2]
+        model.id = "model-ai"
+        model.reply = .fixed("three word answer")
+        team.append(model)
+        try await GatewayHarness.with(team) { harness in
+            try await HeadlessChromium.with { browser in
+                var page = try await browser.page()
+                try await page.open("http://127.0.0.1:\(harness.port)/")
+                try await page.waitFor("document.querySelectorAll('.card').length === 3")
+                // Everyone; then a quorum of 2 that the slow hermes-ai is not needed for; then everyone again.
+                for (number, quorum) in [(1, ""), (2, "2"), (3, "")] {
+                    try await page.evaluate("""
+                        document.getElementById('quorum').value = '\(quorum)';
+                        document.getElementById('message').value = 'round \(number)';
+                        document.getElementById('composer').requestSubmit();
+                        """)
+                    try await page.waitFor("document.querySelectorAll('#history li').length === \(number) && document.getElementById('summary').textContent.includes('replied')")
+                    if number == 2 {
+                        #expect(try await page.text("[data-id='hermes-ai'] .state") == "not needed")
+                        #expect(try await page.text("[data-id='hermes-ai'] .latency") == "")  // no latency for a skip
+                    }
+                }
+                let lines = "document.querySelectorAll(\"[data-id='hermes-ai'] svg polyline\").length"
+                #expect(try await page.evaluate(lines) as? Int == 2, "the skipped round is not a gap")
+                let scales = try await page.evaluate("Array.from(document.querySelectorAll('.card .scale')).map(s => s.textContent)") as? [String] ?? []
+                #expect(scales.count == 3 && Set(scales).count == 1 && scales[0].hasPrefix("0–"), "\(scales)")
+                // The slowest answer (hermes-ai's, ~150 ms) sets the scale every card shares.
+                let top = Double(scales[0].dropFirst(2).split(separator: " ").first ?? "") ?? 0
+                #expect(top >= 150, "\(scales)")
+                #expect(try await page.text("[data-id='model-ai'] .latency")?.contains(" · 3 tokens") == true)
+                #expect(try await page.text("[data-id='engram-ai'] .latency")?.contains("tokens") == false)
+                #expect(try await page.text("#summary")?.contains(" · 5 tokens (2 unreported) · ") == true)
+            }
+        }
+    }
+
     @Test("a streamed answer grows in place; over server-sent events too")
     func streaming() async throws {
         try await GatewayHarness.with(SimulatedSpecialistConfiguration.team(count: 2)) { harness in

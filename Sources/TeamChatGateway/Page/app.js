@@ -13,7 +13,7 @@ const CHART_POINTS = 24;
 
 const page = {
   team: [],                 // [{socket_id, model, transport, circuit, p50_ms, p95_ms, …}]
-  cards: new Map(),         // id -> {root, answer, latency, circuit, stats, chart, samples: [{ms, ok}]}
+  cards: new Map(),         // id -> {root, answer, latency, circuit, stats, chart, scale, samples: [{ms|null, ok}]}
   token: sessionStorage.getItem(TOKEN_KEY),
   socket: null,
   transport: null,          // "websocket" | "sse"
@@ -110,9 +110,11 @@ function card(id) {
   chart.setAttribute("viewBox", "0 0 100 28");
   chart.setAttribute("preserveAspectRatio", "none");
   chart.setAttribute("aria-label", "latency of recent rounds");
-  root.append(top, meta, thread, answer, chart);
+  const scale = element("span", "scale");
+  scale.title = "the charts' scale, shared by every card";
+  root.append(top, meta, thread, answer, scale, chart);
   $("cards").append(root);
-  card = { root, answer, thread, state, latency, circuit, stats, model, chart, samples: [] };
+  card = { root, answer, thread, state, latency, circuit, stats, model, chart, scale, samples: [] };
   renderThread(id);
   page.cards.set(id, card);
   return card;
@@ -130,19 +132,35 @@ function updateCard(socket) {
   c.model.textContent = [socket.transport, socket.model].filter(Boolean).join(" · ");
 }
 
-function drawChart(c) {
+/// Every card's chart on one scale (the slowest answer any card shows), labelled, so that cards compare at a glance.
+function drawCharts() {
+  const all = [...page.cards.values()].flatMap((c) => c.samples.slice(-CHART_POINTS)).map((s) => s.ms);
+  const top = Math.max(1, ...all.filter((ms) => ms != null));
+  for (const c of page.cards.values()) drawChart(c, top);
+}
+
+/// One card's latencies of recent rounds: runs of answered rounds as lines, a skipped round a gap, failures dots.
+function drawChart(c, top) {
   while (c.chart.firstChild) c.chart.firstChild.remove();
   const samples = c.samples.slice(-CHART_POINTS);
-  if (samples.length === 0) return;
-  if (samples.length === 1) samples.unshift(samples[0]);  // one round: a level line
-  const top = Math.max(...samples.map((s) => s.ms), 1);
+  c.scale.textContent = "";
+  if (!samples.some((s) => s.ms != null)) return;
   const x = (i) => samples.length === 1 ? 50 : (i * 100) / (samples.length - 1);
-  const y = (ms) => 26 - (ms / top) * 24;
-  const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
-  line.setAttribute("points", samples.map((s, i) => x(i).toFixed(1) + "," + y(s.ms).toFixed(1)).join(" "));
-  c.chart.append(line);
+  const y = (ms) => 26 - (ms / top) * 22;
+  let run = [];
+  const flush = () => {
+    if (run.length === 1) run.push([run[0][0] + 0.5, run[0][1]]);  // one round alone: a short level mark
+    if (run.length > 1) {
+      const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+      line.setAttribute("points", run.map(([px, py]) => px.toFixed(1) + "," + py.toFixed(1)).join(" "));
+      c.chart.append(line);
+    }
+    run = [];
+  };
+  samples.forEach((s, i) => { if (s.ms == null) flush(); else run.push([x(i), y(s.ms)]); });
+  flush();
   samples.forEach((s, i) => {
-    if (s.ok) return;
+    if (s.ms == null || s.ok) return;
     const dot = document.createElementNS("http://www.w3.org/2000/svg", "circle");
     dot.setAttribute("cx", x(i).toFixed(1));
     dot.setAttribute("cy", y(s.ms).toFixed(1));
@@ -150,9 +168,18 @@ function drawChart(c) {
     dot.setAttribute("class", "failed");
     c.chart.append(dot);
   });
+  c.scale.textContent = "0–" + milliseconds(top);
   const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
-  title.textContent = samples.map((s) => milliseconds(s.ms)).join(", ");
+  title.textContent = "scale 0–" + milliseconds(top) + " (every card): "
+    + samples.map((s) => s.ms == null ? "skipped" : milliseconds(s.ms)).join(", ");
   c.chart.append(title);
+}
+
+/// ` · 57 tokens · 41 tok/s` when the specialist's server reported them; nothing made up when it did not.
+function tokenWords(event) {
+  if (!event.usage) return "";
+  return " · " + event.usage.completion_tokens + " tokens"
+    + (event.tokens_per_second != null ? " · " + Math.round(event.tokens_per_second) + " tok/s" : "");
 }
 
 // MARK: addressing, as the prompt does it
@@ -229,9 +256,12 @@ function handle(event) {
       : stopped ? "stopped" : "failed: " + (event.error_kind || "error").replace(/_/g, " ");
     if (round.pending) round.pending.delete(id);
     c.answer.textContent = ok ? event.content : event.error;
-    c.latency.textContent = milliseconds(event.elapsed_ms);
+    c.latency.textContent = skipped ? "" : milliseconds(event.elapsed_ms) + tokenWords(event);
     c.latency.title = event.reused ? "warm connection" : "new connection";
-    if (!skipped) { c.samples.push({ ms: event.elapsed_ms, ok }); c.samples = c.samples.slice(-CHART_POINTS); drawChart(c); }
+    // A skipped round is a gap in the chart, never a point at 0 ms.
+    c.samples.push(skipped ? { ms: null } : { ms: event.elapsed_ms, ok });
+    c.samples = c.samples.slice(-CHART_POINTS);
+    drawCharts();
     round.entry.answers[id] = { text: (ok ? event.content : event.error).slice(0, ANSWER_LIMIT), ms: event.elapsed_ms,
                                 ok, skipped };
     break;
@@ -310,6 +340,9 @@ function summaryLine(s) {
   if (s.slowest_ms != null) parts.push("slowest " + milliseconds(s.slowest_ms));
   for (const kind of Object.keys(s.failures || {}).sort()) parts.push(s.failures[kind] + " " + kind.replace(/_/g, " "));
   if (s.quorum < s.addressed) parts.push("quorum " + s.quorum + (s.quorum_met ? " met" : " not met"));
+  if (s.usage) {
+    parts.push(s.usage.total_tokens + " tokens" + (s.usage.unreported ? " (" + s.usage.unreported + " unreported)" : ""));
+  }
   parts.push(milliseconds(s.elapsed_ms));
   return parts.join(" · ");
 }

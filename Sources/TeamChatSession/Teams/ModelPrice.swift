@@ -33,7 +33,13 @@ public struct CostTally: Sendable, Hashable {
     @discardableResult
     public mutating func add(_ outcome: SpecialistOutcome) -> Double? {
         guard let answer = outcome.answer else { return nil }
-        guard let usage = answer.usage, let model = answer.model, let price = prices[model] else {
+        return add(model: answer.model, usage: answer.usage)
+    }
+
+    /// The cost of `usage` by `model`, counted in; nil when it cannot be priced.
+    @discardableResult
+    public mutating func add(model: String?, usage: TokenUsage?) -> Double? {
+        guard let usage, let model, let price = prices[model] else {
             unpriced += 1
             return nil
         }
@@ -48,7 +54,7 @@ public struct CostTally: Sendable, Hashable {
         return "$" + Self.format(dollars) + (unpriced > 0 ? " (partial)" : "")
     }
 
-    static func format(_ dollars: Double) -> String {
+    public static func format(_ dollars: Double) -> String {
         // Six decimals: a round of a small model costs fractions of a cent.
         let micro = Int((dollars * 1e6).rounded())
         let whole = micro / 1_000_000

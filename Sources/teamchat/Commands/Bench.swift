@@ -163,7 +163,7 @@ struct Bench: AsyncParsableCommand {
         } else if json {
             BenchOutput.json(result)
         } else {
-            BenchOutput.human(result, style: .detect(terminal: Console.stdoutIsTerminal))
+            BenchOutput.human(result, style: .detect(terminal: Console.stdoutIsTerminal), prices: try discovery.prices())
         }
         if interrupted { throw ExitCode(ExitStatus.interrupted) }
         try gate(result)

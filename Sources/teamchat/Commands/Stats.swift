@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import TeamChatLog
 import TeamChatEngine
 
 /// `teamchat stats`: what the cache knows.
@@ -7,7 +9,8 @@ struct Stats: AsyncParsableCommand {
         commandName: "stats",
         abstract: "Show what the cache knows: roster, age, and each specialist's health, latency and circuit state.",
         discussion: """
-            Reads the cache only: it never probes anyone.
+            Reads the cache only: it never probes anyone. Tokens and their cost (prices from teams.json) come from \
+            the round log, when there is one.
 
             Examples:
               teamchat stats
@@ -30,6 +33,9 @@ struct Stats: AsyncParsableCommand {
     @OptionGroup(title: "Gateway")
     var gateway: GatewayOptions
 
+    @OptionGroup(title: "Round log")
+    var roundLog: LogOptions
+
     func validate() throws {
         if discovery.noCache { throw ValidationError("stats reads the cache: --no-cache makes no sense here") }
     }
@@ -41,7 +47,7 @@ struct Stats: AsyncParsableCommand {
         // A running gateway knows more than its last write to the cache: ask it (but a reset is the cache's).
         if !reset, let (link, team) = await gateway.connect(for: session) {
             await link.close()
-            print(StatsReport(team: team, now: SystemWallClock().now))
+            try print(withUsage(StatsReport(team: team, now: SystemWallClock().now)))
             return
         }
         guard let team = session.cachedTeam else {
@@ -52,7 +58,23 @@ struct Stats: AsyncParsableCommand {
             Console.err("teamchat: health cleared for \(team.specialists.count) specialists")
             return
         }
-        print(StatsReport(team: team, now: SystemWallClock().now))
+        try print(withUsage(StatsReport(team: team, now: SystemWallClock().now)))
+    }
+
+    /// `report` with the tokens the round log holds (when there is one: stats never creates it) and their prices.
+    private func withUsage(_ report: StatsReport) throws -> StatsReport {
+        guard let path = roundLog.resolvedPath(environment: discovery.environment),
+            FileManager.default.fileExists(atPath: path)
+        else { return report }
+        var report = report
+        do {
+            report.usage = try RoundLog.open(at: path).log.usage()
+        } catch {
+            Warnings.warn("tokens not shown: \(error.description)")
+            return report
+        }
+        report.prices = try discovery.prices()
+        return report
     }
 
     private func print(_ report: StatsReport) {

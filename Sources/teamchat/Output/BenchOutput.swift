@@ -5,6 +5,7 @@ import Foundation
 #endif
 import TeamChatEngine
 import TeamChatBench
+import TeamChatSession
 
 /// The three shapes of a bench report: text for people, one JSON document, CSV rows.
 enum BenchOutput {
@@ -16,7 +17,7 @@ enum BenchOutput {
     }
 
     static func csv(_ runs: [BenchRun]) {
-        Console.out("mode,round,specialist_id,success,error_kind,latency_ms,corrected_ms,connect_ms,reused")
+        Console.out("mode,round,specialist_id,success,error_kind,latency_ms,corrected_ms,connect_ms,reused,first_byte_ms,prompt_tokens,completion_tokens,model")
         for run in runs {
             for request in run.requests {
                 Console.out(
@@ -24,12 +25,14 @@ enum BenchOutput {
                         request.mode.rawValue, String(request.round), field(request.specialistID), String(request.success),
                         request.errorKind ?? "", number(request.latencyMS), number(request.correctedMS),
                         request.connectMS.map(number) ?? "", String(request.reused),
+                        request.firstByteMS.map(number) ?? "", request.promptTokens.map(String.init) ?? "",
+                        request.completionTokens.map(String.init) ?? "", field(request.model ?? ""),
                     ].joined(separator: ","))
             }
         }
     }
 
-    static func human(_ report: BenchReport, style: Style) {
+    static func human(_ report: BenchReport, style: Style, prices: [String: ModelPrice] = [:]) {
         let settings = report.settings
         let loop = settings.rate.map { "open loop at \(Formatting.fixed($0, 1)) rounds/s" } ?? "closed loop"
         Console.out(style.bold(
@@ -64,13 +67,20 @@ enum BenchOutput {
             Console.out(
                 "  outcomes: \(mode.outcomes["succeeded"] ?? 0) succeeded · \(failed) failed"
                     + failures.map { " · \($0.value) \($0.key)" }.joined())
-            var table = Table("  SPECIALIST", "REQUESTS", "P50", "P99", "MAX", "CONNECTIONS", "ERRORS", rightAligned: [1, 2, 3, 4, 5])
+            // Models' figures (first token, tokens, speed, cost) when some server reported tokens.
+            let usage = mode.specialists.contains { $0.promptTokens != nil || $0.completionTokens != nil }
+            var headers = ["  SPECIALIST", "REQUESTS", "P50", "P99", "MAX", "CONNECTIONS"]
+            if usage { headers += ["FIRST BYTE", "TOKENS IN/OUT", "TOK/S", "COST"] }
+            var table = Table(headers + ["ERRORS"], rightAligned: Set(1..<(headers.count)))
             for row in mode.specialists {
-                table.add(
+                var cells = [
                     "  " + TerminalSanitizer.sanitize(row.specialistID), String(row.requests),
                     row.p50MS.map(millis) ?? "-", row.p99MS.map(millis) ?? "-", row.maxMS.map(millis) ?? "-",
                     String(row.connectionsOpened),
-                    row.errors.isEmpty ? "-" : row.errors.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+                ]
+                if usage { cells += usageCells(row, prices: prices) }
+                cells.append(row.errors.isEmpty ? "-" : row.errors.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+                table.add(cells)
             }
             table.lines(header: style.dim).forEach(Console.out)
         }
@@ -79,6 +89,18 @@ enum BenchOutput {
             Console.out(style.bold("pooled vs cold: " + comparison(speedup)))
         }
         Console.out(style.dim("percentiles: \(report.method)"))
+    }
+
+    /// A row's first byte, tokens, speed and cost; `—` for a cost no price is configured for (never `$0`).
+    static func usageCells(_ row: BenchReport.SpecialistRow, prices: [String: ModelPrice]) -> [String] {
+        let tokens = row.promptTokens == nil && row.completionTokens == nil
+            ? "-" : "\(row.promptTokens ?? 0)/\(row.completionTokens ?? 0)"
+        var cost = "—"
+        if let model = row.model, let price = prices[model], row.promptTokens != nil || row.completionTokens != nil {
+            cost = "$" + CostTally.format(price.cost(TokenUsage(
+                promptTokens: row.promptTokens ?? 0, completionTokens: row.completionTokens ?? 0)))
+        }
+        return [row.firstByteP50MS.map(millis) ?? "-", tokens, row.tokensPerSecond.map { Formatting.fixed($0, 1) } ?? "-", cost]
     }
 
     /// The bucket ranges, `0.99–1.09 ms`, with as many decimals as it takes for no two labels to read the same.

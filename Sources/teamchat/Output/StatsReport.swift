@@ -1,5 +1,6 @@
 import TeamChatJSON
 import TeamChatEngine
+import TeamChatLog
 import TeamChatSession
 
 /// What `stats` (and the prompt's `/stats`) shows: the team's source, how fresh its roster is, and each
@@ -11,6 +12,9 @@ struct StatsReport {
     let roster: [Specialist]
     let health: [String: SpecialistHealth]
     let now: WallTime
+    /// The tokens the round log holds per specialist (and model), and the prices of the teams file.
+    var usage: [SpecialistUsage] = []
+    var prices: [String: ModelPrice] = [:]
 
     /// From the cache alone.
     init(team: SpecialistCache.Team, now: WallTime) {
@@ -37,20 +41,25 @@ struct StatsReport {
             }
             header += " · TTL \(Int(team.ttlSeconds))s (\(team.isFresh(now: now) ? "fresh" : "stale"))"
         }
-        var table = Table(
-            "SPECIALIST", "ENDPOINT", "REQUESTS", "OK", "P50", "P95", "CIRCUIT", "LAST ERROR", rightAligned: [2, 3, 4, 5])
+        var headers = ["SPECIALIST", "ENDPOINT", "REQUESTS", "OK", "P50", "P95"]
+        if !usage.isEmpty { headers += ["TOKENS IN/OUT", "COST"] }
+        var table = Table(headers + ["CIRCUIT", "LAST ERROR"], rightAligned: Set(2..<headers.count))
         for specialist in roster {
             let health = self.health[specialist.id] ?? SpecialistHealth()
-            table.add(
+            var cells = [
                 specialist.id,
                 specialist.address.description,
                 String(health.requests),
                 health.successRate.map { "\(Int(($0 * 100).rounded()))%" } ?? "-",
                 health.latencyPercentile(50).map(Self.millis) ?? "-",
                 health.latencyPercentile(95).map(Self.millis) ?? "-",
-                Self.circuit(health.breaker, now: now),
-                health.lastError ?? "-"
-            )
+            ]
+            if !usage.isEmpty {
+                let spent = spending(of: specialist.id)
+                cells.append(spent.tokens.map { "\($0.promptTokens)/\($0.completionTokens)" } ?? "-")
+                cells.append(spent.tokens == nil ? "-" : spent.cost.words == "cost —" ? "—" : spent.cost.words)
+            }
+            table.add(cells + [Self.circuit(health.breaker, now: now), health.lastError ?? "-"])
         }
         return [style.bold(header)] + table.lines(header: style.bold)
     }
@@ -91,9 +100,27 @@ struct StatsReport {
             line.add("last_error", health.lastError)
             line.add("last_error_kind", health.lastErrorKind)
             line.add("circuit", Self.circuit(health.breaker, now: now))
+            let spent = spending(of: specialist.id)
+            if let tokens = spent.tokens {
+                line.add("prompt_tokens", tokens.promptTokens)
+                line.add("completion_tokens", tokens.completionTokens)
+                line.add("cost_usd", spent.cost.dollars)
+                if spent.cost.dollars != nil, spent.cost.unpriced > 0 { line.add("cost_partial", true) }
+            }
             lines.append(line)
         }
         return lines
+    }
+
+    /// A specialist's tokens in the round log (nil when it never reported any) and their cost where priced.
+    private func spending(of id: String) -> (tokens: TokenUsage?, cost: CostTally) {
+        var cost = CostTally(prices: prices)
+        var tokens: TokenUsage?
+        for entry in usage where entry.specialist == id {
+            tokens = (tokens ?? TokenUsage(promptTokens: 0, completionTokens: 0)) + entry.usage
+            cost.add(model: entry.model, usage: entry.usage)
+        }
+        return (tokens, cost)
     }
 
     private static func millis(_ value: Double) -> String {
