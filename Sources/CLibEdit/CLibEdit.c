@@ -15,6 +15,7 @@ static struct {
     int (*el_get)(EditLine *, int, ...);
     const LineInfo *(*el_line)(EditLine *);
     int (*el_insertstr)(EditLine *, const char *);
+    void (*el_deletestr)(EditLine *, int);
     History *(*history_init)(void);
     void (*history_end)(History *);
     int (*history)(History *, HistEvent *, int, ...);
@@ -34,7 +35,7 @@ static void load(void) {
 #define FIND(name) \
     if ((*(void **)&libedit.name = dlsym(handle, #name)) == NULL) return;
     FIND(el_init) FIND(el_end) FIND(el_reset) FIND(el_gets) FIND(el_set) FIND(el_get) FIND(el_line)
-    FIND(el_insertstr) FIND(history_init) FIND(history_end) FIND(history)
+    FIND(el_insertstr) FIND(el_deletestr) FIND(history_init) FIND(history_end) FIND(history)
 #undef FIND
     loaded = true;
 }
@@ -92,6 +93,7 @@ const char *teamchat_el_gets(EditLine *el, int *count) { return libedit.el_gets(
 void teamchat_el_reset(EditLine *el) { libedit.el_reset(el); }
 const LineInfo *teamchat_el_line(EditLine *el) { return libedit.el_line(el); }
 int teamchat_el_insertstr(EditLine *el, const char *text) { return libedit.el_insertstr(el, text); }
+void teamchat_el_deletestr(EditLine *el, int count) { libedit.el_deletestr(el, count); }
 void teamchat_el_end(EditLine *el) { libedit.el_end(el); }
 
 History *teamchat_history_init(int size) {

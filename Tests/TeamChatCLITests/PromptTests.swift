@@ -132,6 +132,19 @@ struct PromptParsingTests {
         let ids = ["apollo-ai", "athena-ai", "hermes-ai"]
         #expect(PromptCompletion.candidates(line: "@a", ids: ids) == ["@apollo-ai", "@athena-ai"])
         #expect(PromptCompletion.candidates(line: "@apollo-ai,h", ids: ids) == ["@apollo-ai,hermes-ai"])
+        // After a complete id, the list goes on with the ids not in it yet: the common part is the comma.
+        #expect(PromptCompletion.candidates(line: "@apollo-ai", ids: ids) == ["@apollo-ai,athena-ai", "@apollo-ai,hermes-ai"])
+        #expect(PromptCompletion.commonPrefix(PromptCompletion.candidates(line: "@apollo-ai", ids: ids)) == "@apollo-ai,")
+        #expect(PromptCompletion.candidates(line: "@apollo-ai,hermes-ai", ids: ids) == ["@apollo-ai,hermes-ai,athena-ai"])
+        #expect(PromptCompletion.candidates(line: "/to apollo-ai", ids: ids) == ["apollo-ai,athena-ai", "apollo-ai,hermes-ai"])
+        #expect(PromptCompletion.candidates(line: "@apollo-ai,athena-ai,hermes-ai", ids: ids) == ["@apollo-ai,athena-ai,hermes-ai"])
+        #expect(PromptCompletion.candidates(line: "@apollo-ai,", ids: ids) == ["@apollo-ai,athena-ai", "@apollo-ai,hermes-ai"])
+        // Tab just after a completed id and its space: the list goes on (the space becomes a comma).
+        #expect(PromptCompletion.continuesList(line: "@apollo-ai ", ids: ids))
+        #expect(PromptCompletion.continuesList(line: "/to apollo-ai,hermes-ai ", ids: ids))
+        #expect(!PromptCompletion.continuesList(line: "@apollo-ai,athena-ai,hermes-ai ", ids: ids))  // no one left
+        #expect(!PromptCompletion.continuesList(line: "@apollo-ai hello ", ids: ids))
+        #expect(!PromptCompletion.continuesList(line: "@apoll ", ids: ids))
         #expect(PromptCompletion.candidates(line: "/st", ids: ids) == ["/stats"])
         #expect(PromptCompletion.candidates(line: "/to her", ids: ids) == ["hermes-ai"])
         #expect(PromptCompletion.candidates(line: "plain wor", ids: ids) == [])
@@ -150,6 +163,47 @@ struct PromptKeysTests {
         let process = try terminal.launch(
             ["send", "--roster", roster, "--no-cache"] + arguments, environment: ["XDG_STATE_HOME": state.path])
         return (terminal, process, state)
+    }
+
+    @Test("Ctrl-C in a Ctrl-R history search returns to the prompt, keeping /to and /timeout; Tab after an @id goes on with a comma list")
+    func searchInterruptAndListCompletion() async throws {
+        try await Fleet.withRunning(SimulatedSpecialistConfiguration.team(count: 3)) { fleet in
+            let (terminal, process, state) = try Self.start(fleet)
+            defer { try? FileManager.default.removeItem(at: state) }
+            #expect(await terminal.waitFor("teamchat> "))
+            terminal.type("/to engram-ai\r")
+            terminal.type("/timeout 5\r")
+            terminal.type("hello\r")
+            #expect(await terminal.waitFor("1/1 replied"))
+            #expect(await terminal.waitFor("(to engram-ai)> ", after: "1/1 replied"))
+
+            terminal.type("\u{12}hel")  // Ctrl-R, searching back for "hel"
+            #expect(await terminal.waitFor("hel", after: "1/1 replied"))
+            process.signal(SIGINT)
+            #expect(await terminal.waitFor("^C", after: "1/1 replied"))
+            #expect(await terminal.waitFor("(to engram-ai)> ", after: "^C"), "\(terminal.screen.debugDescription)")
+            #expect(process.isRunning)
+            terminal.type("again\r")
+            #expect(await terminal.waitFor("1/1 replied", times: 2), "\(terminal.screen.debugDescription)")
+            #expect(fleet.counters.requests("engram-ai", type: "chat") == 2)  // /to held
+            #expect(fleet.counters.totalRequests(type: "chat") == 2)
+            #expect(await terminal.waitFor("(to engram-ai)> ", after: "engram-ai: again"))
+
+            // @her, Tab: "@hermes-ai "; Tab again: "@hermes-ai,"; eng, Tab: "@hermes-ai,engram-ai " (libedit redraws
+            // only what changed, so the screen never holds the line whole: what was asked of whom says it).
+            terminal.type("/to\r")  // everyone again
+            #expect(await terminal.waitFor("teamchat> ", after: "engram-ai: again"))
+            terminal.type("@her\t")
+            terminal.type("\t")
+            terminal.type("eng\t")
+            terminal.type("both of you\r")
+            #expect(await terminal.waitFor("2/2 replied"), "\(terminal.screen.suffix(400).debugDescription)")
+            #expect(terminal.screen.contains("hermes-ai: both of you") && terminal.screen.contains("engram-ai: both of you"))
+            #expect(fleet.counters.requests("ergon-ai", type: "chat") == 0)
+            #expect(await terminal.waitFor("teamchat> ", after: "2/2 replied"))
+            terminal.type("\u{04}")
+            #expect(await process.exits())
+        }
     }
 
     @Test("Ctrl-C drops the line being typed and gives a fresh prompt; Ctrl-D leaves on a line of its own")
@@ -254,7 +308,7 @@ struct PromptKeysTests {
             terminal.type("hi\r")
             #expect(await terminal.waitFor(#""addressed":2"#))
             #expect(await terminal.waitFor("> ", after: #""addressed":2"#))
-            #expect(fleet.counters.requests("rhetor-ai", type: "chat") == 0)
+            #expect(fleet.counters.requests("ergon-ai", type: "chat") == 0)
             #expect(fleet.counters.requests("ergon-ai", type: "chat") == 0)
             terminal.type("/quit\r")
             #expect(await process.exits())

@@ -41,6 +41,8 @@ const char *teamchat_el_gets(EditLine *el, int *count);
 void teamchat_el_reset(EditLine *el);
 const LineInfo *teamchat_el_line(EditLine *el);
 int teamchat_el_insertstr(EditLine *el, const char *text);
+/// Deletes `count` characters before the cursor.
+void teamchat_el_deletestr(EditLine *el, int count);
 void teamchat_el_end(EditLine *el);
 
 /// A history of at most `size` unique entries; NULL when libedit is not installed.

@@ -23,7 +23,7 @@ import Darwin
 /// arrives as one line (``TerminalInputDecoder``).
 final class LineEditor: @unchecked Sendable {
     // Safe: every libedit call (reads, the character and completion callbacks, history, teardown) and every use of
-    // `decoder` and `queued` runs on `queue`, a serial queue, so none of them is ever used from two threads at
+    // `decoder`, `queued` and `woken` runs on `queue`, a serial queue, so none of them is ever used from two threads at
     // once; `ids` and `prompt` are guarded by locks; `waker` is thread-safe.
     private let editLine: OpaquePointer
     private let history: OpaquePointer
@@ -35,6 +35,9 @@ final class LineEditor: @unchecked Sendable {
     private let bracketedPaste: Bool
     private var decoder = TerminalInputDecoder()
     private var queued: [Unicode.Scalar] = []
+    /// Set when Ctrl-C woke a read: libedit in a Ctrl-R search takes the -1 for the end of input and returns no
+    /// line with a count of 0, as for Ctrl-D — this tells the two apart.
+    private var woken = false
 
     /// Whether libedit is installed (it is loaded at the first look, not at the process's start).
     static var isAvailable: Bool { teamchat_libedit_available() }
@@ -78,13 +81,14 @@ final class LineEditor: @unchecked Sendable {
                 // Bracketed paste only while the prompt reads: what rounds print is never affected.
                 if self.bracketedPaste { Console.outRaw("\u{1B}[?2004h") }
                 var count: Int32 = 0
+                self.woken = false
                 teamchat_el_prepare_terminal(self.editLine)
                 let line = teamchat_el_gets(self.editLine, &count)
                 if self.bracketedPaste { Console.outRaw("\u{1B}[?2004l") }
-                guard let line, count > 0 else {
+                guard let line, count > 0, !self.woken else {
                     self.decoder = TerminalInputDecoder()
                     self.queued = []
-                    if count < 0 {
+                    if count < 0 || self.woken {
                         // libedit keeps the line it was given so far; the next read must start empty.
                         teamchat_el_reset(self.editLine)
                         Console.outRaw("^C\n")
@@ -134,6 +138,7 @@ final class LineEditor: @unchecked Sendable {
         while queued.isEmpty {
             switch waker.wait(for: STDIN_FILENO, milliseconds: decoder.hasPartial ? 30 : -1) {
             case .woken:
+                woken = true
                 errno = EINTR
                 return -1
             case .timedOut:
@@ -159,7 +164,14 @@ final class LineEditor: @unchecked Sendable {
         let length = info.cursor - info.buffer
         let typed = UnsafeRawBufferPointer(start: info.buffer, count: length)
         let line = String(decoding: typed, as: UTF8.self)
-        let candidates = PromptCompletion.candidates(line: line, ids: ids.withLockedValue { $0 })
+        let known = ids.withLockedValue { $0 }
+        // Tab right after a completed `@id ` goes on with the list: the space becomes a comma.
+        if PromptCompletion.continuesList(line: line, ids: known) {
+            teamchat_el_deletestr(editLine, 1)
+            _ = teamchat_el_insertstr(editLine, ",")
+            return UInt8(CC_REFRESH)
+        }
+        let candidates = PromptCompletion.candidates(line: line, ids: known)
         let word = line.split(separator: " ", omittingEmptySubsequences: false).last.map(String.init) ?? ""
         guard !candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
         let common = PromptCompletion.commonPrefix(candidates)

@@ -149,12 +149,35 @@ enum PromptCompletion {
             let done = body.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",")
             let partial = body.split(separator: ",", omittingEmptySubsequences: false).last.map(String.init) ?? ""
             let prefix = (word.hasPrefix("@") ? "@" : "") + (done.isEmpty ? "" : done + ",")
-            return ids.filter { $0.lowercased().hasPrefix(partial.lowercased()) }.map { prefix + $0 }
+            let earlier = Set(done.split(separator: ",").map { $0.lowercased() })
+            var candidates = ids.filter { !earlier.contains($0.lowercased()) && $0.lowercased().hasPrefix(partial.lowercased()) }
+                .map { prefix + $0 }
+            // A complete id: the list goes on, with the ids not in it yet.
+            if let complete = ids.first(where: { $0.lowercased() == partial.lowercased() }) {
+                let listed = Set(done.split(separator: ",").map { $0.lowercased() } + [complete.lowercased()])
+                let more = ids.filter { !listed.contains($0.lowercased()) }.map { prefix + complete + "," + $0 }
+                if !more.isEmpty { candidates = candidates.filter { $0 != prefix + complete } + more }
+            }
+            return candidates
         }
         if isFirstWord, word.hasPrefix("/") {
             return PromptCommand.names.filter { $0.hasPrefix(word) }
         }
         return []
+    }
+
+    /// Whether Tab at the end of `line` continues a list of ids just completed (`@hermes-ai ` or `/to hermes-ai `,
+    /// one space after a known id, and ids left to add): the space then becomes a comma.
+    static func continuesList(line: String, ids: [String]) -> Bool {
+        guard line.hasSuffix(" "), !line.hasSuffix("  ") else { return false }
+        let words = line.dropLast().split(separator: " ", omittingEmptySubsequences: false)
+        guard let last = words.last else { return false }
+        let inCommand = words.count == 2 && (words[0] == "/to" || words[0] == "/exclude")
+        guard last.hasPrefix("@") || inCommand else { return false }
+        let listed = (last.hasPrefix("@") ? last.dropFirst() : last).split(separator: ",").map { $0.lowercased() }
+        let known = Set(ids.map { $0.lowercased() })
+        guard let final = listed.last, known.contains(final) else { return false }
+        return known.subtracting(listed).isEmpty == false
     }
 
     /// The longest prefix all candidates share.
