@@ -45,6 +45,8 @@ public struct GatewayConfiguration: Sendable {
     /// The named teams a request may ask for by `team` (DESIGN §10): those of the teams file whose source this
     /// gateway serves.
     public var teams: [NamedTeam] = []
+    /// Dollars per million tokens by model (the teams file's `prices`): the page prices what servers report.
+    public var prices: [String: ModelPrice] = [:]
     /// How long a judge, and each council member's ranking, may take.
     public var judgeTimeout: Duration = .seconds(60)
 

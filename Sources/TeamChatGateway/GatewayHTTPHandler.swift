@@ -227,7 +227,8 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             document(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: gateway.metrics.render(),
                      head: head, route: route, context: context)
         case .sockets:
-            document(.ok, json: SocketsDocument.make(gateway.currentTeam(), now: gateway.session.configuration.clock.now),
+            document(.ok, json: SocketsDocument.make(
+                gateway.currentTeam(), now: gateway.session.configuration.clock.now, prices: gateway.configuration.prices),
                      head: head, route: route, context: context)
         case .team:
             let source = QueryString.parameters(of: head.uri)["source"]

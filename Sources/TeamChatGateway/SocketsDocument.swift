@@ -5,9 +5,10 @@ import TeamChatSession
 /// `GET /api/team-chat/sockets`: the roster with each specialist's health and breaker state.
 /// `{"source":"…","discovered_at":…,"sockets":[{"socket_id":"apollo-ai","transport":"tekton","endpoint":"…",
 /// "model":"…","healthy":true,"circuit":"closed","requests":12,"successes":12,"consecutive_failures":0,
-/// "p50_ms":0.4,"p95_ms":0.9,"last_error":null}]}`.
+/// "p50_ms":0.4,"p95_ms":0.9,"last_error":null}],"prices":{"gpt-x":{"prompt":2.5,"completion":10}}}` — the prices
+/// of the teams file (dollars per million tokens), by which the page prices the tokens servers report.
 enum SocketsDocument {
-    static func make(_ team: SpecialistCache.Team, now: WallTime) -> JSONObjectWriter {
+    static func make(_ team: SpecialistCache.Team, now: WallTime, prices: [String: ModelPrice] = [:]) -> JSONObjectWriter {
         var document = JSONObjectWriter()
         document.add("source", team.source)
         document.add("discovered_at", team.discoveredAt?.iso8601)
@@ -37,6 +38,14 @@ enum SocketsDocument {
             socket.add("last_error_kind", health.lastErrorKind)
             return socket
         })
+        var priced = JSONObjectWriter()
+        for (model, price) in prices.sorted(by: { $0.key < $1.key }) {
+            var entry = JSONObjectWriter()
+            entry.add("prompt", price.promptPerMillion)
+            entry.add("completion", price.completionPerMillion)
+            priced.add(model, object: entry)
+        }
+        document.add("prices", object: priced)
         return document
     }
 }

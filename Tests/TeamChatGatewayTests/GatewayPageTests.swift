@@ -1,6 +1,7 @@
 import Foundation
 import TeamChatFleet
 import TeamChatLog
+import TeamChatSession
 import TeamChatTestSupport
 @testable import TeamChatGateway
 import Testing
@@ -207,15 +208,18 @@ struct GatewayPageTests {
         }
     }
 
-    @Test("the charts share one labelled scale; a round a card sat out is a gap, not 0 ms; tokens where reported")
+    @Test("the charts share one labelled scale; a round a card sat out is a gap, not 0 ms; tokens and cost where reported")
     func chart() async throws {
         var team = SimulatedSpecialistConfiguration.team(count: 2)
         team[1].latency = .milliseconds(150)
         var model = SimulatedSpecialistConfiguration.team(count: 3, wire: .openai)[2]
         model.id = "model-ai"
         model.reply = .fixed("three word answer")
+        model.model = "tiny-1"
         team.append(model)
-        try await GatewayHarness.with(team) { harness in
+        try await GatewayHarness.with(team, configure: {
+            $0.prices = ["tiny-1": ModelPrice(promptPerMillion: 1, completionPerMillion: 2)]
+        }) { harness in
             try await HeadlessChromium.with { browser in
                 var page = try await browser.page()
                 try await page.open("http://127.0.0.1:\(harness.port)/")
@@ -240,7 +244,11 @@ struct GatewayPageTests {
                 // The slowest answer (hermes-ai's, ~150 ms) sets the scale every card shares.
                 let top = Double(scales[0].dropFirst(2).split(separator: " ").first ?? "") ?? 0
                 #expect(top >= 150, "\(scales)")
+                // Round 3 asked 2 words and got 3: at $1 and $2 per million, $0.000008; the sockets' answers are not
+                // priced, so the round's cost is partial.
                 #expect(try await page.text("[data-id='model-ai'] .latency")?.contains(" · 3 tokens") == true)
+                #expect(try await page.text("[data-id='model-ai'] .latency")?.hasSuffix(" · $0.000008") == true)
+                #expect(try await page.text("#summary")?.hasSuffix(" · $0.000008 (partial)") == true)
                 #expect(try await page.text("[data-id='engram-ai'] .latency")?.contains("tokens") == false)
                 #expect(try await page.text("#summary")?.contains(" · 5 tokens (2 unreported) · ") == true)
             }

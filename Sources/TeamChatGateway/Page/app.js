@@ -80,6 +80,7 @@ async function loadTeam() {
   const response = await api("/api/team-chat/sockets");
   const document_ = await response.json();
   page.team = document_.sockets || [];
+  page.prices = document_.prices || {};
   $("team").textContent = page.team.length + " specialist" + (page.team.length === 1 ? "" : "s") +
     " · " + (document_.source || "");
   for (const socket of page.team) updateCard(socket);
@@ -178,8 +179,27 @@ function drawChart(c, top) {
 /// ` · 57 tokens · 41 tok/s` when the specialist's server reported them; nothing made up when it did not.
 function tokenWords(event) {
   if (!event.usage) return "";
+  const cost = priced(event);
   return " · " + event.usage.completion_tokens + " tokens"
-    + (event.tokens_per_second != null ? " · " + Math.round(event.tokens_per_second) + " tok/s" : "");
+    + (event.tokens_per_second != null ? " · " + Math.round(event.tokens_per_second) + " tok/s" : "")
+    + (cost != null ? " · " + dollars(cost) : "");
+}
+
+/// What a reply's reported tokens cost at the teams file's price for its model; null when either is unknown (never $0).
+function priced(event) {
+  const price = event.usage && event.model && (page.prices || {})[event.model];
+  if (!price) return null;
+  return (event.usage.prompt_tokens * price.prompt + event.usage.completion_tokens * price.completion) / 1e6;
+}
+
+function dollars(value) { return "$" + value.toFixed(6); }
+
+/// A round's cost, as the CLI says it: `$0.000123`, `$0.000123 (partial)`, or `cost —` when nothing could be priced.
+function costWords(round) {
+  const replies = Object.values(round.entry.answers).filter((a) => a.ok);
+  const costs = replies.map((a) => a.cost).filter((c) => c != null);
+  if (!costs.length) return "cost —";
+  return dollars(costs.reduce((a, b) => a + b, 0)) + (costs.length < replies.length ? " (partial)" : "");
 }
 
 // MARK: addressing, as the prompt does it
@@ -263,7 +283,7 @@ function handle(event) {
     c.samples = c.samples.slice(-CHART_POINTS);
     drawCharts();
     round.entry.answers[id] = { text: (ok ? event.content : event.error).slice(0, ANSWER_LIMIT), ms: event.elapsed_ms,
-                                ok, skipped };
+                                ok, skipped, cost: priced(event) };
     break;
   }
   case "summary": {
@@ -273,7 +293,8 @@ function handle(event) {
       saveConversation();
       for (const id of page.cards.keys()) renderThread(id);
     }
-    round.entry.summary = summaryLine(event);
+    round.entry.summary = summaryLine(event)
+      + (Object.keys(page.prices || {}).length ? " · " + costWords(round) : "");
     $("summary").textContent = round.entry.summary;
     // A judge or a council speaks after the summary: the round ends with its verdict.
     if (!round.request.judge && !round.request.mode) page.rounds.delete(event.round);

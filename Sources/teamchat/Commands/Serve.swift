@@ -172,6 +172,11 @@ struct Serve: AsyncParsableCommand, ServerCommand {
             } catch {
                 logger.warning("named teams not served: \(error.message)")
             }
+            do {
+                configuration.prices = try TeamsFile.prices(path: path)
+            } catch {
+                logger.warning("prices not used: \(error.message)")
+            }
         }
         let gateway = Gateway(session: session, configuration: configuration, logger: logger)
         // The session and the gateway in one service group: a signal drains the gateway first (it stops accepting
