@@ -592,7 +592,9 @@ public final class Gateway: Service, Sendable {
         logger.notice("client dropped", metadata: ["reason": "\(reason)", "peer": "\(channel.remoteAddress.map { "\($0)" } ?? "-")"])
     }
 
-    private func closeConnections() {
+    /// Closes every client connection now: a stop that does not wait (cancellation), and how a test cuts its
+    /// clients off. Their rounds are cancelled as each connection goes.
+    func closeConnections() {
         let channels = state.withLockedValue { Array($0.channels.values) }
         for channel in channels { channel.close(promise: nil) }
     }

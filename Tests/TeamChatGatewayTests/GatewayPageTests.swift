@@ -255,6 +255,30 @@ struct GatewayPageTests {
         }
     }
 
+    @Test("a gateway that stops mid-round: no card is left waiting, the header says the gateway is not answering, a new message says so too")
+    func stoppedGateway() async throws {
+        try await GatewayHarness.with(Self.team()) { harness in
+            try await HeadlessChromium.with { browser in
+                var page = try await browser.page()
+                try await page.open("http://127.0.0.1:\(harness.port)/?message=hello&timeout=30")
+                try await page.waitFor("document.getElementById('summary').textContent.startsWith('waiting for ergon-ai')")
+                // Stop: the listener closes at once; the round in flight would be waited for, so its client is cut off.
+                await harness.services.triggerGracefulShutdown()
+                harness.gateway.closeConnections()
+                try await page.waitFor("document.querySelector(\"[data-id='ergon-ai'] .state\").textContent === 'failed: no answer'")
+                #expect(try await page.text("#summary") == "error: the gateway closed the connection")
+                try await page.waitFor("document.getElementById('team').textContent.startsWith('the gateway is not answering')")
+                try await page.evaluate("""
+                    document.getElementById('message').value = 'anyone there?';
+                    document.getElementById('composer').requestSubmit();
+                    """)
+                try await page.waitFor("document.getElementById('summary').textContent === 'error: the gateway is not answering'", seconds: 20)
+                let states = try await page.evaluate("Array.from(document.querySelectorAll('.card .state')).map(s => s.textContent)") as? [String] ?? []
+                #expect(states.count == 4 && !states.contains("waiting"), "\(states)")
+            }
+        }
+    }
+
     @Test("a streamed answer grows in place; over server-sent events too")
     func streaming() async throws {
         try await GatewayHarness.with(SimulatedSpecialistConfiguration.team(count: 2)) { harness in

@@ -81,6 +81,7 @@ async function loadTeam() {
   const document_ = await response.json();
   page.team = document_.sockets || [];
   page.prices = document_.prices || {};
+  $("team").classList.remove("gone");
   $("team").textContent = page.team.length + " specialist" + (page.team.length === 1 ? "" : "s") +
     " · " + (document_.source || "");
   for (const socket of page.team) updateCard(socket);
@@ -300,7 +301,7 @@ function handle(event) {
     if (!round.request.judge && !round.request.mode) page.rounds.delete(event.round);
     saveHistory();
     renderHistory();
-    loadTeam().catch(() => {});
+    loadTeam().catch(gatewayGone);
     break;
   }
   case "ballot":
@@ -392,12 +393,18 @@ function openSocket() {
   return new Promise((resolve, reject) => {
     let socket;
     try { socket = new WebSocket(webSocketURL(), protocols()); } catch (error) { reject(error); return; }
-    socket.onopen = () => resolve(socket);
-    socket.onerror = () => reject(new Error("the WebSocket did not open"));
+    // A browser backs off reconnecting to a host whose WebSocket failed: past 3 s, server-sent events are tried.
+    const timer = setTimeout(() => { socket.close(); reject(new Error("the WebSocket did not open")); }, 3000);
+    let opened = false;
+    socket.onopen = () => { opened = true; clearTimeout(timer); resolve(socket); };
+    socket.onerror = () => { clearTimeout(timer); reject(new Error("the WebSocket did not open")); };
     socket.onmessage = (message) => { try { handle(JSON.parse(message.data)); } catch (_) { } };
     socket.onclose = () => {
       if (page.socket === socket) page.socket = null;
-      for (const [number] of page.rounds) handle({ type: "error", round: number, error: "the connection closed" });
+      // A socket that never opened carried no round: the round it was opened for falls back to server-sent events.
+      if (!opened || !page.rounds.size) return;
+      for (const [number] of page.rounds) handle({ type: "error", round: number, error: "the gateway closed the connection" });
+      loadTeam().catch(gatewayGone);
     };
   });
 }
@@ -417,16 +424,18 @@ async function sendOverSocket(request) {
 async function sendOverSSE(request) {
   markAddressed(addressedIDs(request));
   const round = page.rounds.get(request.round);
-  if (round) round.abort = new AbortController();
+  const abort = new AbortController();
+  if (round) round.abort = abort;
   let response;
   try {
     response = await api("/api/team-chat/stream", {
       method: "POST", body: JSON.stringify(request), headers: { "Content-Type": "application/json" },
-      signal: round && round.abort.signal,
+      signal: abort.signal,
     });
   } catch (error) {
-    const stopped = round && round.abort && round.abort.signal.aborted;
-    handle({ type: "error", round: request.round, error: stopped ? "stopped" : String(error.message || error), stopped });
+    const stopped = abort.signal.aborted;
+    if (!stopped) gatewayGone();
+    handle({ type: "error", round: request.round, error: stopped ? "stopped" : "the gateway is not answering", stopped });
     return;
   }
   if (!response.ok) {
@@ -444,6 +453,7 @@ async function sendOverSSE(request) {
     } catch (error) {
       // Stopped (the button aborted the request: the gateway cancels the round), or the gateway went away.
       const stopped = round && round.abort && round.abort.signal.aborted;
+      if (!stopped) loadTeam().catch(gatewayGone);
       handle({ type: "error", round: request.round, error: stopped ? "stopped" : "the gateway went away", stopped });
       return;
     }
@@ -466,6 +476,12 @@ async function sendOverSSE(request) {
       } catch (_) { }
     }
   }
+}
+
+/// The gateway stopped or cannot be reached: the header says so (until it answers again), and nothing waits on it.
+function gatewayGone() {
+  $("team").textContent = "the gateway is not answering: is teamchat serve running? (retrying)";
+  $("team").classList.add("gone");
 }
 
 function useTransport(name) {
@@ -662,7 +678,7 @@ async function start() {
   renderHistory();
   await loadConversation().catch(() => saveConversation());
   useTransport(page.params.get("transport") === "sse" ? "sse" : "websocket");
-  if (!page.refreshing) page.refreshing = setInterval(() => loadTeam().catch(() => {}), 5000);
+  if (!page.refreshing) page.refreshing = setInterval(() => loadTeam().catch(gatewayGone), 5000);
   // `/?message=…` sends at once (links, bookmarks, tests); `to`, `timeout` and `quorum` may go with it.
   if (page.params.has("timeout")) $("timeout").value = page.params.get("timeout");
   if (page.params.has("quorum")) $("quorum").value = page.params.get("quorum");
