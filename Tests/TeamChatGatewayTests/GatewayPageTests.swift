@@ -47,6 +47,30 @@ struct GatewayPageTests {
         }
     }
 
+    @Test("at a phone's 390 px the header is one line and a failure comes first, right under the summary")
+    func phone() async throws {
+        try await GatewayHarness.with(Self.team(), configure: { $0.roundDefaults.timeout = .milliseconds(500) }) { harness in
+            try await HeadlessChromium.with { browser in
+                var page = try await browser.page()
+                try await page.viewport(width: 390)
+                try await page.open("http://127.0.0.1:\(harness.port)/?message=hello%20team&timeout=0.5")
+                try await page.waitFor("document.getElementById('summary').textContent.includes('replied')")
+                let header = try await page.evaluate(
+                    "document.querySelector('header').getBoundingClientRect().height / parseFloat(getComputedStyle(document.querySelector('header h1')).lineHeight || 20)") as? Double ?? 99
+                #expect(header < 1.6, "the header takes \(header) lines")
+                #expect(try await page.evaluate("document.documentElement.scrollWidth <= 390") as? Bool == true)  // nothing wider
+                // The failed card is the first below the summary.
+                let first = try await page.evaluate("""
+                    Array.from(document.querySelectorAll('.card')).sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[0].dataset.id
+                    """) as? String
+                #expect(first == "ergon-ai")
+                if let path = ProcessInfo.processInfo.environment["TEAMCHAT_PAGE_SCREENSHOT_PHONE"] {
+                    try await page.screenshot().write(to: URL(fileURLWithPath: path))
+                }
+            }
+        }
+    }
+
     @Test("a specialist not needed once the quorum was met is not shown as failed")
     func notNeeded() async throws {
         try await GatewayHarness.with(Self.team()) { harness in
@@ -149,7 +173,8 @@ struct GatewayPageTests {
                 #expect(try await page.text("#conversation") == "conversation \(id)")
 
                 try await page.evaluate("document.getElementById('new-conversation').click()")
-                #expect(try await page.text("#conversation") == "new conversation")
+                #expect(try await page.text("#conversation") == "a fresh conversation")
+                #expect(try await page.evaluate("document.getElementById('new-conversation').hidden") as? Bool == true)
                 #expect(try await page.evaluate("document.querySelector(\"[data-id='engram-ai'] .thread\").hidden") as? Bool == true)
                 try await page.evaluate("document.getElementById('message').focus()")
                 try await page.type("three")

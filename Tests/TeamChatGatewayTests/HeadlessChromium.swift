@@ -186,6 +186,18 @@ struct DevToolsPage {
         try await call("Input.insertText", ["text": text])
     }
 
+    /// Shows the page as a device `width` CSS pixels wide would (a phone: 390), or as the browser's own window
+    /// (`nil`).
+    mutating func viewport(width: Int?, height: Int = 844) async throws {
+        if let width {
+            try await call("Emulation.setDeviceMetricsOverride", [
+                "width": width, "height": height, "deviceScaleFactor": 2, "mobile": true,
+            ])
+        } else {
+            try await call("Emulation.clearDeviceMetricsOverride")
+        }
+    }
+
     /// A PNG of the page as shown.
     mutating func screenshot() async throws -> Data {
         let result = try await call("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true])

@@ -151,7 +151,10 @@ function drawChart(c, top) {
   const y = (ms) => 26 - (ms / top) * 22;
   let run = [];
   const flush = () => {
-    if (run.length === 1) run.push([run[0][0] + 0.5, run[0][1]]);  // one round alone: a short level mark
+    // One round alone: a level line across the chart when it is the only one, else a short level mark.
+    if (run.length === 1) {
+      run = samples.length === 1 ? [[0, run[0][1]], [100, run[0][1]]] : [[run[0][0] - 1.5, run[0][1]], [run[0][0] + 1.5, run[0][1]]];
+    }
     if (run.length > 1) {
       const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
       line.setAttribute("points", run.map(([px, py]) => px.toFixed(1) + "," + py.toFixed(1)).join(" "));
@@ -561,7 +564,8 @@ function saveConversation() {
     if (page.conversation) localStorage.setItem(CONVERSATION_KEY, page.conversation);
     else localStorage.removeItem(CONVERSATION_KEY);
   } catch (_) { }
-  $("conversation").textContent = page.conversation ? "conversation " + page.conversation : "new conversation";
+  $("conversation").textContent = page.conversation ? "conversation " + page.conversation : "a fresh conversation";
+  $("new-conversation").hidden = !page.conversation;  // nothing to start afresh from yet
 }
 
 /// The conversation's rounds from the gateway's round log: after a reload, or a gateway restart.
