@@ -186,7 +186,7 @@ _teamchat() {
 
 _teamchat_send() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache -q --quiet --stream --json --no-breaker --interactive --async --council --dry-run --direct --no-log -c --continue --roundtable --version -h --help)
+    non_repeating_flags=(--tekton --no-cache -q --quiet -v --verbose --stream --json --no-breaker --interactive --async --council --dry-run --direct --no-log -c --continue --roundtable --version -h --help)
     repeating_options=(--file --to --exclude --judge -o --option --share)
     non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --color --timeout --connect-timeout --deadline --quorum --retries --judge-prompt --judge-timeout --system --temperature --log --conversation)
     __teamchat_offer_flags_options -1
@@ -300,7 +300,7 @@ _teamchat_send() {
 
 _teamchat_discover() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache -q --quiet --json --version -h --help)
+    non_repeating_flags=(--tekton --no-cache -q --quiet -v --verbose --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --color --timeout --connect-timeout --deadline)
     __teamchat_offer_flags_options 0
@@ -366,7 +366,7 @@ _teamchat_discover() {
 
 _teamchat_warm() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache -q --quiet --json --direct --version -h --help)
+    non_repeating_flags=(--tekton --no-cache -q --quiet -v --verbose --json --direct --version -h --help)
     repeating_options=()
     non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --color --timeout --connect-timeout --deadline --connections)
     __teamchat_offer_flags_options 0
@@ -435,7 +435,7 @@ _teamchat_warm() {
 
 _teamchat_stats() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache -q --quiet --json --reset --direct --no-log --version -h --help)
+    non_repeating_flags=(--tekton --no-cache -q --quiet -v --verbose --json --reset --direct --no-log --version -h --help)
     repeating_options=()
     non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --color --log)
     __teamchat_offer_flags_options 0
@@ -681,7 +681,7 @@ _teamchat_teams_show() {
 
 _teamchat_doctor() {
     repeating_flags=()
-    non_repeating_flags=(--tekton --no-cache -q --quiet --json --version -h --help)
+    non_repeating_flags=(--tekton --no-cache -q --quiet -v --verbose --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--roster --scan --openai --model --api-key-env --bus --team --config --cache --ttl --max-reply --ca-file --color)
     __teamchat_offer_flags_options 0

@@ -23,13 +23,13 @@ function __teamchat_parse_tokens -S
         __teamchat_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'send'
-            __teamchat_parse_subcommand -r 1 'file=+' 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'team=' 'config=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'color=' 'q/quiet' 'to=+' 'exclude=+' 'timeout=' 'connect-timeout=' 'deadline=' 'quorum=' 'retries=' 'stream' 'json' 'no-breaker' 'interactive' 'async' 'judge=+' 'council' 'judge-prompt=' 'judge-timeout=' 'system=' 'temperature=' 'o/option=+' 'dry-run' 'direct' 'log=' 'no-log' 'c/continue' 'conversation=' 'share=+' 'roundtable' 'version' 'h/help'
+            __teamchat_parse_subcommand -r 1 'file=+' 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'team=' 'config=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'color=' 'q/quiet' 'v/verbose' 'to=+' 'exclude=+' 'timeout=' 'connect-timeout=' 'deadline=' 'quorum=' 'retries=' 'stream' 'json' 'no-breaker' 'interactive' 'async' 'judge=+' 'council' 'judge-prompt=' 'judge-timeout=' 'system=' 'temperature=' 'o/option=+' 'dry-run' 'direct' 'log=' 'no-log' 'c/continue' 'conversation=' 'share=+' 'roundtable' 'version' 'h/help'
         case 'discover'
-            __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'team=' 'config=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'color=' 'q/quiet' 'timeout=' 'connect-timeout=' 'deadline=' 'json' 'version' 'h/help'
+            __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'team=' 'config=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'color=' 'q/quiet' 'v/verbose' 'timeout=' 'connect-timeout=' 'deadline=' 'json' 'version' 'h/help'
         case 'warm'
-            __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'team=' 'config=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'color=' 'q/quiet' 'timeout=' 'connect-timeout=' 'deadline=' 'connections=' 'json' 'direct' 'version' 'h/help'
+            __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'team=' 'config=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'color=' 'q/quiet' 'v/verbose' 'timeout=' 'connect-timeout=' 'deadline=' 'connections=' 'json' 'direct' 'version' 'h/help'
         case 'stats'
-            __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'team=' 'config=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'color=' 'q/quiet' 'json' 'reset' 'direct' 'log=' 'no-log' 'version' 'h/help'
+            __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'team=' 'config=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'color=' 'q/quiet' 'v/verbose' 'json' 'reset' 'direct' 'log=' 'no-log' 'version' 'h/help'
         case 'log'
             __teamchat_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -53,7 +53,7 @@ function __teamchat_parse_tokens -S
                 __teamchat_parse_subcommand 1 'config=' 'json' 'version' 'h/help'
             end
         case 'doctor'
-            __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'team=' 'config=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'color=' 'q/quiet' 'json' 'version' 'h/help'
+            __teamchat_parse_subcommand 0 'roster=' 'scan=' 'openai=' 'model=' 'api-key-env=' 'bus=' 'team=' 'config=' 'tekton' 'cache=' 'no-cache' 'ttl=' 'max-reply=' 'ca-file=' 'color=' 'q/quiet' 'v/verbose' 'json' 'version' 'h/help'
         case 'completion'
             __teamchat_parse_subcommand 1 'version' 'h/help'
         case 'serve'
@@ -157,6 +157,7 @@ complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_opti
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" ca-file' -l 'ca-file' -d 'Trust this CA certificate (PEM) for https:// specialists, besides the system\'s (default: $SSL_CERT_FILE).' -rF
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" color' -l 'color' -d 'Colour: auto (a terminal, without NO_COLOR or TERM=dumb), always or never.' -rfka 'auto always never'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" q quiet' -s 'q' -l 'quiet' -d 'Nothing on standard error but errors: no warnings, no waiting line.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" v verbose' -s 'v' -l 'verbose' -d 'Show each exchange on standard error as curl -v does: \'>\' what was sent (HTTP request heads, Tekton request lines), \'<\' what came back (response heads, a reply\'s start); credentials redacted. The exchanges of this process: through a running gateway, add --direct to see each specialist\'s.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send"' -l 'to' -d 'Ask only these specialists (repeatable, comma lists allowed).' -rfka '(__teamchat_custom_completion ---completion send -- --to (count (__teamchat_tokens -pc)) (__teamchat_tokens -tC))'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send"' -l 'exclude' -d 'Do not ask these specialists (repeatable, comma lists allowed).' -rfka '(__teamchat_custom_completion ---completion send -- --exclude (count (__teamchat_tokens -pc)) (__teamchat_tokens -tC))'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat send" timeout' -l 'timeout' -d 'How long each specialist may take to reply, from its own send; a named team may set its own (default: 2s).' -rfka ''
@@ -202,6 +203,7 @@ complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_opti
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat discover" ca-file' -l 'ca-file' -d 'Trust this CA certificate (PEM) for https:// specialists, besides the system\'s (default: $SSL_CERT_FILE).' -rF
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat discover" color' -l 'color' -d 'Colour: auto (a terminal, without NO_COLOR or TERM=dumb), always or never.' -rfka 'auto always never'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat discover" q quiet' -s 'q' -l 'quiet' -d 'Nothing on standard error but errors: no warnings, no waiting line.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat discover" v verbose' -s 'v' -l 'verbose' -d 'Show each exchange on standard error as curl -v does: \'>\' what was sent (HTTP request heads, Tekton request lines), \'<\' what came back (response heads, a reply\'s start); credentials redacted. The exchanges of this process: through a running gateway, add --direct to see each specialist\'s.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat discover" timeout' -l 'timeout' -d 'How long each specialist may take to reply, from its own send; a named team may set its own (default: 2s).' -rfka ''
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat discover" connect-timeout' -l 'connect-timeout' -d 'How long a connection attempt may take.' -rfka ''
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat discover" deadline' -l 'deadline' -d 'How long the whole round may take; a named team may set its own (default: timeout + connect timeout).' -rfka ''
@@ -224,6 +226,7 @@ complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_opti
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat warm" ca-file' -l 'ca-file' -d 'Trust this CA certificate (PEM) for https:// specialists, besides the system\'s (default: $SSL_CERT_FILE).' -rF
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat warm" color' -l 'color' -d 'Colour: auto (a terminal, without NO_COLOR or TERM=dumb), always or never.' -rfka 'auto always never'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat warm" q quiet' -s 'q' -l 'quiet' -d 'Nothing on standard error but errors: no warnings, no waiting line.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat warm" v verbose' -s 'v' -l 'verbose' -d 'Show each exchange on standard error as curl -v does: \'>\' what was sent (HTTP request heads, Tekton request lines), \'<\' what came back (response heads, a reply\'s start); credentials redacted. The exchanges of this process: through a running gateway, add --direct to see each specialist\'s.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat warm" timeout' -l 'timeout' -d 'How long each specialist may take to reply, from its own send; a named team may set its own (default: 2s).' -rfka ''
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat warm" connect-timeout' -l 'connect-timeout' -d 'How long a connection attempt may take.' -rfka ''
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat warm" deadline' -l 'deadline' -d 'How long the whole round may take; a named team may set its own (default: timeout + connect timeout).' -rfka ''
@@ -248,6 +251,7 @@ complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_opti
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat stats" ca-file' -l 'ca-file' -d 'Trust this CA certificate (PEM) for https:// specialists, besides the system\'s (default: $SSL_CERT_FILE).' -rF
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat stats" color' -l 'color' -d 'Colour: auto (a terminal, without NO_COLOR or TERM=dumb), always or never.' -rfka 'auto always never'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat stats" q quiet' -s 'q' -l 'quiet' -d 'Nothing on standard error but errors: no warnings, no waiting line.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat stats" v verbose' -s 'v' -l 'verbose' -d 'Show each exchange on standard error as curl -v does: \'>\' what was sent (HTTP request heads, Tekton request lines), \'<\' what came back (response heads, a reply\'s start); credentials redacted. The exchanges of this process: through a running gateway, add --direct to see each specialist\'s.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat stats" json' -l 'json' -d 'Print NDJSON: a \'cache\' object, then a \'specialist_stats\' object per specialist.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat stats" reset' -l 'reset' -d 'Clear every specialist\'s health (counts, latencies, breakers), keeping the roster.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat stats" direct' -l 'direct' -d 'Do not use a running \'teamchat serve\': connect to the specialists from this process.'
@@ -317,6 +321,7 @@ complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_opti
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat doctor" ca-file' -l 'ca-file' -d 'Trust this CA certificate (PEM) for https:// specialists, besides the system\'s (default: $SSL_CERT_FILE).' -rF
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat doctor" color' -l 'color' -d 'Colour: auto (a terminal, without NO_COLOR or TERM=dumb), always or never.' -rfka 'auto always never'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat doctor" q quiet' -s 'q' -l 'quiet' -d 'Nothing on standard error but errors: no warnings, no waiting line.'
+complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat doctor" v verbose' -s 'v' -l 'verbose' -d 'Show each exchange on standard error as curl -v does: \'>\' what was sent (HTTP request heads, Tekton request lines), \'<\' what came back (response heads, a reply\'s start); credentials redacted. The exchanges of this process: through a running gateway, add --direct to see each specialist\'s.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat doctor" json' -l 'json' -d 'Print one JSON document: {"type":"doctor","ok":…,"checks":[{name, ok, detail, fix}]}.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat doctor" version' -l 'version' -d 'Show the version.'
 complete -c 'teamchat' -n '__teamchat_should_offer_completions_for_flags_or_options "teamchat doctor" h help' -s 'h' -l 'help' -d 'Show help information.'

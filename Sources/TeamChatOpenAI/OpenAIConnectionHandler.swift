@@ -91,8 +91,12 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var context: ChannelHandlerContext?
     private let events: @Sendable (PooledConnectionEvent) -> Void
 
-    init(events: @escaping @Sendable (PooledConnectionEvent) -> Void) {
+    /// Where `-v` shows the heads, and the endpoint its lines name.
+    private let trace: (ExchangeTrace, endpoint: String)?
+
+    init(events: @escaping @Sendable (PooledConnectionEvent) -> Void, trace: (ExchangeTrace, endpoint: String)? = nil) {
         self.events = events
+        self.trace = trace
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -141,6 +145,11 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         exchange.sentAt = .now()
         self.exchange = exchange
         state = .exchanging
+        if let (trace, endpoint) = self.trace {
+            let head = start.head
+            trace.sent(endpoint, "\(head.method.rawValue) \(head.uri) HTTP/\(head.version.major).\(head.version.minor)")
+            for (name, value) in head.headers { trace.sent(endpoint, ExchangeTrace.header(name, value)) }
+        }
         context.write(wrapOutboundOut(.head(start.head)), promise: nil)
         if let body = start.body {
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
@@ -199,6 +208,10 @@ final class OpenAIConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
         switch part {
         case .head(let head):
+            if let (trace, endpoint) = self.trace {
+                trace.received(endpoint, "HTTP/\(head.version.major).\(head.version.minor) \(head.status.code) \(head.status.reasonPhrase)")
+                for (name, value) in head.headers { trace.received(endpoint, ExchangeTrace.header(name, value)) }
+            }
             exchange!.headAt = .now()
             exchange!.status = head.status
             exchange!.keepAlive = head.isKeepAlive

@@ -15,6 +15,9 @@ public struct OpenAIProtocol: PooledProtocol {
     public let keys: APIKeys
     let tls: TLSContexts
 
+    /// Where `-v` shows each exchange's heads (nil: nowhere).
+    public var trace: ExchangeTrace?
+
     public init(maximumConnections: Int = 5, caFile: String? = nil, keys: APIKeys = APIKeys()) {
         self.maximumConnections = maximumConnections
         self.caFile = caFile
@@ -45,8 +48,9 @@ public struct OpenAIProtocol: PooledProtocol {
         }
         let started = NIODeadline.now()
         let keys = self.keys
+        let trace = self.trace.map { ($0, endpoint: endpoint.origin.description) }
         return HTTPChannel.open(endpoint.origin, on: eventLoop, timeout: timeout, tls: tls) { channel in
-            try channel.pipeline.syncOperations.addHandler(OpenAIConnectionHandler(events: events))
+            try channel.pipeline.syncOperations.addHandler(OpenAIConnectionHandler(events: events, trace: trace))
         }.flatMapThrowing { channel -> any PooledConnection in
             let handler = try channel.pipeline.syncOperations.handler(type: OpenAIConnectionHandler.self)
             return OpenAIConnection(

@@ -78,9 +78,16 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private var context: ChannelHandlerContext?
     private let events: @Sendable (PooledConnectionEvent) -> Void
 
-    init(maximumReplyBytes: Int, events: @escaping @Sendable (PooledConnectionEvent) -> Void) {
+    /// Where `-v` shows each request line and the start of each reply, and the endpoint its lines name.
+    private let trace: (ExchangeTrace, endpoint: String)?
+
+    init(
+        maximumReplyBytes: Int, events: @escaping @Sendable (PooledConnectionEvent) -> Void,
+        trace: (ExchangeTrace, endpoint: String)? = nil
+    ) {
         self.framer = LineFramer(maximumLineLength: maximumReplyBytes)
         self.events = events
+        self.trace = trace
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -128,6 +135,10 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         written.futureResult.assumeIsolated().whenFailure { error in
             guard let reset = ExchangeError(resetByWrite: error) else { return }
             self.fail(reset)
+        }
+        if let (trace, endpoint) = self.trace {
+            if guarded { trace.sent(endpoint, String(decoding: Self.guardLine.readableBytesView, as: UTF8.self).trimmingNewline) }
+            trace.sent(endpoint, String(decoding: line.readableBytesView.prefix(400), as: UTF8.self).trimmingNewline)
         }
         context.writeAndFlush(wrapOutboundOut(line), promise: written)
     }
@@ -229,6 +240,9 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             do {
                 guard let next = try framer.nextLine() else { return }
                 line = next
+                if let (trace, endpoint) = self.trace {
+                    trace.received(endpoint, String(decoding: line.readableBytesView.prefix(400), as: UTF8.self).trimmingNewline)
+                }
             } catch {
                 fail(ExchangeError(.tooLarge, "reply larger than \(error.limit) bytes"))
                 return
@@ -350,5 +364,13 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             return
         }
         context?.close(promise: nil)
+    }
+}
+
+extension String {
+    fileprivate var trimmingNewline: String {
+        var text = self
+        while text.last == "\n" || text.last == "\r" { text.removeLast() }
+        return text
     }
 }

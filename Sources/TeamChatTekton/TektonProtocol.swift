@@ -10,6 +10,9 @@ public struct TektonProtocol: PooledProtocol {
     /// The longest reply line a connection buffers before the exchange says how much it accepts.
     public var maximumReplyBytes: Int
 
+    /// Where `-v` shows each exchange (nil: nowhere).
+    public var trace: ExchangeTrace?
+
     public init(configuration: ConnectionPoolConfiguration = .init(), maximumReplyBytes: Int = 16 * 1024 * 1024) {
         self.configuration = configuration
         self.maximumReplyBytes = maximumReplyBytes
@@ -35,6 +38,7 @@ public struct TektonProtocol: PooledProtocol {
         }
         let started = NIODeadline.now()
         let maximumReplyBytes = self.maximumReplyBytes
+        let trace = self.trace.map { ($0, endpoint: "\(host):\(port)") }
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(timeout))
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -43,7 +47,7 @@ public struct TektonProtocol: PooledProtocol {
             .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65_536))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handler = TektonConnectionHandler(maximumReplyBytes: maximumReplyBytes, events: events)
+                    let handler = TektonConnectionHandler(maximumReplyBytes: maximumReplyBytes, events: events, trace: trace)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }

@@ -45,6 +45,7 @@ struct OpenAICommandTests {
             for arguments in [
                 ["send", "--roster", roster, "--cache", cache, "hi"], ["send", "--roster", roster, "--cache", cache, "--json", "hi"],
                 ["send", "--roster", roster, "--cache", cache, "--stream", "hi"], ["discover", "--roster", roster, "--cache", cache],
+                ["send", "--roster", roster, "--cache", cache, "-v", "hi"], ["discover", "--roster", roster, "--cache", cache, "-v"],
                 ["warm", "--roster", roster, "--cache", cache, "--json"], ["stats", "--roster", roster, "--cache", cache, "--json"],
             ] {
                 let result = try await BinaryRunner.run(arguments, environment: environment)

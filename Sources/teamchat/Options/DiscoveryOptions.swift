@@ -183,11 +183,14 @@ struct DiscoveryOptions: ParsableArguments {
     func transports(connectionsPerSpecialist: Int = 5, logger: Logger = Logger(label: "teamchat")) -> [any SpecialistTransport] {
         let connections = max(1, connectionsPerSpecialist)
         let caFile = caFile ?? environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        let trace = OutputSettings.now.trace
+        var tekton = TektonProtocol(configuration: .init(maximumConnections: connections), maximumReplyBytes: maxReply.bytes)
+        tekton.trace = trace
+        var openAI = OpenAIProtocol(maximumConnections: connections, caFile: caFile)
+        openAI.trace = trace
         var transports: [any SpecialistTransport] = [
-            TektonTransport.make(
-                TektonProtocol(configuration: .init(maximumConnections: connections), maximumReplyBytes: maxReply.bytes),
-                logger: logger),
-            OpenAITransport(OpenAIProtocol(maximumConnections: connections, caFile: caFile), logger: logger),
+            TektonTransport.make(tekton, logger: logger),
+            OpenAITransport(openAI, logger: logger),
         ]
         if !busIsTarget, let busURL { transports.append(busTransport(busURL, logger: logger)) }
         return transports
