@@ -228,7 +228,8 @@ final class GatewayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                      head: head, route: route, context: context)
         case .sockets:
             document(.ok, json: SocketsDocument.make(
-                gateway.currentTeam(), now: gateway.session.configuration.clock.now, prices: gateway.configuration.prices),
+                gateway.currentTeam(), now: gateway.session.configuration.clock.now, prices: gateway.configuration.prices,
+                defaults: gateway.configuration.roundDefaults),
                      head: head, route: route, context: context)
         case .team:
             let source = QueryString.parameters(of: head.uri)["source"]

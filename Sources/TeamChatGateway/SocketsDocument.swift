@@ -6,9 +6,12 @@ import TeamChatSession
 /// `{"source":"…","discovered_at":…,"sockets":[{"socket_id":"apollo-ai","transport":"tekton","endpoint":"…",
 /// "model":"…","healthy":true,"circuit":"closed","requests":12,"successes":12,"consecutive_failures":0,
 /// "p50_ms":0.4,"p95_ms":0.9,"last_error":null}],"prices":{"gpt-x":{"prompt":2.5,"completion":10}}}` — the prices
-/// of the teams file (dollars per million tokens), by which the page prices the tokens servers report.
+/// of the teams file (dollars per million tokens), by which the page prices the tokens servers report — and the
+/// gateway's `round_defaults` (`timeout`, `deadline`, `quorum`), which the page's controls start from.
 enum SocketsDocument {
-    static func make(_ team: SpecialistCache.Team, now: WallTime, prices: [String: ModelPrice] = [:]) -> JSONObjectWriter {
+    static func make(
+        _ team: SpecialistCache.Team, now: WallTime, prices: [String: ModelPrice] = [:], defaults: RoundOptions? = nil
+    ) -> JSONObjectWriter {
         var document = JSONObjectWriter()
         document.add("source", team.source)
         document.add("discovered_at", team.discoveredAt?.iso8601)
@@ -46,6 +49,14 @@ enum SocketsDocument {
             priced.add(model, object: entry)
         }
         document.add("prices", object: priced)
+        if let defaults {
+            // What a round that names none gets: the page's controls start from these.
+            var round = JSONObjectWriter()
+            round.add("timeout", defaults.timeout.seconds)
+            round.add("deadline", defaults.deadline?.seconds)
+            round.add("quorum", defaults.quorum)
+            document.add("round_defaults", object: round)
+        }
         return document
     }
 }

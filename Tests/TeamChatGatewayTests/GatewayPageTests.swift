@@ -71,6 +71,33 @@ struct GatewayPageTests {
         }
     }
 
+    @Test("before the first round the cards look ready and the timeout is the gateway's default; cards keep their places as answers come")
+    func readyAndSteady() async throws {
+        var team = SimulatedSpecialistConfiguration.team(count: 3)
+        for index in team.indices { team[index].latency = .milliseconds(150 * index) }
+        try await GatewayHarness.with(team, configure: { $0.roundDefaults.timeout = .seconds(7) }) { harness in
+            try await HeadlessChromium.with { browser in
+                var page = try await browser.page()
+                try await page.open("http://127.0.0.1:\(harness.port)/")
+                try await page.waitFor("document.querySelectorAll('.card').length === 3")
+                #expect(try await page.evaluate("document.getElementById('timeout').value") as? String == "7")
+                let looks = try await page.evaluate("""
+                    Array.from(document.querySelectorAll('.card')).map(c => c.querySelector('.state').textContent + ' ' + getComputedStyle(c).opacity)
+                    """) as? [String] ?? []
+                #expect(looks == ["ready 1", "ready 1", "ready 1"])
+                let places = "JSON.stringify(Array.from(document.querySelectorAll('.card')).map(c => { const r = c.getBoundingClientRect(); return [c.dataset.id, r.left, r.top]; }))"
+                try await page.evaluate("""
+                    document.getElementById('message').value = 'one two three';
+                    document.getElementById('composer').requestSubmit();
+                    """)
+                try await page.waitFor("document.querySelector(\"[data-id='engram-ai'] .state\").textContent === 'answered' && document.querySelector(\"[data-id='ergon-ai'] .state\").textContent === 'waiting'")
+                let whileWaiting = try await page.evaluate(places) as? String
+                try await page.waitFor("document.getElementById('summary').textContent.startsWith('3/3 replied')")
+                #expect(try await page.evaluate(places) as? String == whileWaiting)
+            }
+        }
+    }
+
     @Test("a specialist not needed once the quorum was met is not shown as failed")
     func notNeeded() async throws {
         try await GatewayHarness.with(Self.team()) { harness in

@@ -81,6 +81,14 @@ async function loadTeam() {
   const document_ = await response.json();
   page.team = document_.sockets || [];
   page.prices = document_.prices || {};
+  const defaults = document_.round_defaults;
+  // The controls start from the gateway's own defaults (a link's ?timeout=… or the user's edit wins).
+  if (defaults && !page.defaultsShown) {
+    page.defaultsShown = true;
+    if (!page.params.has("timeout") && defaults.timeout) $("timeout").value = String(defaults.timeout);
+    if (defaults.timeout) $("timeout").title = "the gateway's default: " + defaults.timeout + " s";
+    if (defaults.quorum) $("quorum").placeholder = String(defaults.quorum);
+  }
   $("team").classList.remove("gone");
   $("team").textContent = page.team.length + " specialist" + (page.team.length === 1 ? "" : "s") +
     " · " + (document_.source || "");
@@ -93,7 +101,7 @@ async function loadTeam() {
 function card(id) {
   let card = page.cards.get(id);
   if (card) return card;
-  const root = element("article", "card idle");
+  const root = element("article", "card ready");
   root.dataset.id = id;
   const top = element("div", "top");
   top.append(element("span", "id", id));
