@@ -2,15 +2,22 @@ import TeamChatEngine
 
 /// Each specialist's own thread of a conversation (DESIGN §9), made from the rounds said in it: its earlier
 /// questions and its own answers, never another's — unless they were shared, attributed, as a turn of its own. A
-/// round a specialist failed or was skipped in leaves its question in that thread without an answer. Pure: the
-/// prompt, `send -c` and the gateway make threads the same way.
+/// round a specialist failed or was skipped in leaves its question in that thread without an answer. The oldest
+/// turns are left out first to keep a thread within its budget: tokens, at the specialist's own rate, when its
+/// server reported them; characters otherwise. Pure: the prompt, `send -c` and the gateway make threads the same
+/// way.
 public struct ConversationThreads: Sendable {
     /// Characters of earlier turns a specialist is sent at most; the oldest are left out first.
     public static let defaultBudget = 24_000
+    /// Tokens of earlier turns a specialist is sent at most when its server reported how many tokens it wrote:
+    /// counted at its own tokenizer's rate (its answers' completion tokens over their characters).
+    public static let defaultTokenBudget = 6_000
 
     /// The conversation so far, oldest round first.
     public var rounds: [LoggedRound]
+    /// In characters, for a specialist whose server reports no tokens.
     public var budget: Int
+    public var tokenBudget: Int = defaultTokenBudget
     /// Whose answers of the last round every member's next turn carries (`--share`, `/share`).
     public var sharing: [String]
     /// Every member's turn carries the others' answers of the last round (`--roundtable`).
@@ -48,9 +55,26 @@ public struct ConversationThreads: Sendable {
                 }
             }
             if let shared = sharedTurn(for: specialist.id) { turns.append(shared) }
-            threads[specialist.id] = Thread(turns: ChatTurn.within(budget, turns).kept, total: turns.count)
+            threads[specialist.id] = Thread(turns: ChatTurn.within(budget(for: specialist.id), turns).kept, total: turns.count)
         }
         return threads
+    }
+
+    /// `id`'s budget in characters: the token budget at its tokenizer's rate when its server reported tokens for
+    /// answers of this conversation, else the characters' budget.
+    func budget(for id: String) -> Int {
+        var tokens = 0
+        var characters = 0
+        for round in rounds {
+            for answer in round.answers where answer.specialist == id && answer.role == .member {
+                guard let written = answer.completionTokens, written > 0, let content = answer.content, !content.isEmpty
+                else { continue }
+                tokens += written
+                characters += content.count
+            }
+        }
+        guard tokens > 0 else { return budget }
+        return Int((Double(tokenBudget) * Double(characters) / Double(tokens)).rounded(.down))
     }
 
     /// The others' answers of the last round that `id` is given, attributed, as a turn of its own before the new
