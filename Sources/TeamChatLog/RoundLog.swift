@@ -156,7 +156,10 @@ public final class RoundLog: Sendable {
             [.text(round.id), .real(round.startedAt), .text(round.source), .text(round.via), .text(round.message),
              .integer(Int64(round.addressed)), .integer(Int64(round.replied)), .real(round.elapsedMS),
              .integer(round.interrupted ? 1 : 0), value(round.conversation), value(round.transcript)])
-        try transaction.query("INSERT INTO search VALUES (?, ?)", [.text(round.message), .text(round.id)])
+        // One search entry per round, its message and every answer: search finds rounds, and one entry costs FTS5
+        // one document to index rather than one per answer.
+        let searched = ([round.message] + round.answers.compactMap(\.content)).joined(separator: "\n\n")
+        try transaction.query("INSERT INTO search VALUES (?, ?)", [.text(searched), .text(round.id)])
         for (position, answer) in round.answers.enumerated() {
             try transaction.query(
                 """
@@ -169,9 +172,6 @@ public final class RoundLog: Sendable {
                  value(answer.error), value(answer.latencyMS), value(answer.firstByteMS),
                  value(answer.model), answer.role == .member ? .null : .text(answer.role.rawValue),
                  value(answer.promptTokens), value(answer.completionTokens)])
-            if let content = answer.content {
-                try transaction.query("INSERT INTO search VALUES (?, ?)", [.text(content), .text(round.id)])
-            }
         }
     }
 

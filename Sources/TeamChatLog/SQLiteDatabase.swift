@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CSQLite
 import NIOConcurrencyHelpers
 
@@ -7,6 +12,7 @@ import NIOConcurrencyHelpers
 final class SQLiteDatabase: @unchecked Sendable {
     // @unchecked: `handle` and `statements` are used only while `lock` is held, and closed once, in deinit.
     private let handle: OpaquePointer
+    private let path: String
     private let lock = NIOLock()
     /// Prepared statements by their SQL, kept for the next use: preparing (parsing and planning) each of a round's
     /// forty statements anew was most of what keeping a round cost. Bounded: SQL made with values in it (a LIMIT)
@@ -52,12 +58,29 @@ final class SQLiteDatabase: @unchecked Sendable {
             throw Failure(code: status, message: message)
         }
         self.handle = handle
+        self.path = path
         // Another process writing (a gateway, a second send) makes us wait for it, up to this long, never fail.
         sqlite3_busy_timeout(handle, 5_000)
+        // A `send` opens the log, writes one round and closes it. Checkpointing at every close would cost two syncs
+        // (the write-ahead log's and the database's), and deleting the log file two more when the next one makes it
+        // again (the new file's and its directory's): most of what keeping a round cost. The write-ahead log is
+        // kept instead, and checkpointed at a close once it has grown (deinit).
+        _ = teamchat_sqlite_no_checkpoint_on_close(handle)
+        _ = teamchat_sqlite_persist_wal(handle)
     }
+
+    /// The write-ahead log's size past which a closing connection checkpoints it and truncates it to nothing: each
+    /// opener reads the log back (it cannot trust what the last one left in the shared index), so it is kept short;
+    /// the syncs of a checkpoint are paid once every few rounds.
+    static let checkpointBytes = 256 * 1024
 
     deinit {
         for statement in statements.values { sqlite3_finalize(statement) }
+        var info = stat()
+        if stat(path + "-wal", &info) == 0, Int(info.st_size) > Self.checkpointBytes {
+            // Busy (another connection is reading or writing) is fine: the next closer does it.
+            sqlite3_exec(handle, "PRAGMA wal_checkpoint(TRUNCATE)", nil, nil, nil)
+        }
         sqlite3_close_v2(handle)
     }
 

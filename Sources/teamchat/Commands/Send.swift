@@ -214,7 +214,7 @@ struct Send: AsyncParsableCommand {
         let text = try composed.get()
         let via: String
         if let through = access.via { via = through } else if case .bus = source { via = "bus" } else { via = "direct" }
-        let recorder = await RoundRecorder.open(
+        let recorder = RoundRecorder.open(
             path: log.resolvedPath(environment: discovery.environment), source: source.description, via: via)
         let continued = try await continuedConversation(recorder)
         if text.isEmpty && (interactive || Console.stdinIsTerminal) {
@@ -363,7 +363,7 @@ struct Send: AsyncParsableCommand {
     /// The conversation `--continue` or `--conversation` names, with its rounds so far; nil when neither is given.
     private func continuedConversation(_ recorder: RoundRecorder?) async throws -> Conversation? {
         guard continueLast || conversation != nil else { return nil }
-        guard let recorder else {
+        guard let recorder, await recorder.isAvailable else {
             throw fail(ExitStatus.unavailable, "conversations are kept in the round log, which is off or cannot be opened")
         }
         let id: String
