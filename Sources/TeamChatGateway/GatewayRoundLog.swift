@@ -61,6 +61,7 @@ final class GatewayRoundLog: Sendable {
         let log = self.log
         return thread.runIfActive(eventLoop: loop) { [self] in
             flush()
+            try log.moveSpooledRounds()  // the rounds `send`s left in the spool meanwhile
             return try log.conversation(id)
         }
     }
@@ -71,6 +72,7 @@ final class GatewayRoundLog: Sendable {
         let log = self.log
         return thread.runIfActive(eventLoop: loop) { [self] in
             flush()
+            try log.moveSpooledRounds()
             return try log.chain(transcripts)
         }
     }

@@ -40,3 +40,35 @@ extension LoggedRound.Answer {
         return entry
     }
 }
+
+extension LoggedRound {
+    /// A round read back from its JSON (``json``): how the spool's lines come into the log (``RoundSpool``). Nil for
+    /// an object that is not a whole round.
+    public init?(json fields: JSONFields) {
+        do throws(JSONFields.Problem) {
+            guard try fields.optionalString("type") == "round" else { return nil }
+            self.init(
+                id: try fields.string("id"), conversation: try fields.optionalString("conversation"),
+                startedAt: try fields.number("started_at", in: 0...1e11), source: try fields.string("source"),
+                via: try fields.string("via"), message: try fields.string("message"),
+                addressed: try fields.integer("addressed", in: 0...10_000_000),
+                replied: try fields.integer("replied", in: 0...10_000_000),
+                elapsedMS: try fields.number("elapsed_ms", in: 0...1e12),
+                interrupted: try fields.optionalBool("interrupted") ?? false,
+                answers: try (fields.members["answers"] == nil ? [] : fields.objects("answers")).map { entry throws(JSONFields.Problem) in
+                    var answer = Answer(
+                        specialist: try entry.string("specialist_id"), success: try entry.optionalBool("success") ?? false,
+                        content: try entry.optionalString("content"), errorKind: try entry.optionalString("error_kind"),
+                        error: try entry.optionalString("error"), latencyMS: try entry.optionalNumber("elapsed_ms", in: 0...1e12),
+                        firstByteMS: try entry.optionalNumber("first_byte_ms", in: 0...1e12),
+                        model: try entry.optionalString("model"),
+                        promptTokens: try entry.optionalInteger("prompt_tokens", in: 0...Int(Int32.max)),
+                        completionTokens: try entry.optionalInteger("completion_tokens", in: 0...Int(Int32.max)))
+                    answer.role = try entry.optionalString("role").flatMap(Answer.Role.init(rawValue:)) ?? .member
+                    return answer
+                })
+        } catch {
+            return nil
+        }
+    }
+}

@@ -41,23 +41,32 @@ public final class RoundLog: Sendable {
         return home + "/.local/share/teamchat/log.db"
     }
 
+    /// Whether a log is at `path`: the database, or rounds waiting in its spool.
+    public static func exists(at path: String) -> Bool {
+        access(path, F_OK) == 0 || access(RoundSpool(logPath: path).path, F_OK) == 0
+    }
+
     /// Opens (or creates) the log at `path`. A damaged file is moved aside and a new log begun; `movedAside` then
     /// says where the old one went.
     public static func open(at path: String) throws(Failure) -> (log: RoundLog, movedAside: String?) {
         makeDirectory(of: path)
+        let opened: (log: RoundLog, movedAside: String?)
         do {
-            return (try RoundLog(path: path), nil)
+            opened = (try RoundLog(path: path), nil)
         } catch let failure where !failure.corrupt {
             throw failure
         } catch {
             let aside = path + ".bad"
             for suffix in ["", "-wal", "-shm"] { _ = rename(path + suffix, aside + suffix) }
             do {
-                return (try RoundLog(path: path), aside)
+                opened = (try RoundLog(path: path), aside)
             } catch {
                 throw Failure(description: "cannot open the round log \(path): \(error)")
             }
         }
+        // The rounds one-shot sends left in the spool come in first: whoever reads sees them.
+        try opened.log.moveSpooledRounds()
+        return opened
     }
 
     private init(path: String) throws(Failure) {
@@ -130,6 +139,16 @@ public final class RoundLog: Sendable {
         }
     }
 
+    /// The spool beside this log (``RoundSpool``).
+    public var spool: RoundSpool { RoundSpool(logPath: path) }
+
+    /// Moves the rounds waiting in the spool into the log, in one transaction; how many of its lines were not whole
+    /// rounds. Cheap when none wait: ``open(at:)`` and the gateway call it before they read.
+    @discardableResult
+    public func moveSpooledRounds() throws(Failure) -> Int {
+        try spool.drain { rounds throws(Failure) in try record(rounds) }
+    }
+
     /// Records one round, in one transaction.
     public func record(_ round: LoggedRound) throws(Failure) {
         try record([round])
@@ -148,6 +167,9 @@ public final class RoundLog: Sendable {
     }
 
     private static func insert(_ round: LoggedRound, in transaction: SQLiteDatabase.Transaction) throws(SQLiteDatabase.Failure) {
+        // A round written again (a spool moved in twice, after a crash between the two steps) replaces itself.
+        try transaction.query("DELETE FROM answers WHERE round_id = ?", [.text(round.id)])
+        try transaction.query("DELETE FROM search WHERE round_id = ?", [.text(round.id)])
         try transaction.query(
             """
             INSERT OR REPLACE INTO rounds (id, started_at, source, via, message, addressed, replied, elapsed_ms,
@@ -333,7 +355,7 @@ public final class RoundLog: Sendable {
     private static func value(_ number: Double?) -> SQLiteDatabase.Value { number.map { .real($0) } ?? .null }
     private static func value(_ number: Int?) -> SQLiteDatabase.Value { number.map { .integer(Int64($0)) } ?? .null }
 
-    private static func makeDirectory(of path: String) {
+    static func makeDirectory(of path: String) {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
         var partial = ""
         for component in path[..<slash].split(separator: "/") {

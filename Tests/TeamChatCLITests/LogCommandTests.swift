@@ -74,18 +74,50 @@ struct LogCommandTests {
         }
     }
 
+    @Test("a one-shot send appends its round to the spool, and moves the spool into the log once it passes 1 MiB")
+    func spool() async throws {
+        try await withTeam { _, roster, log in
+            let sent = try await BinaryRunner.run(["send", "--roster", roster, "spooled"], environment: ["TEAMCHAT_LOG": log])
+            #expect(sent.status == 75)
+            #expect(!FileManager.default.fileExists(atPath: log))  // no database opened
+            let spooled = try String(contentsOfFile: log + "-spool", encoding: .utf8)
+            #expect(spooled.hasPrefix(#"{"type":"round""#) && spooled.contains(#""message":"spooled""#) && spooled.hasSuffix("\n"))
+            // 1,100 rounds of about a kilobyte wait: the next send moves them all in.
+            let filler = String(repeating: "x", count: 900)
+            let lines = (0..<1_100).map { index in
+                #"{"type":"round","id":"\#(String(format: "%032x", index))","started_at":\#(index),"source":"s","via":"direct","message":"filler \#(index) \#(filler)","addressed":1,"replied":1,"elapsed_ms":1}"#
+            }
+            let handle = try #require(FileHandle(forWritingAtPath: log + "-spool"))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data((lines.joined(separator: "\n") + "\n").utf8))
+            try handle.close()
+            _ = try await BinaryRunner.run(["send", "--roster", roster, "the last straw"], environment: ["TEAMCHAT_LOG": log])
+            #expect(FileManager.default.fileExists(atPath: log))
+            #expect((try FileManager.default.attributesOfItem(atPath: log + "-spool")[.size] as? Int) == 0)
+            let listed = try await BinaryRunner.run(["log", "--json", "--limit", "2000"], environment: ["TEAMCHAT_LOG": log])
+            #expect(try listed.jsonObjects().count == 1_102)
+        }
+    }
+
     @Test("a damaged log is moved aside with one warning, and the round is kept in a new one")
     func damaged() async throws {
         try await withTeam { _, roster, log in
             try FileManager.default.createDirectory(
                 atPath: (log as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             #expect(FileManager.default.createFile(atPath: log, contents: Data(repeating: 0x42, count: 4_096)))
+            // A one-shot send only appends to the spool: the next to open the log finds the damage, says so once,
+            // and the round is moved into a new log.
             let sent = try await BinaryRunner.run(["send", "--roster", roster, "after the damage"], environment: ["TEAMCHAT_LOG": log])
             #expect(sent.status == 75)
-            #expect(sent.stderr.components(separatedBy: "was damaged: moved to \(log).bad").count == 2, "\(sent.stderr)")
-            #expect(FileManager.default.contents(atPath: log + ".bad") == Data(repeating: 0x42, count: 4_096))
             let listed = try await BinaryRunner.run(["log", "--json"], environment: ["TEAMCHAT_LOG": log])
+            #expect(listed.stderr.components(separatedBy: "was damaged: moved to \(log).bad").count == 2, "\(listed.stderr)")
+            #expect(FileManager.default.contents(atPath: log + ".bad") == Data(repeating: 0x42, count: 4_096))
             #expect(try listed.jsonObjects().map { $0["message"] as? String } == ["after the damage"])
+            // The prompt and -c open the log themselves, and say it there.
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: log + suffix) }
+            #expect(FileManager.default.createFile(atPath: log, contents: Data(repeating: 0x42, count: 4_096)))
+            let continued = try await BinaryRunner.run(["send", "--roster", roster, "-c", "go on"], environment: ["TEAMCHAT_LOG": log])
+            #expect(continued.stderr.components(separatedBy: "was damaged: moved to \(log).bad").count == 2, "\(continued.stderr)")
         }
     }
 

@@ -139,4 +139,57 @@ struct RoundLogTests {
         #expect(RoundLog.defaultPath(environment: ["HOME": "/h", "TEAMCHAT_NO_LOG": "0"]) == "/h/.local/share/teamchat/log.db")
         #expect(RoundLog.defaultPath(environment: [:]) == nil)
     }
+
+    @Test("the spool: rounds appended without the database come in at the next open, whole and once; a torn line is left out")
+    func spool() throws {
+        try withPath { path in
+            let spool = RoundSpool(logPath: path)
+            let answers = [LoggedRound.Answer(specialist: "apollo-ai", success: true, content: "apollo-ai: hi", latencyMS: 1.5, model: "m1", promptTokens: 3, completionTokens: 2)]
+            let first = round("spooled one", at: 100, answers: answers)
+            var second = round("spooled two", at: 101)
+            second.conversation = "abc"
+            try spool.append(first)  // makes the log's directory, as the log would
+            try spool.append(second)
+            let mode = try #require(FileManager.default.attributesOfItem(atPath: spool.path)[.posixPermissions] as? Int)
+            #expect(mode == 0o600)
+            #expect(RoundLog.exists(at: path) && !FileManager.default.fileExists(atPath: path))
+            // A writer killed mid-write leaves a line cut short.
+            let handle = try #require(FileHandle(forWritingAtPath: spool.path))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(#"{"type":"round","id":"cut"#.utf8))
+            try handle.close()
+
+            let (log, _) = try RoundLog.open(at: path)
+            #expect(try log.recent(limit: 10).map(\.message) == ["spooled two", "spooled one"])
+            #expect(try log.round(first.id) == first)
+            #expect(try log.conversation("abc").map(\.message) == ["spooled two"])
+            #expect(spool.isEmpty)
+
+            // Moved in again (a crash after the transaction, before the spool was emptied): the same rounds, once.
+            try spool.append(first)
+            #expect(try log.moveSpooledRounds() == 0)
+            #expect(try log.recent(limit: 10).count == 2)
+            #expect(try log.round(first.id)?.answers.count == 1)
+            #expect(try log.search("hi", limit: 10).count == 1)
+        }
+    }
+
+    @Test("appends from many threads while the spool is moved in, again and again, lose no round")
+    func spoolConcurrency() throws {
+        try withPath { path in
+            let spool = RoundSpool(logPath: path)
+            let (log, _) = try RoundLog.open(at: path)
+            let rounds = (0..<200).map { round("round \($0)", at: Double($0)) }
+            DispatchQueue.concurrentPerform(iterations: 8) { worker in
+                if worker == 0 {
+                    for _ in 0..<40 { _ = try? log.moveSpooledRounds() }
+                } else {
+                    for index in stride(from: worker - 1, to: rounds.count, by: 7) { _ = try? spool.append(rounds[index]) }
+                }
+            }
+            try log.moveSpooledRounds()
+            #expect(Set(try log.recent(limit: 1_000).map(\.message)) == Set(rounds.map(\.message)))
+            #expect(try log.recent(limit: 1_000).count == 200)
+        }
+    }
 }

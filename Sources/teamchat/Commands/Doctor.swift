@@ -114,7 +114,7 @@ struct Doctor: AsyncParsableCommand {
 
         // The round log.
         if let path = RoundLog.defaultPath(environment: environment) {
-            if FileManager.default.fileExists(atPath: path) {
+            if RoundLog.exists(at: path) {
                 do {
                     let (log, movedAside) = try RoundLog.open(at: path)
                     let recent = try log.recent(limit: 1)

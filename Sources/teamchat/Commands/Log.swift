@@ -37,7 +37,7 @@ struct Log: AsyncParsableCommand {
             let environment = ProcessInfo.processInfo.environment
             guard let path = path ?? RoundLog.defaultPath(environment: environment.filter { $0.key != "TEAMCHAT_NO_LOG" })
             else { throw fail(ExitStatus.unavailable, "no round log: set HOME or TEAMCHAT_LOG") }
-            guard FileManager.default.fileExists(atPath: path) else {
+            guard RoundLog.exists(at: path) else {
                 throw fail(ExitStatus.unavailable, "no round log at \(path) yet: rounds are kept once send runs one")
             }
             do {

@@ -214,8 +214,11 @@ struct Send: AsyncParsableCommand {
         let text = try composed.get()
         let via: String
         if let through = access.via { via = through } else if case .bus = source { via = "bus" } else { via = "direct" }
+        // The prompt and `-c` read their conversation first: they open the log. Other rounds go through its spool.
+        let prompting = text.isEmpty && (interactive || Console.stdinIsTerminal)
         let recorder = RoundRecorder.open(
-            path: log.resolvedPath(environment: discovery.environment), source: source.description, via: via)
+            path: log.resolvedPath(environment: discovery.environment), source: source.description, via: via,
+            spooled: !prompting && !continueLast && conversation == nil)
         let continued = try await continuedConversation(recorder)
         if text.isEmpty && (interactive || Console.stdinIsTerminal) {
             let all = try await roster().specialists

@@ -64,7 +64,7 @@ struct Stats: AsyncParsableCommand {
     /// `report` with the tokens the round log holds (when there is one: stats never creates it) and their prices.
     private func withUsage(_ report: StatsReport) throws -> StatsReport {
         guard let path = roundLog.resolvedPath(environment: discovery.environment),
-            FileManager.default.fileExists(atPath: path)
+            RoundLog.exists(at: path)
         else { return report }
         var report = report
         do {

@@ -5,27 +5,37 @@ import TeamChatEngine
 import TeamChatLog
 
 /// Writes the rounds this process prints to the round log (DESIGN §9), on NIO's thread pool: the write waits for
-/// other writers and the disk, never on a cooperative thread, and after the round was shown. The log is opened on
-/// the thread pool from the moment the recorder is made, while the team is found and asked: a one-shot `send` does
-/// not wait for SQLite before its round. A log that cannot be opened or written is said once; the rounds go on.
+/// other writers and the disk, never on a cooperative thread, and after the round was shown. A log that cannot be
+/// opened or written is said once; the rounds go on.
+///
+/// Rounds that need nothing of the log before they run (a one-shot `send`, stdin rounds) are appended to its spool
+/// (``RoundSpool``): no database is opened, and whoever opens the log next moves them in. The prompt and `-c`, which
+/// read their conversation first, open the log itself — on the thread pool from the moment the recorder is made.
 final class RoundRecorder: Sendable {
-    /// The log once opened; nil when it could not be (said when that was found).
-    private let opened: EventLoopFuture<RoundLog?>
+    private enum Store: Sendable {
+        /// The log once opened; nil when it could not be (said when that was found).
+        case log(EventLoopFuture<RoundLog?>)
+        case spool(RoundSpool)
+    }
+
+    private let store: Store
     let path: String
     let source: String
     let via: String
     private let warned = NIOLockedValueBox(false)
 
-    private init(opened: EventLoopFuture<RoundLog?>, path: String, source: String, via: String) {
-        self.opened = opened
+    private init(store: Store, path: String, source: String, via: String) {
+        self.store = store
         self.path = path
         self.source = source
         self.via = via
     }
 
-    /// The recorder for `path` (nil: no log kept), its log opening meanwhile.
-    static func open(path: String?, source: String, via: String) -> RoundRecorder? {
+    /// The recorder for `path` (nil: no log kept). `spooled`: it only records, through the spool; else its log opens
+    /// meanwhile, for the conversation reads that come first.
+    static func open(path: String?, source: String, via: String, spooled: Bool = false) -> RoundRecorder? {
         guard let path else { return nil }
+        if spooled { return RoundRecorder(store: .spool(RoundSpool(logPath: path)), path: path, source: source, via: via) }
         let opened = NIOThreadPool.singleton.runIfActive(eventLoop: MultiThreadedEventLoopGroup.singleton.any()) {
             Self.open(path)
         }.map { result -> RoundLog? in
@@ -40,12 +50,13 @@ final class RoundRecorder: Sendable {
                 return nil
             }
         }.recover { _ in nil }
-        return RoundRecorder(opened: opened, path: path, source: source, via: via)
+        return RoundRecorder(store: .log(opened), path: path, source: source, via: via)
     }
 
     /// The log, once open; nil when it cannot be.
     private func log() async -> RoundLog? {
-        (try? await opened.get()) ?? nil
+        guard case .log(let opened) = store else { return nil }
+        return (try? await opened.get()) ?? nil
     }
 
     /// Whether the log could be opened (waits for it).
@@ -67,10 +78,15 @@ final class RoundRecorder: Sendable {
 
     /// Records a round.
     func record(_ round: LoggedRound) async {
-        guard let log = await log() else { return }
         let failure: RoundLog.Failure?
         do {
-            failure = try await NIOThreadPool.singleton.runIfActive { Self.record(round, in: log) }
+            switch store {
+            case .spool(let spool):
+                failure = try await NIOThreadPool.singleton.runIfActive { Self.append(round, to: spool) }
+            case .log:
+                guard let log = await log() else { return }
+                failure = try await NIOThreadPool.singleton.runIfActive { Self.record(round, in: log) }
+            }
         } catch {
             return
         }
@@ -87,6 +103,21 @@ final class RoundRecorder: Sendable {
             return .success(try RoundLog.open(at: path))
         } catch {
             return .failure(error)
+        }
+    }
+
+    private static func append(_ round: LoggedRound, to spool: RoundSpool) -> RoundLog.Failure? {
+        do {
+            // Every so many rounds the appender moves the spool in (opening the log does), rather than leave it to
+            // grow until someone reads.
+            if try spool.append(round) > RoundSpool.moveInBytes {
+                let path = spool.logPath
+                let (_, movedAside) = try RoundLog.open(at: path)
+                if let movedAside { Warnings.warn("the round log \(path) was damaged: moved to \(movedAside); a new log begins") }
+            }
+            return nil
+        } catch {
+            return error
         }
     }
 
