@@ -61,7 +61,7 @@ final class GatewayRoundLog: Sendable {
         let log = self.log
         return thread.runIfActive(eventLoop: loop) { [self] in
             flush()
-            try log.moveSpooledRounds()  // the rounds `send`s left in the spool meanwhile
+            _ = try? log.moveSpooledRounds()  // the rounds `send`s left in the spool meanwhile (else, at the next read)
             return try log.conversation(id)
         }
     }
@@ -72,7 +72,7 @@ final class GatewayRoundLog: Sendable {
         let log = self.log
         return thread.runIfActive(eventLoop: loop) { [self] in
             flush()
-            try log.moveSpooledRounds()
+            _ = try? log.moveSpooledRounds()
             return try log.chain(transcripts)
         }
     }

@@ -64,8 +64,9 @@ public final class RoundLog: Sendable {
                 throw Failure(description: "cannot open the round log \(path): \(error)")
             }
         }
-        // The rounds one-shot sends left in the spool come in first: whoever reads sees them.
-        try opened.log.moveSpooledRounds()
+        // The rounds one-shot sends left in the spool come in first: whoever reads sees them. When they cannot (the
+        // database busy past its timeout), they wait in the spool for the next opener: the log opens all the same.
+        _ = try? opened.log.moveSpooledRounds()
         return opened
     }
 
