@@ -220,7 +220,7 @@ struct Send: AsyncParsableCommand {
             path: log.resolvedPath(environment: discovery.environment), source: source.description, via: via,
             spooled: !prompting && !continueLast && conversation == nil)
         let continued = try await continuedConversation(recorder)
-        if text.isEmpty && (interactive || Console.stdinIsTerminal) {
+        if prompting {
             let all = try await roster().specialists
             try TeamLoader.ensureMembers(all, source: source)
             // The prompt is one conversation (a new one, unless told which to continue).
