@@ -1,3 +1,5 @@
+import TeamChatEngine
+
 /// The bus's message authentication (DESIGN §8): with a team secret, every message a node puts on the bus — a
 /// request, a reply, a presence, a posted round — carries an HMAC-SHA256 of its exact bytes, and a node with the
 /// secret accepts only messages whose code it can recompute. The JSON a code covers names the round and the reply
@@ -42,7 +44,7 @@ public struct BusSigner: Sendable {
     public func seal(_ json: [UInt8]) -> [UInt8] {
         guard let key else { return json }
         let code = HMACSHA256.authenticationCode(for: json, key: key)
-        return Self.prefix + Array(Self.hex(code).utf8) + [UInt8(ascii: ":")] + json
+        return Self.prefix + Array(SHA256.hex(code).utf8) + [UInt8(ascii: ":")] + json
     }
 
     /// The JSON of a message from the bus, if this node accepts it.
@@ -57,21 +59,11 @@ public struct BusSigner: Sendable {
         let json = Array(payload[(codeEnd + 1)...])
         // A node without the secret cannot check the code: it takes the message as an unauthenticated node would.
         guard let key else { return .accepted(json) }
-        let expected = Array(Self.hex(HMACSHA256.authenticationCode(for: json, key: key)).utf8)
+        let expected = Array(SHA256.hex(HMACSHA256.authenticationCode(for: json, key: key)).utf8)
         guard Self.equal(Array(payload[codeStart..<codeEnd]), expected) else { return .rejected("forged") }
         return .accepted(json)
     }
 
-    private static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
 
     /// Compares in time that depends only on the lengths, so that a forger learns nothing from how long a refusal
     /// took.

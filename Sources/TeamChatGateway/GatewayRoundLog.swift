@@ -58,22 +58,25 @@ final class GatewayRoundLog: Sendable {
 
     /// A conversation's rounds, oldest first (empty for one never said), the rounds pending written first.
     func conversation(_ id: String, on loop: any EventLoop) -> EventLoopFuture<[LoggedRound]> {
-        let log = self.log
-        return thread.runIfActive(eventLoop: loop) { [self] in
-            flush()
-            _ = try? log.moveSpooledRounds()  // the rounds `send`s left in the spool meanwhile (else, at the next read)
-            return try log.conversation(id)
-        }
+        read(on: loop) { log in try log.conversation(id) }
     }
 
     /// The facade's rounds at `transcripts`, as far as the log has them (``RoundLog/chain(_:)``), read behind
     /// every round recorded before.
     func chain(_ transcripts: [String], on loop: any EventLoop) -> EventLoopFuture<[LoggedRound]> {
+        read(on: loop) { log in try log.chain(transcripts) }
+    }
+
+    /// Reads on the log's thread, behind what is pending here and the rounds `send`s left in the spool meanwhile
+    /// (those that cannot be moved in now wait for the next read).
+    private func read<Value: Sendable>(
+        on loop: any EventLoop, _ body: @escaping @Sendable (RoundLog) throws -> Value
+    ) -> EventLoopFuture<Value> {
         let log = self.log
         return thread.runIfActive(eventLoop: loop) { [self] in
             flush()
             _ = try? log.moveSpooledRounds()
-            return try log.chain(transcripts)
+            return try body(log)
         }
     }
 

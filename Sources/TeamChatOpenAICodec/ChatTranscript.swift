@@ -19,7 +19,7 @@ public struct ChatTranscript: Sendable, Hashable {
     public var key: String {
         var hasher = SHA256()
         for turn in turns { Self.add(turn, to: &hasher) }
-        return Self.hex(hasher.finish())
+        return SHA256.hex(hasher.finish())
     }
 
     /// The keys of the chat as it stood after each assistant turn, oldest first: the rounds the facade answered, if
@@ -31,7 +31,7 @@ public struct ChatTranscript: Sendable, Hashable {
             Self.add(turn, to: &hasher)
             if turn.role == .assistant {
                 let copy = hasher
-                keys.append(Self.hex(copy.finish()))
+                keys.append(SHA256.hex(copy.finish()))
             }
         }
         return keys
@@ -43,12 +43,6 @@ public struct ChatTranscript: Sendable, Hashable {
         hasher.update(content)
     }
 
-    private static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
-    }
 
     /// The chat with one more exchange: the question and the answer given to it.
     public func adding(question: String, answer: String) -> ChatTranscript {

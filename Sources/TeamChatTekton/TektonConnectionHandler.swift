@@ -241,7 +241,7 @@ final class TektonConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                 guard let next = try framer.nextLine() else { return }
                 line = next
                 if let (trace, endpoint) = self.trace {
-                    trace.received(endpoint, String(decoding: line.readableBytesView.prefix(400), as: UTF8.self).trimmingNewline)
+                    trace.received(endpoint, String(decoding: line.readableBytesView.prefix(400), as: UTF8.self))  // framed: no line end
                 }
             } catch {
                 fail(ExchangeError(.tooLarge, "reply larger than \(error.limit) bytes"))

@@ -40,7 +40,7 @@ public struct RoundSummary: Sendable, Hashable {
             replied += 1
             slowest = max(slowest ?? .zero, outcome.elapsed)
             if let answer = reply.answer {
-                if let used = answer.usage { usage = (usage ?? TokenUsage(promptTokens: 0, completionTokens: 0)) + used }
+                if let used = answer.usage { usage = (usage ?? .zero) + used }
                 else { unreportedUsage += 1 }
             }
         case .failure(let error) where error.isNotNeeded:

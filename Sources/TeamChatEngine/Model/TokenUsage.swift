@@ -9,6 +9,9 @@ public struct TokenUsage: Sendable, Hashable {
         self.completionTokens = completionTokens
     }
 
+    /// Nothing yet: where sums of reported usage start.
+    public static let zero = TokenUsage(promptTokens: 0, completionTokens: 0)
+
     public var totalTokens: Int { promptTokens + completionTokens }
 
     public static func + (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {

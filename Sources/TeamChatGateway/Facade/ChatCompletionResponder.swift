@@ -51,7 +51,7 @@ struct ChatCompletionResponder {
                 switch outcome.result {
                 case .success(let reply):
                     let content = reply.answer?.content ?? ""
-                    if let used = reply.answer?.usage { usage = (usage ?? TokenUsage(promptTokens: 0, completionTokens: 0)) + used }
+                    if let used = reply.answer?.usage { usage = (usage ?? .zero) + used }
                     answers.append((outcome.specialistID, content))
                     progress += "\(outcome.specialistID) answered (\(Self.milliseconds(outcome.elapsed))): \(Self.excerpt(content))\n\n"
                 case .failure(let error):
@@ -76,7 +76,7 @@ struct ChatCompletionResponder {
     /// The last bytes: the content when no judge streamed it, the finish reason, usage and `[DONE]`; or, not
     /// streaming, the whole `chat.completion`.
     mutating func finish(_ verdict: JudgeVerdict?) -> [UInt8] {
-        if let used = verdict?.usage { usage = (usage ?? TokenUsage(promptTokens: 0, completionTokens: 0)) + used }
+        if let used = verdict?.usage { usage = (usage ?? .zero) + used }
         let finishReason = verdict?.truncated == true ? "length" : "stop"
         let content = Self.content(answers: answers, verdict: verdict, task: task)
         guard stream else { return document(content: content, finish: finishReason) }

@@ -117,7 +117,7 @@ struct StatsReport {
         var cost = CostTally(prices: prices)
         var tokens: TokenUsage?
         for entry in usage where entry.specialist == id {
-            tokens = (tokens ?? TokenUsage(promptTokens: 0, completionTokens: 0)) + entry.usage
+            tokens = (tokens ?? .zero) + entry.usage
             cost.add(model: entry.model, usage: entry.usage)
         }
         return (tokens, cost)

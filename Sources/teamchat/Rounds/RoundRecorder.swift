@@ -41,9 +41,7 @@ final class RoundRecorder: Sendable {
         }.map { result -> RoundLog? in
             switch result {
             case .success(let (log, movedAside)):
-                if let movedAside {
-                    Warnings.warn("the round log \(path) was damaged: moved to \(movedAside); a new log begins")
-                }
+                warnDamaged(path, movedAside: movedAside)
                 return log
             case .failure(let failure):
                 Warnings.warn("rounds are not logged: \(failure.description)")
@@ -106,14 +104,19 @@ final class RoundRecorder: Sendable {
         }
     }
 
+    /// Says once that the log at `path` was damaged and where it went, when it was.
+    private static func warnDamaged(_ path: String, movedAside: String?) {
+        guard let movedAside else { return }
+        Warnings.warn("the round log \(path) was damaged: moved to \(movedAside); a new log begins")
+    }
+
     private static func append(_ round: LoggedRound, to spool: RoundSpool) -> RoundLog.Failure? {
         do {
             // Every so many rounds the appender moves the spool in (opening the log does), rather than leave it to
             // grow until someone reads.
             if try spool.append(round) > RoundSpool.moveInBytes {
                 let path = spool.logPath
-                let (_, movedAside) = try RoundLog.open(at: path)
-                if let movedAside { Warnings.warn("the round log \(path) was damaged: moved to \(movedAside); a new log begins") }
+                warnDamaged(path, movedAside: try RoundLog.open(at: path).movedAside)
             }
             return nil
         } catch {
