@@ -10,7 +10,7 @@ RELEASE  := .build/release/teamchat
 # The man page's date: fixed so that regenerating it is reproducible; bump it with the CLI.
 MAN_DATE := 2026-11-25
 
-.PHONY: all deps peers llm-peer build release demo test bench-floor benchmark benchmark-check benchmark-thresholds fuzz completions man check-generated install uninstall clean
+.PHONY: all deps peers llm-peer build release demo test bench-floor benchmark benchmark-check benchmark-thresholds fuzz completions man check-generated compare-generated install uninstall clean
 
 all: build
 
@@ -106,7 +106,7 @@ TEST_BUDGET ?= 600
 ## leaves nothing behind in /tmp.
 test: deps peers
 	$(SWIFT) build --build-tests
-	$(MAKE) check-generated
+	$(MAKE) --no-print-directory compare-generated
 	@scratch=$$(mktemp -d /tmp/teamchat-tests.XXXXXX) && trap 'rm -rf "$$scratch"' EXIT && trap 'exit 130' INT TERM && \
 	export TMPDIR=$$scratch && \
 	set -x && \
@@ -120,21 +120,14 @@ test: deps peers
 	$(MAKE) fuzz FUZZ_SECONDS=3
 
 ## Fuzzing (libFuzzer, from the toolchain): every decoder that reads untrusted bytes, each for FUZZ_SECONDS,
-## starting from the seed corpus in Fuzz/Corpus (a copy: the seeds stay as committed). A crash leaves its input
-## in Fuzz/.build/crashes and fails the target.
+## starting from the seed corpus in Fuzz/Corpus (a copy: the seeds stay as committed), as many targets at once as
+## the machine has cores (FUZZ_JOBS). A crash leaves its input in Fuzz/.build/crashes and fails the run.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := json reply request cache roster events framer sse completion resp bus facade ranking teams
 FUZZ_BINARY := Fuzz/.build/debug/teamchat-fuzz
 fuzz: deps
 	cd Fuzz && $(SWIFT) build -Xswiftc -sanitize=fuzzer --product teamchat-fuzz
-	@mkdir -p Fuzz/.build/crashes && for target in $(FUZZ_TARGETS); do \
-		work=$$(mktemp -d) && cp Fuzz/Corpus/$$target/* $$work/ && \
-		echo "fuzz: $$target for $(FUZZ_SECONDS)s" && \
-		TEAMCHAT_FUZZ=$$target $(FUZZ_BINARY) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
-			-artifact_prefix=Fuzz/.build/crashes/$$target- $$work >Fuzz/.build/fuzz-$$target.log 2>&1 \
-			|| { tail -20 Fuzz/.build/fuzz-$$target.log >&2; rm -rf $$work; exit 1; }; \
-		grep DONE Fuzz/.build/fuzz-$$target.log | tail -1; rm -rf $$work; \
-	done
+	Fuzz/run-targets $(FUZZ_BINARY) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 ## teamchat against the C floor (Benchmarks/Floor): warm rounds to 18 and 1,000, start-up, one-shot send, each
 ## as a ratio measured in the same run; the warm rounds also against nio-floor (Benchmarks/NIOFloor, the floor's
@@ -175,23 +168,31 @@ COMPLETIONS_DIR ?= completions
 MAN_PAGE ?= man/teamchat.1
 
 ## Shell completions, generated from the command definitions.
+write-completions = mkdir -p $(1) && \
+	$(DEBUG) --generate-completion-script bash > $(1)/teamchat.bash && \
+	$(DEBUG) --generate-completion-script zsh > $(1)/_teamchat && \
+	$(DEBUG) --generate-completion-script fish > $(1)/teamchat.fish
 completions: build
-	mkdir -p $(COMPLETIONS_DIR)
-	$(DEBUG) --generate-completion-script bash > $(COMPLETIONS_DIR)/teamchat.bash
-	$(DEBUG) --generate-completion-script zsh > $(COMPLETIONS_DIR)/_teamchat
-	$(DEBUG) --generate-completion-script fish > $(COMPLETIONS_DIR)/teamchat.fish
+	$(call write-completions,$(COMPLETIONS_DIR))
 
 ## The man page: the commands' own help (from --experimental-dump-help, every character kept, defaults shown),
 ## then man/sections.mdoc (environment, roster files, files, exit status, examples), by man/generate.py.
+write-man = $(DEBUG) --experimental-dump-help | \
+	python3 man/generate.py --date $(MAN_DATE) --sections man/sections.mdoc > $(1)
 man: build
-	$(DEBUG) --experimental-dump-help | python3 man/generate.py --date $(MAN_DATE) --sections man/sections.mdoc > $(MAN_PAGE)
+	$(call write-man,$(MAN_PAGE))
 
 ## Fails when completions/ or man/teamchat.1 do not match the command definitions, when a completion script
 ## fails its shell's syntax check, or when the man page renders with warnings.
 check-generated: build
+	@$(MAKE) -s compare-generated
+
+## (part of check-generated and `make test`) the check itself, on the binary already built: each `swift build`
+## asked again costs seconds even when there is nothing to do.
+compare-generated:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	$(MAKE) -s completions COMPLETIONS_DIR=$$tmp >/dev/null && \
-	$(MAKE) -s man MAN_PAGE=$$tmp/teamchat.1 >/dev/null && \
+	$(call write-completions,$$tmp) && \
+	$(call write-man,$$tmp/teamchat.1) && \
 	for f in teamchat.bash _teamchat teamchat.fish; do \
 		cmp -s $$tmp/$$f completions/$$f || { echo "completions/$$f is stale: run 'make completions'" >&2; exit 1; }; \
 	done && \
