@@ -91,7 +91,8 @@ release: deps
 demo: release
 	$(RELEASE) demo
 
-## The whole suite: the generated-files check, then every Swift suite in one `swift test` — unit, integration (real
+## The whole suite: the generated-files check, each target's dependencies against its imports
+## (Tests/Runner/check-dependencies), then every Swift suite in one `swift test` — unit, integration (real
 ## sockets on 127.0.0.1), the built binary and pseudo-terminals, the page in headless Chromium — then the bus across
 ## network namespaces (Tests/Across: root, which CI has), then a short run of every fuzz target.
 ## No test waits on a thread of the cooperative pool (children are awaited: TeamChatTestSupport's ChildProcess), so
@@ -107,6 +108,7 @@ TEST_BUDGET ?= 600
 test: deps peers
 	$(SWIFT) build --build-tests
 	$(MAKE) --no-print-directory compare-generated
+	Tests/Runner/check-dependencies . && Tests/Runner/check-dependencies Fuzz && Tests/Runner/check-dependencies Benchmarks
 	@scratch=$$(mktemp -d /tmp/teamchat-tests.XXXXXX) && trap 'rm -rf "$$scratch"' EXIT && trap 'exit 130' INT TERM && \
 	export TMPDIR=$$scratch && \
 	set -x && \

@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "teamchat", targets: ["teamchat"]),
         .library(name: "TeamChatJSON", targets: ["TeamChatJSON"]),
         .library(name: "TeamChatEngine", targets: ["TeamChatEngine"]),
+        .library(name: "TeamChatRoster", targets: ["TeamChatRoster"]),
         .library(name: "TeamChatSession", targets: ["TeamChatSession"]),
         .library(name: "TeamChatBench", targets: ["TeamChatBench"]),
         .library(name: "TeamChatOpenAICodec", targets: ["TeamChatOpenAICodec"]),
@@ -51,13 +52,22 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
-        // One team and what it remembers: roster sources and files, the cache file, discovery, the session every
-        // front end uses.
+        // The team as written down and as remembered: roster sources and files, named teams (teams.json) and prices,
+        // the cache file and its store. Formats and their files only: no sockets, no tasks.
         .target(
-            name: "TeamChatSession",
+            name: "TeamChatRoster",
             dependencies: [
                 "TeamChatEngine",
                 "TeamChatJSON",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        // One team at work: discovery and the session every front end uses (a Service), over the roster and cache.
+        .target(
+            name: "TeamChatSession",
+            dependencies: [
+                "TeamChatRoster",
+                "TeamChatEngine",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -144,6 +154,7 @@ let package = Package(
                 "TeamChatLog",
                 "TeamChatEngine",
                 "TeamChatJSON",
+                "TeamChatRoster",
                 "TeamChatSession",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -188,7 +199,7 @@ let package = Package(
             dependencies: [
                 "TeamChatEngine",
                 "TeamChatJSON",
-                "TeamChatSession",
+                "TeamChatRoster",
                 "TeamChatTekton",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -209,6 +220,7 @@ let package = Package(
                 "TeamChatBench",
                 "TeamChatEngine",
                 "TeamChatJSON",
+                "TeamChatRoster",
                 "TeamChatSession",
                 "TeamChatTekton",
                 "TeamChatOpenAI",
@@ -240,11 +252,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "TeamChatSessionTests", dependencies: ["TeamChatSession", "TeamChatEngine"]),
-        .testTarget(name: "TeamChatLogTests", dependencies: ["TeamChatLog"]),
+        .testTarget(name: "TeamChatRosterTests", dependencies: ["TeamChatRoster", "TeamChatEngine"]),
+        .testTarget(name: "TeamChatLogTests", dependencies: ["TeamChatLog", "TeamChatEngine"]),
         .testTarget(
             name: "TeamChatJudgeTests",
-            dependencies: ["TeamChatJudge", "TeamChatEngine", "TeamChatFleet", "TeamChatTestSupport"]
+            dependencies: [
+                "TeamChatJudge", "TeamChatEngine", "TeamChatTestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "TeamChatBenchTests", dependencies: ["TeamChatBench", "TeamChatEngine"]),
         .testTarget(
@@ -313,10 +328,12 @@ let package = Package(
             dependencies: [
                 "TeamChatEngine",
                 "TeamChatJSON",
+                "TeamChatRoster",
                 "TeamChatSession",
                 "TeamChatTekton",
                 "TeamChatOpenAI",
                 "TeamChatGateway",
+                "TeamChatLog",
                 "TeamChatFleet",
                 "TeamChatTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -333,8 +350,9 @@ let package = Package(
             name: "TeamChatCLITests",
             // Depends on the executable so that `swift build --build-tests` builds the binary these tests run.
             dependencies: [
-                "teamchat", "TeamChatFleet", "TeamChatEngine", "TeamChatSession", "TeamChatTestSupport", "CTestTerminal",
+                "teamchat", "TeamChatFleet", "TeamChatEngine", "TeamChatRoster", "TeamChatTestSupport", "CTestTerminal",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ],

@@ -17,6 +17,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "TeamChatEngine", package: "teamchat"),
+                .product(name: "TeamChatRoster", package: "teamchat"),
                 .product(name: "TeamChatSession", package: "teamchat"),
                 .product(name: "TeamChatBench", package: "teamchat"),
                 .product(name: "TeamChatTekton", package: "teamchat"),

@@ -9,7 +9,9 @@ let package = Package(
     name: "TeamChatFuzz",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "teamchat", path: "..")
+        .package(name: "teamchat", path: ".."),
+        // ByteBuffer, which the Tekton and RESP decoders read from (the same version as teamchat's).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         .executableTarget(
@@ -17,12 +19,13 @@ let package = Package(
             dependencies: [
                 .product(name: "TeamChatJSON", package: "teamchat"),
                 .product(name: "TeamChatEngine", package: "teamchat"),
-                .product(name: "TeamChatSession", package: "teamchat"),
+                .product(name: "TeamChatRoster", package: "teamchat"),
                 .product(name: "TeamChatTekton", package: "teamchat"),
                 .product(name: "TeamChatOpenAICodec", package: "teamchat"),
                 .product(name: "TeamChatRESP", package: "teamchat"),
                 .product(name: "TeamChatBusWire", package: "teamchat"),
                 .product(name: "TeamChatJudge", package: "teamchat"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         )

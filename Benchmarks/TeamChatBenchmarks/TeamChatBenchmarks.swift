@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import TeamChatEngine
+import TeamChatRoster
 import TeamChatSession
 import TeamChatBench
 import TeamChatBus

@@ -1,5 +1,5 @@
 import NIOCore
-import TeamChatSession
+import TeamChatRoster
 
 /// Which protocol a simulated specialist speaks.
 public enum SimulatedProtocol: String, Sendable, Hashable, CaseIterable {

@@ -9,6 +9,7 @@ import TeamChatEngine
 import TeamChatJudge
 import TeamChatLog
 import TeamChatOpenAICodec
+import TeamChatRoster
 import TeamChatSession
 
 /// `teamchat serve`: one long-lived team session served to everyone who asks — the seed's HTTP API, server-sent

@@ -9,7 +9,7 @@ import NIOHTTP1
 import NIOPosix
 import TeamChatJSON
 import TeamChatEngine
-import TeamChatSession
+import TeamChatRoster
 
 /// A connection to a running gateway's control socket: how `send`, `warm` and `stats` use its warm pools.
 ///

@@ -1,6 +1,6 @@
 import TeamChatEngine
 import TeamChatLog
-import TeamChatSession
+import TeamChatRoster
 
 /// How a ``Gateway`` listens, whom it lets in, and the bounds it keeps.
 public struct GatewayConfiguration: Sendable {

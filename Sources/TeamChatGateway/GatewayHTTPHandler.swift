@@ -5,7 +5,7 @@ import TeamChatEngine
 import TeamChatJSON
 import TeamChatLog
 import TeamChatOpenAICodec
-import TeamChatSession
+import TeamChatRoster
 
 /// One client connection of the gateway: reads a request (bounded, within its timers), checks its token and, over
 /// TCP, who may ask (``OriginPolicy``), routes it, and answers — a document, or a round's events written the moment

@@ -1,7 +1,7 @@
 import TeamChatJSON
 import TeamChatEngine
 import TeamChatLog
-import TeamChatSession
+import TeamChatRoster
 
 /// One round a client asks the gateway for, whichever route it came by: the message (or a ping), whom to ask, and
 /// the budgets that override the gateway's defaults.

@@ -1,6 +1,6 @@
 import TeamChatJSON
 import TeamChatEngine
-import TeamChatSession
+import TeamChatRoster
 
 /// `GET /api/team-chat/sockets`: the roster with each specialist's health and breaker state.
 /// `{"source":"…","discovered_at":…,"sockets":[{"socket_id":"apollo-ai","transport":"tekton","endpoint":"…",

@@ -1,6 +1,6 @@
 import TeamChatJSON
 import TeamChatEngine
-import TeamChatSession
+import TeamChatRoster
 
 /// `POST /v1/warm`: `{"connections":1,"connect_timeout":0.5,"timeout":2,"to":[…],"exclude":[…]}` — open
 /// connections to the team in parallel and ping each on a warm one; answered with a ``WarmRow`` line per

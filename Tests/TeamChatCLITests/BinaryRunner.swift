@@ -1,5 +1,5 @@
 import Foundation
-import TeamChatSession
+import TeamChatRoster
 import TeamChatFleet
 import TeamChatTestSupport
 

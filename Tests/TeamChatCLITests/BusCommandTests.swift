@@ -1,6 +1,6 @@
 import Foundation
 import TeamChatFleet
-import TeamChatSession
+import TeamChatRoster
 import TeamChatTestSupport
 import Testing
 

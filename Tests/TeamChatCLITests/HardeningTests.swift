@@ -1,6 +1,6 @@
 import Foundation
 import NIOCore
-import TeamChatSession
+import TeamChatRoster
 import TeamChatFleet
 import TeamChatTestSupport
 import Testing

@@ -1,7 +1,7 @@
 import Foundation
 import TeamChatEngine
 import TeamChatFleet
-import TeamChatSession
+import TeamChatRoster
 import TeamChatTestSupport
 import Testing
 

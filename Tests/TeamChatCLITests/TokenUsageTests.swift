@@ -1,6 +1,5 @@
 import Foundation
 import TeamChatFleet
-import TeamChatSession
 import TeamChatTestSupport
 import Testing
 

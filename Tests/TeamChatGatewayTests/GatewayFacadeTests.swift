@@ -3,7 +3,7 @@ import TeamChatEngine
 import TeamChatFleet
 import TeamChatLog
 @testable import TeamChatGateway
-import TeamChatSession
+import TeamChatRoster
 import TeamChatTestSupport
 import Testing
 

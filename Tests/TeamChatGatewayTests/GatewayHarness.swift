@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
+import TeamChatRoster
 import TeamChatSession
 import TeamChatFleet
 @testable import TeamChatGateway

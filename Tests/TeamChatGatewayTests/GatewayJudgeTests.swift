@@ -2,7 +2,7 @@ import Foundation
 import TeamChatEngine
 import TeamChatFleet
 @testable import TeamChatGateway
-import TeamChatSession
+import TeamChatRoster
 import TeamChatTestSupport
 import Testing
 

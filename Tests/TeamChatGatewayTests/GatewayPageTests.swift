@@ -1,7 +1,7 @@
 import Foundation
 import TeamChatFleet
 import TeamChatLog
-import TeamChatSession
+import TeamChatRoster
 import TeamChatTestSupport
 @testable import TeamChatGateway
 import Testing

@@ -4,7 +4,7 @@ import TeamChatJSON
 import TeamChatRESP
 import TeamChatOpenAICodec
 import TeamChatEngine
-import TeamChatSession
+import TeamChatRoster
 import TeamChatTekton
 import TeamChatBusWire
 import TeamChatJudge

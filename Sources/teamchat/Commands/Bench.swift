@@ -2,7 +2,7 @@ import ArgumentParser
 import NIOConcurrencyHelpers
 import NIOPosix
 import TeamChatEngine
-import TeamChatSession
+import TeamChatRoster
 import TeamChatBench
 import TeamChatFleet
 import TeamChatGateway

@@ -1,6 +1,7 @@
 import ArgumentParser
 import TeamChatJSON
 import TeamChatEngine
+import TeamChatRoster
 import TeamChatSession
 
 /// `teamchat discover`: probe the team now and remember it.

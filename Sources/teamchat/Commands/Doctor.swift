@@ -5,6 +5,7 @@ import TeamChatEngine
 import TeamChatGateway
 import TeamChatJSON
 import TeamChatLog
+import TeamChatRoster
 import TeamChatSession
 
 /// `teamchat doctor`: what a user needs to see when something is off, on one screen.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import TeamChatSession
+import TeamChatRoster
 import TeamChatFleet
 
 #if canImport(FoundationEssentials)

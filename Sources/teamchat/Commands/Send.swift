@@ -5,6 +5,7 @@ import TeamChatBus
 import TeamChatJSON
 import TeamChatEngine
 import TeamChatLog
+import TeamChatRoster
 import TeamChatSession
 import TeamChatRedis
 

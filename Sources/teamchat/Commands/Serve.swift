@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import ServiceLifecycle
-import TeamChatSession
+import TeamChatRoster
 import TeamChatEngine
 import TeamChatGateway
 import TeamChatLog

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TeamChatEngine
 import TeamChatJSON
-import TeamChatSession
+import TeamChatRoster
 
 /// `teamchat teams`: the named teams of teams.json (DESIGN §10).
 struct Teams: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import ArgumentParser
 import NIOConcurrencyHelpers
 import TeamChatBus
 import TeamChatEngine
+import TeamChatRoster
 import TeamChatSession
 import TeamChatOpenAI
 import TeamChatRedis

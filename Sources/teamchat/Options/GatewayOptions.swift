@@ -1,5 +1,6 @@
 import ArgumentParser
 import TeamChatEngine
+import TeamChatRoster
 import TeamChatSession
 import TeamChatGateway
 

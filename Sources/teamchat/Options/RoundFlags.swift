@@ -1,6 +1,6 @@
 import ArgumentParser
 import TeamChatEngine
-import TeamChatSession
+import TeamChatRoster
 
 /// Budgets of a round: shared by `send` and the commands that probe.
 struct RoundFlags: ParsableArguments {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import TeamChatEngine
-import TeamChatSession
+import TeamChatRoster
 
 /// `--system`, `--temperature` and `-o KEY=VALUE`: what every member is sent differently this run, over a named
 /// team's overrides (DESIGN §10).

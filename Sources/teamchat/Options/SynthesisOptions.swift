@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TeamChatEngine
 import TeamChatJudge
-import TeamChatSession
+import TeamChatRoster
 
 /// `--judge`, `--council` and their prompt and deadline (DESIGN §10): one answer from the team.
 struct SynthesisOptions: ParsableArguments {

@@ -5,7 +5,7 @@ import Foundation
 #endif
 import TeamChatEngine
 import TeamChatBench
-import TeamChatSession
+import TeamChatRoster
 
 /// The three shapes of a bench report: text for people, one JSON document, CSV rows.
 enum BenchOutput {

@@ -1,6 +1,6 @@
 import TeamChatEngine
 import TeamChatJudge
-import TeamChatSession
+import TeamChatRoster
 
 /// Output for people: each answer the moment it arrives, labelled with the specialist and its latency, failures
 /// in words, a summary line last. Everything a specialist sent is sanitised before it reaches the terminal.

@@ -1,6 +1,6 @@
 import TeamChatEngine
 import TeamChatJudge
-import TeamChatSession
+import TeamChatRoster
 
 /// `--json`: one object per line (NDJSON), flushed per line, `"type"` first on every object (DESIGN §3), in the
 /// shapes of ``RoundEventCodec``.

@@ -1,7 +1,7 @@
 import TeamChatJSON
 import TeamChatEngine
 import TeamChatLog
-import TeamChatSession
+import TeamChatRoster
 
 /// What `stats` (and the prompt's `/stats`) shows: the team's source, how fresh its roster is, and each
 /// specialist's health, latency and circuit.

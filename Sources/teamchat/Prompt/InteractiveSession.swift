@@ -1,7 +1,7 @@
 import TeamChatJSON
 import TeamChatEngine
 import TeamChatJudge
-import TeamChatSession
+import TeamChatRoster
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

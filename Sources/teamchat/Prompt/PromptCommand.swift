@@ -1,6 +1,6 @@
 import TeamChatJSON
 import TeamChatEngine
-import TeamChatSession
+import TeamChatRoster
 
 /// What one line typed at the interactive prompt asks for.
 enum PromptCommand: Equatable {

@@ -1,7 +1,7 @@
 import TeamChatEngine
 import TeamChatJudge
 import TeamChatLog
-import TeamChatSession
+import TeamChatRoster
 
 /// Runs rounds (through this process's session or a gateway) and renders each event the moment it arrives: what
 /// `send`, its stdin rounds and the prompt share.

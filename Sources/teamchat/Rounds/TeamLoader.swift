@@ -1,5 +1,6 @@
 import ArgumentParser
 import TeamChatEngine
+import TeamChatRoster
 import TeamChatSession
 
 /// Turns a session's source into a team, turning roster trouble into exit statuses: a bad roster file is 65, a bad

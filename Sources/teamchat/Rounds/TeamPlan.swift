@@ -1,5 +1,5 @@
 import TeamChatEngine
-import TeamChatSession
+import TeamChatRoster
 
 /// What a named team (`--team`) and this run's flags (`--system`, `--temperature`, `-o`) change about the team a
 /// command asks (DESIGN §10): which members, what each is sent, and the name the output gives the team.

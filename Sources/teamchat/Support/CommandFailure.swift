@@ -1,7 +1,7 @@
 import ArgumentParser
 import TeamChatEngine
 import TeamChatJudge
-import TeamChatSession
+import TeamChatRoster
 
 /// The sysexits statuses of DESIGN §3.
 enum ExitStatus {

@@ -1,4 +1,4 @@
-import TeamChatSession
+import TeamChatRoster
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

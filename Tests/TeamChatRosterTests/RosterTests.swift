@@ -4,7 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import TeamChatEngine
-import TeamChatSession
+import TeamChatRoster
 import Testing
 
 @Suite("Roster files, the Tekton preset and selection", .timeLimit(.minutes(1)))

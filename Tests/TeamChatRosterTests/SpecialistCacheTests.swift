@@ -1,6 +1,6 @@
 import Foundation
 import TeamChatEngine
-import TeamChatSession
+import TeamChatRoster
 import Testing
 
 @Suite("Specialist cache", .timeLimit(.minutes(1)))

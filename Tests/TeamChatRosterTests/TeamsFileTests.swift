@@ -1,6 +1,6 @@
 import Foundation
 import TeamChatEngine
-import TeamChatSession
+import TeamChatRoster
 import Testing
 
 @Suite("teams.json: named teams, and errors that name the file, the line and the key")
