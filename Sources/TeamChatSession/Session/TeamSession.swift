@@ -413,8 +413,13 @@ public final class TeamSession: Service, Sendable {
         if start { jobQueue.yield(.refresh) }
     }
 
-    /// Clears every specialist's health in the cache (`stats --reset`), keeping the roster.
-    public func resetHealth() {
+    /// Clears every specialist's health in the cache (`stats --reset`), keeping the roster; the write runs off the
+    /// cooperative pool, as every cache write does.
+    public func resetHealth() async {
+        await Self.offTheCooperativePool { self.resetHealthNow() }
+    }
+
+    private func resetHealthNow() {
         guard let store = configuration.store else { return }
         _ = health.takeChanges()  // whatever this session saw is forgotten too
         let problem = store.update { cache in

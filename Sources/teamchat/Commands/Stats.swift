@@ -54,7 +54,7 @@ struct Stats: AsyncParsableCommand {
             throw fail(ExitStatus.unavailable, "the cache holds nothing for \(session.source) yet: run 'teamchat discover'")
         }
         if reset {
-            session.resetHealth()
+            await session.resetHealth()
             Console.err("teamchat: health cleared for \(team.specialists.count) specialists")
             return
         }
