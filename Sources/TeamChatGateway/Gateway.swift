@@ -285,7 +285,7 @@ public final class Gateway: Service, Sendable {
             request.conversationID = ConversationThreads.newID()
             return loop.makeSucceededFuture(request)
         }
-        let (roster, asked) = (self.roster, request)
+        let (roster, asked) = (self.roster(for: request), request)
         return roundLog.conversation(id, on: loop).map { rounds in
             var request = asked
             request.threads = ConversationThreads(rounds: rounds).threads(for: roster).mapValues(\.turns)
@@ -296,6 +296,15 @@ public final class Gateway: Service, Sendable {
         }
     }
 
+    /// The served roster as the team `request` names sees it, with that team's overrides (`context: server`
+    /// among them); a name this gateway does not know is ``startRound(_:route:listener:deliver:)``'s to refuse.
+    private func roster(for request: GatewayRoundRequest) -> [Specialist] {
+        guard let name = request.team, let named = configuration.teams.first(where: { $0.name == name }) else {
+            return roster
+        }
+        return named.overriding(roster)
+    }
+
     /// A facade round's threads (DESIGN §7): when the log holds every round of the client's chat so far (it
     /// answered each, and the client changed none), each member's own thread of that conversation, which the round
     /// continues; else — a new chat, an edited one, another gateway's, no log — the client's turns as sent, to
@@ -303,9 +312,11 @@ public final class Gateway: Service, Sendable {
     private func prepare(
         _ request: GatewayRoundRequest, facade: FacadeChat, listener: Listener, on loop: any EventLoop
     ) -> EventLoopFuture<GatewayRoundRequest> {
-        let roster = self.roster
+        let roster = self.roster(for: request)
         var asSent = request
-        asSent.threads = facade.history.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: roster.map { ($0.id, facade.history) })
+        // A member that keeps its own conversation (`context: server`) is sent no thread, as in every round.
+        let threaded = roster.filter { !$0.keepsOwnContext }
+        asSent.threads = facade.history.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: threaded.map { ($0.id, facade.history) })
         guard listener == .network, let roundLog else { return loop.makeSucceededFuture(asSent) }
         asSent.conversationID = ConversationThreads.newID()
         let keys = ChatTranscript(facade.history).answeredKeys
@@ -341,7 +352,7 @@ public final class Gateway: Service, Sendable {
                     .notFound, "no team '\(name)' here (teams: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"))
             }
             named = found
-            roster = roster.map { specialist in found.overrides[specialist.id]?.apply(to: specialist) ?? specialist }
+            roster = found.overriding(roster)
         }
         let team: [Specialist]
         do {

@@ -161,6 +161,49 @@ struct GatewayFacadeTests {
         }
     }
 
+    @Test("a named team's context: server override holds at the gateway: that member is sent no thread, continued, as sent or by conversation_id")
+    func serverContext() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamchat-facade-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var quiet = NamedTeam(name: "quiet", source: .tekton)
+        quiet.members = ["engram-ai", "hermes-ai"]
+        quiet.overrides["hermes-ai"] = NamedTeam.Override(keepsOwnContext: true)
+        try await GatewayHarness.with(SimulatedSpecialistConfiguration.team(count: 2), configure: {
+            $0.teams = [quiet]
+            $0.roundLog = try? RoundLog.open(at: directory + "/log.db").log
+        }) { harness in
+            func history(_ id: String) throws -> [[String]] {
+                let chat = try #require(harness.fleet.counters.lastChat(id)).jsonObject
+                return ((chat["history"] as? [[String: Any]]) ?? []).map { [$0["role"] as? String ?? "", $0["content"] as? String ?? ""] }
+            }
+            func quoted(_ text: String) -> String {
+                String(decoding: (try? JSONSerialization.data(withJSONObject: text, options: .fragmentsAllowed)) ?? Data(), as: UTF8.self)
+            }
+            let first = try await post(harness, #"{"model":"team/quiet","messages":[{"role":"user","content":"one"}]}"#)
+            let choice = try #require((try first.json()["choices"] as? [[String: Any]])?.first)
+            let one = try #require((choice["message"] as? [String: Any])?["content"] as? String)
+            // The chat continued from the log: engram-ai gets its own thread, hermes-ai none.
+            _ = try await post(harness, #"{"model":"team/quiet","messages":[{"role":"user","content":"one"},"#
+                + #"{"role":"assistant","content":\#(quoted(one))},{"role":"user","content":"two"}]}"#)
+            #expect(try history("engram-ai") == [["user", "one"], ["assistant", "engram-ai: one"]])
+            #expect(try history("hermes-ai") == [])
+            // An edited chat, sent as it is: to engram-ai only.
+            _ = try await post(harness, #"{"model":"team/quiet","messages":[{"role":"user","content":"one"},"#
+                + #"{"role":"assistant","content":"mine"},{"role":"user","content":"two"}]}"#)
+            #expect(try history("engram-ai") == [["user", "one"], ["assistant", "mine"]])
+            #expect(try history("hermes-ai") == [])
+            // Rhetor's body naming the team and a conversation_id holds it too.
+            let round = try await TestHTTPConnection.request(
+                port: harness.port, .POST, "/api/team-chat", body: #"{"message":"uno","team":"quiet"}"#)
+            let id = try #require(try round.json()["conversation_id"] as? String)
+            _ = try await TestHTTPConnection.request(
+                port: harness.port, .POST, "/api/team-chat",
+                body: #"{"message":"dos","team":"quiet","conversation_id":"\#(id)"}"#)
+            #expect(try history("engram-ai") == [["user", "uno"], ["assistant", "engram-ai: uno"]])
+            #expect(try history("hermes-ai") == [])
+        }
+    }
+
     @Test("at its round cap the gateway refuses with 429 and Retry-After (OpenAI's rate_limit_error on the facade), then serves again")
     func saturated() async throws {
         var members = SimulatedSpecialistConfiguration.team(count: 2)

@@ -54,11 +54,13 @@ public struct NamedTeam: Sendable, Hashable {
 
     /// The members of `roster` this team asks, each with its overrides applied.
     public func apply(to roster: [Specialist]) -> [Specialist] {
-        let chosen = members.isEmpty ? roster : members.compactMap { id in roster.first { $0.id == id } }
-        return chosen.map { specialist in
-            guard let override = overrides[specialist.id] else { return specialist }
-            return override.apply(to: specialist)
-        }
+        overriding(members.isEmpty ? roster : members.compactMap { id in roster.first { $0.id == id } })
+    }
+
+    /// Every specialist of `roster` with this team's overrides applied: the roster as this team sees it, its
+    /// members or not.
+    public func overriding(_ roster: [Specialist]) -> [Specialist] {
+        roster.map { specialist in overrides[specialist.id]?.apply(to: specialist) ?? specialist }
     }
 
     /// The reply timeouts of `team`'s members that have their own, by index (``RoundOptions/memberTimeouts``).
