@@ -80,7 +80,8 @@ public final class ChildProcess: Sendable {
         outCollector?.start()
         errCollector?.start()
         if let writer {
-            if let input { writer.write(Data(input.utf8)) }
+            // A child may end without reading its input (a usage error, say): the broken pipe is then no failure.
+            if let input { _ = try? writer.write(contentsOf: Data(input.utf8)) }
             if !keepInputOpen { try? writer.close() }
         }
         return child
@@ -110,9 +111,13 @@ public final class ChildProcess: Sendable {
         self.input = input
     }
 
-    /// Writes `text` to the child's standard input (launched with `keepInputOpen`).
-    public func write(_ text: String) {
-        input?.write(Data(text.utf8))
+    /// Writes `text` to the child's standard input (launched with `keepInputOpen`); false when it could not, as when
+    /// the child has already ended (a broken pipe: Foundation's non-throwing `write` would trap on it and take the
+    /// whole test process down).
+    @discardableResult
+    public func write(_ text: String) -> Bool {
+        guard let input else { return false }
+        return (try? input.write(contentsOf: Data(text.utf8))) != nil
     }
 
     /// Closes the child's standard input: it reads end-of-file.
