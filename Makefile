@@ -105,16 +105,11 @@ TEST_BUDGET ?= 600
 ## The Swift tests write their caches, rosters, sockets and browser profiles under a scratch TMPDIR of their own,
 ## removed when they end, pass, fail or Ctrl-C (dash runs an EXIT trap on `exit`, not when a signal ends it): a run
 ## leaves nothing behind in /tmp.
-## The fuzz package is built while the tests run, at the lowest CPU priority (nice 19): the tests leave 15–35 % of
-## the two cores idle (sampled from /proc/stat), and the build takes that instead of 40 s of its own after them.
-## A failed build fails the run with its log; the fuzz phase's own build then has nothing left to do.
 test: deps peers
 	$(SWIFT) build --build-tests
 	$(MAKE) --no-print-directory compare-generated
 	Tests/Runner/check-dependencies . && Tests/Runner/check-dependencies Fuzz && Tests/Runner/check-dependencies Benchmarks
-	@scratch=$$(mktemp -d /tmp/teamchat-tests.XXXXXX) || exit 1; \
-	( cd Fuzz && exec nice -n 19 $(SWIFT) $(FUZZ_BUILD) ) >$$scratch/fuzz-build.log 2>&1 & fuzz_build=$$!; \
-	trap 'kill $$fuzz_build 2>/dev/null; rm -rf "$$scratch"' EXIT && trap 'exit 130' INT TERM && \
+	@scratch=$$(mktemp -d /tmp/teamchat-tests.XXXXXX) && trap 'rm -rf "$$scratch"' EXIT && trap 'exit 130' INT TERM && \
 	export TMPDIR=$$scratch && \
 	set -x && \
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 \
@@ -122,9 +117,8 @@ test: deps peers
 	TEAMCHAT_SOAK=1 TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 \
 		Tests/Runner/run-swift-tests 300 --skip-build --disable-xctest --filter ServeSoakTests && \
 	TEAMCHAT_LLM_PYTHON=$(CURDIR)/$(LLM_ENV)/bin/python3 TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 \
-		Tests/Runner/run-swift-tests 300 --skip-build --disable-xctest --filter RealModelTests && \
-	$(SUDO) Tests/Across/bus-across-namespaces.sh $(DEBUG) && \
-	{ wait $$fuzz_build && fuzz_build= || { tail -40 $$scratch/fuzz-build.log >&2; echo "make: the fuzz build failed" >&2; exit 1; }; }
+		Tests/Runner/run-swift-tests 300 --skip-build --disable-xctest --filter RealModelTests
+	$(SUDO) Tests/Across/bus-across-namespaces.sh $(DEBUG)
 	$(MAKE) fuzz FUZZ_SECONDS=3
 
 ## Fuzzing (libFuzzer, from the toolchain): every decoder that reads untrusted bytes, each for FUZZ_SECONDS,
@@ -133,9 +127,8 @@ test: deps peers
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := json reply request cache roster events framer sse completion resp bus facade ranking teams
 FUZZ_BINARY := Fuzz/.build/debug/teamchat-fuzz
-FUZZ_BUILD := build -Xswiftc -sanitize=fuzzer --product teamchat-fuzz
 fuzz: deps
-	cd Fuzz && $(SWIFT) $(FUZZ_BUILD)
+	cd Fuzz && $(SWIFT) build -Xswiftc -sanitize=fuzzer --product teamchat-fuzz
 	Fuzz/run-targets $(FUZZ_BINARY) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 ## teamchat against the C floor (Benchmarks/Floor): warm rounds to 18 and 1,000, start-up, one-shot send, each
