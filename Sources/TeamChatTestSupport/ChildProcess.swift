@@ -81,7 +81,7 @@ public final class ChildProcess: Sendable {
         errCollector?.start()
         if let writer {
             // A child may end without reading its input (a usage error, say): the broken pipe is then no failure.
-            if let input { _ = try? writer.write(contentsOf: Data(input.utf8)) }
+            if let input { child.write(input) }
             if !keepInputOpen { try? writer.close() }
         }
         return child

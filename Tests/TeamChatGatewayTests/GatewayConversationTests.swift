@@ -23,13 +23,6 @@ struct GatewayConversationTests {
     }
 
     /// A thread as (role, content) pairs, from what a Tekton member received.
-    private func history(_ fleet: Fleet, _ id: String) throws -> [[String]] {
-        let text = try #require(fleet.counters.lastChat(id))
-        let chat = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        return ((chat["history"] as? [[String: Any]]) ?? []).map {
-            [$0["role"] as? String ?? "", $0["content"] as? String ?? ""]
-        }
-    }
 
     private func post(_ harness: GatewayHarness, _ path: String, _ body: String) async throws -> TestHTTPConnection.Response {
         try await TestHTTPConnection.request(port: harness.port, .POST, path, body: body)
@@ -43,21 +36,21 @@ struct GatewayConversationTests {
                 let first = try await post(harness, "/api/team-chat", #"{"message":"one"}"#)
                 let id = try #require(try first.json()["conversation_id"] as? String)
                 #expect(ConversationThreads.isValidID(id))
-                #expect(try history(harness.fleet, ids[0]) == [])
+                #expect(try harness.fleet.lastHistory(ids[0]) == [])
 
                 // The moment the first answer is back, the next round continues it (the record is read behind it).
                 let second = try await post(harness, "/api/team-chat", #"{"message":"two","conversation_id":"\#(id)"}"#)
                 #expect(second.status == .ok)
                 #expect(try second.json()["conversation_id"] as? String == id)
-                #expect(try history(harness.fleet, ids[0]) == [["user", "one"], ["assistant", "\(ids[0]): one"]])
-                #expect(try history(harness.fleet, ids[1]) == [["user", "one"], ["assistant", "\(ids[1]): one"]])
+                #expect(try harness.fleet.lastHistory(ids[0]) == [["user", "one"], ["assistant", "\(ids[0]): one"]])
+                #expect(try harness.fleet.lastHistory(ids[1]) == [["user", "one"], ["assistant", "\(ids[1]): one"]])
 
                 // NDJSON: the summary names the conversation.
                 let third = try await post(harness, "/v1/rounds", #"{"message":"three","conversation_id":"\#(id)"}"#)
                 let summary = try #require(third.text.split(separator: "\n").last.map { String($0).jsonObject })
                 #expect(summary["type"] as? String == "summary")
                 #expect(summary["conversation_id"] as? String == id)
-                #expect(try history(harness.fleet, ids[0]).count == 4)
+                #expect(try harness.fleet.lastHistory(ids[0]).count == 4)
 
                 // The thread: every round of it, every answer, oldest first.
                 let thread = try await TestHTTPConnection.request(port: harness.port, .GET, "/v1/conversations/\(id)")
@@ -70,7 +63,7 @@ struct GatewayConversationTests {
                 let other = try await post(harness, "/v1/rounds", #"{"message":"fresh"}"#)
                 let otherID = other.text.split(separator: "\n").last.map { String($0).jsonObject["conversation_id"] as? String }
                 #expect(otherID != nil && otherID != id)
-                #expect(try history(harness.fleet, ids[0]) == [])
+                #expect(try harness.fleet.lastHistory(ids[0]) == [])
             }
         }
     }
@@ -116,7 +109,7 @@ struct GatewayConversationTests {
                     #expect(text.jsonObject["conversation_id"] as? String == conversation)
                     break
                 }
-                #expect(try history(harness.fleet, engram) == [["user", "one"], ["assistant", "\(engram): one"]])
+                #expect(try harness.fleet.lastHistory(engram) == [["user", "one"], ["assistant", "\(engram): one"]])
                 await socket.close()
 
                 let stream = try await post(
@@ -126,7 +119,7 @@ struct GatewayConversationTests {
                 #expect(events.first?.name == "connected")
                 #expect(events.first.map { $0.data.jsonObject["conversation_id"] as? String } == conversation)
                 #expect(events.last.map { $0.data.jsonObject["conversation_id"] as? String } == conversation)
-                #expect(try history(harness.fleet, engram).count == 4)
+                #expect(try harness.fleet.lastHistory(engram).count == 4)
             }
         }
     }
@@ -141,7 +134,7 @@ struct GatewayConversationTests {
                 let engram = harness.fleet.specialists[0].id
                 let after = try await post(harness, "/api/team-chat", #"{"message":"after","conversation_id":"\#(id)"}"#)
                 #expect(after.status == .ok)
-                #expect(try history(harness.fleet, engram) == [["user", "before"], ["assistant", "\(engram): before"]])
+                #expect(try harness.fleet.lastHistory(engram) == [["user", "before"], ["assistant", "\(engram): before"]])
                 let thread = try await TestHTTPConnection.request(port: harness.port, .GET, "/v1/conversations/\(id)")
                 #expect((try thread.json()["rounds"] as? [Any])?.count == 2)
             }

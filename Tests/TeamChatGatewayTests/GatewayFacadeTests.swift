@@ -26,6 +26,11 @@ struct GatewayFacadeTests {
         return design
     }
 
+    /// `text` as a JSON string literal.
+    private func quoted(_ text: String) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: text, options: .fragmentsAllowed)) ?? Data(), as: UTF8.self)
+    }
+
     private func post(_ harness: GatewayHarness, _ body: String) async throws -> TestHTTPConnection.Response {
         try await TestHTTPConnection.request(port: harness.port, .POST, "/v1/chat/completions", body: body)
     }
@@ -123,13 +128,7 @@ struct GatewayFacadeTests {
                 let choice = try #require((try response.json()["choices"] as? [[String: Any]])?.first)
                 return try #require((choice["message"] as? [String: Any])?["content"] as? String)
             }
-            func history(_ id: String) throws -> [[String]] {
-                let chat = try #require(harness.fleet.counters.lastChat(id)).jsonObject
-                return ((chat["history"] as? [[String: Any]]) ?? []).map { [$0["role"] as? String ?? "", $0["content"] as? String ?? ""] }
-            }
-            func quoted(_ text: String) -> String {
-                String(decoding: (try? JSONSerialization.data(withJSONObject: text, options: .fragmentsAllowed)) ?? Data(), as: UTF8.self)
-            }
+            let history = harness.fleet.lastHistory
             func turns(_ pairs: [(String, String)]) -> String {
                 "[" + pairs.map { #"{"role":"\#($0.0)","content":\#(quoted($0.1))}"# }.joined(separator: ",") + "]"
             }
@@ -172,13 +171,7 @@ struct GatewayFacadeTests {
             $0.teams = [quiet]
             $0.roundLog = try? RoundLog.open(at: directory + "/log.db").log
         }) { harness in
-            func history(_ id: String) throws -> [[String]] {
-                let chat = try #require(harness.fleet.counters.lastChat(id)).jsonObject
-                return ((chat["history"] as? [[String: Any]]) ?? []).map { [$0["role"] as? String ?? "", $0["content"] as? String ?? ""] }
-            }
-            func quoted(_ text: String) -> String {
-                String(decoding: (try? JSONSerialization.data(withJSONObject: text, options: .fragmentsAllowed)) ?? Data(), as: UTF8.self)
-            }
+            let history = harness.fleet.lastHistory
             let first = try await post(harness, #"{"model":"team/quiet","messages":[{"role":"user","content":"one"}]}"#)
             let choice = try #require((try first.json()["choices"] as? [[String: Any]])?.first)
             let one = try #require((choice["message"] as? [String: Any])?["content"] as? String)

@@ -10,6 +10,7 @@ import TeamChatFleet
 @testable import TeamChatGateway
 import TeamChatOpenAI
 import TeamChatTekton
+import Testing
 
 /// A gateway served in this process over a simulated fleet, on 127.0.0.1 port 0, in a service group of its own.
 struct GatewayHarness {
@@ -130,6 +131,17 @@ final class TestHTTPConnection: Sendable {
         try await outbound.write(.head(head))
         if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(string: body)))) }
         try await outbound.write(.end(nil))
+    }
+}
+
+extension Fleet {
+    /// The earlier turns the last chat asked of specialist `id` carried, as `[role, content]` pairs (none: `[]`).
+    func lastHistory(_ id: String) throws -> [[String]] {
+        let text = try #require(counters.lastChat(id))
+        let chat = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        return ((chat["history"] as? [[String: Any]]) ?? []).map {
+            [$0["role"] as? String ?? "", $0["content"] as? String ?? ""]
+        }
     }
 }
 
