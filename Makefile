@@ -92,7 +92,8 @@ demo: release
 	$(RELEASE) demo
 
 ## The whole suite: the generated-files check, each target's dependencies against its imports
-## (Tests/Runner/check-dependencies), then every Swift suite in one `swift test` — unit, integration (real
+## (Tests/Runner/check-dependencies), then every Swift suite in one run of the test product (Tests/Runner/
+## run-swift-tests, which runs it as `swift test --skip-build` would, without SwiftPM's start-up) — unit, integration (real
 ## sockets on 127.0.0.1), the built binary and pseudo-terminals, the page in headless Chromium — then the bus across
 ## network namespaces (Tests/Across: root, which CI has), then a short run of every fuzz target.
 ## No test waits on a thread of the cooperative pool (children are awaited: TeamChatTestSupport's ChildProcess), so
@@ -113,11 +114,11 @@ test: deps peers
 	export TMPDIR=$$scratch && \
 	set -x && \
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 \
-		Tests/Runner/run-swift-tests $(TEST_BUDGET) --skip-build --disable-xctest && \
+		Tests/Runner/run-swift-tests $(TEST_BUDGET) && \
 	TEAMCHAT_SOAK=1 TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 \
-		Tests/Runner/run-swift-tests 300 --skip-build --disable-xctest --filter ServeSoakTests && \
+		Tests/Runner/run-swift-tests 300 --filter ServeSoakTests && \
 	TEAMCHAT_LLM_PYTHON=$(CURDIR)/$(LLM_ENV)/bin/python3 TEAMCHAT_PEER_PYTHON=$(CURDIR)/$(PEER_ENV)/bin/python3 \
-		Tests/Runner/run-swift-tests 300 --skip-build --disable-xctest --filter RealModelTests
+		Tests/Runner/run-swift-tests 300 --filter RealModelTests
 	$(SUDO) Tests/Across/bus-across-namespaces.sh $(DEBUG)
 	$(MAKE) fuzz FUZZ_SECONDS=3
 
