@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "teamchat", targets: ["teamchat"]),
         .library(name: "TeamChatJSON", targets: ["TeamChatJSON"]),
+        .library(name: "TeamChatModel", targets: ["TeamChatModel"]),
         .library(name: "TeamChatEngine", targets: ["TeamChatEngine"]),
         .library(name: "TeamChatRoster", targets: ["TeamChatRoster"]),
         .library(name: "TeamChatSession", targets: ["TeamChatSession"]),
@@ -14,6 +15,7 @@ let package = Package(
         .library(name: "TeamChatOpenAICodec", targets: ["TeamChatOpenAICodec"]),
         .library(name: "TeamChatRESP", targets: ["TeamChatRESP"]),
         .library(name: "TeamChatBusWire", targets: ["TeamChatBusWire"]),
+        .library(name: "TeamChatTektonWire", targets: ["TeamChatTektonWire"]),
         .library(name: "TeamChatTekton", targets: ["TeamChatTekton"]),
         .library(name: "TeamChatOpenAI", targets: ["TeamChatOpenAI"]),
         .library(name: "TeamChatGateway", targets: ["TeamChatGateway"]),
@@ -39,12 +41,22 @@ let package = Package(
     targets: [
         // The JSON reader and writer, and the text checks every decoder shares: no dependencies at all.
         .target(name: "TeamChatJSON"),
-        // The transport-neutral engine: the model, the transport seam, the round machine and its shell, the
-        // connection pool, health and breakers, the round events' codec. NIO only; no files.
+        // What a team says and how it is told: specialists and their addresses, requests, replies, chunks and
+        // outcomes, round events and their codec, health records and breakers, the line framer, redaction. Values
+        // and pure functions: no sockets, no threads, no files — what every codec and the fuzzer build on.
+        .target(
+            name: "TeamChatModel",
+            dependencies: [
+                "TeamChatJSON",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // The transport-neutral engine: the transport seam, the round machine and its shell, the connection pool,
+        // the health book. NIO only; no files.
         .target(
             name: "TeamChatEngine",
             dependencies: [
-                "TeamChatJSON",
+                "TeamChatModel",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -57,7 +69,7 @@ let package = Package(
         .target(
             name: "TeamChatRoster",
             dependencies: [
-                "TeamChatEngine",
+                "TeamChatModel",
                 "TeamChatJSON",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
@@ -66,6 +78,7 @@ let package = Package(
         .target(
             name: "TeamChatSession",
             dependencies: [
+                "TeamChatModel",
                 "TeamChatRoster",
                 "TeamChatEngine",
                 .product(name: "Logging", package: "swift-log"),
@@ -79,6 +92,7 @@ let package = Package(
         .target(
             name: "TeamChatBench",
             dependencies: [
+                "TeamChatModel",
                 "TeamChatEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -88,17 +102,28 @@ let package = Package(
         ),
         // The OpenAI wire's pure codecs (chat completion bodies, server-sent events): what the fuzzer reads, with
         // no TLS to build.
-        .target(name: "TeamChatOpenAICodec", dependencies: ["TeamChatEngine", "TeamChatJSON"]),
+        .target(name: "TeamChatOpenAICodec", dependencies: ["TeamChatModel", "TeamChatJSON"]),
         // RESP3's pure codec, for the same reason.
         .target(name: "TeamChatRESP", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         // The bus's messages and their authentication (HMAC-SHA256), pure: what crosses Redis from other machines.
-        .target(name: "TeamChatBusWire", dependencies: ["TeamChatEngine", "TeamChatJSON"]),
+        .target(name: "TeamChatBusWire", dependencies: ["TeamChatModel", "TeamChatJSON"]),
+        // Tekton's wire (DESIGN §2): request and reply lines, encoded and decoded; pure, what the fuzzer reads.
+        .target(
+            name: "TeamChatTektonWire",
+            dependencies: [
+                "TeamChatModel",
+                "TeamChatJSON",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // Tekton's sockets: the connection and its handler, one exchange at a time, over the engine's pool.
         .target(
             name: "TeamChatTekton",
             dependencies: [
+                "TeamChatTektonWire",
+                "TeamChatModel",
                 .product(name: "Logging", package: "swift-log"),
                 "TeamChatEngine",
-                "TeamChatJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -118,6 +143,7 @@ let package = Package(
         .target(
             name: "TeamChatBus",
             dependencies: [
+                "TeamChatModel",
                 "TeamChatBusWire",
                 "TeamChatRESP",
                 .product(name: "Logging", package: "swift-log"),
@@ -134,6 +160,7 @@ let package = Package(
         .target(
             name: "TeamChatOpenAI",
             dependencies: [
+                "TeamChatModel",
                 .product(name: "Logging", package: "swift-log"),
                 "TeamChatOpenAICodec",
                 "TeamChatEngine",
@@ -149,6 +176,7 @@ let package = Package(
         .target(
             name: "TeamChatGateway",
             dependencies: [
+                "TeamChatModel",
                 "TeamChatJudge",
                 "TeamChatOpenAICodec",
                 "TeamChatLog",
@@ -172,14 +200,14 @@ let package = Package(
         ),
         // One answer from the team (DESIGN §10): the judge's and the council's prompts, ballots and count, and the
         // stages run over whichever way the round ran. Pure but for the ``Synthesis/Ask`` it is handed.
-        .target(name: "TeamChatJudge", dependencies: ["TeamChatEngine", "TeamChatJSON"]),
+        .target(name: "TeamChatJudge", dependencies: ["TeamChatModel", "TeamChatJSON"]),
         // The system's SQLite (Debian's libsqlite3-dev, FTS5 included): no amalgamation to compile, nothing to ship.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "TeamChatLog",
             dependencies: [
+                "TeamChatModel",
                 "CSQLite",
-                "TeamChatEngine",
                 "TeamChatJSON",
                 "TeamChatJudge",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -188,6 +216,7 @@ let package = Package(
         .target(
             name: "TeamChatTestSupport",
             dependencies: [
+                "TeamChatModel",
                 "TeamChatEngine",
                 "TeamChatRedis",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -197,10 +226,11 @@ let package = Package(
         .target(
             name: "TeamChatFleet",
             dependencies: [
+                "TeamChatTektonWire",
+                "TeamChatModel",
                 "TeamChatEngine",
                 "TeamChatJSON",
                 "TeamChatRoster",
-                "TeamChatTekton",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -215,6 +245,8 @@ let package = Package(
         .executableTarget(
             name: "teamchat",
             dependencies: [
+                "TeamChatTektonWire",
+                "TeamChatModel",
                 "TeamChatLog",
                 "TeamChatBusWire",
                 "TeamChatBench",
@@ -241,22 +273,24 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TeamChatJSONTests", dependencies: ["TeamChatJSON"]),
+        .testTarget(name: "TeamChatModelTests", dependencies: ["TeamChatModel", "TeamChatJSON"]),
         .testTarget(
             name: "TeamChatEngineTests",
             dependencies: [
+                "TeamChatModel",
                 "TeamChatEngine",
-                "TeamChatJSON",
                 "TeamChatTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "TeamChatRosterTests", dependencies: ["TeamChatRoster", "TeamChatEngine"]),
-        .testTarget(name: "TeamChatLogTests", dependencies: ["TeamChatLog", "TeamChatEngine"]),
+        .testTarget(name: "TeamChatRosterTests", dependencies: ["TeamChatModel", "TeamChatRoster"]),
+        .testTarget(name: "TeamChatLogTests", dependencies: ["TeamChatModel", "TeamChatLog"]),
         .testTarget(
             name: "TeamChatJudgeTests",
             dependencies: [
+                "TeamChatModel",
                 "TeamChatJudge", "TeamChatEngine", "TeamChatTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
@@ -275,10 +309,10 @@ let package = Package(
         .testTarget(
             name: "TeamChatBusTests",
             dependencies: [
+                "TeamChatModel",
                 "TeamChatBus",
                 "TeamChatBusWire",
                 "TeamChatRESP",
-                "TeamChatEngine",
                 "TeamChatSession",
                 "TeamChatRedis",
                 "TeamChatTekton",
@@ -289,6 +323,8 @@ let package = Package(
         .testTarget(
             name: "TeamChatTektonTests",
             dependencies: [
+                "TeamChatTektonWire",
+                "TeamChatModel",
                 "TeamChatEngine",
                 "TeamChatTekton",
                 "TeamChatTestSupport",
@@ -300,6 +336,7 @@ let package = Package(
         .testTarget(
             name: "TeamChatOpenAITests",
             dependencies: [
+                "TeamChatModel",
                 "TeamChatOpenAICodec",
                 "TeamChatEngine",
                 "TeamChatOpenAI",
@@ -313,6 +350,8 @@ let package = Package(
         .testTarget(
             name: "TeamChatIntegrationTests",
             dependencies: [
+                "TeamChatTektonWire",
+                "TeamChatModel",
                 "TeamChatEngine",
                 "TeamChatTekton",
                 "TeamChatOpenAI",
@@ -326,6 +365,7 @@ let package = Package(
         .testTarget(
             name: "TeamChatGatewayTests",
             dependencies: [
+                "TeamChatModel",
                 "TeamChatEngine",
                 "TeamChatJSON",
                 "TeamChatRoster",
@@ -350,6 +390,7 @@ let package = Package(
             name: "TeamChatCLITests",
             // Depends on the executable so that `swift build --build-tests` builds the binary these tests run.
             dependencies: [
+                "TeamChatModel",
                 "teamchat", "TeamChatFleet", "TeamChatEngine", "TeamChatRoster", "TeamChatTestSupport", "CTestTerminal",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

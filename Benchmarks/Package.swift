@@ -16,10 +16,12 @@ let package = Package(
             name: "TeamChatBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "TeamChatModel", package: "teamchat"),
                 .product(name: "TeamChatEngine", package: "teamchat"),
                 .product(name: "TeamChatRoster", package: "teamchat"),
                 .product(name: "TeamChatSession", package: "teamchat"),
                 .product(name: "TeamChatBench", package: "teamchat"),
+                .product(name: "TeamChatTektonWire", package: "teamchat"),
                 .product(name: "TeamChatTekton", package: "teamchat"),
                 .product(name: "TeamChatFleet", package: "teamchat"),
                 .product(name: "TeamChatBus", package: "teamchat"),

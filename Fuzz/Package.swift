@@ -1,8 +1,8 @@
 // swift-tools-version: 6.1
 // Fuzz targets for the decoders that read untrusted bytes, built with libFuzzer (in the toolchain):
 //   make fuzz          (each target for a minute; `make test` runs each for a few seconds)
-// A package of its own, so that plain builds never compile the fuzzer entry point. It depends on the pure decoding
-// targets only: nothing here needs TLS, so fuzzing builds no BoringSSL.
+// A package of its own, so that plain builds never compile the fuzzer entry point. It depends on the pure targets
+// only (the model and the decoders): fuzzing builds no BoringSSL, no NIOPosix, no swift-log and no engine.
 import PackageDescription
 
 let package = Package(
@@ -18,9 +18,9 @@ let package = Package(
             name: "teamchat-fuzz",
             dependencies: [
                 .product(name: "TeamChatJSON", package: "teamchat"),
-                .product(name: "TeamChatEngine", package: "teamchat"),
+                .product(name: "TeamChatModel", package: "teamchat"),
                 .product(name: "TeamChatRoster", package: "teamchat"),
-                .product(name: "TeamChatTekton", package: "teamchat"),
+                .product(name: "TeamChatTektonWire", package: "teamchat"),
                 .product(name: "TeamChatOpenAICodec", package: "teamchat"),
                 .product(name: "TeamChatRESP", package: "teamchat"),
                 .product(name: "TeamChatBusWire", package: "teamchat"),

@@ -3,14 +3,16 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import TeamChatEngine
-import TeamChatRoster
-import TeamChatSession
 import TeamChatBench
 import TeamChatBus
+import TeamChatEngine
 import TeamChatFleet
+import TeamChatModel
 import TeamChatOpenAI
+import TeamChatRoster
+import TeamChatSession
 import TeamChatTekton
+import TeamChatTektonWire
 import TeamChatTestSupport
 
 /// The DESIGN §5 workloads, each beside its baseline measured in the same run (this machine is shared and noisy:

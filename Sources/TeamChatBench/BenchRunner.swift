@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import TeamChatEngine
+import TeamChatModel
 
 /// Runs a benchmark workload against a team: rounds closed-loop (as fast as `concurrency` allows) or open-loop
 /// (`rate` rounds per second on a schedule), pooled or cold, and records every round and request.

@@ -1,8 +1,8 @@
 import Logging
 import NIOConcurrencyHelpers
 import ServiceLifecycle
-import TeamChatEngine
 import TeamChatBusWire
+import TeamChatModel
 import TeamChatRESP
 import TeamChatRedis
 import TeamChatSession

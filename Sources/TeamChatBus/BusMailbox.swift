@@ -1,7 +1,7 @@
-import TeamChatJSON
 import TeamChatBusWire
+import TeamChatJSON
+import TeamChatModel
 import TeamChatRESP
-import TeamChatEngine
 import TeamChatRedis
 
 #if canImport(FoundationEssentials)

@@ -2,8 +2,9 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import TeamChatEngine
 import TeamChatBusWire
+import TeamChatEngine
+import TeamChatModel
 import TeamChatRESP
 import TeamChatRedis
 

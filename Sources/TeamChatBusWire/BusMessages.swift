@@ -1,5 +1,5 @@
 import TeamChatJSON
-import TeamChatEngine
+import TeamChatModel
 
 /// A bridge's presence: who it fronts. `{"bridge":"box-4242","host":"box","specialists":[{"id":"apollo-ai",
 /// "model":"llama3"}]}`.

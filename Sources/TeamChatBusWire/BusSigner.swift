@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// The bus's message authentication (DESIGN §8): with a team secret, every message a node puts on the bus — a
 /// request, a reply, a presence, a posted round — carries an HMAC-SHA256 of its exact bytes, and a node with the

@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// HMAC-SHA256 (RFC 2104).
 enum HMACSHA256 {

@@ -2,10 +2,10 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOExtras
 import NIOHTTP1
-import NIOSSL
 import NIOPosix
-import TeamChatEngine
-import TeamChatTekton
+import NIOSSL
+import TeamChatModel
+import TeamChatTektonWire
 
 /// A team of simulated specialists speaking the Tekton protocol, in this process: for `teamchat fleet`,
 /// `teamchat demo`, tests and benchmarks.

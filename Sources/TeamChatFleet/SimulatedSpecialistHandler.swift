@@ -1,8 +1,8 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import TeamChatEngine
-import TeamChatTekton
+import TeamChatModel
+import TeamChatTektonWire
 
 /// One connection to a simulated specialist: reads request lines, answers strictly in order after the configured
 /// latency, and misbehaves on chats as configured.

@@ -5,9 +5,9 @@ import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 import ServiceLifecycle
-import TeamChatEngine
 import TeamChatJudge
 import TeamChatLog
+import TeamChatModel
 import TeamChatOpenAICodec
 import TeamChatRoster
 import TeamChatSession

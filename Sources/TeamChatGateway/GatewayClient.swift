@@ -8,7 +8,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import TeamChatJSON
-import TeamChatEngine
+import TeamChatModel
 import TeamChatRoster
 
 /// A connection to a running gateway's control socket: how `send`, `warm` and `stats` use its warm pools.

@@ -1,5 +1,5 @@
-import TeamChatEngine
 import TeamChatLog
+import TeamChatModel
 import TeamChatRoster
 
 /// How a ``Gateway`` listens, whom it lets in, and the bounds it keeps.

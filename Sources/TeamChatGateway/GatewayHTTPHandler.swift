@@ -4,6 +4,7 @@ import NIOWebSocket
 import TeamChatEngine
 import TeamChatJSON
 import TeamChatLog
+import TeamChatModel
 import TeamChatOpenAICodec
 import TeamChatRoster
 

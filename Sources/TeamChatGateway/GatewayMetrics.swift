@@ -2,7 +2,7 @@ import CoreMetrics
 import Metrics
 import NIOConcurrencyHelpers
 import Prometheus
-import TeamChatEngine
+import TeamChatModel
 
 /// The gateway's metrics, through swift-metrics into a Prometheus registry of its own (so that a process may run
 /// several gateways, as the tests do, without a global bootstrap), rendered at `GET /metrics`.

@@ -1,5 +1,6 @@
 import TeamChatEngine
 import TeamChatJudge
+import TeamChatModel
 
 /// What a round sends its client, in this order: the members' events (their summary among them), then what the
 /// judge or the council says (DESIGN §10), then the end, after which the response is complete.

@@ -1,6 +1,6 @@
 import TeamChatJSON
-import TeamChatEngine
 import TeamChatLog
+import TeamChatModel
 import TeamChatRoster
 
 /// One round a client asks the gateway for, whichever route it came by: the message (or a ping), whom to ask, and

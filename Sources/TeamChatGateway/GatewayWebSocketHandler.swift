@@ -1,8 +1,9 @@
 import NIOCore
 import NIOWebSocket
 import TeamChatEngine
-import TeamChatJudge
 import TeamChatJSON
+import TeamChatJudge
+import TeamChatModel
 
 /// `GET /api/team-chat/ws` after the upgrade: each text frame `{"message":…,"to":…,"timeout":…,"stream":…}`
 /// starts a round (see ``GatewayRoundRequest``), many at once on one socket; every event comes back as a text

@@ -1,6 +1,6 @@
 import TeamChatJSON
-import TeamChatEngine
 import TeamChatJudge
+import TeamChatModel
 
 /// The answer to Rhetor's `POST /api/team-chat`, built as the round runs and written when it ends:
 /// `{request_id, responses:[{socket_id, content, timestamp, metadata}], moderation_mode, timestamp, elapsed_time}`

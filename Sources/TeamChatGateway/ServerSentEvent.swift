@@ -1,6 +1,6 @@
 import TeamChatJSON
-import TeamChatEngine
 import TeamChatJudge
+import TeamChatModel
 
 /// One server-sent event as written on the wire: `event: message\ndata: {…}\n\n`. The data is one JSON object,
 /// which never holds a raw newline, so it is always a single `data:` line.

@@ -1,5 +1,5 @@
 import TeamChatJSON
-import TeamChatEngine
+import TeamChatModel
 import TeamChatRoster
 
 /// `GET /api/team-chat/sockets`: the roster with each specialist's health and breaker state.

@@ -1,5 +1,5 @@
 import TeamChatJSON
-import TeamChatEngine
+import TeamChatModel
 import TeamChatRoster
 
 /// `POST /v1/warm`: `{"connections":1,"connect_timeout":0.5,"timeout":2,"to":[…],"exclude":[…]}` — open

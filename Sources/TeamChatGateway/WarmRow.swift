@@ -1,5 +1,6 @@
-import TeamChatJSON
 import TeamChatEngine
+import TeamChatJSON
+import TeamChatModel
 
 /// What `warm` reports of one specialist — connections opened and how long the slowest took, the ping on a warm
 /// connection, or why it is not warm — in the form both a gateway and a direct `warm` print from, so that their

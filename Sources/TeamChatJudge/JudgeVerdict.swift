@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// What the judge made of a round (DESIGN §10): its synthesis, on what it was based, and who could not be heard.
 public struct JudgeVerdict: Sendable, Hashable {

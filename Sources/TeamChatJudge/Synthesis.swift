@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// Brings a round's answers together into one (DESIGN §10), through whichever way the round itself ran (this
 /// process's session, a gateway): ``Ask`` runs one exchange with one specialist as a round of its own.

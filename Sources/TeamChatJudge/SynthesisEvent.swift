@@ -1,5 +1,5 @@
-import TeamChatEngine
 import TeamChatJSON
+import TeamChatModel
 
 /// What bringing the answers together says as it goes (DESIGN §10), after the members' round: each council
 /// member's ballot as it arrives, the count, the judge's words as it writes them, and its verdict.

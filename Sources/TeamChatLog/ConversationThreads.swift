@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// Each specialist's own thread of a conversation (DESIGN §9), made from the rounds said in it: its earlier
 /// questions and its own answers, never another's — unless they were shared, attributed, as a turn of its own. A

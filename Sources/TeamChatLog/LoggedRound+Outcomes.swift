@@ -1,5 +1,5 @@
-import TeamChatEngine
 import TeamChatJudge
+import TeamChatModel
 
 extension LoggedRound {
     /// A round the engine ran: its summary and the outcomes it reported, in the team's order.

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import TeamChatEngine
+import TeamChatModel
 
 /// The round log (DESIGN §9): every round this user's teamchat ran, in an SQLite database at
 /// `$XDG_DATA_HOME/teamchat/log.db` (``defaultPath(environment:)``).

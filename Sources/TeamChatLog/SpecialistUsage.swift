@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// The tokens one specialist's server reported for one model, over the answers the round log keeps
 /// (``RoundLog/usage(since:)``).

@@ -3,7 +3,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import NIOTLS
-import TeamChatEngine
+import TeamChatModel
 
 /// Opens an HTTP/1.1 client channel to an origin: TCP, then (for `https://`) the TLS handshake, both within the
 /// connect timeout: the handshake counts as part of connecting. A TLS failure (an untrusted certificate, another

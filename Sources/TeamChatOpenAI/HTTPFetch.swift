@@ -1,7 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import TeamChatEngine
+import TeamChatModel
 
 /// One `GET` on a connection of its own, read whole (bounded): for listing a server's models, outside any round.
 enum HTTPFetch {

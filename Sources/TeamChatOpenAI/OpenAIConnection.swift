@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import TeamChatEngine
+import TeamChatModel
 import TeamChatOpenAICodec
 
 /// A pooled keep-alive connection to an OpenAI-compatible server.

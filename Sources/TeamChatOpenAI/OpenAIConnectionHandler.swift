@@ -3,6 +3,7 @@ import NIOHTTP1
 import NIOSSL
 import TeamChatEngine
 import TeamChatJSON
+import TeamChatModel
 import TeamChatOpenAICodec
 
 /// Runs exchanges on one HTTP/1.1 keep-alive connection to an OpenAI-compatible server, one at a time, on the

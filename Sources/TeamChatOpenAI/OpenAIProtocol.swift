@@ -4,6 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import TeamChatEngine
+import TeamChatModel
 
 /// The `openai` transport's wire: HTTP/1.1 keep-alive connections, one pool per origin (one server's models share
 /// its connections), TLS for `https://` through swift-nio-ssl with the system's trust store plus any CA file given.

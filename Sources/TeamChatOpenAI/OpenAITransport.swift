@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import TeamChatEngine
+import TeamChatModel
 import TeamChatOpenAICodec
 
 /// The `openai` transport: OpenAI-compatible chat completions over teamchat's own pool (so connect times, reuse,

@@ -1,5 +1,5 @@
 import TeamChatJSON
-import TeamChatEngine
+import TeamChatModel
 
 /// The JSON of OpenAI's chat completions API (DESIGN §2a), read leniently: what matters is
 /// `choices[0].message.content` (or, streaming, `choices[0].delta.content`), the `model`, `finish_reason`, and an

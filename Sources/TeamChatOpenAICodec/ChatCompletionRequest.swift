@@ -1,5 +1,5 @@
-import TeamChatEngine
 import TeamChatJSON
+import TeamChatModel
 
 /// A `POST /v1/chat/completions` request to the team as a model (DESIGN §7, the facade): what teamchat reads of
 /// OpenAI's body. Members it does not use (`n`, `top_p`, `tools`, …) are accepted and left alone, as a chat client

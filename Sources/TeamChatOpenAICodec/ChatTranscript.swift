@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// A chat as an OpenAI-style client holds it — its user and assistant turns in order — named by a key, so that the
 /// facade can tell a conversation it answered before when the client sends it back (DESIGN §7).

@@ -1,3 +1,5 @@
+import TeamChatTektonWire
+
 /// Which reply completes an exchange. Order on the connection is the only correlation (DESIGN §2), so an exchange
 /// knows what it waits for and treats anything else as a protocol error, except where streaming allows interleaving.
 enum ReplyExpectation: Sendable, Hashable {

@@ -1,5 +1,7 @@
 import NIOCore
 import TeamChatEngine
+import TeamChatModel
+import TeamChatTektonWire
 
 /// A pooled connection to a Tekton specialist: its channel and the handler that runs its exchanges.
 public final class TektonConnection: PooledConnection {

@@ -1,5 +1,7 @@
 import NIOCore
 import TeamChatEngine
+import TeamChatModel
+import TeamChatTektonWire
 
 /// Runs exchanges on one connection to a Tekton specialist, one at a time, on the channel's event loop.
 ///

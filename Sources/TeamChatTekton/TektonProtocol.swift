@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import TeamChatEngine
+import TeamChatModel
 
 /// The `tekton` transport's wire: newline-delimited JSON over TCP, one pool per `host:port`.
 public struct TektonProtocol: PooledProtocol {

@@ -1,5 +1,5 @@
 import Foundation
-import TeamChatEngine
+import TeamChatModel
 
 /// `Tests/Peers/hostile_openai.py`, a server of Python's standard library that writes its HTTP by hand, started for a
 /// test on a port of its own.

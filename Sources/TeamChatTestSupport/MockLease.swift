@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import TeamChatEngine
+import TeamChatModel
 
 /// A lease that records what the engine asks of it, for tests that drive a round by hand.
 public final class MockLease: ExchangeLease, Hashable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import TeamChatEngine
+import TeamChatModel
 
 /// A transport whose leases a test grants or fails by hand: no sockets, nothing happens until the test says so.
 public final class MockTransport: SpecialistTransport {

@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import TeamChatEngine
+import TeamChatModel
 
 /// An exchange observer that records what a transport reports, for tests of transports and handlers.
 public final class RecordingObserver: ExchangeObserver {

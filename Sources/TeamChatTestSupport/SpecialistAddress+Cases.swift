@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 extension SpecialistAddress {
     /// The host and port of a `tekton` address, `nil` for any other: for `try #require(…)`, so that a test whose

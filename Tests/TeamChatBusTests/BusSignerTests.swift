@@ -1,6 +1,6 @@
 import Foundation
 @testable import TeamChatBusWire
-import TeamChatEngine
+import TeamChatModel
 import TeamChatTestSupport
 import Testing
 

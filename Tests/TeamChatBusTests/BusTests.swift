@@ -1,11 +1,11 @@
 import Foundation
 import TeamChatBus
 import TeamChatBusWire
-import TeamChatEngine
-import TeamChatSession
 import TeamChatFleet
-import TeamChatRedis
+import TeamChatModel
 import TeamChatRESP
+import TeamChatRedis
+import TeamChatSession
 import TeamChatTekton
 import TeamChatTestSupport
 import Testing

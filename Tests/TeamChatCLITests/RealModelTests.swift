@@ -1,6 +1,6 @@
 import Foundation
-import TeamChatEngine
 import TeamChatFleet
+import TeamChatModel
 import TeamChatRoster
 import TeamChatTestSupport
 import Testing

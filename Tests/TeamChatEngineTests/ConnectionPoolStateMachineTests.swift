@@ -1,4 +1,5 @@
 @testable import TeamChatEngine
+import TeamChatModel
 import TeamChatTestSupport
 import Testing
 

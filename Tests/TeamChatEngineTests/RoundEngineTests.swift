@@ -2,6 +2,7 @@ import NIOCore
 import NIOEmbedded
 import NIOPosix
 import TeamChatEngine
+import TeamChatModel
 import TeamChatTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import TeamChatEngine
+import TeamChatModel
 import TeamChatTestSupport
 import Testing
 

@@ -2,9 +2,9 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import TeamChatEngine
 import TeamChatFleet
 @testable import TeamChatGateway
+import TeamChatModel
 import TeamChatTestSupport
 import Testing
 

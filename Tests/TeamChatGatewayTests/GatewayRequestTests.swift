@@ -1,7 +1,7 @@
 import NIOHTTP1
-import TeamChatJSON
-import TeamChatEngine
 @testable import TeamChatGateway
+import TeamChatJSON
+import TeamChatModel
 import Testing
 
 @Suite("Gateway routes and request bodies", .timeLimit(.minutes(1)))

@@ -1,6 +1,6 @@
 import NIOHTTP1
-import TeamChatEngine
 @testable import TeamChatGateway
+import TeamChatModel
 import TeamChatTestSupport
 import Testing
 

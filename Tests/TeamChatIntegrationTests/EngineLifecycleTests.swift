@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import TeamChatEngine
 import TeamChatFleet
+import TeamChatModel
 import TeamChatTekton
 import TeamChatTestSupport
 import Testing

@@ -1,6 +1,6 @@
 import NIOCore
-import TeamChatEngine
 import TeamChatFleet
+import TeamChatModel
 import Testing
 
 @Suite("Fan-out against a simulated fleet", .timeLimit(.minutes(1)))

@@ -1,6 +1,7 @@
 import NIOPosix
 import TeamChatEngine
 import TeamChatFleet
+import TeamChatModel
 import TeamChatOpenAI
 import TeamChatTekton
 

@@ -1,5 +1,6 @@
 import Foundation
 import TeamChatEngine
+import TeamChatModel
 import TeamChatOpenAI
 import TeamChatTestSupport
 import Testing

@@ -1,5 +1,5 @@
-import TeamChatEngine
 import TeamChatFleet
+import TeamChatModel
 import Testing
 
 @Suite("Hostile specialists: streams, greetings", .timeLimit(.minutes(1)))

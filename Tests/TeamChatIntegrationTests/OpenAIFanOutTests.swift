@@ -1,6 +1,7 @@
 import Foundation
 import TeamChatEngine
 import TeamChatFleet
+import TeamChatModel
 import TeamChatTestSupport
 import Testing
 

@@ -1,10 +1,10 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import TeamChatEngine
 import TeamChatFleet
+import TeamChatModel
+import TeamChatTektonWire
 import TeamChatTestSupport
-import TeamChatTekton
 import Testing
 
 /// The simulated specialists the other tests rely on behave like real ones where it matters.

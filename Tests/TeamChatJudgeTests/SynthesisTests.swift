@@ -1,6 +1,6 @@
 import NIOConcurrencyHelpers
-import TeamChatEngine
 import TeamChatJudge
+import TeamChatModel
 import TeamChatTestSupport
 import Testing
 

@@ -1,5 +1,5 @@
-import TeamChatEngine
 import TeamChatLog
+import TeamChatModel
 import Testing
 
 @Suite("Each member's thread, within its budget: tokens at its own rate when its server counts them")

@@ -8,6 +8,7 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 import TeamChatEngine
+import TeamChatModel
 @testable import TeamChatOpenAI
 import TeamChatTestSupport
 import Testing

@@ -1,6 +1,6 @@
-import TeamChatEngine
-import TeamChatOpenAICodec
+import TeamChatModel
 import TeamChatOpenAI
+import TeamChatOpenAICodec
 import Testing
 
 @Suite("Server-sent events parser")

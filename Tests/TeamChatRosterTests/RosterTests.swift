@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import TeamChatEngine
+import TeamChatModel
 import TeamChatRoster
 import Testing
 

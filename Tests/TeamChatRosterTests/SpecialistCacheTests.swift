@@ -1,5 +1,5 @@
 import Foundation
-import TeamChatEngine
+import TeamChatModel
 import TeamChatRoster
 import Testing
 

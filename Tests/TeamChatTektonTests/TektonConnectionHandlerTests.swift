@@ -7,7 +7,9 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOEmbedded
 import TeamChatEngine
+import TeamChatModel
 @testable import TeamChatTekton
+@testable import TeamChatTektonWire
 import TeamChatTestSupport
 import Testing
 

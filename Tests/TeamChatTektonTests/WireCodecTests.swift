@@ -1,6 +1,7 @@
 import NIOCore
-import TeamChatEngine
+import TeamChatModel
 @testable import TeamChatTekton
+import TeamChatTektonWire
 import Testing
 
 @Suite("Wire codec")

@@ -1,13 +1,13 @@
 import Foundation
 import NIOCore
-import TeamChatJSON
-import TeamChatRESP
-import TeamChatOpenAICodec
-import TeamChatEngine
-import TeamChatRoster
-import TeamChatTekton
 import TeamChatBusWire
+import TeamChatJSON
 import TeamChatJudge
+import TeamChatModel
+import TeamChatOpenAICodec
+import TeamChatRESP
+import TeamChatRoster
+import TeamChatTektonWire
 
 /// One decoder under the fuzzer, chosen by `TEAMCHAT_FUZZ`: each must take any bytes without trapping, and
 /// whatever it accepts must survive its own invariants (checked with `precondition`, so a violation is a crash the

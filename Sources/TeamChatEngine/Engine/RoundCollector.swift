@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import TeamChatModel
 
 /// Gathers a round's outcomes where its batches are delivered and resumes the one waiting task with the summary:
 /// the consumer of ``RoundEngine/collect(_:to:options:health:breakers:)``, which wants the round only when it is

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import TeamChatModel
 
 /// Runs rounds over a set of transports: the part of a session that sends. ``TeamSession`` adds the roster, the
 /// cache and background work; benchmarks use an engine on its own.

@@ -1,3 +1,4 @@
+import TeamChatModel
 /// Where a running round hands its events: in the machine's order, in batches, from whichever thread produced them.
 /// The last batch ends with the summary; `finish` follows it.
 ///

@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import TeamChatModel
 
 /// The I/O shell of one round: holds a ``RoundStateMachine`` in a lock, feeds it what transports report and what
 /// the timer says, and performs the actions it returns. It decides nothing itself.

@@ -1,3 +1,4 @@
+import TeamChatModel
 /// The policy of one team-chat round, as a pure state machine: which specialists are asked (breaker admission),
 /// leasing a connection for each, running its exchange, the stale-connection retry and `--retries`, each
 /// specialist's reply deadline and the round's, the quorum, and cancellation.

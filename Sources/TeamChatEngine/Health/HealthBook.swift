@@ -1,5 +1,6 @@
 import Logging
 import NIOConcurrencyHelpers
+import TeamChatModel
 
 /// Every specialist's health and circuit breaker, in memory, shared by all the rounds of a session.
 ///

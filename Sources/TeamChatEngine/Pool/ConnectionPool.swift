@@ -1,6 +1,7 @@
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import TeamChatModel
 
 /// The I/O shell around ``ConnectionPoolStateMachine`` for one endpoint: holds the machine in a lock, feeds it
 /// events (leases, releases, connects, closes, timer firings) and performs the actions it returns outside the lock.

@@ -1,4 +1,5 @@
 import DequeModule
+import TeamChatModel
 
 /// The connection pool of one endpoint, as a pure state machine: every event is a `mutating func` returning the
 /// ``Action`` the shell must perform (hand a connection to a request, fail a request, open or close connections,

@@ -7,6 +7,7 @@ import Darwin
 #endif
 import NIOCore
 import NIOPosix
+import TeamChatModel
 
 extension ExchangeError {
     /// Classifies a failed connect: a timeout, nobody listening, a name that does not resolve, or our own limits.

@@ -1,4 +1,5 @@
 import NIOCore
+import TeamChatModel
 
 /// A connection a ``ConnectionPool`` holds: opened by its transport's ``PooledProtocol``, carrying one exchange at
 /// a time.

@@ -1,3 +1,4 @@
+import TeamChatModel
 /// A connection leased from a pool to one exchange attempt.
 final class PooledLease: ExchangeLease {
     private let lease: ConnectionPool.Lease

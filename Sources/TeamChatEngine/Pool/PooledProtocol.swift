@@ -1,4 +1,5 @@
 import NIOCore
+import TeamChatModel
 
 /// How a transport opens pooled connections: the protocol-specific part of a ``PooledTransport``.
 ///

@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import TeamChatModel
 
 /// A ``SpecialistTransport`` over pooled connections: one ``ConnectionPool`` per ``PooledProtocol/Key`` (a Tekton
 /// endpoint, an HTTP origin), each pinned to one event loop of the group, so that successive rounds reuse warm

@@ -1,3 +1,4 @@
+import TeamChatModel
 /// A connection (or whatever carries one exchange) leased to one attempt. Runs one exchange at a time; is released
 /// exactly once.
 public protocol ExchangeLease: AnyObject, Sendable {

@@ -1,3 +1,4 @@
+import TeamChatModel
 /// Receives what transports report about leases and exchanges, keyed by token.
 public protocol ExchangeObserver: AnyObject, Sendable {
     func leaseSucceeded(_ token: ExchangeToken, lease: any ExchangeLease)

@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import TeamChatModel
 
 /// The request of one round as transports see it: what to ask, the limits the answer must respect, and a place
 /// for each transport to keep its encoding, so that a round to 1,000 specialists encodes its request once per

@@ -1,3 +1,4 @@
+import TeamChatModel
 /// How one exchange on a leased connection ended, as a transport reports it to the engine.
 public struct ExchangeResult: Sendable {
     /// The reply, or why there is none. A specialist's own error answer is a failure of kind `specialist_error`.

@@ -1,3 +1,4 @@
+import TeamChatModel
 /// What `-v` shows of each exchange, as `curl -v` does (DESIGN §3): `>` for what was sent, `<` for what came back —
 /// an HTTP request's and response's heads, a Tekton request's line and the start of its reply — each line prefixed
 /// with the connection's endpoint. Never a secret: an `Authorization` value is written as `[redacted]` here, before

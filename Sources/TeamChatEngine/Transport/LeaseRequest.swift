@@ -1,4 +1,5 @@
 import NIOCore
+import TeamChatModel
 
 /// One lease request.
 public struct LeaseRequest: Sendable {

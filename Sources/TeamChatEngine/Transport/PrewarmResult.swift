@@ -1,3 +1,4 @@
+import TeamChatModel
 /// What a prewarm opened.
 public struct PrewarmResult: Sendable {
     /// How long each connection opened took.

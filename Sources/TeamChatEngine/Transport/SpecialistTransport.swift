@@ -1,4 +1,5 @@
 import NIOCore
+import TeamChatModel
 
 /// A way to reach specialists of one ``TransportKind``, at the level of exchanges: lease a connection (or whatever
 /// carries one exchange), run one exchange on it, stream its chunks, cancel it by its token, release it.

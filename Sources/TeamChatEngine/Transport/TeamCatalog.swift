@@ -1,3 +1,4 @@
+import TeamChatModel
 /// A transport that can list a team itself (DESIGN §4): an OpenAI-compatible API's models, a bus's presence
 /// registry. Discovery asks it instead of probing candidates one by one.
 public protocol TeamCatalog: Sendable {

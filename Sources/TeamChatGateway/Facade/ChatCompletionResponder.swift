@@ -1,6 +1,6 @@
-import TeamChatEngine
 import TeamChatJSON
 import TeamChatJudge
+import TeamChatModel
 import TeamChatOpenAICodec
 
 /// One `POST /v1/chat/completions` answer, made as its round goes (DESIGN §7, the facade): the members' progress

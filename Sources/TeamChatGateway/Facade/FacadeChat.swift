@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 import TeamChatOpenAICodec
 
 /// What a round asked through the OpenAI-compatible facade carries besides its question (DESIGN §7): the client's

@@ -5,6 +5,7 @@ import Foundation
 #endif
 
 import NIOConcurrencyHelpers
+import TeamChatModel
 
 #if canImport(Glibc)
 import Glibc
@@ -13,7 +14,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import TeamChatEngine
 
 /// The cache file on disk. Reads never see a half-written file (writes go to a temporary file that is renamed
 /// over the cache), and every write is a read-modify-write under an exclusive advisory lock on a sidecar `.lock`

@@ -4,7 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import TeamChatJSON
-import TeamChatEngine
+import TeamChatModel
 
 /// The cache file's JSON form (DESIGN §4), written and read by hand: every one-shot `teamchat send` reads and
 /// writes it, and Codable's first use in a process costs milliseconds of runtime type lookups.

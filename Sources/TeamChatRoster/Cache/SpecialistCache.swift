@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// The contents of the cache file (DESIGN §4): one team per roster source (so that switching sources loses no
 /// health), which source was used last, and for each team its roster, when it was discovered and each

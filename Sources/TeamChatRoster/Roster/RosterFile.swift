@@ -11,7 +11,7 @@ import Musl
 import Darwin
 #endif
 import TeamChatJSON
-import TeamChatEngine
+import TeamChatModel
 
 /// Reads roster files: a JSON list of specialist entries (``Specialist/init(json:defaultHost:)``) or
 /// `{"specialists":[…]}`.

@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 extension RosterSource {
     /// Picks the source from flags and the environment; `nil` when none names one (then the source used last, else

@@ -1,5 +1,5 @@
 import TeamChatJSON
-import TeamChatEngine
+import TeamChatModel
 
 /// Resolves `--to` / `--exclude` names against a roster. A name matches an id exactly or by its base name:
 /// `apollo`, `apollo-ai` and `apollo-ci` all name `apollo-ai` (Tekton uses both suffixes).

@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// The Tekton "Greek Chorus": 18 specialists on well-known ports (DESIGN §4).
 public enum TektonPreset {

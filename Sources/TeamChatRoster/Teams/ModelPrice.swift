@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// What a model's tokens cost, in US dollars per million (`teams.json`'s `"prices"`), and a round's cost from the
 /// tokens its servers reported. Never a guess: an answer whose model has no price, or whose server reported no

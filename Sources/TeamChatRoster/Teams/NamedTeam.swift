@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// A team the user named in `teams.json` (DESIGN §10): where its members come from, which of them, what each is
 /// sent differently, and how its rounds are run and brought together.

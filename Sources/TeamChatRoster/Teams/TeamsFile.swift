@@ -3,8 +3,8 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import TeamChatEngine
 import TeamChatJSON
+import TeamChatModel
 
 /// `teams.json` (DESIGN §10): the user's named teams, at `$XDG_CONFIG_HOME/teamchat/teams.json` (else
 /// `~/.config/teamchat/teams.json`) or `--config FILE`.

@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// What probing a team found (`teamchat discover`, a missing or stale cache).
 public struct DiscoveryReport: Sendable {

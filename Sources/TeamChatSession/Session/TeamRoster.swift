@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// The team a session resolved, and how.
 public struct TeamRoster: Sendable {

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import TeamChatEngine
+import TeamChatModel
 import TeamChatRoster
 
 /// One team, and everything needed to talk to it: what every front end (`send`, the prompt, `warm`, `stats`,

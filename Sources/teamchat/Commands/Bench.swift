@@ -1,11 +1,11 @@
 import ArgumentParser
 import NIOConcurrencyHelpers
 import NIOPosix
-import TeamChatEngine
-import TeamChatRoster
 import TeamChatBench
 import TeamChatFleet
 import TeamChatGateway
+import TeamChatModel
+import TeamChatRoster
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

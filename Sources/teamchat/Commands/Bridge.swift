@@ -2,7 +2,7 @@ import ArgumentParser
 import Logging
 import ServiceLifecycle
 import TeamChatBus
-import TeamChatEngine
+import TeamChatModel
 import TeamChatRedis
 
 /// `teamchat bridge`: this machine's specialists on a Redis bus, for teams across machines (DESIGN §8).

@@ -1,6 +1,6 @@
 import ArgumentParser
 import TeamChatBus
-import TeamChatEngine
+import TeamChatModel
 import TeamChatRedis
 
 /// `teamchat collect ID`: the answers of a round posted with `send --async`.

@@ -1,8 +1,9 @@
 import ArgumentParser
 import NIOPosix
-import TeamChatEngine
 import TeamChatBench
+import TeamChatEngine
 import TeamChatFleet
+import TeamChatModel
 import TeamChatOpenAI
 import TeamChatTekton
 

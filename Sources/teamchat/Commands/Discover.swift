@@ -1,6 +1,6 @@
 import ArgumentParser
 import TeamChatJSON
-import TeamChatEngine
+import TeamChatModel
 import TeamChatRoster
 import TeamChatSession
 

@@ -1,10 +1,10 @@
 import ArgumentParser
 import CLibEdit
 import Foundation
-import TeamChatEngine
 import TeamChatGateway
 import TeamChatJSON
 import TeamChatLog
+import TeamChatModel
 import TeamChatRoster
 import TeamChatSession
 

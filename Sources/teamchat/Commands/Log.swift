@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import TeamChatEngine
 import TeamChatJSON
 import TeamChatLog
+import TeamChatModel
 
 /// `teamchat log`: the rounds the round log kept (DESIGN §9).
 struct Log: AsyncParsableCommand {

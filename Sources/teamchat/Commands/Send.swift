@@ -3,11 +3,11 @@ import Foundation
 import NIOConcurrencyHelpers
 import TeamChatBus
 import TeamChatJSON
-import TeamChatEngine
 import TeamChatLog
+import TeamChatModel
+import TeamChatRedis
 import TeamChatRoster
 import TeamChatSession
-import TeamChatRedis
 
 /// `teamchat send`: one team-chat round per message.
 struct Send: AsyncParsableCommand {

@@ -3,10 +3,10 @@ import Foundation
 import Logging
 import NIOCore
 import ServiceLifecycle
-import TeamChatRoster
-import TeamChatEngine
 import TeamChatGateway
 import TeamChatLog
+import TeamChatModel
+import TeamChatRoster
 
 /// `teamchat serve`: the warm gateway.
 struct Serve: AsyncParsableCommand, ServerCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TeamChatLog
-import TeamChatEngine
+import TeamChatModel
 
 /// `teamchat stats`: what the cache knows.
 struct Stats: AsyncParsableCommand {

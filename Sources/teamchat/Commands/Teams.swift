@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import TeamChatEngine
 import TeamChatJSON
+import TeamChatModel
 import TeamChatRoster
 
 /// `teamchat teams`: the named teams of teams.json (DESIGN §10).

@@ -1,7 +1,7 @@
 import ArgumentParser
-import TeamChatJSON
-import TeamChatEngine
 import TeamChatGateway
+import TeamChatJSON
+import TeamChatModel
 
 /// `teamchat warm`: connect to everyone now and ping.
 struct Warm: AsyncParsableCommand {

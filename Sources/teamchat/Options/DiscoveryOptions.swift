@@ -1,12 +1,13 @@
-import Logging
 import ArgumentParser
+import Logging
 import NIOConcurrencyHelpers
 import TeamChatBus
 import TeamChatEngine
-import TeamChatRoster
-import TeamChatSession
+import TeamChatModel
 import TeamChatOpenAI
 import TeamChatRedis
+import TeamChatRoster
+import TeamChatSession
 import TeamChatTekton
 
 #if canImport(FoundationEssentials)

@@ -1,8 +1,8 @@
 import ArgumentParser
-import TeamChatEngine
+import TeamChatGateway
+import TeamChatModel
 import TeamChatRoster
 import TeamChatSession
-import TeamChatGateway
 
 /// Whether a command may use a running `teamchat serve` (DESIGN §7).
 struct GatewayOptions: ParsableArguments {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import TeamChatEngine
+import TeamChatModel
 
 /// A duration flag value: `2`, `2s`, `500ms`, `1.5s`, `1m30s`, `1h`. Options take it with
 /// `parsing: .unconditional`, so that `-1s` is a value (answered "must not be negative" by ``UsageError``) rather

@@ -1,5 +1,5 @@
 import ArgumentParser
-import TeamChatEngine
+import TeamChatModel
 import TeamChatRoster
 
 /// Budgets of a round: shared by `send` and the commands that probe.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import TeamChatEngine
 import TeamChatJudge
+import TeamChatModel
 import TeamChatRoster
 
 /// `--judge`, `--council` and their prompt and deadline (DESIGN §10): one answer from the team.

@@ -3,8 +3,8 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import TeamChatEngine
 import TeamChatBench
+import TeamChatModel
 import TeamChatRoster
 
 /// The three shapes of a bench report: text for people, one JSON document, CSV rows.

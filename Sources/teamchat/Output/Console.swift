@@ -7,6 +7,7 @@ import Darwin
 #endif
 
 import TeamChatEngine
+import TeamChatModel
 
 /// Line output straight to the file descriptors: one `write(2)` per line, so every line is flushed the moment it
 /// is complete (pipelines and `--json` consumers see events as they happen) and lines from concurrent writers

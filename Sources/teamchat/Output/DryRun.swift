@@ -1,7 +1,7 @@
-import TeamChatEngine
 import TeamChatJSON
+import TeamChatModel
 import TeamChatOpenAICodec
-import TeamChatTekton
+import TeamChatTektonWire
 
 /// `send --dry-run`: each member's request as its transport would write it — the Tekton line, the OpenAI-compatible
 /// body — with its own thread, overrides and all, and nothing sent (DESIGN §10).

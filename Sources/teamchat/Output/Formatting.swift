@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// Number formatting for people.
 enum Formatting {

@@ -1,5 +1,5 @@
-import TeamChatEngine
 import TeamChatJudge
+import TeamChatModel
 import TeamChatRoster
 
 /// Output for people: each answer the moment it arrives, labelled with the specialist and its latency, failures

@@ -1,5 +1,5 @@
-import TeamChatEngine
 import TeamChatJudge
+import TeamChatModel
 import TeamChatRoster
 
 /// `--json`: one object per line (NDJSON), flushed per line, `"type"` first on every object (DESIGN §3), in the

@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// Human wording for outcome kinds, shared by every renderer for people.
 enum KindWords {

@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// The live view of a streamed round on a terminal: one line per specialist still answering, its text growing in
 /// place (cut to the terminal's width); finished answers are printed in full above it by the renderer. Redrawn in

@@ -1,5 +1,5 @@
 import NIOConcurrencyHelpers
-import TeamChatEngine
+import TeamChatModel
 
 /// A transient line on standard error that rewrites itself — progress of a long command, who a round still waits
 /// for — and is erased when the work ends. Drawn only when standard error is a terminal (never on a pipe, never

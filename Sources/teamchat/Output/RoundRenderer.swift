@@ -1,5 +1,5 @@
-import TeamChatEngine
 import TeamChatJudge
+import TeamChatModel
 
 /// Turns a round's events into output as they arrive.
 protocol RoundRenderer {

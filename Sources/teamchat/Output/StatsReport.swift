@@ -1,6 +1,6 @@
 import TeamChatJSON
-import TeamChatEngine
 import TeamChatLog
+import TeamChatModel
 import TeamChatRoster
 
 /// What `stats` (and the prompt's `/stats`) shows: the team's source, how fresh its roster is, and each

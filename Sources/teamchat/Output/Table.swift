@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// A plain text table: columns padded to their widest cell, numbers right-aligned. Every cell is sanitised to one
 /// line here, the one boundary every table (discover, warm, stats, bench) passes through: ids, models and errors

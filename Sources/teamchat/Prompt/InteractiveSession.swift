@@ -1,6 +1,6 @@
 import TeamChatJSON
-import TeamChatEngine
 import TeamChatJudge
+import TeamChatModel
 import TeamChatRoster
 
 #if canImport(FoundationEssentials)

@@ -1,7 +1,7 @@
 import CLibEdit
-import TeamChatEngine
 import Dispatch
 import NIOConcurrencyHelpers
+import TeamChatModel
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

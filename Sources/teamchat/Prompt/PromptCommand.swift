@@ -1,5 +1,5 @@
 import TeamChatJSON
-import TeamChatEngine
+import TeamChatModel
 import TeamChatRoster
 
 /// What one line typed at the interactive prompt asks for.

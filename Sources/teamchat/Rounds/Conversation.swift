@@ -1,6 +1,6 @@
 import NIOConcurrencyHelpers
-import TeamChatEngine
 import TeamChatLog
+import TeamChatModel
 
 /// A conversation (DESIGN §9): its id and the rounds said in it so far, from which each specialist's own thread is
 /// made — its earlier questions and its own answers, never another's. A round a specialist failed or was skipped

@@ -1,6 +1,6 @@
-import TeamChatEngine
 import TeamChatJudge
 import TeamChatLog
+import TeamChatModel
 import TeamChatRoster
 
 /// Runs rounds (through this process's session or a gateway) and renders each event the moment it arrives: what

@@ -1,5 +1,5 @@
-import TeamChatEngine
 import TeamChatJudge
+import TeamChatModel
 
 /// How a round ended: its summary, and the judge's verdict when one was asked for (DESIGN §10).
 struct RoundResult: Sendable {

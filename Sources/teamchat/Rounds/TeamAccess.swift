@@ -1,6 +1,6 @@
-import TeamChatEngine
-import TeamChatSession
 import TeamChatGateway
+import TeamChatModel
+import TeamChatSession
 
 /// Where a command's rounds run: this process's own session, or a running `teamchat serve` that serves the same
 /// team (through its control socket, over its warm connections). Output and exit statuses are the same either

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TeamChatEngine
+import TeamChatModel
 import TeamChatRoster
 import TeamChatSession
 

@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 import TeamChatRoster
 
 /// What a named team (`--team`) and this run's flags (`--system`, `--temperature`, `-o`) change about the team a

@@ -1,6 +1,6 @@
 import ArgumentParser
-import TeamChatEngine
 import TeamChatJudge
+import TeamChatModel
 import TeamChatRoster
 
 /// The sysexits statuses of DESIGN §3.

@@ -1,8 +1,8 @@
 import NIOConcurrencyHelpers
-import TeamChatJSON
-import TeamChatEngine
 import TeamChatBench
 import TeamChatGateway
+import TeamChatJSON
+import TeamChatModel
 
 /// `bench --gateway`: each round a `POST /api/team-chat` to a running gateway, over keep-alive connections (one
 /// per round in flight, kept for the next), its Rhetor document read back into outcomes.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import TeamChatEngine
+import TeamChatModel
 
 
 /// Usage errors ArgumentParser words too tersely for a person who made a slip: a mistyped subcommand gets "did you

@@ -8,7 +8,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import TeamChatEngine
+import TeamChatModel
 import Testing
 
 @Suite("Parsing and sanitising")

@@ -1,6 +1,6 @@
 import NIOCore
 import TeamChatJSON
-import TeamChatEngine
+import TeamChatModel
 
 /// A request on the Tekton wire (DESIGN §2): one JSON object on one line. teamchat encodes these; the simulated
 /// fleet decodes them, with the same field names.

@@ -1,5 +1,5 @@
-import TeamChatEngine
 import TeamChatJSON
+import TeamChatModel
 import Testing
 
 @Suite("Conversation threads")

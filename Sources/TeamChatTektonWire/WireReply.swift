@@ -1,6 +1,6 @@
 import NIOCore
 import TeamChatJSON
-import TeamChatEngine
+import TeamChatModel
 
 /// One reply line on the Tekton wire (DESIGN §2). teamchat decodes these (extra fields ignored; anything that is
 /// not a JSON object of a known shape is a protocol error); the simulated fleet encodes them, with the same field

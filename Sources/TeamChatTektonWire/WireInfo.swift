@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 
 /// What a specialist says about itself in `info_response`.
 public struct WireInfo: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import TeamChatEngine
+import TeamChatModel
 import Testing
 
 @Suite("Round event codec")
