@@ -92,10 +92,10 @@ demo: release
 	$(RELEASE) demo
 
 ## The whole suite: the generated-files check, each target's dependencies against its imports
-## (Tests/Runner/check-dependencies), then every Swift suite in one run of the test product (Tests/Runner/
-## run-swift-tests, which runs it as `swift test --skip-build` would, without SwiftPM's start-up) — unit, integration (real
-## sockets on 127.0.0.1), the built binary and pseudo-terminals, the page in headless Chromium — then the bus across
-## network namespaces (Tests/Across: root, which CI has), then a short run of every fuzz target.
+## (Tests/Runner/check-dependencies), then every Swift suite in one run of the test product — unit, integration
+## (real sockets on 127.0.0.1), the built binary and pseudo-terminals, the page in headless Chromium — then the bus
+## across network namespaces (Tests/Across: root, which CI has), then a short run of every fuzz target.
+## Tests/Runner/run-swift-tests runs the test product as `swift test --skip-build` would, without SwiftPM's start-up.
 ## No test waits on a thread of the cooperative pool (children are awaited: TeamChatTestSupport's ChildProcess), so
 ## the suites share one process; at most TEST_WIDTH tests run at once, since the tests of the binary each start
 ## processes that want the machine's two cores. Every suite that touches sockets, processes, terminals or browsers
